@@ -1,0 +1,322 @@
+//! The indicator catalogue (`catalogue.toml`): what each indicator is and how it is judged.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{CatalogueError, Location};
+use crate::{AgeBand, Sex};
+
+/// Where an indicator's figures come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Source {
+    /// GP-practice counts (`gp_counts`).
+    Gp,
+    /// GGD health-monitor estimates (`ggd_estimates`).
+    Ggd,
+    /// CBS population context, computed from `population`.
+    Cbs,
+}
+
+/// What kind of figure an indicator is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Proportion,
+    Rate,
+    Mean,
+    Count,
+    Ratio,
+}
+
+/// Which direction is better.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Polarity {
+    HigherBetter,
+    LowerBetter,
+    NoJudgement,
+}
+
+/// Age standardisation asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Standardisation {
+    None,
+    Direct,
+    Indirect,
+}
+
+/// GP prevalence definition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Prevalence {
+    /// Open episode in the year.
+    Jaarprevalentie,
+    /// Care received in the year.
+    Zorgprevalentie,
+}
+
+/// A theme that groups indicators (and projects) for the session.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Theme {
+    pub id: String,
+    pub label_nl: String,
+    pub label_en: String,
+}
+
+/// One indicator of the catalogue.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Indicator {
+    pub id: String,
+    pub label_nl: String,
+    pub label_en: String,
+    pub theme: String,
+    pub source: Source,
+    pub kind: Kind,
+    /// Values are per `multiplier` (100 for percent, 1000 for per 1,000).
+    pub multiplier: f64,
+    pub polarity: Polarity,
+    #[serde(default = "no_standardisation")]
+    pub standardisation: Standardisation,
+    /// Population scope: ages (`0+`, `18+`, `65+`, ...).
+    #[serde(default = "all_ages")]
+    pub age: String,
+    /// Population scope: `all`, `male` or `female`.
+    #[serde(default = "all_sexes")]
+    pub sex: String,
+    /// Plain-language definition.
+    pub definition: String,
+    /// ICPC codes that define a GP indicator.
+    #[serde(default)]
+    pub icpc: Vec<String>,
+    /// Prevalence definition of a GP indicator.
+    #[serde(default)]
+    pub prevalence: Option<Prevalence>,
+}
+
+fn no_standardisation() -> Standardisation {
+    Standardisation::None
+}
+fn all_ages() -> String {
+    "0+".to_owned()
+}
+fn all_sexes() -> String {
+    "all".to_owned()
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CatalogueFile {
+    #[serde(default)]
+    theme: Vec<Theme>,
+    #[serde(default)]
+    indicator: Vec<Indicator>,
+}
+
+/// The validated catalogue.
+#[derive(Debug, Clone, Default)]
+pub struct Catalogue {
+    themes: Vec<Theme>,
+    indicators: Vec<Indicator>,
+    index: HashMap<String, usize>,
+}
+
+impl Catalogue {
+    /// Parses and checks `catalogue.toml`; `file` names it in problems.
+    ///
+    /// # Errors
+    ///
+    /// Every problem found: TOML syntax and field types (with line and column), duplicate ids,
+    /// unknown themes, and the rules of each indicator.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use wijkprofiel::Catalogue;
+    /// let text = r#"
+    /// [[theme]]
+    /// id = "chronic"
+    /// label_nl = "Chronische aandoeningen"
+    /// label_en = "Chronic conditions"
+    ///
+    /// [[indicator]]
+    /// id = "gp_diabetes"
+    /// label_nl = "Diabetes mellitus"
+    /// label_en = "Diabetes mellitus"
+    /// theme = "chronic"
+    /// source = "gp"
+    /// kind = "proportion"
+    /// multiplier = 1000
+    /// polarity = "lower-better"
+    /// standardisation = "direct"
+    /// definition = "Open episode T90 in the year"
+    /// icpc = ["T90"]
+    /// prevalence = "jaarprevalentie"
+    /// "#;
+    /// let catalogue = Catalogue::parse("catalogue.toml", text).unwrap();
+    /// assert_eq!(catalogue.get("gp_diabetes").unwrap().multiplier, 1000.0);
+    ///
+    /// let errors = Catalogue::parse("catalogue.toml", "[[indicator]]\nid = 3").unwrap_err();
+    /// assert!(errors[0].to_string().starts_with("catalogue.toml, line 2"));
+    /// ```
+    pub fn parse(file: &str, text: &str) -> Result<Self, Vec<CatalogueError>> {
+        let parsed: CatalogueFile = toml::from_str(text).map_err(|e| {
+            let line = e
+                .span()
+                .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
+            vec![CatalogueError::Parse {
+                at: Location {
+                    line,
+                    ..Location::file(file)
+                },
+                message: e.message().to_owned(),
+            }]
+        })?;
+        let mut problems = Vec::new();
+        let at = || Location::file(file);
+        let mut seen_themes = HashMap::new();
+        for theme in &parsed.theme {
+            if seen_themes.insert(theme.id.clone(), ()).is_some() {
+                problems.push(CatalogueError::Duplicate {
+                    at: at().column("theme.id"),
+                    id: theme.id.clone(),
+                });
+            }
+        }
+        let mut index = HashMap::new();
+        for (i, indicator) in parsed.indicator.iter().enumerate() {
+            if index.insert(indicator.id.clone(), i).is_some() {
+                problems.push(CatalogueError::Duplicate {
+                    at: at().column("indicator.id"),
+                    id: indicator.id.clone(),
+                });
+            }
+            for detail in indicator_problems(indicator, &seen_themes) {
+                problems.push(CatalogueError::Indicator {
+                    at: at(),
+                    indicator: indicator.id.clone(),
+                    detail,
+                });
+            }
+        }
+        if parsed.indicator.is_empty() {
+            problems.push(CatalogueError::Parse {
+                at: at(),
+                message: "the catalogue defines no `[[indicator]]`".to_owned(),
+            });
+        }
+        if problems.is_empty() {
+            Ok(Self {
+                themes: parsed.theme,
+                indicators: parsed.indicator,
+                index,
+            })
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// The indicator with this id.
+    pub fn get(&self, id: &str) -> Option<&Indicator> {
+        self.index.get(id).map(|&i| &self.indicators[i])
+    }
+
+    /// All indicators in catalogue order.
+    pub fn indicators(&self) -> &[Indicator] {
+        &self.indicators
+    }
+
+    /// All themes in catalogue order.
+    pub fn themes(&self) -> &[Theme] {
+        &self.themes
+    }
+
+    /// Whether a theme id exists.
+    pub fn has_theme(&self, id: &str) -> bool {
+        self.themes.iter().any(|t| t.id == id)
+    }
+}
+
+/// The rules one indicator must follow, as plain-language problems.
+fn indicator_problems(ind: &Indicator, themes: &HashMap<String, ()>) -> Vec<String> {
+    let mut out = Vec::new();
+    let id_ok = ind
+        .id
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase())
+        && ind
+            .id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    if !id_ok {
+        out.push("id must be lower-case letters, digits and `_`, starting with a letter".into());
+    }
+    if !themes.contains_key(&ind.theme) {
+        out.push(format!(
+            "theme `{}` is not a `[[theme]]` of the catalogue",
+            ind.theme
+        ));
+    }
+    if !(ind.multiplier.is_finite() && ind.multiplier > 0.0) {
+        out.push(format!(
+            "multiplier must be a positive number, not {}",
+            ind.multiplier
+        ));
+    }
+    if ind.label_nl.trim().is_empty() || ind.label_en.trim().is_empty() {
+        out.push("labels `label_nl` and `label_en` must not be empty".into());
+    }
+    if ind.definition.trim().is_empty() {
+        out.push("`definition` must not be empty".into());
+    }
+    if ind.age.parse::<AgeBand>().is_err() {
+        out.push(format!(
+            "age scope `{}` is not {}",
+            ind.age,
+            AgeBand::EXPECTED
+        ));
+    }
+    if ind.sex.parse::<Sex>().is_err() {
+        out.push(format!(
+            "sex scope `{}` is not one of all, male, female",
+            ind.sex
+        ));
+    }
+    if ind.standardisation != Standardisation::None {
+        if ind.source != Source::Gp {
+            out.push(
+                "only GP counts can be standardised (set `standardisation = \"none\"`)".into(),
+            );
+        }
+        if !matches!(ind.kind, Kind::Proportion | Kind::Rate) {
+            out.push("only proportions and rates can be standardised".into());
+        }
+    }
+    if ind.source == Source::Gp {
+        if ind.icpc.is_empty() {
+            out.push("a GP indicator needs its ICPC codes (`icpc`)".into());
+        }
+        if ind.prevalence.is_none() {
+            out.push("a GP indicator needs its prevalence definition (`prevalence`)".into());
+        }
+    } else if ind.prevalence.is_some() {
+        out.push("`prevalence` applies to GP indicators only".into());
+    }
+    for code in &ind.icpc {
+        let ok = code.len() == 3
+            && code.as_bytes()[0].is_ascii_uppercase()
+            && code[1..].bytes().all(|b| b.is_ascii_digit());
+        if !ok {
+            out.push(format!("ICPC code `{code}` is not a letter and two digits"));
+        }
+    }
+    if ind.kind == Kind::Proportion && ind.source == Source::Ggd && ind.multiplier != 100.0 {
+        out.push("GGD proportions are percentages: multiplier must be 100".into());
+    }
+    out
+}

@@ -1,0 +1,142 @@
+//! A small deterministic random generator (SplitMix64) with named sub-streams, so that the
+//! demo data depend only on the seed and never on a dependency's version.
+
+/// SplitMix64 (Steele, Lea & Flood 2014).
+#[derive(Debug, Clone)]
+pub(crate) struct Rng(u64);
+
+impl Rng {
+    pub(crate) fn new(seed: u64) -> Self {
+        Self(seed)
+    }
+
+    /// An independent stream for `tag` (e.g. one per area), stable when other parts change.
+    pub(crate) fn fork(&self, tag: &str) -> Self {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in tag.bytes() {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        let mut child = Self(self.0 ^ h);
+        child.next_u64();
+        child
+    }
+
+    pub(crate) fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in [0, 1).
+    pub(crate) fn uniform(&mut self) -> f64 {
+        #[allow(clippy::cast_precision_loss)]
+        let u = (self.next_u64() >> 11) as f64;
+        u * (1.0 / (1u64 << 53) as f64)
+    }
+
+    pub(crate) fn range(&mut self, low: f64, high: f64) -> f64 {
+        low + (high - low) * self.uniform()
+    }
+
+    /// Standard normal (Box–Muller).
+    pub(crate) fn normal(&mut self) -> f64 {
+        let u1 = 1.0 - self.uniform();
+        let u2 = self.uniform();
+        (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
+    }
+
+    /// An index below `n`.
+    pub(crate) fn below(&mut self, n: usize) -> usize {
+        #[allow(
+            clippy::cast_possible_truncation,
+            clippy::cast_precision_loss,
+            clippy::cast_sign_loss
+        )]
+        let i = (self.uniform() * n as f64) as usize;
+        i.min(n.saturating_sub(1))
+    }
+
+    /// Binomial(n, p): exact inversion for small means, normal approximation otherwise.
+    pub(crate) fn binomial(&mut self, n: i64, p: f64) -> i64 {
+        if n <= 0 || p <= 0.0 {
+            return 0;
+        }
+        if p >= 1.0 {
+            return n;
+        }
+        #[allow(clippy::cast_precision_loss)]
+        let nf = n as f64;
+        let mean = nf * p;
+        let var = mean * (1.0 - p);
+        if var > 30.0 {
+            #[allow(clippy::cast_possible_truncation)]
+            let draw = (mean + var.sqrt() * self.normal()).round() as i64;
+            return draw.clamp(0, n);
+        }
+        // Inversion: walk the pmf from 0 (at most a few dozen steps here).
+        let q = 1.0 - p;
+        let mut pmf = q.powf(nf);
+        let mut cdf = pmf;
+        let u = self.uniform();
+        let mut k = 0;
+        while u > cdf && k < n {
+            #[allow(clippy::cast_precision_loss)]
+            let kf = k as f64;
+            pmf *= (nf - kf) / (kf + 1.0) * p / q;
+            cdf += pmf;
+            k += 1;
+            if pmf < 1e-300 && cdf < u {
+                break;
+            }
+        }
+        k
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_seed_same_stream_and_forks_differ() {
+        let (mut a, mut b) = (Rng::new(7), Rng::new(7));
+        assert_eq!(a.next_u64(), b.next_u64());
+        assert_ne!(
+            Rng::new(7).fork("x").next_u64(),
+            Rng::new(7).fork("y").next_u64()
+        );
+    }
+
+    #[test]
+    fn binomial_mean_is_right() {
+        let mut rng = Rng::new(1);
+        for (n, p) in [(50_i64, 0.03), (2000, 0.2), (10, 0.9)] {
+            let draws = 20_000;
+            let total: i64 = (0..draws).map(|_| rng.binomial(n, p)).sum();
+            #[allow(clippy::cast_precision_loss)]
+            let mean = total as f64 / f64::from(draws);
+            #[allow(clippy::cast_precision_loss)]
+            let expected = n as f64 * p;
+            assert!(
+                (mean - expected).abs() < 0.03 * expected + 0.05,
+                "{n} {p}: {mean}"
+            );
+        }
+    }
+
+    #[test]
+    fn uniform_and_normal_moments() {
+        let mut rng = Rng::new(3);
+        let xs: Vec<f64> = (0..50_000).map(|_| rng.normal()).collect();
+        let mean = xs.iter().sum::<f64>() / 50_000.0;
+        let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / 50_000.0;
+        assert!(mean.abs() < 0.02 && (var - 1.0).abs() < 0.03);
+        assert!(
+            (0..1000)
+                .map(|_| rng.uniform())
+                .all(|u| (0.0..1.0).contains(&u))
+        );
+    }
+}

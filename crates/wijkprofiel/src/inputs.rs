@@ -1,0 +1,183 @@
+//! Finding a region's input files: in a folder, in the embedded demo, or given in memory.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::Path;
+
+use crate::error::{DataError, LoadError, Location, TableError};
+use crate::table::Table;
+
+/// The tables of the data contract (see `docs/data-contract.md`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TableName {
+    Areas,
+    Population,
+    GpCounts,
+    Practices,
+    GgdEstimates,
+    Benchmarks,
+    BenchmarkRates,
+    Providers,
+    Projects,
+}
+
+impl TableName {
+    /// All tables.
+    pub const ALL: [TableName; 9] = [
+        Self::Areas,
+        Self::Population,
+        Self::GpCounts,
+        Self::Practices,
+        Self::GgdEstimates,
+        Self::Benchmarks,
+        Self::BenchmarkRates,
+        Self::Providers,
+        Self::Projects,
+    ];
+
+    /// File stem (`population` for `population.csv`).
+    pub const fn stem(self) -> &'static str {
+        match self {
+            Self::Areas => "areas",
+            Self::Population => "population",
+            Self::GpCounts => "gp_counts",
+            Self::Practices => "practices",
+            Self::GgdEstimates => "ggd_estimates",
+            Self::Benchmarks => "benchmarks",
+            Self::BenchmarkRates => "benchmark_rates",
+            Self::Providers => "providers",
+            Self::Projects => "projects",
+        }
+    }
+
+    /// Whether every region must have this table.
+    pub const fn required(self) -> bool {
+        matches!(self, Self::Areas | Self::Population)
+    }
+
+    /// The table with this stem.
+    pub fn from_stem(stem: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.stem() == stem)
+    }
+}
+
+impl fmt::Display for TableName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.stem())
+    }
+}
+
+/// A text document (`catalogue.toml`, `dataset.toml`, `geometry.geojson`).
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// A region's inputs before validation.
+#[derive(Debug, Clone, Default)]
+pub struct Inputs {
+    /// Where the inputs came from, for the summary.
+    pub origin: String,
+    pub dataset: Option<Document>,
+    pub catalogue: Option<Document>,
+    pub geometry: Option<Document>,
+    pub tables: BTreeMap<TableName, Table>,
+    /// Files that could not be read.
+    pub read_problems: Vec<DataError>,
+}
+
+impl Inputs {
+    /// Reads every known file of a data folder. Unreadable tables become problems of the
+    /// validation report; only an unreadable folder is an error.
+    ///
+    /// # Errors
+    ///
+    /// [`LoadError::Io`] when the folder or one of its files cannot be read.
+    pub fn from_dir(dir: &Path) -> Result<Self, LoadError> {
+        let io = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| LoadError::Io { path, source }
+        };
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .map_err(io(dir))?
+            .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+            .collect();
+        names.sort();
+        let mut files = Vec::with_capacity(names.len());
+        for name in names {
+            let path = dir.join(&name);
+            if path.is_file() && Self::is_input_name(&name) {
+                let bytes = std::fs::read(&path).map_err(io(&path))?;
+                files.push((name, bytes));
+            }
+        }
+        Ok(Self::from_files(dir.display().to_string(), files))
+    }
+
+    fn is_input_name(name: &str) -> bool {
+        matches!(name, "dataset.toml" | "catalogue.toml" | "geometry.geojson")
+            || name.rsplit_once('.').is_some_and(|(stem, ext)| {
+                matches!(ext, "csv" | "parquet") && TableName::from_stem(stem).is_some()
+            })
+    }
+
+    /// Builds inputs from named files (as read from a folder or embedded).
+    pub fn from_files(origin: String, files: Vec<(String, Vec<u8>)>) -> Self {
+        let mut inputs = Self {
+            origin,
+            ..Self::default()
+        };
+        for (name, bytes) in files {
+            let document = || Document {
+                name: name.clone(),
+                bytes: bytes.clone(),
+            };
+            match name.as_str() {
+                "dataset.toml" => inputs.dataset = Some(document()),
+                "catalogue.toml" => inputs.catalogue = Some(document()),
+                "geometry.geojson" => inputs.geometry = Some(document()),
+                _ => {
+                    let Some((stem, ext)) = name.rsplit_once('.') else {
+                        continue;
+                    };
+                    let Some(table) = TableName::from_stem(stem) else {
+                        continue;
+                    };
+                    if inputs.tables.contains_key(&table) {
+                        inputs.read_problems.push(
+                            TableError::AmbiguousTable {
+                                at: Location::file(&name),
+                                table: stem.to_owned(),
+                            }
+                            .into(),
+                        );
+                        continue;
+                    }
+                    let read = if ext == "csv" {
+                        Table::from_csv(&name, bytes)
+                    } else {
+                        Table::from_parquet(&name, bytes)
+                    };
+                    match read {
+                        Ok(t) => {
+                            inputs.tables.insert(table, t);
+                        }
+                        Err(e) => inputs.read_problems.push(e.into()),
+                    }
+                }
+            }
+        }
+        inputs
+    }
+
+    /// The demo region shipped inside the library (`data/demo`).
+    #[cfg(feature = "embedded-demo")]
+    pub fn demo() -> Self {
+        let files = crate::demo::EMBEDDED
+            .iter()
+            .map(|(name, bytes)| ((*name).to_owned(), bytes.to_vec()))
+            .collect();
+        Self::from_files("embedded demo (data/demo)".to_owned(), files)
+    }
+}

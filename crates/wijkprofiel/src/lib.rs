@@ -1,0 +1,60 @@
+//! # wijkprofiel
+//!
+//! Neighbourhood health profiles (wijkgezondheidsprofielen) for every Dutch buurt, wijk,
+//! gemeente and region, from anonymised GP-practice counts and GGD health-monitor estimates.
+//!
+//! This crate is the core: it holds every rule, and the command-line tool and the Python
+//! package call it. It has no Python in it.
+//!
+//! ## Index
+//!
+//! - Loading and validating a region's data: [`Region::load`], [`Region::demo`],
+//!   [`validate()`], [`Inputs`]; the rules are those of `docs/data-contract.md`.
+//! - Areas and codes: [`Level`], [`Area`], [`Areas`].
+//! - Indicators: [`Catalogue`], [`Indicator`].
+//! - Dimensions of the tables: [`AgeBand`], [`Sex`].
+//! - Geometry: [`Geometries`], [`Crs`].
+//! - The social map: [`Practice`], [`Provider`], [`Project`], [`Role`].
+//! - Errors, one enum per domain, each naming file, row, column, area or indicator:
+//!   [`TableError`], [`AreaError`], [`GeometryError`], [`CatalogueError`], joined in
+//!   [`DataError`]; [`LoadError`] for a region that cannot be loaded.
+//! - The synthetic demo region: [`demo`].
+//!
+//! ## Example
+//!
+//! ```
+//! use wijkprofiel::{Level, Region};
+//!
+//! let region = Region::demo()?;
+//! let summary = region.summary();
+//! assert!(summary.synthetic);
+//! assert!(region.areas.at_level(Level::Buurt).count() > 250);
+//! # Ok::<(), wijkprofiel::LoadError>(())
+//! ```
+
+pub mod age_band;
+pub mod area;
+pub mod catalogue;
+pub mod demo;
+pub mod error;
+pub mod geometry;
+pub mod inputs;
+pub mod region;
+pub mod sex;
+pub mod social;
+pub mod table;
+mod validate;
+
+pub use age_band::AgeBand;
+pub use area::{Area, Areas, Level};
+pub use catalogue::{Catalogue, Indicator, Kind, Polarity, Source, Standardisation};
+pub use error::{
+    AreaError, CatalogueError, DataError, DemoError, GeometryError, LoadError, Location, TableError,
+};
+pub use geometry::{Crs, Geometries};
+pub use inputs::{Inputs, TableName};
+pub use region::{Dataset, Region, Summary, ValidationReport, validate};
+pub use sex::Sex;
+pub use social::{Point, Practice, Project, Provider, Role};
+pub use table::Table;
+pub use validate::PROBLEMS_PER_FILE;

@@ -1,0 +1,339 @@
+//! A validated region: every input table, typed, with its areas, catalogue and geometry.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::Path;
+
+use polars::prelude::*;
+use serde::Serialize;
+
+use crate::area::{Areas, Level};
+use crate::catalogue::{Catalogue, Source};
+use crate::error::{DataError, LoadError};
+use crate::geometry::Geometries;
+use crate::inputs::Inputs;
+use crate::social::{Practice, Project, Provider};
+
+/// What `dataset.toml` says about the data.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Dataset {
+    pub name: String,
+    /// Synthetic data must say so on every output.
+    pub synthetic: bool,
+    pub description: String,
+}
+
+/// A region's data, validated against the data contract.
+///
+/// The tables keep their contract columns with fixed types (`docs/data-contract.md`):
+/// codes and categories as text, years as `i32`, counts as `i64`, values as `f64`.
+#[derive(Debug, Clone)]
+pub struct Region {
+    /// Where the data came from (a folder, or the embedded demo).
+    pub origin: String,
+    pub dataset: Dataset,
+    pub catalogue: Catalogue,
+    pub areas: Areas,
+    pub geometry: Option<Geometries>,
+    /// `area_code, year, sex, age_band, residents`, per buurt.
+    pub population: DataFrame,
+    /// `practice_id, year, area_code, sex, age_band, indicator, numerator, denominator`.
+    pub gp_counts: Option<DataFrame>,
+    pub practices: Vec<Practice>,
+    /// `area_code, year, indicator, age_group, value, lower, upper, respondents`.
+    pub ggd_estimates: Option<DataFrame>,
+    /// `indicator, year, benchmark, label, sex, value, lower, upper`.
+    pub benchmarks: Option<DataFrame>,
+    /// `indicator, year, benchmark, sex, age_band, rate`.
+    pub benchmark_rates: Option<DataFrame>,
+    pub providers: Vec<Provider>,
+    pub projects: Vec<Project>,
+}
+
+impl Region {
+    /// Loads and validates a data folder.
+    ///
+    /// # Errors
+    ///
+    /// [`LoadError::Io`] if the folder cannot be read; [`LoadError::Invalid`] with every
+    /// problem found if the data break the contract.
+    pub fn load(dir: impl AsRef<Path>) -> Result<Self, LoadError> {
+        Self::from_inputs(&Inputs::from_dir(dir.as_ref())?)
+    }
+
+    /// Validates inputs given in memory.
+    ///
+    /// # Errors
+    ///
+    /// [`LoadError::Invalid`] with every problem found.
+    pub fn from_inputs(inputs: &Inputs) -> Result<Self, LoadError> {
+        match crate::validate::check(inputs) {
+            (Some(region), _) => Ok(region),
+            (None, report) => Err(LoadError::Invalid(Box::new(report))),
+        }
+    }
+
+    /// The demo region embedded in the library.
+    ///
+    /// # Errors
+    ///
+    /// Only if the embedded data were broken, which the test suite rules out.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let region = wijkprofiel::Region::demo().unwrap();
+    /// assert!(region.dataset.synthetic);
+    /// assert_eq!(region.areas.at_level(wijkprofiel::Level::Gemeente).count(), 8);
+    /// ```
+    #[cfg(feature = "embedded-demo")]
+    pub fn demo() -> Result<Self, LoadError> {
+        Self::from_inputs(&Inputs::demo())
+    }
+
+    /// What was loaded, for people.
+    pub fn summary(&self) -> Summary {
+        let years = |frame: Option<&DataFrame>| -> Vec<i32> {
+            let Some(column) = frame.and_then(|f| f.column("year").ok()) else {
+                return Vec::new();
+            };
+            let mut years: Vec<i32> = column
+                .i32()
+                .map(|ca| ca.iter().flatten().collect())
+                .unwrap_or_default();
+            years.sort_unstable();
+            years.dedup();
+            years
+        };
+        let mut indicators: BTreeMap<&'static str, usize> = BTreeMap::new();
+        for ind in self.catalogue.indicators() {
+            let source = match ind.source {
+                Source::Gp => "gp",
+                Source::Ggd => "ggd",
+                Source::Cbs => "cbs",
+            };
+            *indicators.entry(source).or_default() += 1;
+        }
+        Summary {
+            name: self.dataset.name.clone(),
+            origin: self.origin.clone(),
+            synthetic: self.dataset.synthetic,
+            areas: self.areas.count_by_level(),
+            population_years: years(Some(&self.population)),
+            residents: sum_by_year(&self.population, "residents").unwrap_or_default(),
+            indicators: indicators
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v))
+                .collect(),
+            gp_years: years(self.gp_counts.as_ref()),
+            ggd_years: years(self.ggd_estimates.as_ref()),
+            practices: self.practices.len(),
+            providers: self.providers.len(),
+            projects: self.projects.len(),
+            coverage: self.coverage().unwrap_or_default(),
+            geometry: self
+                .geometry
+                .as_ref()
+                .map(|g| (g.len(), g.crs.name().to_owned(), g.crs_declared)),
+        }
+    }
+
+    /// GP coverage per year: listed patients (of participating practices, living in the
+    /// region) divided by residents. A patient cell's denominator repeats per indicator, so
+    /// each practice × buurt × sex × age-band cell counts once, with its largest denominator.
+    pub fn coverage(&self) -> Option<Vec<(i32, f64)>> {
+        let gp = self.gp_counts.as_ref()?;
+        let cells = gp
+            .clone()
+            .lazy()
+            .group_by([
+                col("practice_id"),
+                col("year"),
+                col("area_code"),
+                col("sex"),
+                col("age_band"),
+            ])
+            .agg([col("denominator").max()])
+            .collect()
+            .ok()?;
+        let listed = sum_by_year(&cells, "denominator")?;
+        let residents: BTreeMap<i32, i64> = sum_by_year(&self.population, "residents")?
+            .into_iter()
+            .collect();
+        #[allow(clippy::cast_precision_loss)]
+        let coverage = listed
+            .into_iter()
+            .filter_map(|(year, n)| {
+                let r = *residents.get(&year)?;
+                (r > 0).then(|| (year, n as f64 / r as f64))
+            })
+            .collect();
+        Some(coverage)
+    }
+}
+
+fn sum_by_year(frame: &DataFrame, column: &str) -> Option<Vec<(i32, i64)>> {
+    let totals = frame
+        .clone()
+        .lazy()
+        .group_by([col("year")])
+        .agg([col(column).sum()])
+        .sort(["year"], SortMultipleOptions::default())
+        .collect()
+        .ok()?;
+    let years = totals.column("year").ok()?.i32().ok()?.clone();
+    let sums = totals.column(column).ok()?.i64().ok()?.clone();
+    Some(
+        years
+            .iter()
+            .zip(sums.iter())
+            .filter_map(|(y, s)| Some((y?, s?)))
+            .collect(),
+    )
+}
+
+/// What a region holds, in numbers.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Summary {
+    pub name: String,
+    pub origin: String,
+    pub synthetic: bool,
+    pub areas: Vec<(Level, usize)>,
+    pub population_years: Vec<i32>,
+    pub residents: Vec<(i32, i64)>,
+    /// Indicators per source (`gp`, `ggd`, `cbs`).
+    pub indicators: Vec<(String, usize)>,
+    pub gp_years: Vec<i32>,
+    pub ggd_years: Vec<i32>,
+    pub practices: usize,
+    pub providers: usize,
+    pub projects: usize,
+    /// Listed patients ÷ residents, per year.
+    pub coverage: Vec<(i32, f64)>,
+    /// Number of shapes, CRS, and whether it was declared.
+    pub geometry: Option<(usize, String, bool)>,
+}
+
+/// The outcome of validating a region: a summary when the data loaded, and every problem.
+#[derive(Debug, Clone)]
+pub struct ValidationReport {
+    pub origin: String,
+    /// Problems found, at most [`crate::validate::PROBLEMS_PER_FILE`] per file.
+    pub problems: Vec<DataError>,
+    /// Problems found beyond the cap, per file.
+    pub omitted: BTreeMap<String, usize>,
+    /// Present when the data are valid.
+    pub summary: Option<Summary>,
+}
+
+impl ValidationReport {
+    /// Whether the data are valid.
+    pub fn is_valid(&self) -> bool {
+        self.problems.is_empty() && self.omitted.is_empty()
+    }
+
+    /// Number of problems found, including those beyond the cap.
+    pub fn problem_count(&self) -> usize {
+        self.problems.len() + self.omitted.values().sum::<usize>()
+    }
+}
+
+/// Validates inputs and reports, whether or not they are valid.
+pub fn validate(inputs: &Inputs) -> ValidationReport {
+    crate::validate::check(inputs).1
+}
+
+fn list<T: fmt::Display>(items: &[T]) -> String {
+    match (items.first(), items.last()) {
+        (None, _) => "none".to_owned(),
+        (Some(a), Some(b)) if items.len() > 2 => format!("{a}–{b}"),
+        _ => items
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
+}
+
+impl fmt::Display for Summary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "{}", self.name)?;
+        if self.synthetic {
+            writeln!(f, "  SYNTHETIC DEMO DATA: fictional areas and persons")?;
+        }
+        writeln!(f, "  from: {}", self.origin)?;
+        let levels: Vec<String> = self
+            .areas
+            .iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(level, n)| format!("{n} {level}"))
+            .collect();
+        writeln!(f, "  areas: {}", levels.join(", "))?;
+        let residents: Vec<String> = self
+            .residents
+            .iter()
+            .map(|(y, n)| format!("{y}: {n}"))
+            .collect();
+        writeln!(f, "  residents: {}", residents.join(", "))?;
+        let indicators: Vec<String> = self
+            .indicators
+            .iter()
+            .map(|(s, n)| format!("{n} {s}"))
+            .collect();
+        writeln!(f, "  indicators: {}", indicators.join(", "))?;
+        writeln!(
+            f,
+            "  years: population {}; GP {}; GGD {}",
+            list(&self.population_years),
+            list(&self.gp_years),
+            list(&self.ggd_years)
+        )?;
+        let coverage: Vec<String> = self
+            .coverage
+            .iter()
+            .map(|(y, c)| format!("{y}: {:.1}%", 100.0 * c))
+            .collect();
+        writeln!(
+            f,
+            "  GP practices: {}; coverage (listed ÷ residents): {}",
+            self.practices,
+            if coverage.is_empty() {
+                "none".into()
+            } else {
+                coverage.join(", ")
+            }
+        )?;
+        writeln!(
+            f,
+            "  social map: {} providers, {} projects",
+            self.providers, self.projects
+        )?;
+        match &self.geometry {
+            Some((n, crs, declared)) => writeln!(
+                f,
+                "  geometry: {n} shapes in {crs} ({})",
+                if *declared { "declared" } else { "detected" }
+            ),
+            None => writeln!(f, "  geometry: none"),
+        }
+    }
+}
+
+impl fmt::Display for ValidationReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(summary) = &self.summary {
+            write!(f, "{summary}")?;
+        }
+        if self.is_valid() {
+            return writeln!(f, "valid: no problems found");
+        }
+        writeln!(f, "{} problem(s) in {}:", self.problem_count(), self.origin)?;
+        for problem in &self.problems {
+            writeln!(f, "  - {problem}")?;
+        }
+        for (file, n) in &self.omitted {
+            writeln!(f, "  ... and {n} more in {file}")?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,1092 @@
+//! The data contract's rules: every input table is read into typed columns, checked row by
+//! row and across tables, and turned into a [`Region`] when nothing is wrong.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use polars::prelude::*;
+use serde::Deserialize;
+
+use crate::area::{Area, Areas, Level};
+use crate::catalogue::{Catalogue, Kind, Source};
+use crate::error::{AreaError, CatalogueError, GeometryError, Location, TableError};
+use crate::geometry::{Crs, Geometries};
+use crate::inputs::{Inputs, TableName};
+use crate::region::{Dataset, Region, ValidationReport};
+use crate::social::{Point, Practice, Project, Provider, Role};
+use crate::table::{Coded, Problems, Reader, Table, check_unique};
+use crate::{AgeBand, Sex, age_band};
+
+/// Problems kept per file; the rest are counted.
+pub const PROBLEMS_PER_FILE: usize = 50;
+
+const YEARS: std::ops::RangeInclusive<i64> = 1900..=2100;
+const YEAR: &str = "a year from 1900 to 2100";
+const COUNT: &str = "a whole number of at least 0";
+const SEXES_CELL: &str = "`male` or `female`";
+const SEXES_ANY: &str = "`all`, `male` or `female`";
+
+/// Checks all inputs; returns the region when no problem was found, and the report always.
+pub(crate) fn check(inputs: &Inputs) -> (Option<Region>, ValidationReport) {
+    let mut p = Problems::new(PROBLEMS_PER_FILE);
+    for problem in &inputs.read_problems {
+        p.push(problem.clone());
+    }
+    let dataset = dataset(inputs, &mut p);
+    let catalogue = catalogue(inputs, &mut p);
+    for name in TableName::ALL {
+        if name.required() && !inputs.tables.contains_key(&name) {
+            let already = inputs
+                .read_problems
+                .iter()
+                .any(|e| e.location().file.starts_with(&format!("{}.", name.stem())));
+            if !already {
+                p.push(TableError::MissingTable {
+                    at: Location::file(inputs.origin.clone()),
+                    table: name.stem().to_owned(),
+                });
+            }
+        }
+    }
+    let table = |name| inputs.tables.get(&name);
+    let areas = table(TableName::Areas).and_then(|t| areas(t, &mut p));
+    let geometry = inputs
+        .geometry
+        .as_ref()
+        .and_then(|doc| geometry(&doc.name, &doc.bytes, areas.as_ref(), &mut p));
+    let ctx = Context {
+        areas: areas.as_ref(),
+        catalogue: catalogue.as_ref(),
+        crs: geometry.as_ref().map(|g| g.crs),
+    };
+    let population = table(TableName::Population).and_then(|t| population(t, &ctx, &mut p));
+    let population_years: BTreeSet<i32> = population
+        .as_ref()
+        .map(|(_, years)| years.clone())
+        .unwrap_or_default();
+    let practices = table(TableName::Practices).and_then(|t| practices(t, &ctx, &mut p));
+    let gp_counts = table(TableName::GpCounts).and_then(|t| {
+        if practices.is_none() && !inputs.tables.contains_key(&TableName::Practices) {
+            p.push(TableError::MissingTable {
+                at: Location::file(inputs.origin.clone()),
+                table: "practices".into(),
+            });
+        }
+        gp_counts(t, &ctx, practices.as_deref(), &population_years, &mut p)
+    });
+    let ggd = table(TableName::GgdEstimates).and_then(|t| ggd_estimates(t, &ctx, &mut p));
+    let benchmarks = table(TableName::Benchmarks).and_then(|t| benchmarks(t, &ctx, &mut p));
+    let rates = table(TableName::BenchmarkRates).and_then(|t| benchmark_rates(t, &ctx, &mut p));
+    let providers = table(TableName::Providers).and_then(|t| providers(t, &ctx, &mut p));
+    let projects = table(TableName::Projects).and_then(|t| projects(t, &ctx, &mut p));
+
+    let found = p.count();
+    let (problems, omitted) = p.into_parts();
+    let region = match (found, areas, catalogue, population) {
+        (0, Some(areas), Some(catalogue), Some((population, _))) => Some(Region {
+            origin: inputs.origin.clone(),
+            dataset,
+            catalogue,
+            areas,
+            geometry,
+            population,
+            gp_counts,
+            practices: practices.unwrap_or_default(),
+            ggd_estimates: ggd,
+            benchmarks,
+            benchmark_rates: rates,
+            providers: providers.unwrap_or_default(),
+            projects: projects.unwrap_or_default(),
+        }),
+        _ => None,
+    };
+    let summary = region.as_ref().map(Region::summary);
+    let report = ValidationReport {
+        origin: inputs.origin.clone(),
+        problems,
+        omitted,
+        summary,
+    };
+    (region, report)
+}
+
+/// What cross-table checks need.
+struct Context<'a> {
+    areas: Option<&'a Areas>,
+    catalogue: Option<&'a Catalogue>,
+    crs: Option<Crs>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DatasetFile {
+    name: String,
+    #[serde(default)]
+    synthetic: bool,
+    #[serde(default)]
+    description: String,
+}
+
+fn dataset(inputs: &Inputs, p: &mut Problems) -> Dataset {
+    let fallback = Dataset {
+        name: inputs.origin.clone(),
+        synthetic: false,
+        description: String::new(),
+    };
+    let Some(doc) = &inputs.dataset else {
+        return fallback;
+    };
+    let text = String::from_utf8_lossy(&doc.bytes);
+    match toml::from_str::<DatasetFile>(&text) {
+        Ok(file) => Dataset {
+            name: file.name,
+            synthetic: file.synthetic,
+            description: file.description,
+        },
+        Err(e) => {
+            p.push(toml_problem(&doc.name, &text, &e));
+            fallback
+        }
+    }
+}
+
+fn toml_problem(file: &str, text: &str, e: &toml::de::Error) -> CatalogueError {
+    let line = e
+        .span()
+        .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
+    CatalogueError::Parse {
+        at: Location {
+            line,
+            ..Location::file(file)
+        },
+        message: e.message().to_owned(),
+    }
+}
+
+fn catalogue(inputs: &Inputs, p: &mut Problems) -> Option<Catalogue> {
+    let Some(doc) = &inputs.catalogue else {
+        p.push(TableError::MissingTable {
+            at: Location::file(inputs.origin.clone()),
+            table: "catalogue.toml".replace(".toml", ""),
+        });
+        return None;
+    };
+    let text = String::from_utf8_lossy(&doc.bytes);
+    match Catalogue::parse(&doc.name, &text) {
+        Ok(c) => Some(c),
+        Err(problems) => {
+            for problem in problems {
+                p.push(problem);
+            }
+            None
+        }
+    }
+}
+
+/// A parsed enum column: distinct values checked once, rows looked up.
+fn parse_column<T: Copy>(
+    coded: &Coded,
+    t: &Table,
+    column: &str,
+    p: &mut Problems,
+    parse: impl Fn(&str) -> Option<T>,
+    expected: &str,
+) -> Vec<Option<T>> {
+    let parsed = coded.parse_each(t, column, p, |v| {
+        parse(v).ok_or_else(|| expected.to_owned())
+    });
+    (0..coded.rows.len())
+        .map(|row| coded.parsed(&parsed, row).copied())
+        .collect()
+}
+
+fn sexes(coded: &Coded, t: &Table, p: &mut Problems, cells_only: bool) -> Vec<Option<Sex>> {
+    let expected = if cells_only { SEXES_CELL } else { SEXES_ANY };
+    parse_column(
+        coded,
+        t,
+        "sex",
+        p,
+        |v| {
+            v.parse::<Sex>()
+                .ok()
+                .filter(|s| !cells_only || *s != Sex::All)
+        },
+        expected,
+    )
+}
+
+fn bands(
+    coded: &Coded,
+    t: &Table,
+    column: &str,
+    p: &mut Problems,
+    tile: bool,
+) -> Vec<Option<AgeBand>> {
+    let parsed = coded.parse_each(t, column, p, |v| {
+        v.parse::<AgeBand>()
+            .map_err(|e| format!("{} ({e})", AgeBand::EXPECTED))
+    });
+    if tile {
+        let distinct: Vec<AgeBand> = parsed.iter().flatten().copied().collect();
+        if !distinct.is_empty()
+            && let Err(detail) = age_band::check_tiling(&distinct)
+        {
+            p.push(TableError::AgeBandTiling {
+                at: t.whole().column(column),
+                detail,
+            });
+        }
+    }
+    (0..coded.rows.len())
+        .map(|row| coded.parsed(&parsed, row).copied())
+        .collect()
+}
+
+fn years(r: &mut Reader<'_>) -> Option<Vec<Option<i32>>> {
+    let years = r.integer("year", true, YEARS, YEAR)?;
+    Some(
+        years
+            .into_iter()
+            .map(|y| y.and_then(|v| i32::try_from(v).ok()))
+            .collect(),
+    )
+}
+
+/// Checks that each row's area exists and has one of `levels`.
+fn area_refs(
+    coded: &Coded,
+    t: &Table,
+    column: &str,
+    ctx: &Context<'_>,
+    levels: &[Level],
+    expected: &'static str,
+    p: &mut Problems,
+) -> Vec<bool> {
+    let Some(areas) = ctx.areas else {
+        return vec![false; coded.rows.len()];
+    };
+    let verdict: Vec<Result<(), Option<Level>>> = coded
+        .values
+        .iter()
+        .map(|code| match areas.get(code) {
+            Some(area) if levels.contains(&area.level) => Ok(()),
+            Some(area) => Err(Some(area.level)),
+            None => Err(None),
+        })
+        .collect();
+    let mut ok = vec![false; coded.rows.len()];
+    for (row, id) in coded.rows.iter().enumerate() {
+        let Some(id) = id else { continue };
+        let code = &coded.values[*id as usize];
+        match verdict[*id as usize] {
+            Ok(()) => ok[row] = true,
+            Err(None) => p.push(TableError::UnknownArea {
+                at: t.at(row, column),
+                code: code.clone(),
+            }),
+            Err(Some(level)) => p.push(TableError::WrongAreaLevel {
+                at: t.at(row, column),
+                code: code.clone(),
+                found: level.to_string(),
+                expected,
+            }),
+        }
+    }
+    ok
+}
+
+/// Checks that each row's indicator is in the catalogue and comes from `source`.
+fn indicator_refs(
+    coded: &Coded,
+    t: &Table,
+    ctx: &Context<'_>,
+    source: Option<Source>,
+    p: &mut Problems,
+) {
+    let Some(catalogue) = ctx.catalogue else {
+        return;
+    };
+    let verdict: Vec<Option<&'static str>> = coded
+        .values
+        .iter()
+        .map(|id| match catalogue.get(id) {
+            None => Some("is not in the catalogue"),
+            Some(ind) if source.is_some_and(|s| s != ind.source) => Some(match source {
+                Some(Source::Gp) => "is not a GP indicator (source = \"gp\") in the catalogue",
+                Some(Source::Ggd) => "is not a GGD indicator (source = \"ggd\") in the catalogue",
+                _ => "has another source in the catalogue",
+            }),
+            Some(_) => None,
+        })
+        .collect();
+    for (row, id) in coded.rows.iter().enumerate() {
+        if let Some(reason) = id.and_then(|i| verdict[i as usize]) {
+            p.push(TableError::UnknownIndicator {
+                at: t.at(row, "indicator"),
+                indicator: coded.values[id.unwrap_or_default() as usize].clone(),
+                reason,
+            });
+        }
+    }
+}
+
+fn areas(t: &Table, p: &mut Problems) -> Option<Areas> {
+    let mut r = Reader::new(t, p);
+    let code = r.text("code", true);
+    let name = r.text("name", true);
+    let level = r.text("level", true);
+    let parent = r.text("parent_code", false);
+    let vintage = r.integer("vintage", true, YEARS, YEAR);
+    // `parent_code` is empty for the root, but the column must be there.
+    if t.frame.column("parent_code").is_err() {
+        p.push(TableError::MissingColumn {
+            at: t.whole().column("parent_code"),
+        });
+        return None;
+    }
+    let (code, name, level, parent, vintage) = (code?, name?, level?, parent?, vintage?);
+    let levels = parse_column(
+        &level,
+        t,
+        "level",
+        p,
+        |v| v.parse::<Level>().ok(),
+        "one of buurt, wijk, gemeente, region, country",
+    );
+    let mut list = Vec::with_capacity(t.height());
+    let mut rows = Vec::with_capacity(t.height());
+    let mut first: HashMap<&str, usize> = HashMap::new();
+    for row in 0..t.height() {
+        let (Some(c), Some(lv), Some(v)) = (code.get(row), levels[row], vintage[row]) else {
+            continue;
+        };
+        if !lv.is_valid_code(c) {
+            p.push(AreaError::BadCode {
+                at: t.at(row, "code"),
+                code: c.to_owned(),
+                level: lv.to_string(),
+                rule: lv.code_rule(),
+            });
+            continue;
+        }
+        if let Some(&earlier) = first.get(c) {
+            p.push(AreaError::DuplicateCode {
+                at: t.at(row, "code"),
+                code: c.to_owned(),
+                first_row: earlier + 1,
+            });
+            continue;
+        }
+        first.insert(c, row);
+        list.push(Area {
+            code: c.to_owned(),
+            name: name.get(row).unwrap_or_default().to_owned(),
+            level: lv,
+            parent: parent.get(row).map(str::to_owned),
+            vintage: i32::try_from(v).unwrap_or_default(),
+        });
+        rows.push(row);
+    }
+    let before = p.count();
+    hierarchy(t, &list, &rows, p);
+    let vintages: BTreeSet<i32> = list.iter().map(|a| a.vintage).collect();
+    if vintages.len() > 1 {
+        let names: Vec<String> = vintages.iter().map(ToString::to_string).collect();
+        p.push(AreaError::MixedVintages {
+            at: t.whole().column("vintage"),
+            vintages: names.join(", "),
+        });
+    }
+    (p.count() == before && list.len() == t.height()).then(|| Areas::new(list))
+}
+
+/// Parents exist, have the next level up, contain the child's code; one root; no cycles.
+fn hierarchy(t: &Table, list: &[Area], rows: &[usize], p: &mut Problems) {
+    let index: HashMap<&str, usize> = list
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.code.as_str(), i))
+        .collect();
+    let mut roots = Vec::new();
+    for (area, &row) in list.iter().zip(rows) {
+        let Some(parent_code) = &area.parent else {
+            roots.push(area.code.clone());
+            continue;
+        };
+        let at = || t.at(row, "parent_code");
+        let Some(&pi) = index.get(parent_code.as_str()) else {
+            p.push(AreaError::UnknownParent {
+                at: at(),
+                code: area.code.clone(),
+                parent: parent_code.clone(),
+            });
+            continue;
+        };
+        let parent = &list[pi];
+        let expected = area.level.parent();
+        if Some(parent.level) != expected {
+            p.push(AreaError::WrongParentLevel {
+                at: at(),
+                code: area.code.clone(),
+                level: area.level.to_string(),
+                parent: parent_code.clone(),
+                parent_level: parent.level.to_string(),
+                expected: expected.map_or("no parent (it is the root)".into(), |l| l.to_string()),
+            });
+        } else if !area.level.code_inside(&area.code, parent_code) {
+            p.push(AreaError::OutsideParent {
+                at: at(),
+                code: area.code.clone(),
+                parent: parent_code.clone(),
+                rule: match area.level {
+                    Level::Buurt => "a buurt code starts with the six digits of its wijk",
+                    _ => "a wijk code starts with the four digits of its gemeente",
+                },
+            });
+        }
+    }
+    if roots.len() != 1 {
+        let found = if roots.is_empty() {
+            "none".to_owned()
+        } else {
+            roots
+                .iter()
+                .map(|c| format!("`{c}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        p.push(AreaError::RootCount {
+            at: t.whole().column("parent_code"),
+            found,
+        });
+    }
+    // Cycles: walk up from every area; report each cycle once, at its smallest code.
+    let mut reported = HashSet::new();
+    for (start, &row) in rows.iter().enumerate() {
+        let mut path = vec![start];
+        let mut seen = HashSet::from([start]);
+        let mut current = start;
+        while let Some(next) = list[current].parent.as_deref().and_then(|c| index.get(c)) {
+            if !seen.insert(*next) {
+                let from = path.iter().position(|&i| i == *next).unwrap_or(0);
+                let cycle: Vec<usize> = path[from..].to_vec();
+                let smallest = cycle
+                    .iter()
+                    .map(|&i| &list[i].code)
+                    .min()
+                    .cloned()
+                    .unwrap_or_default();
+                if cycle.contains(&start)
+                    && list[start].code == smallest
+                    && reported.insert(smallest.clone())
+                {
+                    let mut names: Vec<&str> =
+                        cycle.iter().map(|&i| list[i].code.as_str()).collect();
+                    names.push(&list[cycle[0]].code);
+                    p.push(AreaError::Cycle {
+                        at: t.at(row, "parent_code"),
+                        code: smallest,
+                        path: names.join(" → "),
+                    });
+                }
+                break;
+            }
+            path.push(*next);
+            current = *next;
+        }
+    }
+}
+
+fn geometry(
+    file: &str,
+    bytes: &[u8],
+    areas: Option<&Areas>,
+    p: &mut Problems,
+) -> Option<Geometries> {
+    let (geometry, problems) = Geometries::parse(file, bytes);
+    let mut invalid = HashSet::new();
+    for problem in problems {
+        if let GeometryError::InvalidGeometry { code, .. } = &problem {
+            invalid.insert(code.clone());
+        }
+        p.push(problem);
+    }
+    let (Some(geometry), Some(areas)) = (geometry, areas) else {
+        return None;
+    };
+    for (feature, code) in geometry.codes().enumerate() {
+        if areas.get(code).is_none() {
+            p.push(GeometryError::UnknownArea {
+                at: Location::file(file),
+                feature: feature + 1,
+                code: code.to_owned(),
+            });
+        }
+    }
+    for area in areas.iter().filter(|a| a.level != Level::Country) {
+        if geometry.get(&area.code).is_none() && !invalid.contains(&area.code) {
+            p.push(GeometryError::MissingGeometry {
+                at: Location::file(file),
+                code: area.code.clone(),
+            });
+        }
+    }
+    Some(geometry)
+}
+
+fn coded_series(name: &str, coded: &Coded) -> Column {
+    let values: Vec<Option<&str>> = (0..coded.rows.len()).map(|row| coded.get(row)).collect();
+    Column::new(name.into(), values)
+}
+
+fn frame(columns: Vec<Column>) -> Option<DataFrame> {
+    DataFrame::new_infer_height(columns).ok()
+}
+
+fn enum_series<T: ToString>(name: &str, values: &[Option<T>]) -> Column {
+    let text: Vec<Option<String>> = values
+        .iter()
+        .map(|v| v.as_ref().map(ToString::to_string))
+        .collect();
+    Column::new(name.into(), text)
+}
+
+fn population(
+    t: &Table,
+    ctx: &Context<'_>,
+    p: &mut Problems,
+) -> Option<(DataFrame, BTreeSet<i32>)> {
+    let mut r = Reader::new(t, p);
+    let area = r.text("area_code", true);
+    let year = years(&mut r);
+    let sex = r.text("sex", true);
+    let band = r.text("age_band", true);
+    let residents = r.integer("residents", true, 0..=i64::from(u32::MAX), COUNT);
+    let (area, year, sex, band, residents) = (area?, year?, sex?, band?, residents?);
+    let sexes = sexes(&sex, t, p, true);
+    let bands = bands(&band, t, "age_band", p, true);
+    area_refs(
+        &area,
+        t,
+        "area_code",
+        ctx,
+        &[Level::Buurt],
+        "buurten (higher levels are summed from them)",
+        p,
+    );
+    let keys =
+        (0..t.height()).map(|row| Some((area.rows[row]?, year[row]?, sexes[row]?, bands[row]?)));
+    check_unique(t, p, keys, |row| {
+        format!(
+            "{} {} {} {}",
+            area.get(row).unwrap_or(""),
+            fmt_opt(year[row]),
+            fmt_opt(sexes[row]),
+            fmt_opt(bands[row])
+        )
+    });
+    let years: BTreeSet<i32> = year.iter().flatten().copied().collect();
+    if let Some(areas) = ctx.areas {
+        let mut present: HashSet<(&str, i32)> = HashSet::new();
+        for row in 0..t.height() {
+            if let (Some(a), Some(y)) = (area.get(row), year[row]) {
+                present.insert((a, y));
+            }
+        }
+        for buurt in areas.at_level(Level::Buurt) {
+            for &y in &years {
+                if !present.contains(&(buurt.code.as_str(), y)) {
+                    p.push(TableError::MissingPopulation {
+                        at: t.whole().column("area_code"),
+                        code: buurt.code.clone(),
+                        year: y,
+                    });
+                }
+            }
+        }
+    }
+    let frame = frame(vec![
+        coded_series("area_code", &area),
+        Column::new("year".into(), year),
+        enum_series("sex", &sexes),
+        enum_series("age_band", &bands),
+        Column::new("residents".into(), residents),
+    ])?;
+    Some((frame, years))
+}
+
+fn fmt_opt<T: ToString>(v: Option<T>) -> String {
+    v.map(|v| v.to_string()).unwrap_or_default()
+}
+
+/// Reads `x` and `y` and checks they are in the geometry's CRS.
+fn points(r: &mut Reader<'_>, ctx: &Context<'_>) -> Option<Vec<Option<Point>>> {
+    let x = r.number("x", true);
+    let y = r.number("y", true);
+    let (x, y) = (x?, y?);
+    let points: Vec<Option<Point>> = x
+        .iter()
+        .zip(&y)
+        .map(|(x, y)| Some(Point { x: (*x)?, y: (*y)? }))
+        .collect();
+    let coords: Vec<(f64, f64)> = points.iter().flatten().map(|pt| (pt.x, pt.y)).collect();
+    if coords.is_empty() {
+        return Some(points);
+    }
+    let at = r.table.whole().column("x");
+    match (Crs::detect(coords), ctx.crs) {
+        (None, _) => r.problems.push(TableError::Coordinates {
+            at,
+            detail: "coordinates fit neither WGS84 nor RD New within the Netherlands".into(),
+        }),
+        (Some(found), Some(crs)) if found != crs => r.problems.push(TableError::Coordinates {
+            at,
+            detail: format!(
+                "points are in {found} but the geometry is in {crs}; use one reference system"
+            ),
+        }),
+        _ => {}
+    }
+    Some(points)
+}
+
+fn practices(t: &Table, ctx: &Context<'_>, p: &mut Problems) -> Option<Vec<Practice>> {
+    let mut r = Reader::new(t, p);
+    let id = r.text("practice_id", true);
+    let name = r.text("name", false);
+    let list_size = r.integer("list_size", false, 0..=10_000_000, COUNT);
+    let points = points(&mut r, ctx);
+    let (id, points) = (id?, points?);
+    check_unique(t, p, id.rows.iter().copied(), |row| {
+        id.get(row).unwrap_or("").to_owned()
+    });
+    let practices = (0..t.height())
+        .filter_map(|row| {
+            Some(Practice {
+                id: id.get(row)?.to_owned(),
+                name: name.as_ref().and_then(|n| n.get(row)).map(str::to_owned),
+                location: points[row]?,
+                list_size: list_size.as_ref().and_then(|l| l[row]),
+            })
+        })
+        .collect();
+    Some(practices)
+}
+
+fn gp_counts(
+    t: &Table,
+    ctx: &Context<'_>,
+    practices: Option<&[Practice]>,
+    population_years: &BTreeSet<i32>,
+    p: &mut Problems,
+) -> Option<DataFrame> {
+    let mut r = Reader::new(t, p);
+    let practice = r.text("practice_id", true);
+    let year = years(&mut r);
+    let area = r.text("area_code", true);
+    let sex = r.text("sex", true);
+    let band = r.text("age_band", true);
+    let indicator = r.text("indicator", true);
+    let numerator = r.integer("numerator", true, 0..=i64::from(u32::MAX), COUNT);
+    let denominator = r.integer("denominator", true, 0..=i64::from(u32::MAX), COUNT);
+    let (practice, year, area, sex, band, indicator, numerator, denominator) = (
+        practice?,
+        year?,
+        area?,
+        sex?,
+        band?,
+        indicator?,
+        numerator?,
+        denominator?,
+    );
+    let sexes = sexes(&sex, t, p, true);
+    let bands = bands(&band, t, "age_band", p, true);
+    area_refs(
+        &area,
+        t,
+        "area_code",
+        ctx,
+        &[Level::Buurt],
+        "buurten (the patients' residence)",
+        p,
+    );
+    indicator_refs(&indicator, t, ctx, Some(Source::Gp), p);
+    if let Some(practices) = practices {
+        let known: HashSet<&str> = practices.iter().map(|pr| pr.id.as_str()).collect();
+        for (row, id) in practice.rows.iter().enumerate() {
+            if let Some(id) = id.map(|i| practice.values[i as usize].as_str())
+                && !known.contains(id)
+            {
+                p.push(TableError::UnknownPractice {
+                    at: t.at(row, "practice_id"),
+                    practice: id.to_owned(),
+                });
+            }
+        }
+    }
+    let proportion: Vec<bool> = indicator
+        .values
+        .iter()
+        .map(|id| {
+            ctx.catalogue
+                .and_then(|c| c.get(id))
+                .is_some_and(|i| i.kind == Kind::Proportion)
+        })
+        .collect();
+    let mut missing_years = BTreeSet::new();
+    for row in 0..t.height() {
+        if let (Some(n), Some(d), Some(i)) = (numerator[row], denominator[row], indicator.rows[row])
+            && n > d
+            && proportion[i as usize]
+        {
+            p.push(TableError::NumeratorAboveDenominator {
+                at: t.at(row, "numerator"),
+                indicator: indicator.values[i as usize].clone(),
+                numerator: n,
+                denominator: d,
+            });
+        }
+        if let (Some(y), Some(a)) = (year[row], area.get(row))
+            && !population_years.is_empty()
+            && !population_years.contains(&y)
+            && missing_years.insert(y)
+        {
+            p.push(TableError::MissingPopulation {
+                at: t.at(row, "year"),
+                code: a.to_owned(),
+                year: y,
+            });
+        }
+    }
+    let keys = (0..t.height()).map(|row| {
+        Some((
+            practice.rows[row]?,
+            year[row]?,
+            area.rows[row]?,
+            sexes[row]?,
+            bands[row]?,
+            indicator.rows[row]?,
+        ))
+    });
+    check_unique(t, p, keys, |row| {
+        format!(
+            "{} {} {} {} {} {}",
+            practice.get(row).unwrap_or(""),
+            fmt_opt(year[row]),
+            area.get(row).unwrap_or(""),
+            fmt_opt(sexes[row]),
+            fmt_opt(bands[row]),
+            indicator.get(row).unwrap_or("")
+        )
+    });
+    frame(vec![
+        coded_series("practice_id", &practice),
+        Column::new("year".into(), year),
+        coded_series("area_code", &area),
+        enum_series("sex", &sexes),
+        enum_series("age_band", &bands),
+        coded_series("indicator", &indicator),
+        Column::new("numerator".into(), numerator),
+        Column::new("denominator".into(), denominator),
+    ])
+}
+
+/// Checks `lower <= value <= upper` where all are given.
+fn interval_order(
+    t: &Table,
+    p: &mut Problems,
+    value: &[Option<f64>],
+    lower: &[Option<f64>],
+    upper: &[Option<f64>],
+) {
+    for row in 0..t.height() {
+        if let (Some(v), Some(l), Some(u)) = (value[row], lower[row], upper[row])
+            && !(l <= v && v <= u)
+        {
+            p.push(TableError::IntervalOrder {
+                at: t.row(row),
+                lower: l,
+                value: v,
+                upper: u,
+            });
+        }
+    }
+}
+
+fn ggd_estimates(t: &Table, ctx: &Context<'_>, p: &mut Problems) -> Option<DataFrame> {
+    let mut r = Reader::new(t, p);
+    let area = r.text("area_code", true);
+    let year = years(&mut r);
+    let indicator = r.text("indicator", true);
+    let group = r.text("age_group", true);
+    let value = r.number("value", true);
+    let lower = r.number("lower", true);
+    let upper = r.number("upper", true);
+    let respondents = r.integer("respondents", false, 0..=10_000_000, COUNT);
+    let (area, year, indicator, group, value, lower, upper) =
+        (area?, year?, indicator?, group?, value?, lower?, upper?);
+    let groups = bands(&group, t, "age_group", p, false);
+    area_refs(
+        &area,
+        t,
+        "area_code",
+        ctx,
+        &[Level::Buurt, Level::Wijk, Level::Gemeente, Level::Region],
+        "buurten, wijken, gemeenten or the region",
+        p,
+    );
+    indicator_refs(&indicator, t, ctx, Some(Source::Ggd), p);
+    interval_order(t, p, &value, &lower, &upper);
+    if let Some(catalogue) = ctx.catalogue {
+        for row in 0..t.height() {
+            let Some(ind) = indicator.get(row).and_then(|id| catalogue.get(id)) else {
+                continue;
+            };
+            if ind.kind != Kind::Proportion {
+                continue;
+            }
+            for (column, v) in [
+                ("value", value[row]),
+                ("lower", lower[row]),
+                ("upper", upper[row]),
+            ] {
+                if let Some(v) = v.filter(|v| !(0.0..=ind.multiplier).contains(v)) {
+                    p.push(TableError::BadValue {
+                        at: t.at(row, column),
+                        value: v.to_string(),
+                        expected: format!("a percentage from 0 to {}", ind.multiplier),
+                    });
+                }
+            }
+        }
+    }
+    let keys = (0..t.height()).map(|row| {
+        Some((
+            area.rows[row]?,
+            year[row]?,
+            indicator.rows[row]?,
+            groups[row]?,
+        ))
+    });
+    check_unique(t, p, keys, |row| {
+        format!(
+            "{} {} {} {}",
+            area.get(row).unwrap_or(""),
+            fmt_opt(year[row]),
+            indicator.get(row).unwrap_or(""),
+            fmt_opt(groups[row])
+        )
+    });
+    let respondents = respondents.unwrap_or_else(|| vec![None; t.height()]);
+    frame(vec![
+        coded_series("area_code", &area),
+        Column::new("year".into(), year),
+        coded_series("indicator", &indicator),
+        enum_series("age_group", &groups),
+        Column::new("value".into(), value),
+        Column::new("lower".into(), lower),
+        Column::new("upper".into(), upper),
+        Column::new("respondents".into(), respondents),
+    ])
+}
+
+fn benchmarks(t: &Table, ctx: &Context<'_>, p: &mut Problems) -> Option<DataFrame> {
+    let mut r = Reader::new(t, p);
+    let indicator = r.text("indicator", true);
+    let year = years(&mut r);
+    let benchmark = r.text("benchmark", true);
+    let label = r.text("label", true);
+    let sex = r.text("sex", true);
+    let value = r.number("value", true);
+    let lower = r.number("lower", false);
+    let upper = r.number("upper", false);
+    let (indicator, year, benchmark, label, sex, value) =
+        (indicator?, year?, benchmark?, label?, sex?, value?);
+    let sexes = sexes(&sex, t, p, false);
+    indicator_refs(&indicator, t, ctx, None, p);
+    let lower = lower.unwrap_or_else(|| vec![None; t.height()]);
+    let upper = upper.unwrap_or_else(|| vec![None; t.height()]);
+    for row in 0..t.height() {
+        if lower[row].is_some() != upper[row].is_some() {
+            let column = if lower[row].is_some() {
+                "upper"
+            } else {
+                "lower"
+            };
+            p.push(TableError::MissingValue {
+                at: t.at(row, column),
+            });
+        }
+    }
+    interval_order(t, p, &value, &lower, &upper);
+    let keys = (0..t.height()).map(|row| {
+        Some((
+            indicator.rows[row]?,
+            year[row]?,
+            benchmark.rows[row]?,
+            sexes[row]?,
+        ))
+    });
+    check_unique(t, p, keys, |row| {
+        format!(
+            "{} {} {} {}",
+            indicator.get(row).unwrap_or(""),
+            fmt_opt(year[row]),
+            benchmark.get(row).unwrap_or(""),
+            fmt_opt(sexes[row])
+        )
+    });
+    frame(vec![
+        coded_series("indicator", &indicator),
+        Column::new("year".into(), year),
+        coded_series("benchmark", &benchmark),
+        coded_series("label", &label),
+        enum_series("sex", &sexes),
+        Column::new("value".into(), value),
+        Column::new("lower".into(), lower),
+        Column::new("upper".into(), upper),
+    ])
+}
+
+fn benchmark_rates(t: &Table, ctx: &Context<'_>, p: &mut Problems) -> Option<DataFrame> {
+    let mut r = Reader::new(t, p);
+    let indicator = r.text("indicator", true);
+    let year = years(&mut r);
+    let benchmark = r.text("benchmark", true);
+    let sex = r.text("sex", true);
+    let band = r.text("age_band", true);
+    let rate = r.number("rate", true);
+    let (indicator, year, benchmark, sex, band, rate) =
+        (indicator?, year?, benchmark?, sex?, band?, rate?);
+    let sexes = sexes(&sex, t, p, true);
+    let bands = bands(&band, t, "age_band", p, true);
+    indicator_refs(&indicator, t, ctx, Some(Source::Gp), p);
+    for (row, v) in rate.iter().enumerate() {
+        if let Some(v) = v.filter(|v| *v < 0.0) {
+            p.push(TableError::BadValue {
+                at: t.at(row, "rate"),
+                value: v.to_string(),
+                expected: "a rate of at least 0".into(),
+            });
+        }
+    }
+    let keys = (0..t.height()).map(|row| {
+        Some((
+            indicator.rows[row]?,
+            year[row]?,
+            benchmark.rows[row]?,
+            sexes[row]?,
+            bands[row]?,
+        ))
+    });
+    check_unique(t, p, keys, |row| {
+        format!(
+            "{} {} {} {} {}",
+            indicator.get(row).unwrap_or(""),
+            fmt_opt(year[row]),
+            benchmark.get(row).unwrap_or(""),
+            fmt_opt(sexes[row]),
+            fmt_opt(bands[row])
+        )
+    });
+    frame(vec![
+        coded_series("indicator", &indicator),
+        Column::new("year".into(), year),
+        coded_series("benchmark", &benchmark),
+        enum_series("sex", &sexes),
+        enum_series("age_band", &bands),
+        Column::new("rate".into(), rate),
+    ])
+}
+
+fn roles(coded: &Coded, t: &Table, column: &str, p: &mut Problems) -> Vec<Option<Role>> {
+    parse_column(
+        coded,
+        t,
+        column,
+        p,
+        |v| v.parse::<Role>().ok(),
+        &Role::expected(),
+    )
+}
+
+fn providers(t: &Table, ctx: &Context<'_>, p: &mut Problems) -> Option<Vec<Provider>> {
+    let mut r = Reader::new(t, p);
+    let id = r.text("provider_id", true);
+    let name = r.text("name", true);
+    let role = r.text("role", true);
+    let organisation = r.text("organisation", true);
+    let points = points(&mut r, ctx);
+    let (id, name, role, organisation, points) = (id?, name?, role?, organisation?, points?);
+    let roles = roles(&role, t, "role", p);
+    check_unique(t, p, id.rows.iter().copied(), |row| {
+        id.get(row).unwrap_or("").to_owned()
+    });
+    Some(
+        (0..t.height())
+            .filter_map(|row| {
+                Some(Provider {
+                    id: id.get(row)?.to_owned(),
+                    name: name.get(row)?.to_owned(),
+                    role: roles[row]?,
+                    organisation: organisation.get(row)?.to_owned(),
+                    location: points[row]?,
+                })
+            })
+            .collect(),
+    )
+}
+
+fn projects(t: &Table, ctx: &Context<'_>, p: &mut Problems) -> Option<Vec<Project>> {
+    let mut r = Reader::new(t, p);
+    let id = r.text("project_id", true);
+    let name = r.text("name", true);
+    let theme = r.text("theme", true);
+    let areas = r.text("areas", true);
+    let contact = r.text("contact_role", true);
+    let (id, name, theme, areas, contact) = (id?, name?, theme?, areas?, contact?);
+    let contacts = roles(&contact, t, "contact_role", p);
+    check_unique(t, p, id.rows.iter().copied(), |row| {
+        id.get(row).unwrap_or("").to_owned()
+    });
+    let mut out = Vec::new();
+    for row in 0..t.height() {
+        let theme_id = theme.get(row);
+        if let (Some(th), Some(c)) = (theme_id, ctx.catalogue)
+            && !c.has_theme(th)
+        {
+            p.push(TableError::UnknownTheme {
+                at: t.at(row, "theme"),
+                theme: th.to_owned(),
+            });
+        }
+        let codes: Vec<String> = areas
+            .get(row)
+            .unwrap_or("")
+            .split(';')
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(str::to_owned)
+            .collect();
+        if let Some(known) = ctx.areas {
+            for code in codes.iter().filter(|c| known.get(c).is_none()) {
+                p.push(TableError::UnknownArea {
+                    at: t.at(row, "areas"),
+                    code: code.clone(),
+                });
+            }
+        }
+        if let (Some(i), Some(n), Some(th), Some(c)) =
+            (id.get(row), name.get(row), theme_id, contacts[row])
+        {
+            out.push(Project {
+                id: i.to_owned(),
+                name: n.to_owned(),
+                theme: th.to_owned(),
+                areas: codes,
+                contact_role: c,
+            });
+        }
+    }
+    Some(out)
+}
