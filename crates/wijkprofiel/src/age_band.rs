@@ -131,10 +131,13 @@ pub fn check_tiling(bands: &[AgeBand]) -> Result<(), String> {
         match u16::from(b.lower).cmp(&next) {
             std::cmp::Ordering::Less => return Err(format!("`{a}` and `{b}` overlap")),
             std::cmp::Ordering::Greater => {
-                return Err(format!(
-                    "gap between `{a}` and `{b}` (ages {next}-{} are in no band)",
-                    b.lower - 1
-                ));
+                let last = u16::from(b.lower) - 1;
+                let ages = if last == next {
+                    format!("age {next} is")
+                } else {
+                    format!("ages {next}-{last} are")
+                };
+                return Err(format!("gap between `{a}` and `{b}` ({ages} in no band)"));
             }
             std::cmp::Ordering::Equal => {}
         }

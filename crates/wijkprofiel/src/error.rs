@@ -65,9 +65,13 @@ pub enum TableError {
     /// The file could not be read or parsed as CSV/Parquet.
     #[error("{at}: cannot read the file: {message}")]
     Unreadable { at: Location, message: String },
-    /// A required table is absent.
-    #[error("{at}: required table is missing (expected `{table}.csv` or `{table}.parquet`)")]
-    MissingTable { at: Location, table: String },
+    /// A required input is absent.
+    #[error("{at}: required input `{table}` is missing (expected {expected})")]
+    MissingTable {
+        at: Location,
+        table: String,
+        expected: String,
+    },
     /// The same table is given twice.
     #[error("{at}: table `{table}` is given both as CSV and as Parquet; keep one")]
     AmbiguousTable { at: Location, table: String },
@@ -183,9 +187,7 @@ pub enum AreaError {
         parent: String,
     },
     /// A parent of the wrong level.
-    #[error(
-        "{at}: parent `{parent}` of {level} `{code}` is a {parent_level}; expected a {expected}"
-    )]
+    #[error("{at}: parent `{parent}` of {level} `{code}` is a {parent_level}; expected {expected}")]
     WrongParentLevel {
         at: Location,
         code: String,

@@ -68,18 +68,19 @@ pub struct Geometries {
     pub crs: Crs,
     /// Whether the file declared its CRS (otherwise it was detected).
     pub crs_declared: bool,
-    shapes: BTreeMap<String, MultiPolygon<f64>>,
+    /// Shape and 1-based feature number per area code.
+    shapes: BTreeMap<String, (MultiPolygon<f64>, usize)>,
 }
 
 impl Geometries {
     /// The shape of an area.
     pub fn get(&self, code: &str) -> Option<&MultiPolygon<f64>> {
-        self.shapes.get(code)
+        self.shapes.get(code).map(|(shape, _)| shape)
     }
 
-    /// Area codes with a shape, sorted.
-    pub fn codes(&self) -> impl Iterator<Item = &str> {
-        self.shapes.keys().map(String::as_str)
+    /// Area codes with a shape, sorted, with their feature number in the file.
+    pub fn features(&self) -> impl Iterator<Item = (&str, usize)> {
+        self.shapes.iter().map(|(code, (_, n))| (code.as_str(), *n))
     }
 
     /// Number of shapes.
@@ -157,7 +158,7 @@ impl Geometries {
             };
             match shape {
                 Ok(shape) => {
-                    if shapes.insert(code.to_owned(), shape).is_some() {
+                    if shapes.insert(code.to_owned(), (shape, number)).is_some() {
                         problems.push(GeometryError::DuplicateArea {
                             at: at(),
                             code: code.to_owned(),
@@ -172,7 +173,7 @@ impl Geometries {
             _ => {
                 let coords = shapes
                     .values()
-                    .flat_map(|mp| mp.iter())
+                    .flat_map(|(mp, _)| mp.iter())
                     .flat_map(|p| p.exterior().coords())
                     .map(|c| (c.x, c.y));
                 match Crs::detect(coords) {

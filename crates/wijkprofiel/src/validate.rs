@@ -40,10 +40,7 @@ pub(crate) fn check(inputs: &Inputs) -> (Option<Region>, ValidationReport) {
                 .iter()
                 .any(|e| e.location().file.starts_with(&format!("{}.", name.stem())));
             if !already {
-                p.push(TableError::MissingTable {
-                    at: Location::file(inputs.origin.clone()),
-                    table: name.stem().to_owned(),
-                });
+                p.push(missing_table(inputs, name.stem()));
             }
         }
     }
@@ -66,10 +63,7 @@ pub(crate) fn check(inputs: &Inputs) -> (Option<Region>, ValidationReport) {
     let practices = table(TableName::Practices).and_then(|t| practices(t, &ctx, &mut p));
     let gp_counts = table(TableName::GpCounts).and_then(|t| {
         if practices.is_none() && !inputs.tables.contains_key(&TableName::Practices) {
-            p.push(TableError::MissingTable {
-                at: Location::file(inputs.origin.clone()),
-                table: "practices".into(),
-            });
+            p.push(missing_table(inputs, "practices"));
         }
         gp_counts(t, &ctx, practices.as_deref(), &population_years, &mut p)
     });
@@ -107,6 +101,14 @@ pub(crate) fn check(inputs: &Inputs) -> (Option<Region>, ValidationReport) {
         summary,
     };
     (region, report)
+}
+
+fn missing_table(inputs: &Inputs, stem: &str) -> TableError {
+    TableError::MissingTable {
+        at: Location::file(inputs.origin.clone()),
+        table: stem.to_owned(),
+        expected: format!("`{stem}.csv` or `{stem}.parquet`"),
+    }
 }
 
 /// What cross-table checks need.
@@ -166,7 +168,8 @@ fn catalogue(inputs: &Inputs, p: &mut Problems) -> Option<Catalogue> {
     let Some(doc) = &inputs.catalogue else {
         p.push(TableError::MissingTable {
             at: Location::file(inputs.origin.clone()),
-            table: "catalogue.toml".replace(".toml", ""),
+            table: "catalogue".into(),
+            expected: "`catalogue.toml`".into(),
         });
         return None;
     };
@@ -431,7 +434,10 @@ fn hierarchy(t: &Table, list: &[Area], rows: &[usize], p: &mut Problems) {
                 level: area.level.to_string(),
                 parent: parent_code.clone(),
                 parent_level: parent.level.to_string(),
-                expected: expected.map_or("no parent (it is the root)".into(), |l| l.to_string()),
+                expected: expected.map_or_else(
+                    || format!("no parent (a {} is the root)", area.level),
+                    |l| format!("a {l}"),
+                ),
             });
         } else if !area.level.code_inside(&area.code, parent_code) {
             p.push(AreaError::OutsideParent {
@@ -514,11 +520,11 @@ fn geometry(
     let (Some(geometry), Some(areas)) = (geometry, areas) else {
         return None;
     };
-    for (feature, code) in geometry.codes().enumerate() {
+    for (code, feature) in geometry.features() {
         if areas.get(code).is_none() {
             p.push(GeometryError::UnknownArea {
                 at: Location::file(file),
-                feature: feature + 1,
+                feature,
                 code: code.to_owned(),
             });
         }

@@ -553,9 +553,9 @@ fn age_structure(
                 20 => 7.0,
                 25 => 3.5,
                 30 => 1.3,
-                0..15 => 0.25,
-                35..65 => 0.45,
-                _ => 0.25,
+                0..15 => 0.2,
+                35..65 => 0.22,
+                _ => 0.08,
             },
             Character::Elderly => match lower {
                 65.. => 2.8,
@@ -626,7 +626,7 @@ fn deprivation(root: &Rng, buurten: &mut [Buurt], wijken: &[Wijk], national: boo
     }
     for (b, value) in buurten.iter().zip(raw.iter_mut()) {
         match wijken[b.wijk].character {
-            Character::Student => *value += 1.0,
+            Character::Student => *value += 0.2,
             Character::Elderly => *value -= 1.2,
             _ => {}
         }

@@ -422,8 +422,11 @@ fn residents(root: &Rng, plan: &Plan) -> Residents {
                 for sex in 0..2 {
                     for band in 0..19 {
                         let expected = b.people[sex][band] * growth * (0.015 * rng.normal()).exp();
+                        // Stochastic rounding keeps small buurten's totals near their size.
+                        let whole = expected.floor();
+                        let up = rng.uniform() < expected - whole;
                         #[allow(clippy::cast_possible_truncation)]
-                        let count = expected.round().max(0.0) as i64;
+                        let count = (whole as i64 + i64::from(up)).max(0);
                         cells[yi][sex][band] = count;
                     }
                 }

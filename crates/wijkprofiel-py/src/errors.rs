@@ -1,0 +1,46 @@
+//! Maps core errors to the Python exceptions of `wijkprofiel.exceptions`, where the
+//! hierarchy is defined (each exception with its standard-library base).
+
+use pyo3::prelude::*;
+use pyo3::types::PyType;
+use wijkprofiel::{DemoError, LoadError};
+
+/// An exception of `wijkprofiel.exceptions` by name.
+fn raise(py: Python<'_>, name: &str, message: String) -> PyErr {
+    let kind = py
+        .import("wijkprofiel.exceptions")
+        .and_then(|m| m.getattr(name))
+        .and_then(|t| t.cast_into::<PyType>().map_err(PyErr::from));
+    match kind {
+        Ok(kind) => PyErr::from_type(kind, message),
+        Err(e) => e,
+    }
+}
+
+/// Maps a core load error to its Python exception.
+pub(crate) fn load_error(py: Python<'_>, error: LoadError) -> PyErr {
+    match error {
+        LoadError::Io { path, source } => raise(
+            py,
+            "DataFolderError",
+            format!("{}: {source}", path.display()),
+        ),
+        LoadError::Invalid(report) => {
+            let err = raise(py, "InvalidDataError", report.to_string());
+            if let Ok(report) = Py::new(py, crate::ValidationReport::from(*report)) {
+                let _ = err.value(py).setattr("report", report);
+            }
+            err
+        }
+        other => raise(py, "WijkprofielError", other.to_string()),
+    }
+}
+
+/// Maps a demo-writing error.
+pub(crate) fn demo_error(py: Python<'_>, error: DemoError) -> PyErr {
+    let name = match error {
+        DemoError::Io { .. } => "DataFolderError",
+        _ => "WijkprofielError",
+    };
+    raise(py, name, error.to_string())
+}

@@ -1,0 +1,23 @@
+"""Exceptions raised by wijkprofiel, one per kind of core error.
+
+Every exception derives from :class:`WijkprofielError`; each also derives from the
+standard-library exception users would catch for it.
+"""
+
+
+class WijkprofielError(Exception):
+    """Base of every wijkprofiel error."""
+
+
+class InvalidDataError(WijkprofielError, ValueError):
+    """The data break the data contract.
+
+    ``report`` holds the :class:`wijkprofiel.ValidationReport` with every problem found
+    (each naming file, row, column, area or indicator).
+    """
+
+    report = None
+
+
+class DataFolderError(WijkprofielError, OSError):
+    """A data folder or file cannot be read or written."""
