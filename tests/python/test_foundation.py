@@ -1,0 +1,140 @@
+"""The Python package on the demo region: validation, DataFrame exchange both ways, errors."""
+
+from __future__ import annotations
+
+import decimal
+import shutil
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+import wijkprofiel
+from wijkprofiel import DataFolderError, InvalidDataError, WijkprofielError
+
+ROOT = Path(__file__).resolve().parents[2]
+DEMO = ROOT / "data" / "demo"
+TABLES = ["areas", "population", "practices", "ggd_estimates", "benchmarks", "benchmark_rates", "providers", "projects"]
+
+
+def read_demo_tables() -> dict[str, pl.DataFrame]:
+    """The demo tables as an analyst reads them with polars (all text, as in the files)."""
+    frames = {
+        name: pl.read_csv(DEMO / f"{name}.csv", comment_prefix="#", infer_schema=False) for name in TABLES
+    }
+    frames["gp_counts"] = pl.read_parquet(DEMO / "gp_counts.parquet")
+    return frames
+
+
+def documents() -> dict[str, str]:
+    return {
+        "catalogue": (DEMO / "catalogue.toml").read_text(encoding="utf-8"),
+        "geometry": (DEMO / "geometry.geojson").read_text(encoding="utf-8"),
+        "dataset": (DEMO / "dataset.toml").read_text(encoding="utf-8"),
+    }
+
+
+def test_embedded_demo_is_valid_and_says_it_is_synthetic():
+    report = wijkprofiel.validate()
+    assert report.is_valid
+    assert report.problems == []
+    assert "SYNTHETIC DEMO DATA" in report.summary
+    assert "300 buurt, 60 wijk, 8 gemeente" in report.summary
+    assert repr(report) == "ValidationReport(is_valid=True, problems=0)"
+
+
+def test_a_folder_validates_like_the_embedded_demo():
+    assert str(wijkprofiel.validate(DEMO)).replace(str(DEMO), "X") == str(wijkprofiel.validate()).replace(
+        "embedded demo (data/demo)", "X"
+    )
+
+
+def test_rust_to_python_gives_typed_polars_frames():
+    population = wijkprofiel.load_table("population")
+    assert isinstance(population, pl.DataFrame)
+    assert population.schema == pl.Schema(
+        {"area_code": pl.String, "year": pl.Int32, "sex": pl.String, "age_band": pl.String, "residents": pl.Int64}
+    )
+    assert population.height == 300 * 5 * 2 * 19
+    # The same numbers as the file, read independently by polars.
+    from_file = pl.read_csv(DEMO / "population.csv", comment_prefix="#", schema_overrides={"year": pl.Int32})
+    assert population.equals(from_file)
+    gp = wijkprofiel.load_table("gp_counts", DEMO)
+    assert gp.equals(pl.read_parquet(DEMO / "gp_counts.parquet"))
+
+
+def test_python_to_rust_validates_in_memory_frames():
+    report = wijkprofiel.validate_tables(read_demo_tables(), **documents())
+    assert report.is_valid, str(report)
+    assert "in-memory tables" in report.summary
+
+
+def test_python_to_rust_names_row_and_column_of_a_broken_cell():
+    tables = read_demo_tables()
+    tables["population"] = tables["population"].with_columns(
+        pl.when(pl.int_range(pl.len()) == 4).then(pl.lit("-7")).otherwise(pl.col("residents")).alias("residents")
+    )
+    report = wijkprofiel.validate_tables(tables, **documents())
+    assert not report.is_valid
+    [problem] = report.problems
+    assert (problem.kind, problem.file, problem.row, problem.line, problem.column) == (
+        "table",
+        "population",
+        5,
+        None,
+        "residents",
+    )
+    assert str(problem) == "population, row 5, column `residents`: `-7` is not a whole number of at least 0"
+
+
+@pytest.mark.parametrize(
+    ("column", "values", "message"),
+    [
+        ("residents", [decimal.Decimal("1.5")], "column has type decimal"),
+        ("residents", [[1, 2]], "column has type list"),
+        ("area_code", [b"BU"], "column has type binary"),
+    ],
+)
+def test_unsupported_dtypes_get_a_clear_problem_not_a_crash(column, values, message):
+    tables = read_demo_tables()
+    population = tables["population"].head(1).with_columns(pl.Series(column, values))
+    tables["population"] = population
+    report = wijkprofiel.validate_tables(tables, **documents())
+    assert any(message in str(p) for p in report.problems), [str(p) for p in report.problems]
+
+
+def test_unknown_table_name_is_a_key_error():
+    with pytest.raises(KeyError, match="unknown table `people`"):
+        wijkprofiel.validate_tables({"people": pl.DataFrame()}, catalogue="")
+    with pytest.raises(KeyError, match="not a loadable table"):
+        wijkprofiel.load_table("areas")
+
+
+def test_invalid_folder_raises_invalid_data_error_with_the_report(tmp_path):
+    for path in DEMO.iterdir():
+        shutil.copy(path, tmp_path / path.name)
+    areas = tmp_path / "areas.csv"
+    areas.write_text(areas.read_text(encoding="utf-8").replace("BU99010000,", "BU9901000,", 1), encoding="utf-8")
+    with pytest.raises(InvalidDataError) as caught:
+        wijkprofiel.load_table("population", tmp_path)
+    error = caught.value
+    assert isinstance(error, ValueError)
+    assert isinstance(error, WijkprofielError)
+    assert "`BU9901000` is not a valid buurt code (BU + 8 digits)" in str(error)
+    problems = error.report.problems
+    assert problems[0].file == "areas.csv"
+    assert problems[0].column == "code"
+
+
+def test_missing_folder_raises_data_folder_error():
+    with pytest.raises(DataFolderError) as caught:
+        wijkprofiel.validate(ROOT / "no-such-folder")
+    assert isinstance(caught.value, OSError)
+    assert "no-such-folder" in str(caught.value)
+
+
+def test_demo_writer_matches_the_committed_demo(tmp_path):
+    written = wijkprofiel.write_demo_data(tmp_path, seed=42)
+    assert len(written) == 13
+    for name in written:
+        assert (tmp_path / name).read_bytes() == (DEMO / name).read_bytes(), name
