@@ -14,7 +14,7 @@ use wijkprofiel::inputs::Document;
 use wijkprofiel::{DataError, Inputs, Region, Table, TableName};
 
 /// One problem found in the data, with where it is.
-#[pyclass(module = "wijkprofiel._core", frozen, get_all)]
+#[pyclass(module = "wijkprofiel._core", frozen, get_all, skip_from_py_object)]
 #[derive(Debug, Clone)]
 struct Problem {
     /// The domain of the problem: `table`, `area`, `geometry` or `catalogue`.

@@ -157,7 +157,7 @@ fn problems_after(file: &str, from: &str, to: &str) -> Vec<String> {
     let entry = files
         .iter_mut()
         .find(|(n, _)| n == file)
-        .unwrap_or_else(|| panic!("no file {file}"));
+        .expect("the fixture has this file");
     assert!(entry.1.contains(from), "{file} has no `{from}`");
     entry.1 = entry.1.replacen(from, to, 1);
     let report = validate(&inputs(files));

@@ -464,12 +464,15 @@ fn population(out: &mut Out<'_>, plan: &Plan, residents: &Residents) -> Result<(
     out.table("population", &mut frame)
 }
 
+/// Year index, sex index, band index, practice index, listed patients.
+type ListedCell = (usize, usize, usize, usize, i64);
+
 /// Listed patients per buurt × year × sex × band × practice (largest-remainder split).
 fn listed(
     plan: &Plan,
     residents: &Residents,
     root: &Rng,
-) -> Vec<Vec<(usize, usize, usize, usize, i64)>> {
+) -> Vec<Vec<ListedCell>> {
     plan.buurten
         .iter()
         .zip(residents)
