@@ -5,7 +5,9 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use wijkprofiel::{Catalogue, Geometries, Inputs, validate};
 
 fn demo_file(name: &str) -> Vec<u8> {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../data/demo").join(name);
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../data/demo")
+        .join(name);
     std::fs::read(path).expect("demo data")
 }
 
@@ -16,9 +18,13 @@ fn load(c: &mut Criterion) {
     let inputs = Inputs::demo();
     group.bench_function("validate", |b| b.iter(|| validate(&inputs)));
     let catalogue = String::from_utf8(demo_file("catalogue.toml")).expect("utf-8");
-    group.bench_function("catalogue", |b| b.iter(|| Catalogue::parse("catalogue.toml", &catalogue)));
+    group.bench_function("catalogue", |b| {
+        b.iter(|| Catalogue::parse("catalogue.toml", &catalogue))
+    });
     let geometry = demo_file("geometry.geojson");
-    group.bench_function("geometry", |b| b.iter(|| Geometries::parse("geometry.geojson", &geometry)));
+    group.bench_function("geometry", |b| {
+        b.iter(|| Geometries::parse("geometry.geojson", &geometry))
+    });
     group.finish();
 }
 

@@ -467,37 +467,27 @@ fn population(out: &mut Out<'_>, plan: &Plan, residents: &Residents) -> Result<(
 /// Year index, sex index, band index, practice index, listed patients.
 type ListedCell = (usize, usize, usize, usize, i64);
 
-/// Listed patients per buurt × year × sex × band × practice (largest-remainder split).
-fn listed(
-    plan: &Plan,
-    residents: &Residents,
-    root: &Rng,
-) -> Vec<Vec<ListedCell>> {
-    plan.buurten
-        .iter()
-        .zip(residents)
-        .map(|(b, cells)| {
-            let mut rng = root.fork(&format!("listed/{}", b.code));
-            let mut rows = Vec::new();
-            for yi in 0..YEARS.len() {
-                for sex in 0..2 {
-                    for band in 0..19 {
-                        let r = cells[yi][sex][band];
-                        #[allow(clippy::cast_precision_loss, clippy::cast_possible_truncation)]
-                        let total = ((r as f64) * b.coverage * (0.03 * rng.normal()).exp())
-                            .round()
-                            .clamp(0.0, r as f64) as i64;
-                        for (practice, n) in split(total, &b.practices) {
-                            if n > 0 {
-                                rows.push((yi, sex, band, practice, n));
-                            }
-                        }
+/// Listed patients of one buurt per year × sex × band × practice (largest-remainder split).
+fn listed(buurt: &super::plan::Buurt, cells: &[[[i64; 19]; 2]; 5], root: &Rng) -> Vec<ListedCell> {
+    let mut rng = root.fork(&format!("listed/{}", buurt.code));
+    let mut rows = Vec::new();
+    for yi in 0..YEARS.len() {
+        for sex in 0..2 {
+            for band in 0..19 {
+                let r = cells[yi][sex][band];
+                #[allow(clippy::cast_precision_loss, clippy::cast_possible_truncation)]
+                let total = ((r as f64) * buurt.coverage * (0.03 * rng.normal()).exp())
+                    .round()
+                    .clamp(0.0, r as f64) as i64;
+                for (practice, n) in split(total, &buurt.practices) {
+                    if n > 0 {
+                        rows.push((yi, sex, band, practice, n));
                     }
                 }
             }
-            rows
-        })
-        .collect()
+        }
+    }
+    rows
 }
 
 /// Splits `total` by shares with the largest-remainder method (ties by order).
@@ -558,7 +548,6 @@ fn gp_counts(
     residents: &Residents,
     root: &Rng,
 ) -> Result<(), DemoError> {
-    let listed = listed(plan, residents, root);
     let schema = Schema::from_iter([
         Field::new("practice_id".into(), DataType::String),
         Field::new("year".into(), DataType::Int32),
@@ -593,7 +582,7 @@ fn gp_counts(
     for (bi, b) in plan.buurten.iter().enumerate() {
         let mut rng = root.fork(&format!("gp/{}", b.code));
         let character = plan.wijken[b.wijk].character;
-        for &(yi, sex, band, practice, n) in &listed[bi] {
+        for (yi, sex, band, practice, n) in listed(b, &residents[bi], root) {
             let p = &plan.practices[practice];
             for (ci, c) in GP.iter().enumerate() {
                 let special = match character {
