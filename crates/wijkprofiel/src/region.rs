@@ -39,6 +39,9 @@ pub struct Region {
     pub population: DataFrame,
     /// `practice_id, year, area_code, sex, age_band, indicator, numerator, denominator`.
     pub gp_counts: Option<DataFrame>,
+    /// Listed patients per year in `gp_counts`: each practice × buurt × sex × age-band cell
+    /// once (its denominator repeats per indicator), with its largest denominator.
+    pub gp_listed: BTreeMap<i32, i64>,
     pub practices: Vec<Practice>,
     /// `area_code, year, indicator, age_group, value, lower, upper, respondents`.
     pub ggd_estimates: Option<DataFrame>,
@@ -93,7 +96,7 @@ impl Region {
 
     /// What was loaded, for people.
     pub fn summary(&self) -> Summary {
-        let years = |frame: Option<&DataFrame>| -> Vec<i32> {
+        let years_of = |frame: Option<&DataFrame>| -> Vec<i32> {
             let Some(column) = frame.and_then(|f| f.column("year").ok()) else {
                 return Vec::new();
             };
@@ -119,14 +122,14 @@ impl Region {
             origin: self.origin.clone(),
             synthetic: self.dataset.synthetic,
             areas: self.areas.count_by_level(),
-            population_years: years(Some(&self.population)),
+            population_years: years_of(Some(&self.population)),
             residents: sum_by_year(&self.population, "residents").unwrap_or_default(),
             indicators: indicators
                 .into_iter()
                 .map(|(k, v)| (k.to_owned(), v))
                 .collect(),
-            gp_years: years(self.gp_counts.as_ref()),
-            ggd_years: years(self.ggd_estimates.as_ref()),
+            gp_years: years_of(self.gp_counts.as_ref()),
+            ggd_years: years_of(self.ggd_estimates.as_ref()),
             practices: self.practices.len(),
             providers: self.providers.len(),
             projects: self.projects.len(),
@@ -138,34 +141,19 @@ impl Region {
         }
     }
 
-    /// GP coverage per year: listed patients (of participating practices, living in the
-    /// region) divided by residents. A patient cell's denominator repeats per indicator, so
-    /// each practice × buurt × sex × age-band cell counts once, with its largest denominator.
+    /// GP coverage per year: listed patients of participating practices living in the
+    /// region ([`Region::gp_listed`]) divided by residents.
     pub fn coverage(&self) -> Option<Vec<(i32, f64)>> {
-        let gp = self.gp_counts.as_ref()?;
-        let cells = gp
-            .clone()
-            .lazy()
-            .group_by([
-                col("practice_id"),
-                col("year"),
-                col("area_code"),
-                col("sex"),
-                col("age_band"),
-            ])
-            .agg([col("denominator").max()])
-            .collect()
-            .ok()?;
-        let listed = sum_by_year(&cells, "denominator")?;
         let residents: BTreeMap<i32, i64> = sum_by_year(&self.population, "residents")?
             .into_iter()
             .collect();
         #[allow(clippy::cast_precision_loss)]
-        let coverage = listed
-            .into_iter()
+        let coverage = self
+            .gp_listed
+            .iter()
             .filter_map(|(year, n)| {
-                let r = *residents.get(&year)?;
-                (r > 0).then(|| (year, n as f64 / r as f64))
+                let r = *residents.get(year)?;
+                (r > 0).then(|| (*year, *n as f64 / r as f64))
             })
             .collect();
         Some(coverage)
@@ -243,10 +231,12 @@ pub fn validate(inputs: &Inputs) -> ValidationReport {
     crate::validate::check(inputs).1
 }
 
-fn list<T: fmt::Display>(items: &[T]) -> String {
+/// Years as `2020–2024` when consecutive, otherwise listed.
+fn years(items: &[i32]) -> String {
+    let consecutive = items.windows(2).all(|w| w[1] == w[0] + 1);
     match (items.first(), items.last()) {
         (None, _) => "none".to_owned(),
-        (Some(a), Some(b)) if items.len() > 2 => format!("{a}–{b}"),
+        (Some(a), Some(b)) if items.len() > 2 && consecutive => format!("{a}–{b}"),
         _ => items
             .iter()
             .map(ToString::to_string)
@@ -284,9 +274,9 @@ impl fmt::Display for Summary {
         writeln!(
             f,
             "  years: population {}; GP {}; GGD {}",
-            list(&self.population_years),
-            list(&self.gp_years),
-            list(&self.ggd_years)
+            years(&self.population_years),
+            years(&self.gp_years),
+            years(&self.ggd_years)
         )?;
         let coverage: Vec<String> = self
             .coverage

@@ -144,17 +144,37 @@ impl Problems {
     }
 }
 
-/// A text column as a dictionary: the distinct values and, per row, an index into them.
-/// Rows whose cell is missing hold `None` (a problem has been recorded if it was required).
+/// Marks a missing cell in [`Coded::rows`].
+const MISSING: u32 = u32::MAX;
+
+/// A text column as a dictionary: the distinct (trimmed) values and, per row, an index into
+/// them (4 bytes a row). Missing cells have no index; a problem has been recorded if the
+/// column is required.
 #[derive(Debug, Clone)]
 pub(crate) struct Coded {
     pub(crate) values: Vec<String>,
-    pub(crate) rows: Vec<Option<u32>>,
+    rows: Vec<u32>,
+    /// The input column, kept when its cells need no trimming, to be passed on unchanged.
+    source: Option<Column>,
 }
 
 impl Coded {
+    pub(crate) fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// The dictionary index of a row.
+    pub(crate) fn id(&self, row: usize) -> Option<u32> {
+        Some(self.rows[row]).filter(|&id| id != MISSING)
+    }
+
     pub(crate) fn get(&self, row: usize) -> Option<&str> {
-        self.rows[row].map(|i| self.values[i as usize].as_str())
+        self.id(row).map(|i| self.values[i as usize].as_str())
+    }
+
+    /// Number of distinct values (an upper bound of [`Coded::id`] for key packing).
+    pub(crate) fn cardinality(&self) -> u64 {
+        self.values.len() as u64
     }
 
     /// Checks each distinct value once with `check`, which returns the parsed value or the
@@ -167,13 +187,17 @@ impl Coded {
         mut check: impl FnMut(&str) -> Result<T, String>,
     ) -> Vec<Option<T>> {
         let parsed: Vec<Result<T, String>> = self.values.iter().map(|v| check(v)).collect();
-        for (row, id) in self.rows.iter().enumerate() {
-            if let Some(Err(expected)) = id.map(|i| &parsed[i as usize]) {
-                problems.push(TableError::BadValue {
-                    at: table.at(row, column),
-                    value: self.values[id.unwrap_or_default() as usize].clone(),
-                    expected: expected.clone(),
-                });
+        if parsed.iter().any(Result::is_err) {
+            for row in 0..self.len() {
+                if let Some(id) = self.id(row)
+                    && let Err(expected) = &parsed[id as usize]
+                {
+                    problems.push(TableError::BadValue {
+                        at: table.at(row, column),
+                        value: self.values[id as usize].clone(),
+                        expected: expected.clone(),
+                    });
+                }
             }
         }
         parsed.into_iter().map(Result::ok).collect()
@@ -181,7 +205,36 @@ impl Coded {
 
     /// The parsed value of a row, given the output of [`Coded::parse_each`].
     pub(crate) fn parsed<'a, T>(&self, parsed: &'a [Option<T>], row: usize) -> Option<&'a T> {
-        self.rows[row].and_then(|i| parsed[i as usize].as_ref())
+        self.id(row).and_then(|i| parsed[i as usize].as_ref())
+    }
+
+    /// The column for the validated table: the input column itself when its cells were
+    /// already clean and equal to `canonical` (the parsed form, such as `0-4` for ` 00-4`),
+    /// otherwise a new text column of canonical values.
+    pub(crate) fn column(&self, name: &str, canonical: Option<&[Option<String>]>) -> Column {
+        let unchanged = canonical.is_none_or(|c| {
+            c.iter()
+                .zip(&self.values)
+                .all(|(c, v)| c.as_deref().is_none_or(|c| c == v))
+        });
+        if let (true, Some(source)) = (unchanged, &self.source) {
+            return source.clone().with_name(name.into());
+        }
+        let values: Vec<&str> = match canonical {
+            Some(c) => c
+                .iter()
+                .zip(&self.values)
+                .map(|(c, v)| c.as_deref().unwrap_or(v))
+                .collect(),
+            None => self.values.iter().map(String::as_str).collect(),
+        };
+        let cells = StringChunked::from_iter_options(
+            name.into(),
+            self.rows
+                .iter()
+                .map(|&id| (id != MISSING).then(|| values[id as usize])),
+        );
+        cells.into_column()
     }
 }
 
@@ -189,17 +242,11 @@ impl Coded {
 pub(crate) struct Reader<'a> {
     pub(crate) table: &'a Table,
     pub(crate) problems: &'a mut Problems,
-    /// Whether all required columns were present.
-    pub(crate) complete: bool,
 }
 
 impl<'a> Reader<'a> {
     pub(crate) fn new(table: &'a Table, problems: &'a mut Problems) -> Self {
-        Self {
-            table,
-            problems,
-            complete: true,
-        }
+        Self { table, problems }
     }
 
     fn column(&mut self, name: &str, required: bool) -> Option<&'a Column> {
@@ -207,7 +254,6 @@ impl<'a> Reader<'a> {
             Ok(column) => Some(column),
             Err(_) => {
                 if required {
-                    self.complete = false;
                     self.problems.push(TableError::MissingColumn {
                         at: self.table.whole().column(name),
                     });
@@ -223,12 +269,31 @@ impl<'a> Reader<'a> {
         });
     }
 
-    /// A text column, dictionary-coded. Values are trimmed.
+    fn bad(&mut self, row: usize, name: &str, value: String, expected: &str) {
+        self.problems.push(TableError::BadValue {
+            at: self.table.at(row, name),
+            value,
+            expected: expected.to_owned(),
+        });
+    }
+
+    fn type_error<T>(&mut self, name: &str, column: &Column, expected: &'static str) -> Option<T> {
+        self.problems.push(TableError::ColumnType {
+            at: self.table.whole().column(name),
+            found: column.dtype().to_string(),
+            expected,
+        });
+        None
+    }
+
+    /// A text column, dictionary-coded. Values are trimmed; numbers and categories are read
+    /// as their text.
     pub(crate) fn text(&mut self, name: &str, required: bool) -> Option<Coded> {
         let column = self.column(name, required)?;
+        let is_text = column.dtype() == &DataType::String;
         let series = match column.dtype() {
             DataType::String => column.as_materialized_series().clone(),
-            dtype if dtype.is_primitive_numeric() || dtype.is_categorical() => {
+            dtype if dtype.is_primitive_numeric() || dtype.is_categorical() || dtype.is_enum() => {
                 match column.cast(&DataType::String) {
                     Ok(c) => c.as_materialized_series().clone(),
                     Err(_) => return self.type_error(name, column, "text"),
@@ -240,178 +305,221 @@ impl<'a> Reader<'a> {
         let mut index: HashMap<&str, u32> = HashMap::new();
         let mut values = Vec::new();
         let mut rows = Vec::with_capacity(strings.len());
+        let mut clean = is_text;
         for (row, cell) in strings.iter().enumerate() {
-            match cell.map(str::trim).filter(|s| !s.is_empty()) {
+            let trimmed = cell.map(str::trim).filter(|s| !s.is_empty());
+            clean &= trimmed == cell;
+            match trimmed {
                 Some(value) => {
-                    let next = u32::try_from(values.len()).unwrap_or(u32::MAX);
+                    let next = u32::try_from(values.len()).unwrap_or(MISSING - 1);
                     let id = *index.entry(value).or_insert_with(|| {
                         values.push(value.to_owned());
                         next
                     });
-                    rows.push(Some(id));
+                    rows.push(id);
                 }
                 None => {
                     if required {
                         self.missing(row, name);
                     }
-                    rows.push(None);
+                    rows.push(MISSING);
                 }
             }
         }
-        Some(Coded { values, rows })
+        Some(Coded {
+            values,
+            rows,
+            source: clean.then(|| column.clone()),
+        })
     }
 
-    fn type_error<T>(&mut self, name: &str, column: &Column, expected: &'static str) -> Option<T> {
-        self.complete = false;
-        self.problems.push(TableError::ColumnType {
-            at: self.table.whole().column(name),
-            found: column.dtype().to_string(),
-            expected,
-        });
-        None
-    }
-
-    /// A whole-number column within `range`.
+    /// A whole-number column within `range`, as one contiguous `Int64` array.
     pub(crate) fn integer(
         &mut self,
         name: &str,
         required: bool,
         range: std::ops::RangeInclusive<i64>,
         expected: &str,
-    ) -> Option<Vec<Option<i64>>> {
+    ) -> Option<Int64Chunked> {
         let column = self.column(name, required)?;
         let dtype = column.dtype().clone();
         let series = column.as_materialized_series();
-        let cells: Vec<(Option<i64>, Option<String>)> = if dtype == DataType::String {
-            let strings = series.str().ok()?;
-            strings
-                .iter()
-                .map(|cell| match cell.map(str::trim).filter(|s| !s.is_empty()) {
-                    None => (None, None),
-                    Some(text) => (text.parse::<i64>().ok(), Some(text.to_owned())),
-                })
-                .collect()
-        } else if dtype.is_primitive_numeric() {
+        let mut out = PrimitiveChunkedBuilder::<Int64Type>::new(name.into(), series.len());
+        let mut push = |reader: &mut Self, row: usize, cell: Option<Result<i64, String>>| match cell
+        {
+            None => {
+                if required {
+                    reader.missing(row, name);
+                }
+                out.append_null();
+            }
+            Some(Ok(v)) if range.contains(&v) => out.append_value(v),
+            Some(Ok(v)) => {
+                reader.bad(row, name, v.to_string(), expected);
+                out.append_null();
+            }
+            Some(Err(text)) => {
+                reader.bad(row, name, text, expected);
+                out.append_null();
+            }
+        };
+        if dtype == DataType::String {
+            for (row, cell) in series.str().ok()?.iter().enumerate() {
+                let cell = cell.map(str::trim).filter(|s| !s.is_empty());
+                push(
+                    self,
+                    row,
+                    cell.map(|t| t.parse::<i64>().map_err(|_| t.to_owned())),
+                );
+            }
+        } else if dtype.is_integer() {
+            let ints = series.cast(&DataType::Int64).ok()?;
+            for (row, cell) in ints.i64().ok()?.iter().enumerate() {
+                push(self, row, cell.map(Ok));
+            }
+        } else if dtype.is_float() {
             let floats = series.cast(&DataType::Float64).ok()?;
-            floats
-                .f64()
-                .ok()?
-                .iter()
-                .map(|cell| match cell {
-                    None => (None, None),
-                    Some(v) if v.fract() == 0.0 && v.abs() < 9.0e15 => {
-                        #[allow(clippy::cast_possible_truncation)]
-                        let whole = v as i64;
-                        (Some(whole), Some(v.to_string()))
+            for (row, cell) in floats.f64().ok()?.iter().enumerate() {
+                #[allow(clippy::cast_possible_truncation)]
+                let whole = cell.map(|v| {
+                    if v.fract() == 0.0 && v.abs() < 9.0e15 {
+                        Ok(v as i64)
+                    } else {
+                        Err(v.to_string())
                     }
-                    Some(v) => (None, Some(v.to_string())),
-                })
-                .collect()
+                });
+                push(self, row, whole);
+            }
         } else {
             return self.type_error(name, column, "whole numbers");
-        };
-        let mut out = Vec::with_capacity(cells.len());
-        for (row, (value, text)) in cells.into_iter().enumerate() {
-            match (value, text) {
-                (None, None) => {
-                    if required {
-                        self.missing(row, name);
-                    }
-                    out.push(None);
-                }
-                (Some(v), _) if range.contains(&v) => out.push(Some(v)),
-                (_, text) => {
-                    self.problems.push(TableError::BadValue {
-                        at: self.table.at(row, name),
-                        value: text.unwrap_or_default(),
-                        expected: expected.to_owned(),
-                    });
-                    out.push(None);
-                }
-            }
         }
-        Some(out)
+        Some(out.finish())
     }
 
-    /// A finite decimal-number column. A decimal comma gets its own hint.
-    pub(crate) fn number(&mut self, name: &str, required: bool) -> Option<Vec<Option<f64>>> {
+    /// A finite decimal-number column, as one contiguous `Float64` array. A decimal comma
+    /// gets its own hint.
+    pub(crate) fn number(&mut self, name: &str, required: bool) -> Option<Float64Chunked> {
         let column = self.column(name, required)?;
         let dtype = column.dtype().clone();
         let series = column.as_materialized_series();
-        let cells: Vec<(Option<f64>, Option<String>)> = if dtype == DataType::String {
-            series
-                .str()
-                .ok()?
-                .iter()
-                .map(|cell| match cell.map(str::trim).filter(|s| !s.is_empty()) {
-                    None => (None, None),
-                    Some(text) => (
-                        text.parse::<f64>().ok().filter(|v| v.is_finite()),
-                        Some(text.to_owned()),
-                    ),
-                })
-                .collect()
+        let mut out = PrimitiveChunkedBuilder::<Float64Type>::new(name.into(), series.len());
+        let mut push = |reader: &mut Self, row: usize, cell: Option<Result<f64, String>>| match cell
+        {
+            None => {
+                if required {
+                    reader.missing(row, name);
+                }
+                out.append_null();
+            }
+            Some(Ok(v)) if v.is_finite() => out.append_value(v),
+            Some(Ok(v)) => {
+                reader.bad(row, name, v.to_string(), "a finite number");
+                out.append_null();
+            }
+            Some(Err(text)) => {
+                let expected = if text.contains(',') {
+                    "a number (use a decimal point, not a comma)"
+                } else {
+                    "a finite number"
+                };
+                reader.bad(row, name, text, expected);
+                out.append_null();
+            }
+        };
+        if dtype == DataType::String {
+            for (row, cell) in series.str().ok()?.iter().enumerate() {
+                let cell = cell.map(str::trim).filter(|s| !s.is_empty());
+                push(
+                    self,
+                    row,
+                    cell.map(|t| t.parse::<f64>().map_err(|_| t.to_owned())),
+                );
+            }
         } else if dtype.is_primitive_numeric() {
             let floats = series.cast(&DataType::Float64).ok()?;
-            floats
-                .f64()
-                .ok()?
-                .iter()
-                .map(|cell| match cell {
-                    None => (None, None),
-                    Some(v) => (Some(v).filter(|v| v.is_finite()), Some(v.to_string())),
-                })
-                .collect()
+            for (row, cell) in floats.f64().ok()?.iter().enumerate() {
+                push(self, row, cell.map(Ok));
+            }
         } else {
             return self.type_error(name, column, "numbers");
-        };
-        let mut out = Vec::with_capacity(cells.len());
-        for (row, (value, text)) in cells.into_iter().enumerate() {
-            match (value, text) {
-                (None, None) => {
-                    if required {
-                        self.missing(row, name);
-                    }
-                    out.push(None);
-                }
-                (Some(v), _) => out.push(Some(v)),
-                (None, Some(text)) => {
-                    let expected = if text.contains(',') {
-                        "a number (use a decimal point, not a comma)"
-                    } else {
-                        "a finite number"
-                    };
-                    self.problems.push(TableError::BadValue {
-                        at: self.table.at(row, name),
-                        value: text,
-                        expected: expected.to_owned(),
-                    });
-                    out.push(None);
-                }
-            }
         }
-        Some(out)
+        Some(out.finish())
     }
 }
 
 /// Finds rows whose key repeats an earlier row's and records them as problems.
-pub(crate) fn check_unique<K: std::hash::Hash + Eq>(
+///
+/// Keys are `N` small integers with known upper bounds (`sizes`), packed into one integer
+/// (64 bits when they fit), sorted to find repeated keys; only rows with a repeated key are
+/// looked at again. Memory: 8 or 16 bytes a row.
+pub(crate) fn check_unique<const N: usize>(
     table: &Table,
     problems: &mut Problems,
-    keys: impl Iterator<Item = Option<K>>,
+    sizes: [u64; N],
+    key: impl Fn(usize) -> Option<[u64; N]>,
     describe: impl Fn(usize) -> String,
 ) {
+    let pack = |parts: [u64; N]| pack_key(&sizes, &parts);
+    let rows = table.height();
+    let repeated: Vec<(usize, usize)> = if fits_u64(&sizes) {
+        #[allow(clippy::cast_possible_truncation)]
+        let narrow = |row| key(row).map(|k| pack(k) as u64);
+        repeated_rows(rows, narrow)
+    } else {
+        repeated_rows(rows, |row| key(row).map(pack))
+    };
+    for (row, first) in repeated {
+        problems.push(TableError::DuplicateKey {
+            at: table.row(row),
+            key: describe(row),
+            first_row: first + 1,
+        });
+    }
+}
+
+/// Packs key parts, each below its size, into one integer (mixed radix).
+pub(crate) fn pack_key(sizes: &[u64], parts: &[u64]) -> u128 {
+    parts.iter().zip(sizes).fold(0_u128, |acc, (part, size)| {
+        acc * u128::from((*size).max(1)) + u128::from(*part)
+    })
+}
+
+/// Whether keys of these part sizes fit in 64 bits.
+pub(crate) fn fits_u64(sizes: &[u64]) -> bool {
+    sizes
+        .iter()
+        .try_fold(1_u128, |acc, s| acc.checked_mul(u128::from((*s).max(1))))
+        .is_some_and(|span| span <= u128::from(u64::MAX))
+}
+
+/// Rows whose key equals an earlier row's key, with that earlier row.
+fn repeated_rows<K: Ord + Copy + std::hash::Hash>(
+    rows: usize,
+    key: impl Fn(usize) -> Option<K>,
+) -> Vec<(usize, usize)> {
+    let mut keys: Vec<K> = (0..rows).filter_map(&key).collect();
+    keys.sort_unstable();
+    let repeated: std::collections::HashSet<K> = keys
+        .windows(2)
+        .filter(|w| w[0] == w[1])
+        .map(|w| w[0])
+        .collect();
+    drop(keys);
+    if repeated.is_empty() {
+        return Vec::new();
+    }
     let mut first: HashMap<K, usize> = HashMap::new();
-    for (row, key) in keys.enumerate() {
-        let Some(key) = key else { continue };
-        if let Some(&earlier) = first.get(&key) {
-            problems.push(TableError::DuplicateKey {
-                at: table.row(row),
-                key: describe(row),
-                first_row: earlier + 1,
-            });
-        } else {
-            first.insert(key, row);
+    let mut out = Vec::new();
+    for row in 0..rows {
+        let Some(k) = key(row).filter(|k| repeated.contains(k)) else {
+            continue;
+        };
+        match first.get(&k) {
+            Some(&earlier) => out.push((row, earlier)),
+            None => {
+                first.insert(k, row);
+            }
         }
     }
+    out
 }

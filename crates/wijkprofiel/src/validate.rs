@@ -1,7 +1,7 @@
 //! The data contract's rules: every input table is read into typed columns, checked row by
 //! row and across tables, and turned into a [`Region`] when nothing is wrong.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use polars::prelude::*;
 use serde::Deserialize;
@@ -13,7 +13,7 @@ use crate::geometry::{Crs, Geometries};
 use crate::inputs::{Inputs, TableName};
 use crate::region::{Dataset, Region, ValidationReport};
 use crate::social::{Point, Practice, Project, Provider, Role};
-use crate::table::{Coded, Problems, Reader, Table, check_unique};
+use crate::table::{Coded, Problems, Reader, Table, check_unique, pack_key};
 use crate::{AgeBand, Sex, age_band};
 
 /// Problems kept per file; the rest are counted.
@@ -83,7 +83,11 @@ pub(crate) fn check(inputs: &Inputs) -> (Option<Region>, ValidationReport) {
             areas,
             geometry,
             population,
-            gp_counts,
+            gp_listed: gp_counts
+                .as_ref()
+                .map(|(_, listed)| listed.clone())
+                .unwrap_or_default(),
+            gp_counts: gp_counts.map(|(frame, _)| frame),
             practices: practices.unwrap_or_default(),
             ggd_estimates: ggd,
             benchmarks,
@@ -185,52 +189,56 @@ fn catalogue(inputs: &Inputs, p: &mut Problems) -> Option<Catalogue> {
     }
 }
 
-/// A parsed enum column: distinct values checked once, rows looked up.
-fn parse_column<T: Copy>(
-    coded: &Coded,
-    t: &Table,
-    column: &str,
-    p: &mut Problems,
-    parse: impl Fn(&str) -> Option<T>,
-    expected: &str,
-) -> Vec<Option<T>> {
-    let parsed = coded.parse_each(t, column, p, |v| {
-        parse(v).ok_or_else(|| expected.to_owned())
-    });
-    (0..coded.rows.len())
-        .map(|row| coded.parsed(&parsed, row).copied())
-        .collect()
+/// A text column parsed into a type: each distinct value parsed once, rows looked up.
+struct Parsed<T> {
+    coded: Coded,
+    values: Vec<Option<T>>,
 }
 
-fn sexes(coded: &Coded, t: &Table, p: &mut Problems, cells_only: bool) -> Vec<Option<Sex>> {
+impl<T: Copy + ToString> Parsed<T> {
+    fn new(
+        coded: Coded,
+        t: &Table,
+        column: &str,
+        p: &mut Problems,
+        parse: impl Fn(&str) -> Result<T, String>,
+    ) -> Self {
+        let values = coded.parse_each(t, column, p, parse);
+        Self { coded, values }
+    }
+
+    fn get(&self, row: usize) -> Option<T> {
+        self.coded.parsed(&self.values, row).copied()
+    }
+
+    /// The validated column, in canonical form (`0-4`, `male`).
+    fn column(&self, name: &str) -> Column {
+        let canonical: Vec<Option<String>> = self
+            .values
+            .iter()
+            .map(|v| v.map(|v| v.to_string()))
+            .collect();
+        self.coded.column(name, Some(&canonical))
+    }
+}
+
+fn sexes(coded: Coded, t: &Table, p: &mut Problems, cells_only: bool) -> Parsed<Sex> {
     let expected = if cells_only { SEXES_CELL } else { SEXES_ANY };
-    parse_column(
-        coded,
-        t,
-        "sex",
-        p,
-        |v| {
-            v.parse::<Sex>()
-                .ok()
-                .filter(|s| !cells_only || *s != Sex::All)
-        },
-        expected,
-    )
+    Parsed::new(coded, t, "sex", p, |v| {
+        v.parse::<Sex>()
+            .ok()
+            .filter(|s| !cells_only || *s != Sex::All)
+            .ok_or_else(|| expected.to_owned())
+    })
 }
 
-fn bands(
-    coded: &Coded,
-    t: &Table,
-    column: &str,
-    p: &mut Problems,
-    tile: bool,
-) -> Vec<Option<AgeBand>> {
-    let parsed = coded.parse_each(t, column, p, |v| {
+fn bands(coded: Coded, t: &Table, column: &str, p: &mut Problems, tile: bool) -> Parsed<AgeBand> {
+    let parsed = Parsed::new(coded, t, column, p, |v| {
         v.parse::<AgeBand>()
             .map_err(|e| format!("{} ({e})", AgeBand::EXPECTED))
     });
     if tile {
-        let distinct: Vec<AgeBand> = parsed.iter().flatten().copied().collect();
+        let distinct: Vec<AgeBand> = parsed.values.iter().flatten().copied().collect();
         if !distinct.is_empty()
             && let Err(detail) = age_band::check_tiling(&distinct)
         {
@@ -240,19 +248,33 @@ fn bands(
             });
         }
     }
-    (0..coded.rows.len())
-        .map(|row| coded.parsed(&parsed, row).copied())
-        .collect()
+    parsed
 }
 
-fn years(r: &mut Reader<'_>) -> Option<Vec<Option<i32>>> {
-    let years = r.integer("year", true, YEARS, YEAR)?;
-    Some(
-        years
-            .into_iter()
-            .map(|y| y.and_then(|v| i32::try_from(v).ok()))
-            .collect(),
-    )
+/// Key parts for [`check_unique`]: a parsed value as a small integer, and the bound.
+const SEX_KEYS: u64 = 3;
+fn sex_key(sex: Sex) -> u64 {
+    sex as u64
+}
+const BAND_KEYS: u64 = 122 * 122;
+fn band_key(band: AgeBand) -> u64 {
+    u64::from(band.lower) * 122 + band.upper.map_or(121, u64::from)
+}
+const YEAR_KEYS: u64 = 201;
+fn year_key(year: i64) -> u64 {
+    u64::try_from(year - 1900).unwrap_or(0)
+}
+
+fn years(r: &mut Reader<'_>) -> Option<Int64Chunked> {
+    r.integer("year", true, YEARS, YEAR)
+}
+
+/// The validated year column (`Int32`).
+fn year_column(years: &Int64Chunked) -> Column {
+    years
+        .cast(&DataType::Int32)
+        .map(|s| s.with_name("year".into()).into_column())
+        .unwrap_or_else(|_| years.clone().into_column())
 }
 
 /// Checks that each row's area exists and has one of `levels`.
@@ -266,7 +288,7 @@ fn area_refs(
     p: &mut Problems,
 ) -> Vec<bool> {
     let Some(areas) = ctx.areas else {
-        return vec![false; coded.rows.len()];
+        return vec![false; coded.len()];
     };
     let verdict: Vec<Result<(), Option<Level>>> = coded
         .values
@@ -277,11 +299,11 @@ fn area_refs(
             None => Err(None),
         })
         .collect();
-    let mut ok = vec![false; coded.rows.len()];
-    for (row, id) in coded.rows.iter().enumerate() {
-        let Some(id) = id else { continue };
-        let code = &coded.values[*id as usize];
-        match verdict[*id as usize] {
+    let mut ok = vec![false; coded.len()];
+    for row in 0..coded.len() {
+        let Some(id) = coded.id(row) else { continue };
+        let code = &coded.values[id as usize];
+        match verdict[id as usize] {
             Ok(()) => ok[row] = true,
             Err(None) => p.push(TableError::UnknownArea {
                 at: t.at(row, column),
@@ -322,11 +344,13 @@ fn indicator_refs(
             Some(_) => None,
         })
         .collect();
-    for (row, id) in coded.rows.iter().enumerate() {
-        if let Some(reason) = id.and_then(|i| verdict[i as usize]) {
+    for row in 0..coded.len() {
+        if let Some(id) = coded.id(row)
+            && let Some(reason) = verdict[id as usize]
+        {
             p.push(TableError::UnknownIndicator {
                 at: t.at(row, "indicator"),
-                indicator: coded.values[id.unwrap_or_default() as usize].clone(),
+                indicator: coded.values[id as usize].clone(),
                 reason,
             });
         }
@@ -348,19 +372,16 @@ fn areas(t: &Table, p: &mut Problems) -> Option<Areas> {
         return None;
     }
     let (code, name, level, parent, vintage) = (code?, name?, level?, parent?, vintage?);
-    let levels = parse_column(
-        &level,
-        t,
-        "level",
-        p,
-        |v| v.parse::<Level>().ok(),
-        "one of buurt, wijk, gemeente, region, country",
-    );
+    let levels = Parsed::new(level, t, "level", p, |v| {
+        v.parse::<Level>()
+            .map_err(|()| "one of buurt, wijk, gemeente, region, country".to_owned())
+    });
     let mut list = Vec::with_capacity(t.height());
     let mut rows = Vec::with_capacity(t.height());
     let mut first: HashMap<&str, usize> = HashMap::new();
     for row in 0..t.height() {
-        let (Some(c), Some(lv), Some(v)) = (code.get(row), levels[row], vintage[row]) else {
+        let (Some(c), Some(lv), Some(v)) = (code.get(row), levels.get(row), vintage.get(row))
+        else {
             continue;
         };
         if !lv.is_valid_code(c) {
@@ -540,21 +561,12 @@ fn geometry(
     Some(geometry)
 }
 
-fn coded_series(name: &str, coded: &Coded) -> Column {
-    let values: Vec<Option<&str>> = (0..coded.rows.len()).map(|row| coded.get(row)).collect();
-    Column::new(name.into(), values)
-}
-
 fn frame(columns: Vec<Column>) -> Option<DataFrame> {
     DataFrame::new_infer_height(columns).ok()
 }
 
-fn enum_series<T: ToString>(name: &str, values: &[Option<T>]) -> Column {
-    let text: Vec<Option<String>> = values
-        .iter()
-        .map(|v| v.as_ref().map(ToString::to_string))
-        .collect();
-    Column::new(name.into(), text)
+fn fmt_opt<T: ToString>(v: Option<T>) -> String {
+    v.map(|v| v.to_string()).unwrap_or_default()
 }
 
 fn population(
@@ -569,8 +581,8 @@ fn population(
     let band = r.text("age_band", true);
     let residents = r.integer("residents", true, 0..=i64::from(u32::MAX), COUNT);
     let (area, year, sex, band, residents) = (area?, year?, sex?, band?, residents?);
-    let sexes = sexes(&sex, t, p, true);
-    let bands = bands(&band, t, "age_band", p, true);
+    let sex = sexes(sex, t, p, true);
+    let band = bands(band, t, "age_band", p, true);
     area_refs(
         &area,
         t,
@@ -580,28 +592,52 @@ fn population(
         "buurten (higher levels are summed from them)",
         p,
     );
-    let keys =
-        (0..t.height()).map(|row| Some((area.rows[row]?, year[row]?, sexes[row]?, bands[row]?)));
-    check_unique(t, p, keys, |row| {
-        format!(
-            "{} {} {} {}",
-            area.get(row).unwrap_or(""),
-            fmt_opt(year[row]),
-            fmt_opt(sexes[row]),
-            fmt_opt(bands[row])
-        )
-    });
-    let years: BTreeSet<i32> = year.iter().flatten().copied().collect();
+    check_unique(
+        t,
+        p,
+        [area.cardinality(), YEAR_KEYS, SEX_KEYS, BAND_KEYS],
+        |row| {
+            Some([
+                u64::from(area.id(row)?),
+                year_key(year.get(row)?),
+                sex_key(sex.get(row)?),
+                band_key(band.get(row)?),
+            ])
+        },
+        |row| {
+            format!(
+                "{} {} {} {}",
+                area.get(row).unwrap_or(""),
+                fmt_opt(year.get(row)),
+                fmt_opt(sex.get(row)),
+                fmt_opt(band.get(row))
+            )
+        },
+    );
+    let years: BTreeSet<i32> = year
+        .iter()
+        .flatten()
+        .filter_map(|y| i32::try_from(y).ok())
+        .collect();
     if let Some(areas) = ctx.areas {
-        let mut present: HashSet<(&str, i32)> = HashSet::new();
+        let mut present: HashSet<(u32, i64)> = HashSet::new();
         for row in 0..t.height() {
-            if let (Some(a), Some(y)) = (area.get(row), year[row]) {
+            if let (Some(a), Some(y)) = (area.id(row), year.get(row)) {
                 present.insert((a, y));
             }
         }
+        let ids: HashMap<&str, u32> = area
+            .values
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| Some((v.as_str(), u32::try_from(i).ok()?)))
+            .collect();
         for buurt in areas.at_level(Level::Buurt) {
             for &y in &years {
-                if !present.contains(&(buurt.code.as_str(), y)) {
+                let found = ids
+                    .get(buurt.code.as_str())
+                    .is_some_and(|id| present.contains(&(*id, i64::from(y))));
+                if !found {
                     p.push(TableError::MissingPopulation {
                         at: t.whole().column("area_code"),
                         code: buurt.code.clone(),
@@ -612,17 +648,13 @@ fn population(
         }
     }
     let frame = frame(vec![
-        coded_series("area_code", &area),
-        Column::new("year".into(), year),
-        enum_series("sex", &sexes),
-        enum_series("age_band", &bands),
-        Column::new("residents".into(), residents),
+        area.column("area_code", None),
+        year_column(&year),
+        sex.column("sex"),
+        band.column("age_band"),
+        residents.into_column(),
     ])?;
     Some((frame, years))
-}
-
-fn fmt_opt<T: ToString>(v: Option<T>) -> String {
-    v.map(|v| v.to_string()).unwrap_or_default()
 }
 
 /// Reads `x` and `y` and checks they are in the geometry's CRS.
@@ -632,8 +664,8 @@ fn points(r: &mut Reader<'_>, ctx: &Context<'_>) -> Option<Vec<Option<Point>>> {
     let (x, y) = (x?, y?);
     let points: Vec<Option<Point>> = x
         .iter()
-        .zip(&y)
-        .map(|(x, y)| Some(Point { x: (*x)?, y: (*y)? }))
+        .zip(y.iter())
+        .map(|(x, y)| Some(Point { x: x?, y: y? }))
         .collect();
     let coords: Vec<(f64, f64)> = points.iter().flatten().map(|pt| (pt.x, pt.y)).collect();
     if coords.is_empty() {
@@ -656,6 +688,17 @@ fn points(r: &mut Reader<'_>, ctx: &Context<'_>) -> Option<Vec<Option<Point>>> {
     Some(points)
 }
 
+/// Checks that a single-column id is unique.
+fn unique_ids(t: &Table, p: &mut Problems, id: &Coded) {
+    check_unique(
+        t,
+        p,
+        [id.cardinality()],
+        |row| Some([u64::from(id.id(row)?)]),
+        |row| id.get(row).unwrap_or("").to_owned(),
+    );
+}
+
 fn practices(t: &Table, ctx: &Context<'_>, p: &mut Problems) -> Option<Vec<Practice>> {
     let mut r = Reader::new(t, p);
     let id = r.text("practice_id", true);
@@ -663,16 +706,14 @@ fn practices(t: &Table, ctx: &Context<'_>, p: &mut Problems) -> Option<Vec<Pract
     let list_size = r.integer("list_size", false, 0..=10_000_000, COUNT);
     let points = points(&mut r, ctx);
     let (id, points) = (id?, points?);
-    check_unique(t, p, id.rows.iter().copied(), |row| {
-        id.get(row).unwrap_or("").to_owned()
-    });
+    unique_ids(t, p, &id);
     let practices = (0..t.height())
         .filter_map(|row| {
             Some(Practice {
                 id: id.get(row)?.to_owned(),
                 name: name.as_ref().and_then(|n| n.get(row)).map(str::to_owned),
                 location: points[row]?,
-                list_size: list_size.as_ref().and_then(|l| l[row]),
+                list_size: list_size.as_ref().and_then(|l| l.get(row)),
             })
         })
         .collect();
@@ -685,7 +726,7 @@ fn gp_counts(
     practices: Option<&[Practice]>,
     population_years: &BTreeSet<i32>,
     p: &mut Problems,
-) -> Option<DataFrame> {
+) -> Option<(DataFrame, BTreeMap<i32, i64>)> {
     let mut r = Reader::new(t, p);
     let practice = r.text("practice_id", true);
     let year = years(&mut r);
@@ -705,8 +746,8 @@ fn gp_counts(
         numerator?,
         denominator?,
     );
-    let sexes = sexes(&sex, t, p, true);
-    let bands = bands(&band, t, "age_band", p, true);
+    let sex = sexes(sex, t, p, true);
+    let band = bands(band, t, "age_band", p, true);
     area_refs(
         &area,
         t,
@@ -719,13 +760,18 @@ fn gp_counts(
     indicator_refs(&indicator, t, ctx, Some(Source::Gp), p);
     if let Some(practices) = practices {
         let known: HashSet<&str> = practices.iter().map(|pr| pr.id.as_str()).collect();
-        for (row, id) in practice.rows.iter().enumerate() {
-            if let Some(id) = id.map(|i| practice.values[i as usize].as_str())
-                && !known.contains(id)
+        let unknown: Vec<bool> = practice
+            .values
+            .iter()
+            .map(|v| !known.contains(v.as_str()))
+            .collect();
+        for row in 0..practice.len() {
+            if let Some(id) = practice.id(row)
+                && unknown[id as usize]
             {
                 p.push(TableError::UnknownPractice {
                     at: t.at(row, "practice_id"),
-                    practice: id.to_owned(),
+                    practice: practice.values[id as usize].clone(),
                 });
             }
         }
@@ -741,7 +787,8 @@ fn gp_counts(
         .collect();
     let mut missing_years = BTreeSet::new();
     for row in 0..t.height() {
-        if let (Some(n), Some(d), Some(i)) = (numerator[row], denominator[row], indicator.rows[row])
+        if let (Some(n), Some(d), Some(i)) =
+            (numerator.get(row), denominator.get(row), indicator.id(row))
             && n > d
             && proportion[i as usize]
         {
@@ -752,8 +799,10 @@ fn gp_counts(
                 denominator: d,
             });
         }
-        if let (Some(y), Some(a)) = (year[row], area.get(row))
-            && !population_years.is_empty()
+        if let (Some(y), Some(a)) = (
+            year.get(row).and_then(|y| i32::try_from(y).ok()),
+            area.get(row),
+        ) && !population_years.is_empty()
             && !population_years.contains(&y)
             && missing_years.insert(y)
         {
@@ -764,49 +813,102 @@ fn gp_counts(
             });
         }
     }
-    let keys = (0..t.height()).map(|row| {
-        Some((
-            practice.rows[row]?,
-            year[row]?,
-            area.rows[row]?,
-            sexes[row]?,
-            bands[row]?,
-            indicator.rows[row]?,
-        ))
-    });
-    check_unique(t, p, keys, |row| {
-        format!(
-            "{} {} {} {} {} {}",
-            practice.get(row).unwrap_or(""),
-            fmt_opt(year[row]),
-            area.get(row).unwrap_or(""),
-            fmt_opt(sexes[row]),
-            fmt_opt(bands[row]),
-            indicator.get(row).unwrap_or("")
-        )
-    });
-    frame(vec![
-        coded_series("practice_id", &practice),
-        Column::new("year".into(), year),
-        coded_series("area_code", &area),
-        enum_series("sex", &sexes),
-        enum_series("age_band", &bands),
-        coded_series("indicator", &indicator),
-        Column::new("numerator".into(), numerator),
-        Column::new("denominator".into(), denominator),
-    ])
+    check_unique(
+        t,
+        p,
+        [
+            practice.cardinality(),
+            YEAR_KEYS,
+            area.cardinality(),
+            SEX_KEYS,
+            BAND_KEYS,
+            indicator.cardinality(),
+        ],
+        |row| {
+            Some([
+                u64::from(practice.id(row)?),
+                year_key(year.get(row)?),
+                u64::from(area.id(row)?),
+                sex_key(sex.get(row)?),
+                band_key(band.get(row)?),
+                u64::from(indicator.id(row)?),
+            ])
+        },
+        |row| {
+            format!(
+                "{} {} {} {} {} {}",
+                practice.get(row).unwrap_or(""),
+                fmt_opt(year.get(row)),
+                area.get(row).unwrap_or(""),
+                fmt_opt(sex.get(row)),
+                fmt_opt(band.get(row)),
+                indicator.get(row).unwrap_or("")
+            )
+        },
+    );
+    // Listed patients per year: each practice × buurt × sex × age-band cell once, with its
+    // largest denominator (the denominator repeats per indicator).
+    let sizes = [
+        practice.cardinality(),
+        YEAR_KEYS,
+        area.cardinality(),
+        SEX_KEYS,
+        BAND_KEYS,
+    ];
+    let mut cells: HashMap<u128, (i64, i64)> = HashMap::with_capacity(t.height() / 4);
+    for row in 0..t.height() {
+        let (Some(pr), Some(y), Some(a), Some(s), Some(b), Some(d)) = (
+            practice.id(row),
+            year.get(row),
+            area.id(row),
+            sex.get(row),
+            band.get(row),
+            denominator.get(row),
+        ) else {
+            continue;
+        };
+        let key = pack_key(
+            &sizes,
+            &[
+                u64::from(pr),
+                year_key(y),
+                u64::from(a),
+                sex_key(s),
+                band_key(b),
+            ],
+        );
+        let cell = cells.entry(key).or_insert((y, d));
+        cell.1 = cell.1.max(d);
+    }
+    let mut listed: BTreeMap<i32, i64> = BTreeMap::new();
+    for (y, d) in cells.into_values() {
+        *listed
+            .entry(i32::try_from(y).unwrap_or_default())
+            .or_default() += d;
+    }
+    let frame = frame(vec![
+        practice.column("practice_id", None),
+        year_column(&year),
+        area.column("area_code", None),
+        sex.column("sex"),
+        band.column("age_band"),
+        indicator.column("indicator", None),
+        numerator.into_column(),
+        denominator.into_column(),
+    ])?;
+    Some((frame, listed))
 }
 
 /// Checks `lower <= value <= upper` where all are given.
 fn interval_order(
     t: &Table,
     p: &mut Problems,
-    value: &[Option<f64>],
-    lower: &[Option<f64>],
-    upper: &[Option<f64>],
+    value: &Float64Chunked,
+    lower: &Float64Chunked,
+    upper: &Float64Chunked,
 ) {
     for row in 0..t.height() {
-        if let (Some(v), Some(l), Some(u)) = (value[row], lower[row], upper[row])
+        if let (Some(v), Some(l), Some(u)) = (value.get(row), lower.get(row), upper.get(row))
             && !(l <= v && v <= u)
         {
             p.push(TableError::IntervalOrder {
@@ -817,6 +919,10 @@ fn interval_order(
             });
         }
     }
+}
+
+fn nulls_f64(name: &str, len: usize) -> Float64Chunked {
+    Float64Chunked::full_null(name.into(), len)
 }
 
 fn ggd_estimates(t: &Table, ctx: &Context<'_>, p: &mut Problems) -> Option<DataFrame> {
@@ -831,7 +937,7 @@ fn ggd_estimates(t: &Table, ctx: &Context<'_>, p: &mut Problems) -> Option<DataF
     let respondents = r.integer("respondents", false, 0..=10_000_000, COUNT);
     let (area, year, indicator, group, value, lower, upper) =
         (area?, year?, indicator?, group?, value?, lower?, upper?);
-    let groups = bands(&group, t, "age_group", p, false);
+    let group = bands(group, t, "age_group", p, false);
     area_refs(
         &area,
         t,
@@ -844,55 +950,69 @@ fn ggd_estimates(t: &Table, ctx: &Context<'_>, p: &mut Problems) -> Option<DataF
     indicator_refs(&indicator, t, ctx, Some(Source::Ggd), p);
     interval_order(t, p, &value, &lower, &upper);
     if let Some(catalogue) = ctx.catalogue {
+        let percent: Vec<Option<f64>> = indicator
+            .values
+            .iter()
+            .map(|id| {
+                catalogue
+                    .get(id)
+                    .filter(|i| i.kind == Kind::Proportion)
+                    .map(|i| i.multiplier)
+            })
+            .collect();
         for row in 0..t.height() {
-            let Some(ind) = indicator.get(row).and_then(|id| catalogue.get(id)) else {
+            let Some(max) = indicator.id(row).and_then(|i| percent[i as usize]) else {
                 continue;
             };
-            if ind.kind != Kind::Proportion {
-                continue;
-            }
-            for (column, v) in [
-                ("value", value[row]),
-                ("lower", lower[row]),
-                ("upper", upper[row]),
-            ] {
-                if let Some(v) = v.filter(|v| !(0.0..=ind.multiplier).contains(v)) {
+            for (column, v) in [("value", &value), ("lower", &lower), ("upper", &upper)] {
+                if let Some(v) = v.get(row).filter(|v| !(0.0..=max).contains(v)) {
                     p.push(TableError::BadValue {
                         at: t.at(row, column),
                         value: v.to_string(),
-                        expected: format!("a percentage from 0 to {}", ind.multiplier),
+                        expected: format!("a percentage from 0 to {max}"),
                     });
                 }
             }
         }
     }
-    let keys = (0..t.height()).map(|row| {
-        Some((
-            area.rows[row]?,
-            year[row]?,
-            indicator.rows[row]?,
-            groups[row]?,
-        ))
-    });
-    check_unique(t, p, keys, |row| {
-        format!(
-            "{} {} {} {}",
-            area.get(row).unwrap_or(""),
-            fmt_opt(year[row]),
-            indicator.get(row).unwrap_or(""),
-            fmt_opt(groups[row])
-        )
-    });
-    let respondents = respondents.unwrap_or_else(|| vec![None; t.height()]);
+    check_unique(
+        t,
+        p,
+        [
+            area.cardinality(),
+            YEAR_KEYS,
+            indicator.cardinality(),
+            BAND_KEYS,
+        ],
+        |row| {
+            Some([
+                u64::from(area.id(row)?),
+                year_key(year.get(row)?),
+                u64::from(indicator.id(row)?),
+                band_key(group.get(row)?),
+            ])
+        },
+        |row| {
+            format!(
+                "{} {} {} {}",
+                area.get(row).unwrap_or(""),
+                fmt_opt(year.get(row)),
+                indicator.get(row).unwrap_or(""),
+                fmt_opt(group.get(row))
+            )
+        },
+    );
+    let respondents =
+        respondents.unwrap_or_else(|| Int64Chunked::full_null("respondents".into(), t.height()));
     frame(vec![
-        coded_series("area_code", &area),
-        Column::new("year".into(), year),
-        coded_series("indicator", &indicator),
-        enum_series("age_group", &groups),
-        Column::new("value".into(), value),
-        Column::new("lower".into(), lower),
-        Column::new("upper".into(), upper),
-        Column::new("respondents".into(), respondents),
+        area.column("area_code", None),
+        year_column(&year),
+        indicator.column("indicator", None),
+        group.column("age_group"),
+        value.into_column(),
+        lower.into_column(),
+        upper.into_column(),
+        respondents.into_column(),
     ])
 }
 
@@ -908,13 +1028,13 @@ fn benchmarks(t: &Table, ctx: &Context<'_>, p: &mut Problems) -> Option<DataFram
     let upper = r.number("upper", false);
     let (indicator, year, benchmark, label, sex, value) =
         (indicator?, year?, benchmark?, label?, sex?, value?);
-    let sexes = sexes(&sex, t, p, false);
+    let sex = sexes(sex, t, p, false);
     indicator_refs(&indicator, t, ctx, None, p);
-    let lower = lower.unwrap_or_else(|| vec![None; t.height()]);
-    let upper = upper.unwrap_or_else(|| vec![None; t.height()]);
+    let lower = lower.unwrap_or_else(|| nulls_f64("lower", t.height()));
+    let upper = upper.unwrap_or_else(|| nulls_f64("upper", t.height()));
     for row in 0..t.height() {
-        if lower[row].is_some() != upper[row].is_some() {
-            let column = if lower[row].is_some() {
+        if lower.get(row).is_some() != upper.get(row).is_some() {
+            let column = if lower.get(row).is_some() {
                 "upper"
             } else {
                 "lower"
@@ -925,32 +1045,42 @@ fn benchmarks(t: &Table, ctx: &Context<'_>, p: &mut Problems) -> Option<DataFram
         }
     }
     interval_order(t, p, &value, &lower, &upper);
-    let keys = (0..t.height()).map(|row| {
-        Some((
-            indicator.rows[row]?,
-            year[row]?,
-            benchmark.rows[row]?,
-            sexes[row]?,
-        ))
-    });
-    check_unique(t, p, keys, |row| {
-        format!(
-            "{} {} {} {}",
-            indicator.get(row).unwrap_or(""),
-            fmt_opt(year[row]),
-            benchmark.get(row).unwrap_or(""),
-            fmt_opt(sexes[row])
-        )
-    });
+    check_unique(
+        t,
+        p,
+        [
+            indicator.cardinality(),
+            YEAR_KEYS,
+            benchmark.cardinality(),
+            SEX_KEYS,
+        ],
+        |row| {
+            Some([
+                u64::from(indicator.id(row)?),
+                year_key(year.get(row)?),
+                u64::from(benchmark.id(row)?),
+                sex_key(sex.get(row)?),
+            ])
+        },
+        |row| {
+            format!(
+                "{} {} {} {}",
+                indicator.get(row).unwrap_or(""),
+                fmt_opt(year.get(row)),
+                benchmark.get(row).unwrap_or(""),
+                fmt_opt(sex.get(row))
+            )
+        },
+    );
     frame(vec![
-        coded_series("indicator", &indicator),
-        Column::new("year".into(), year),
-        coded_series("benchmark", &benchmark),
-        coded_series("label", &label),
-        enum_series("sex", &sexes),
-        Column::new("value".into(), value),
-        Column::new("lower".into(), lower),
-        Column::new("upper".into(), upper),
+        indicator.column("indicator", None),
+        year_column(&year),
+        benchmark.column("benchmark", None),
+        label.column("label", None),
+        sex.column("sex"),
+        value.into_column(),
+        lower.into_column(),
+        upper.into_column(),
     ])
 }
 
@@ -964,8 +1094,8 @@ fn benchmark_rates(t: &Table, ctx: &Context<'_>, p: &mut Problems) -> Option<Dat
     let rate = r.number("rate", true);
     let (indicator, year, benchmark, sex, band, rate) =
         (indicator?, year?, benchmark?, sex?, band?, rate?);
-    let sexes = sexes(&sex, t, p, true);
-    let bands = bands(&band, t, "age_band", p, true);
+    let sex = sexes(sex, t, p, true);
+    let band = bands(band, t, "age_band", p, true);
     indicator_refs(&indicator, t, ctx, Some(Source::Gp), p);
     for (row, v) in rate.iter().enumerate() {
         if let Some(v) = v.filter(|v| *v < 0.0) {
@@ -976,44 +1106,50 @@ fn benchmark_rates(t: &Table, ctx: &Context<'_>, p: &mut Problems) -> Option<Dat
             });
         }
     }
-    let keys = (0..t.height()).map(|row| {
-        Some((
-            indicator.rows[row]?,
-            year[row]?,
-            benchmark.rows[row]?,
-            sexes[row]?,
-            bands[row]?,
-        ))
-    });
-    check_unique(t, p, keys, |row| {
-        format!(
-            "{} {} {} {} {}",
-            indicator.get(row).unwrap_or(""),
-            fmt_opt(year[row]),
-            benchmark.get(row).unwrap_or(""),
-            fmt_opt(sexes[row]),
-            fmt_opt(bands[row])
-        )
-    });
+    check_unique(
+        t,
+        p,
+        [
+            indicator.cardinality(),
+            YEAR_KEYS,
+            benchmark.cardinality(),
+            SEX_KEYS,
+            BAND_KEYS,
+        ],
+        |row| {
+            Some([
+                u64::from(indicator.id(row)?),
+                year_key(year.get(row)?),
+                u64::from(benchmark.id(row)?),
+                sex_key(sex.get(row)?),
+                band_key(band.get(row)?),
+            ])
+        },
+        |row| {
+            format!(
+                "{} {} {} {} {}",
+                indicator.get(row).unwrap_or(""),
+                fmt_opt(year.get(row)),
+                benchmark.get(row).unwrap_or(""),
+                fmt_opt(sex.get(row)),
+                fmt_opt(band.get(row))
+            )
+        },
+    );
     frame(vec![
-        coded_series("indicator", &indicator),
-        Column::new("year".into(), year),
-        coded_series("benchmark", &benchmark),
-        enum_series("sex", &sexes),
-        enum_series("age_band", &bands),
-        Column::new("rate".into(), rate),
+        indicator.column("indicator", None),
+        year_column(&year),
+        benchmark.column("benchmark", None),
+        sex.column("sex"),
+        band.column("age_band"),
+        rate.into_column(),
     ])
 }
 
-fn roles(coded: &Coded, t: &Table, column: &str, p: &mut Problems) -> Vec<Option<Role>> {
-    parse_column(
-        coded,
-        t,
-        column,
-        p,
-        |v| v.parse::<Role>().ok(),
-        &Role::expected(),
-    )
+fn roles(coded: Coded, t: &Table, column: &str, p: &mut Problems) -> Parsed<Role> {
+    Parsed::new(coded, t, column, p, |v| {
+        v.parse::<Role>().map_err(|()| Role::expected())
+    })
 }
 
 fn providers(t: &Table, ctx: &Context<'_>, p: &mut Problems) -> Option<Vec<Provider>> {
@@ -1024,17 +1160,15 @@ fn providers(t: &Table, ctx: &Context<'_>, p: &mut Problems) -> Option<Vec<Provi
     let organisation = r.text("organisation", true);
     let points = points(&mut r, ctx);
     let (id, name, role, organisation, points) = (id?, name?, role?, organisation?, points?);
-    let roles = roles(&role, t, "role", p);
-    check_unique(t, p, id.rows.iter().copied(), |row| {
-        id.get(row).unwrap_or("").to_owned()
-    });
+    let role = roles(role, t, "role", p);
+    unique_ids(t, p, &id);
     Some(
         (0..t.height())
             .filter_map(|row| {
                 Some(Provider {
                     id: id.get(row)?.to_owned(),
                     name: name.get(row)?.to_owned(),
-                    role: roles[row]?,
+                    role: role.get(row)?,
                     organisation: organisation.get(row)?.to_owned(),
                     location: points[row]?,
                 })
@@ -1051,10 +1185,8 @@ fn projects(t: &Table, ctx: &Context<'_>, p: &mut Problems) -> Option<Vec<Projec
     let areas = r.text("areas", true);
     let contact = r.text("contact_role", true);
     let (id, name, theme, areas, contact) = (id?, name?, theme?, areas?, contact?);
-    let contacts = roles(&contact, t, "contact_role", p);
-    check_unique(t, p, id.rows.iter().copied(), |row| {
-        id.get(row).unwrap_or("").to_owned()
-    });
+    let contact = roles(contact, t, "contact_role", p);
+    unique_ids(t, p, &id);
     let mut out = Vec::new();
     for row in 0..t.height() {
         let theme_id = theme.get(row);
@@ -1083,7 +1215,7 @@ fn projects(t: &Table, ctx: &Context<'_>, p: &mut Problems) -> Option<Vec<Projec
             }
         }
         if let (Some(i), Some(n), Some(th), Some(c)) =
-            (id.get(row), name.get(row), theme_id, contacts[row])
+            (id.get(row), name.get(row), theme_id, contact.get(row))
         {
             out.push(Project {
                 id: i.to_owned(),

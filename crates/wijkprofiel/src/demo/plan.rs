@@ -138,7 +138,9 @@ pub(crate) struct Practice {
 
 #[derive(Debug, Clone)]
 pub(crate) struct Plan {
+    /// Code and name of each GGD region.
     pub(crate) regions: Vec<(String, String)>,
+    pub(crate) region_rects: Vec<Rect>,
     pub(crate) gemeenten: Vec<Gemeente>,
     pub(crate) wijken: Vec<Wijk>,
     pub(crate) buurten: Vec<Buurt>,
@@ -385,7 +387,25 @@ pub(crate) fn build(seed: u64, national: bool) -> Plan {
         x1: cx - w / 2 + w,
         y1: cy - h / 2 + h,
     };
-    let gm_rects = outline.split(&land);
+    // Regions tile the outline; each region's gemeenten tile the region.
+    let region_of = |gi: usize| gi * regions.len() / specs.len();
+    let region_land: Vec<f64> = (0..regions.len())
+        .map(|r| {
+            (0..specs.len())
+                .filter(|&g| region_of(g) == r)
+                .map(|g| land[g])
+                .sum()
+        })
+        .collect();
+    let region_rects = outline.split(&region_land);
+    let mut gm_rects = Vec::with_capacity(specs.len());
+    for (r, rect) in region_rects.iter().enumerate() {
+        let members: Vec<f64> = (0..specs.len())
+            .filter(|&g| region_of(g) == r)
+            .map(|g| land[g])
+            .collect();
+        gm_rects.extend(rect.split(&members));
+    }
     let first_gm = if national { 5_000 } else { 9_901 };
 
     let mut gemeenten = Vec::new();
@@ -393,7 +413,7 @@ pub(crate) fn build(seed: u64, national: bool) -> Plan {
     let mut buurten = Vec::new();
     for (gi, (spec, rect)) in specs.iter().zip(gm_rects).enumerate() {
         let gm_digits = format!("{:04}", first_gm + gi);
-        let region = gi * regions.len() / specs.len();
+        let region = region_of(gi);
         gemeenten.push(Gemeente {
             code: format!("GM{gm_digits}"),
             name: spec.name.clone(),
@@ -506,6 +526,7 @@ pub(crate) fn build(seed: u64, national: bool) -> Plan {
     allocate_patients(&mut buurten, &practices);
     Plan {
         regions,
+        region_rects,
         gemeenten,
         wijken,
         buurten,

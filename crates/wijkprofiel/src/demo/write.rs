@@ -353,47 +353,8 @@ fn geometry(out: &mut Out<'_>, plan: &Plan) -> Result<(), DemoError> {
         )
     };
     let mut features = Vec::new();
-    for (ri, (code, _)) in plan.regions.iter().enumerate() {
-        let members: Vec<&super::plan::Rect> = plan
-            .gemeenten
-            .iter()
-            .filter(|g| g.region == ri)
-            .map(|g| &g.rect)
-            .collect();
-        // A region's outline: the bounding rectangle of its gemeenten when they tile one,
-        // otherwise a MultiPolygon of them.
-        let bbox = members
-            .iter()
-            .fold((i64::MAX, i64::MAX, i64::MIN, i64::MIN), |a, r| {
-                (a.0.min(r.x0), a.1.min(r.y0), a.2.max(r.x1), a.3.max(r.y1))
-            });
-        let area: i64 = members.iter().map(|r| (r.x1 - r.x0) * (r.y1 - r.y0)).sum();
-        if area == (bbox.2 - bbox.0) * (bbox.3 - bbox.1) {
-            let r = super::plan::Rect {
-                x0: bbox.0,
-                y0: bbox.1,
-                x1: bbox.2,
-                y1: bbox.3,
-            };
-            features.push(feature(code, &r));
-        } else {
-            let polygons: Vec<String> = members
-                .iter()
-                .map(|r| {
-                    format!(
-                        "[[[{x0},{y0}],[{x1},{y0}],[{x1},{y1}],[{x0},{y1}],[{x0},{y0}]]]",
-                        x0 = r.x0,
-                        y0 = r.y0,
-                        x1 = r.x1,
-                        y1 = r.y1
-                    )
-                })
-                .collect();
-            features.push(format!(
-                "{{\"type\":\"Feature\",\"properties\":{{\"code\":\"{code}\"}},\"geometry\":{{\"type\":\"MultiPolygon\",\"coordinates\":[{}]}}}}",
-                polygons.join(",")
-            ));
-        }
+    for ((code, _), rect) in plan.regions.iter().zip(&plan.region_rects) {
+        features.push(feature(code, rect));
     }
     features.extend(plan.gemeenten.iter().map(|g| feature(&g.code, &g.rect)));
     features.extend(plan.wijken.iter().map(|w| feature(&w.code, &w.rect)));

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# National-scale figures: writes the generator's national data set (if absent), validates
+# it with the release build, and reports wall time and peak memory next to the floor: a
+# bare polars read of the same files in Python. Needs GNU time (`apt-get install time`).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=${1:-data/national}
+cargo build --release -q -p wijkprofiel-cli
+bin=target/release/wijkprofiel
+if [ ! -f "$out/gp_counts.parquet" ]; then
+    /usr/bin/time -f "generate national data: %e s, peak %M kB" "$bin" demo-data --scale national --out "$out"
+fi
+/usr/bin/time -f "wijkprofiel validate: %e s, peak %M kB" "$bin" validate "$out" | tail -n 4
+python=.venv/bin/python
+[ -x "$python" ] || python=python3
+/usr/bin/time -f "floor (polars read of the same files): %e s, peak %M kB" "$python" benches/read_floor.py "$out"
