@@ -138,3 +138,15 @@ def test_demo_writer_matches_the_committed_demo(tmp_path):
     assert len(written) == 13
     for name in written:
         assert (tmp_path / name).read_bytes() == (DEMO / name).read_bytes(), name
+
+
+def test_categorical_and_numeric_columns_are_accepted():
+    tables = read_demo_tables()
+    tables["population"] = tables["population"].with_columns(
+        pl.col("area_code").cast(pl.Categorical),
+        pl.col("sex").cast(pl.Enum(["male", "female"])),
+        pl.col("year").cast(pl.Int16),
+        pl.col("residents").cast(pl.Float64),
+    )
+    report = wijkprofiel.validate_tables(tables, **documents())
+    assert report.is_valid, str(report)
