@@ -146,7 +146,11 @@ def test_categorical_and_numeric_columns_are_accepted():
         pl.col("area_code").cast(pl.Categorical),
         pl.col("sex").cast(pl.Enum(["male", "female"])),
         pl.col("year").cast(pl.Int16),
-        pl.col("residents").cast(pl.Float64),
+        pl.col("residents").cast(pl.UInt16),
+    )
+    tables["gp_counts"] = tables["gp_counts"].with_columns(
+        pl.col("numerator").cast(pl.UInt32),
+        pl.col("denominator").cast(pl.Float64),
     )
     report = wijkprofiel.validate_tables(tables, **documents())
     assert report.is_valid, str(report)

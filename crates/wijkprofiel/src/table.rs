@@ -172,11 +172,6 @@ impl Coded {
         self.id(row).map(|i| self.values[i as usize].as_str())
     }
 
-    /// Number of distinct values (an upper bound of [`Coded::id`] for key packing).
-    pub(crate) fn cardinality(&self) -> u64 {
-        self.values.len() as u64
-    }
-
     /// Checks each distinct value once with `check`, which returns the parsed value or the
     /// expectation it fails; returns the parsed value per distinct value.
     pub(crate) fn parse_each<T>(
@@ -447,49 +442,67 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// Finds rows whose key repeats an earlier row's and records them as problems.
-///
-/// Keys are `N` small integers with known upper bounds (`sizes`), packed into one integer
-/// (64 bits when they fit), sorted to find repeated keys; only rows with a repeated key are
-/// looked at again. Memory: 8 or 16 bytes a row.
-pub(crate) fn check_unique<const N: usize>(
-    table: &Table,
-    problems: &mut Problems,
-    sizes: [u64; N],
-    key: impl Fn(usize) -> Option<[u64; N]>,
-    describe: impl Fn(usize) -> String,
-) {
-    let pack = |parts: [u64; N]| pack_key(&sizes, &parts);
-    let rows = table.height();
-    let repeated: Vec<(usize, usize)> = if fits_u64(&sizes) {
-        #[allow(clippy::cast_possible_truncation)]
-        let narrow = |row| key(row).map(|k| pack(k) as u64);
-        repeated_rows(rows, narrow)
-    } else {
-        repeated_rows(rows, |row| key(row).map(pack))
-    };
-    for (row, first) in repeated {
-        problems.push(TableError::DuplicateKey {
-            at: table.row(row),
-            key: describe(row),
-            first_row: first + 1,
-        });
+/// A column that can be part of a table's key: its cells as small integers below `size`.
+pub(crate) trait KeyColumn {
+    /// Upper bound of the key values.
+    fn size(&self) -> u64;
+    /// The key value of a row; `None` for a missing or invalid cell.
+    fn key(&self, row: usize) -> Option<u64>;
+    /// The cell as shown in messages.
+    fn show(&self, row: usize) -> String;
+}
+
+impl KeyColumn for Coded {
+    fn size(&self) -> u64 {
+        self.values.len() as u64
+    }
+
+    fn key(&self, row: usize) -> Option<u64> {
+        self.id(row).map(u64::from)
+    }
+
+    fn show(&self, row: usize) -> String {
+        self.get(row).unwrap_or_default().to_owned()
     }
 }
 
-/// Packs key parts, each below its size, into one integer (mixed radix).
-pub(crate) fn pack_key(sizes: &[u64], parts: &[u64]) -> u128 {
-    parts.iter().zip(sizes).fold(0_u128, |acc, (part, size)| {
-        acc * u128::from((*size).max(1)) + u128::from(*part)
+/// The key of a row: its key columns' values packed into one integer (mixed radix).
+pub(crate) fn packed_key(columns: &[&dyn KeyColumn], row: usize) -> Option<u128> {
+    columns.iter().try_fold(0_u128, |acc, c| {
+        Some(acc * u128::from(c.size().max(1)) + u128::from(c.key(row)?))
     })
 }
 
-/// Whether keys of these part sizes fit in 64 bits.
-pub(crate) fn fits_u64(sizes: &[u64]) -> bool {
-    sizes
+/// Whether packed keys of these columns fit in 64 bits.
+fn fits_u64(columns: &[&dyn KeyColumn]) -> bool {
+    columns
         .iter()
-        .try_fold(1_u128, |acc, s| acc.checked_mul(u128::from((*s).max(1))))
+        .try_fold(1_u128, |acc, c| {
+            acc.checked_mul(u128::from(c.size().max(1)))
+        })
         .is_some_and(|span| span <= u128::from(u64::MAX))
+}
+
+/// Finds rows whose key (the values of `columns`) repeats an earlier row's, and records
+/// them as problems. Keys are packed into one integer (64 bits when they fit) and sorted;
+/// only rows with a repeated key are looked at again. Memory: 8 or 16 bytes a row.
+pub(crate) fn check_unique(table: &Table, problems: &mut Problems, columns: &[&dyn KeyColumn]) {
+    let rows = table.height();
+    let repeated = if fits_u64(columns) {
+        #[allow(clippy::cast_possible_truncation)]
+        let narrow = |row| packed_key(columns, row).map(|k| k as u64);
+        repeated_rows(rows, narrow)
+    } else {
+        repeated_rows(rows, |row| packed_key(columns, row))
+    };
+    for (row, first) in repeated {
+        let key: Vec<String> = columns.iter().map(|c| c.show(row)).collect();
+        problems.push(TableError::DuplicateKey {
+            at: table.row(row),
+            key: key.join(" "),
+            first_row: first + 1,
+        });
+    }
 }
 
 /// Rows whose key equals an earlier row's key, with that earlier row.

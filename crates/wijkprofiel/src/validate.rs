@@ -13,7 +13,7 @@ use crate::geometry::{Crs, Geometries};
 use crate::inputs::{Inputs, TableName};
 use crate::region::{Dataset, Region, ValidationReport};
 use crate::social::{Point, Practice, Project, Provider, Role};
-use crate::table::{Coded, Problems, Reader, Table, check_unique, pack_key};
+use crate::table::{Coded, KeyColumn, Problems, Reader, Table, check_unique, packed_key};
 use crate::{AgeBand, Sex, age_band};
 
 /// Problems kept per file; the rest are counted.
@@ -251,30 +251,69 @@ fn bands(coded: Coded, t: &Table, column: &str, p: &mut Problems, tile: bool) ->
     parsed
 }
 
-/// Key parts for [`check_unique`]: a parsed value as a small integer, and the bound.
-const SEX_KEYS: u64 = 3;
-fn sex_key(sex: Sex) -> u64 {
-    sex as u64
-}
-const BAND_KEYS: u64 = 122 * 122;
-fn band_key(band: AgeBand) -> u64 {
-    u64::from(band.lower) * 122 + band.upper.map_or(121, u64::from)
-}
-const YEAR_KEYS: u64 = 201;
-fn year_key(year: i64) -> u64 {
-    u64::try_from(year - 1900).unwrap_or(0)
+impl KeyColumn for Parsed<Sex> {
+    fn size(&self) -> u64 {
+        3
+    }
+
+    fn key(&self, row: usize) -> Option<u64> {
+        self.get(row).map(|sex| sex as u64)
+    }
+
+    fn show(&self, row: usize) -> String {
+        fmt_opt(self.get(row))
+    }
 }
 
-fn years(r: &mut Reader<'_>) -> Option<Int64Chunked> {
-    r.integer("year", true, YEARS, YEAR)
+impl KeyColumn for Parsed<AgeBand> {
+    fn size(&self) -> u64 {
+        122 * 122
+    }
+
+    fn key(&self, row: usize) -> Option<u64> {
+        self.get(row)
+            .map(|band| u64::from(band.lower) * 122 + band.upper.map_or(121, u64::from))
+    }
+
+    fn show(&self, row: usize) -> String {
+        fmt_opt(self.get(row))
+    }
+}
+
+/// A year column (validated to lie in 1900–2100).
+struct Years(Int64Chunked);
+
+impl Years {
+    fn get(&self, row: usize) -> Option<i64> {
+        self.0.get(row)
+    }
+}
+
+impl KeyColumn for Years {
+    fn size(&self) -> u64 {
+        201
+    }
+
+    fn key(&self, row: usize) -> Option<u64> {
+        self.get(row).and_then(|y| u64::try_from(y - 1900).ok())
+    }
+
+    fn show(&self, row: usize) -> String {
+        fmt_opt(self.get(row))
+    }
+}
+
+fn years(r: &mut Reader<'_>) -> Option<Years> {
+    r.integer("year", true, YEARS, YEAR).map(Years)
 }
 
 /// The validated year column (`Int32`).
-fn year_column(years: &Int64Chunked) -> Column {
+fn year_column(years: &Years) -> Column {
     years
+        .0
         .cast(&DataType::Int32)
         .map(|s| s.with_name("year".into()).into_column())
-        .unwrap_or_else(|_| years.clone().into_column())
+        .unwrap_or_else(|_| years.0.clone().into_column())
 }
 
 /// Checks that each row's area exists and has one of `levels`.
@@ -592,29 +631,9 @@ fn population(
         "buurten (higher levels are summed from them)",
         p,
     );
-    check_unique(
-        t,
-        p,
-        [area.cardinality(), YEAR_KEYS, SEX_KEYS, BAND_KEYS],
-        |row| {
-            Some([
-                u64::from(area.id(row)?),
-                year_key(year.get(row)?),
-                sex_key(sex.get(row)?),
-                band_key(band.get(row)?),
-            ])
-        },
-        |row| {
-            format!(
-                "{} {} {} {}",
-                area.get(row).unwrap_or(""),
-                fmt_opt(year.get(row)),
-                fmt_opt(sex.get(row)),
-                fmt_opt(band.get(row))
-            )
-        },
-    );
+    check_unique(t, p, &[&area, &year, &sex, &band]);
     let years: BTreeSet<i32> = year
+        .0
         .iter()
         .flatten()
         .filter_map(|y| i32::try_from(y).ok())
@@ -690,13 +709,7 @@ fn points(r: &mut Reader<'_>, ctx: &Context<'_>) -> Option<Vec<Option<Point>>> {
 
 /// Checks that a single-column id is unique.
 fn unique_ids(t: &Table, p: &mut Problems, id: &Coded) {
-    check_unique(
-        t,
-        p,
-        [id.cardinality()],
-        |row| Some([u64::from(id.id(row)?)]),
-        |row| id.get(row).unwrap_or("").to_owned(),
-    );
+    check_unique(t, p, &[id]);
 }
 
 fn practices(t: &Table, ctx: &Context<'_>, p: &mut Problems) -> Option<Vec<Practice>> {
@@ -813,72 +826,19 @@ fn gp_counts(
             });
         }
     }
-    check_unique(
-        t,
-        p,
-        [
-            practice.cardinality(),
-            YEAR_KEYS,
-            area.cardinality(),
-            SEX_KEYS,
-            BAND_KEYS,
-            indicator.cardinality(),
-        ],
-        |row| {
-            Some([
-                u64::from(practice.id(row)?),
-                year_key(year.get(row)?),
-                u64::from(area.id(row)?),
-                sex_key(sex.get(row)?),
-                band_key(band.get(row)?),
-                u64::from(indicator.id(row)?),
-            ])
-        },
-        |row| {
-            format!(
-                "{} {} {} {} {} {}",
-                practice.get(row).unwrap_or(""),
-                fmt_opt(year.get(row)),
-                area.get(row).unwrap_or(""),
-                fmt_opt(sex.get(row)),
-                fmt_opt(band.get(row)),
-                indicator.get(row).unwrap_or("")
-            )
-        },
-    );
+    check_unique(t, p, &[&practice, &year, &area, &sex, &band, &indicator]);
     // Listed patients per year: each practice × buurt × sex × age-band cell once, with its
     // largest denominator (the denominator repeats per indicator).
-    let sizes = [
-        practice.cardinality(),
-        YEAR_KEYS,
-        area.cardinality(),
-        SEX_KEYS,
-        BAND_KEYS,
-    ];
+    let cell: [&dyn KeyColumn; 5] = [&practice, &year, &area, &sex, &band];
     let mut cells: HashMap<u128, (i64, i64)> = HashMap::with_capacity(t.height() / 4);
     for row in 0..t.height() {
-        let (Some(pr), Some(y), Some(a), Some(s), Some(b), Some(d)) = (
-            practice.id(row),
-            year.get(row),
-            area.id(row),
-            sex.get(row),
-            band.get(row),
-            denominator.get(row),
-        ) else {
+        let (Some(key), Some(y), Some(d)) =
+            (packed_key(&cell, row), year.get(row), denominator.get(row))
+        else {
             continue;
         };
-        let key = pack_key(
-            &sizes,
-            &[
-                u64::from(pr),
-                year_key(y),
-                u64::from(a),
-                sex_key(s),
-                band_key(b),
-            ],
-        );
-        let cell = cells.entry(key).or_insert((y, d));
-        cell.1 = cell.1.max(d);
+        let entry = cells.entry(key).or_insert((y, d));
+        entry.1 = entry.1.max(d);
     }
     let mut listed: BTreeMap<i32, i64> = BTreeMap::new();
     for (y, d) in cells.into_values() {
@@ -975,33 +935,7 @@ fn ggd_estimates(t: &Table, ctx: &Context<'_>, p: &mut Problems) -> Option<DataF
             }
         }
     }
-    check_unique(
-        t,
-        p,
-        [
-            area.cardinality(),
-            YEAR_KEYS,
-            indicator.cardinality(),
-            BAND_KEYS,
-        ],
-        |row| {
-            Some([
-                u64::from(area.id(row)?),
-                year_key(year.get(row)?),
-                u64::from(indicator.id(row)?),
-                band_key(group.get(row)?),
-            ])
-        },
-        |row| {
-            format!(
-                "{} {} {} {}",
-                area.get(row).unwrap_or(""),
-                fmt_opt(year.get(row)),
-                indicator.get(row).unwrap_or(""),
-                fmt_opt(group.get(row))
-            )
-        },
-    );
+    check_unique(t, p, &[&area, &year, &indicator, &group]);
     let respondents =
         respondents.unwrap_or_else(|| Int64Chunked::full_null("respondents".into(), t.height()));
     frame(vec![
@@ -1045,33 +979,7 @@ fn benchmarks(t: &Table, ctx: &Context<'_>, p: &mut Problems) -> Option<DataFram
         }
     }
     interval_order(t, p, &value, &lower, &upper);
-    check_unique(
-        t,
-        p,
-        [
-            indicator.cardinality(),
-            YEAR_KEYS,
-            benchmark.cardinality(),
-            SEX_KEYS,
-        ],
-        |row| {
-            Some([
-                u64::from(indicator.id(row)?),
-                year_key(year.get(row)?),
-                u64::from(benchmark.id(row)?),
-                sex_key(sex.get(row)?),
-            ])
-        },
-        |row| {
-            format!(
-                "{} {} {} {}",
-                indicator.get(row).unwrap_or(""),
-                fmt_opt(year.get(row)),
-                benchmark.get(row).unwrap_or(""),
-                fmt_opt(sex.get(row))
-            )
-        },
-    );
+    check_unique(t, p, &[&indicator, &year, &benchmark, &sex]);
     frame(vec![
         indicator.column("indicator", None),
         year_column(&year),
@@ -1106,36 +1014,7 @@ fn benchmark_rates(t: &Table, ctx: &Context<'_>, p: &mut Problems) -> Option<Dat
             });
         }
     }
-    check_unique(
-        t,
-        p,
-        [
-            indicator.cardinality(),
-            YEAR_KEYS,
-            benchmark.cardinality(),
-            SEX_KEYS,
-            BAND_KEYS,
-        ],
-        |row| {
-            Some([
-                u64::from(indicator.id(row)?),
-                year_key(year.get(row)?),
-                u64::from(benchmark.id(row)?),
-                sex_key(sex.get(row)?),
-                band_key(band.get(row)?),
-            ])
-        },
-        |row| {
-            format!(
-                "{} {} {} {} {}",
-                indicator.get(row).unwrap_or(""),
-                fmt_opt(year.get(row)),
-                benchmark.get(row).unwrap_or(""),
-                fmt_opt(sex.get(row)),
-                fmt_opt(band.get(row))
-            )
-        },
-    );
+    check_unique(t, p, &[&indicator, &year, &benchmark, &sex, &band]);
     frame(vec![
         indicator.column("indicator", None),
         year_column(&year),
