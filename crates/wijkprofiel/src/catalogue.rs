@@ -164,18 +164,8 @@ impl Catalogue {
     /// assert!(errors[0].to_string().starts_with("catalogue.toml, line 2"));
     /// ```
     pub fn parse(file: &str, text: &str) -> Result<Self, Vec<CatalogueError>> {
-        let parsed: CatalogueFile = toml::from_str(text).map_err(|e| {
-            let line = e
-                .span()
-                .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
-            vec![CatalogueError::Parse {
-                at: Location {
-                    line,
-                    ..Location::file(file)
-                },
-                message: e.message().to_owned(),
-            }]
-        })?;
+        let parsed: CatalogueFile =
+            toml::from_str(text).map_err(|e| vec![toml_problem(file, text, &e)])?;
         let mut problems = Vec::new();
         let at = || Location::file(file);
         let mut seen_themes = HashMap::new();
@@ -238,6 +228,21 @@ impl Catalogue {
     /// Whether a theme id exists.
     pub fn has_theme(&self, id: &str) -> bool {
         self.themes.iter().any(|t| t.id == id)
+    }
+}
+
+/// A TOML syntax or field error, located by line.
+pub(crate) fn toml_problem(file: &str, text: &str, e: &toml::de::Error) -> CatalogueError {
+    let line = e.span().map(|span| {
+        let before = text.get(..span.start).unwrap_or(text);
+        before.matches('\n').count() + 1
+    });
+    CatalogueError::Parse {
+        at: Location {
+            line,
+            ..Location::file(file)
+        },
+        message: e.message().to_owned(),
     }
 }
 

@@ -72,6 +72,9 @@ pub enum TableError {
         table: String,
         expected: String,
     },
+    /// A required table without rows.
+    #[error("{at}: the table has no rows")]
+    Empty { at: Location },
     /// The same table is given twice.
     #[error("{at}: table `{table}` is given both as CSV and as Parquet; keep one")]
     AmbiguousTable { at: Location, table: String },
@@ -302,6 +305,7 @@ impl DataError {
             Self::Table(
                 T::Unreadable { at, .. }
                 | T::MissingTable { at, .. }
+                | T::Empty { at }
                 | T::AmbiguousTable { at, .. }
                 | T::MissingColumn { at }
                 | T::ColumnType { at, .. }

@@ -297,11 +297,21 @@ impl<'a> Reader<'a> {
             _ => return self.type_error(name, column, "text"),
         };
         let strings = series.str().ok()?;
-        let mut index: HashMap<&str, u32> = HashMap::new();
+        let mut index: PlHashMap<&str, u32> = PlHashMap::new();
         let mut values = Vec::new();
         let mut rows = Vec::with_capacity(strings.len());
         let mut clean = is_text;
+        // A few recent distinct cells, checked before hashing: codes come in runs and small
+        // categories (sex, indicator) cycle.
+        let mut recent: [Option<(&str, u32)>; 8] = [None; 8];
+        let mut slot = 0;
         for (row, cell) in strings.iter().enumerate() {
+            if let Some(cell) = cell
+                && let Some((_, id)) = recent.iter().flatten().find(|(seen, _)| *seen == cell)
+            {
+                rows.push(*id);
+                continue;
+            }
             let trimmed = cell.map(str::trim).filter(|s| !s.is_empty());
             clean &= trimmed == cell;
             match trimmed {
@@ -312,6 +322,8 @@ impl<'a> Reader<'a> {
                         next
                     });
                     rows.push(id);
+                    recent[slot] = cell.map(|c| (c, id));
+                    slot = (slot + 1) % recent.len();
                 }
                 None => {
                     if required {
@@ -368,8 +380,20 @@ impl<'a> Reader<'a> {
                 );
             }
         } else if dtype.is_integer() {
-            let ints = series.cast(&DataType::Int64).ok()?;
-            for (row, cell) in ints.i64().ok()?.iter().enumerate() {
+            let ints = series
+                .cast(&DataType::Int64)
+                .ok()?
+                .i64()
+                .ok()?
+                .rechunk()
+                .into_owned();
+            // Fast path: nothing out of range and no missing cell that is required.
+            let in_range = ints.min().is_none_or(|m| m >= *range.start())
+                && ints.max().is_none_or(|m| m <= *range.end());
+            if in_range && (!required || ints.null_count() == 0) {
+                return Some(ints.with_name(name.into()));
+            }
+            for (row, cell) in ints.iter().enumerate() {
                 push(self, row, cell.map(Ok));
             }
         } else if dtype.is_float() {
@@ -431,8 +455,19 @@ impl<'a> Reader<'a> {
                 );
             }
         } else if dtype.is_primitive_numeric() {
-            let floats = series.cast(&DataType::Float64).ok()?;
-            for (row, cell) in floats.f64().ok()?.iter().enumerate() {
+            let floats = series
+                .cast(&DataType::Float64)
+                .ok()?
+                .f64()
+                .ok()?
+                .rechunk()
+                .into_owned();
+            // Fast path: every value finite and no missing cell that is required.
+            let finite = floats.iter().all(|v| v.is_none_or(f64::is_finite));
+            if finite && (!required || floats.null_count() == 0) {
+                return Some(floats.with_name(name.into()));
+            }
+            for (row, cell) in floats.iter().enumerate() {
                 push(self, row, cell.map(Ok));
             }
         } else {
@@ -510,7 +545,8 @@ fn repeated_rows<K: Ord + Copy + std::hash::Hash>(
     rows: usize,
     key: impl Fn(usize) -> Option<K>,
 ) -> Vec<(usize, usize)> {
-    let mut keys: Vec<K> = (0..rows).filter_map(&key).collect();
+    let mut keys: Vec<K> = Vec::with_capacity(rows);
+    keys.extend((0..rows).filter_map(&key));
     keys.sort_unstable();
     let repeated: std::collections::HashSet<K> = keys
         .windows(2)

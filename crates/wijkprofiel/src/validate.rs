@@ -7,8 +7,8 @@ use polars::prelude::*;
 use serde::Deserialize;
 
 use crate::area::{Area, Areas, Level};
-use crate::catalogue::{Catalogue, Kind, Source};
-use crate::error::{AreaError, CatalogueError, GeometryError, Location, TableError};
+use crate::catalogue::{Catalogue, Kind, Source, toml_problem};
+use crate::error::{AreaError, GeometryError, Location, TableError};
 use crate::geometry::{Crs, Geometries};
 use crate::inputs::{Inputs, TableName};
 use crate::region::{Dataset, Region, ValidationReport};
@@ -42,6 +42,11 @@ pub(crate) fn check(inputs: &Inputs) -> (Option<Region>, ValidationReport) {
             if !already {
                 p.push(missing_table(inputs, name.stem()));
             }
+        }
+    }
+    for (name, t) in &inputs.tables {
+        if name.required() && t.height() == 0 {
+            p.push(TableError::Empty { at: t.whole() });
         }
     }
     let table = |name| inputs.tables.get(&name);
@@ -152,19 +157,6 @@ fn dataset(inputs: &Inputs, p: &mut Problems) -> Dataset {
             p.push(toml_problem(&doc.name, &text, &e));
             fallback
         }
-    }
-}
-
-fn toml_problem(file: &str, text: &str, e: &toml::de::Error) -> CatalogueError {
-    let line = e
-        .span()
-        .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
-    CatalogueError::Parse {
-        at: Location {
-            line,
-            ..Location::file(file)
-        },
-        message: e.message().to_owned(),
     }
 }
 
@@ -830,15 +822,28 @@ fn gp_counts(
     // Listed patients per year: each practice × buurt × sex × age-band cell once, with its
     // largest denominator (the denominator repeats per indicator).
     let cell: [&dyn KeyColumn; 5] = [&practice, &year, &area, &sex, &band];
-    let mut cells: HashMap<u128, (i64, i64)> = HashMap::with_capacity(t.height() / 4);
+    let mut cells: PlHashMap<u128, (i64, i64)> = PlHashMap::with_capacity(t.height() / 4);
+    let mut last: Option<(u128, i64, i64)> = None;
     for row in 0..t.height() {
         let (Some(key), Some(y), Some(d)) =
             (packed_key(&cell, row), year.get(row), denominator.get(row))
         else {
             continue;
         };
-        let entry = cells.entry(key).or_insert((y, d));
-        entry.1 = entry.1.max(d);
+        // Consecutive rows are usually one cell's indicators: fold them before hashing.
+        match &mut last {
+            Some((k, _, max)) if *k == key => *max = (*max).max(d),
+            _ => {
+                if let Some((k, y, max)) = last.replace((key, y, d)) {
+                    let entry = cells.entry(k).or_insert((y, max));
+                    entry.1 = entry.1.max(max);
+                }
+            }
+        }
+    }
+    if let Some((k, y, max)) = last {
+        let entry = cells.entry(k).or_insert((y, max));
+        entry.1 = entry.1.max(max);
     }
     let mut listed: BTreeMap<i32, i64> = BTreeMap::new();
     for (y, d) in cells.into_values() {
