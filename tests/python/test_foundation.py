@@ -106,8 +106,10 @@ def test_unsupported_dtypes_get_a_clear_problem_not_a_crash(column, values, mess
 def test_unknown_table_name_is_a_key_error():
     with pytest.raises(KeyError, match="unknown table `people`"):
         wijkprofiel.validate_tables({"people": pl.DataFrame()}, catalogue="")
-    with pytest.raises(KeyError, match="not a loadable table"):
+    with pytest.raises(KeyError, match="not a table of this region held as a DataFrame"):
         wijkprofiel.load_table("areas")
+    with pytest.raises(KeyError, match="unknown table `people`"):
+        wijkprofiel.load_table("people")
 
 
 def test_invalid_folder_raises_invalid_data_error_with_the_report(tmp_path):

@@ -176,35 +176,17 @@ fn validate_tables(
 #[pyo3(signature = (table, path=None))]
 fn load_table(py: Python<'_>, table: &str, path: Option<PathBuf>) -> PyResult<PyDataFrame> {
     let name = TableName::from_stem(table)
-        .filter(|t| {
-            matches!(
-                t,
-                TableName::Population
-                    | TableName::GpCounts
-                    | TableName::GgdEstimates
-                    | TableName::Benchmarks
-                    | TableName::BenchmarkRates
-            )
-        })
-        .ok_or_else(|| {
-            PyKeyError::new_err(format!(
-                "`{table}` is not a loadable table; use population, gp_counts, ggd_estimates, benchmarks or benchmark_rates"
-            ))
-        })?;
+        .ok_or_else(|| PyKeyError::new_err(format!("unknown table `{table}`")))?;
     let inputs = inputs_from(py, path)?;
     let region = py
         .detach(|| Region::from_inputs(&inputs))
         .map_err(|e| errors::load_error(py, e))?;
-    let frame = match name {
-        TableName::Population => Some(region.population),
-        TableName::GpCounts => region.gp_counts,
-        TableName::GgdEstimates => region.ggd_estimates,
-        TableName::Benchmarks => region.benchmarks,
-        _ => region.benchmark_rates,
-    };
-    frame
-        .map(PyDataFrame)
-        .ok_or_else(|| PyKeyError::new_err(format!("the region has no `{table}` table")))
+    region.frame(name).cloned().map(PyDataFrame).ok_or_else(|| {
+        PyKeyError::new_err(format!(
+            "`{table}` is not a table of this region held as a DataFrame \
+             (population, gp_counts, ggd_estimates, benchmarks, benchmark_rates)"
+        ))
+    })
 }
 
 /// Writes the synthetic demo region (same seed, same bytes).

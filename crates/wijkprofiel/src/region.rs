@@ -11,7 +11,7 @@ use crate::area::{Areas, Level};
 use crate::catalogue::{Catalogue, Source};
 use crate::error::{DataError, LoadError};
 use crate::geometry::Geometries;
-use crate::inputs::Inputs;
+use crate::inputs::{Inputs, TableName};
 use crate::social::{Practice, Project, Provider};
 
 /// What `dataset.toml` says about the data.
@@ -92,6 +92,31 @@ impl Region {
     #[cfg(feature = "embedded-demo")]
     pub fn demo() -> Result<Self, LoadError> {
         Self::from_inputs(&Inputs::demo())
+    }
+
+    /// One of the region's tables as a DataFrame: `population`, `gp_counts`,
+    /// `ggd_estimates`, `benchmarks` or `benchmark_rates`. `None` for a table the region does
+    /// not have, or one that is held as records (areas, practices, providers, projects).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use wijkprofiel::{Region, TableName};
+    /// let region = Region::demo()?;
+    /// let population = region.frame(TableName::Population).expect("always present");
+    /// assert_eq!(population.height(), 300 * 5 * 2 * 19);
+    /// assert!(region.frame(TableName::Areas).is_none());
+    /// # Ok::<(), wijkprofiel::LoadError>(())
+    /// ```
+    pub fn frame(&self, table: TableName) -> Option<&DataFrame> {
+        match table {
+            TableName::Population => Some(&self.population),
+            TableName::GpCounts => self.gp_counts.as_ref(),
+            TableName::GgdEstimates => self.ggd_estimates.as_ref(),
+            TableName::Benchmarks => self.benchmarks.as_ref(),
+            TableName::BenchmarkRates => self.benchmark_rates.as_ref(),
+            _ => None,
+        }
     }
 
     /// What was loaded, for people.
