@@ -18,6 +18,7 @@
 //! - Errors, one enum per domain, each naming file, row, column, area or indicator:
 //!   [`TableError`], [`AreaError`], [`GeometryError`], [`CatalogueError`], joined in
 //!   [`DataError`]; [`LoadError`] for a region that cannot be loaded.
+//! - Statistical methods (Wilson, Poisson/Byar so far): [`stats`].
 //! - The synthetic demo region: [`demo`].
 //!
 //! ## Example
@@ -42,6 +43,7 @@ pub mod inputs;
 pub mod region;
 pub mod sex;
 pub mod social;
+pub mod stats;
 pub mod table;
 mod validate;
 
