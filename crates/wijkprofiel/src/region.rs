@@ -235,7 +235,7 @@ pub struct ValidationReport {
     pub problems: Vec<DataError>,
     /// Problems found beyond the cap, per file.
     pub omitted: BTreeMap<String, usize>,
-    /// Present when the data are valid.
+    /// What was loaded; present when the data are valid (see [`validate`]).
     pub summary: Option<Summary>,
 }
 
@@ -251,9 +251,12 @@ impl ValidationReport {
     }
 }
 
-/// Validates inputs and reports, whether or not they are valid.
+/// Validates inputs and reports, whether or not they are valid; a valid region's report
+/// carries its summary.
 pub fn validate(inputs: &Inputs) -> ValidationReport {
-    crate::validate::check(inputs).1
+    let (region, mut report) = crate::validate::check(inputs);
+    report.summary = region.as_ref().map(Region::summary);
+    report
 }
 
 /// Years as `2020–2024` when consecutive, otherwise listed.

@@ -264,14 +264,6 @@ impl<'a> Reader<'a> {
         });
     }
 
-    fn bad(&mut self, row: usize, name: &str, value: String, expected: &str) {
-        self.problems.push(TableError::BadValue {
-            at: self.table.at(row, name),
-            value,
-            expected: expected.to_owned(),
-        });
-    }
-
     fn type_error<T>(&mut self, name: &str, column: &Column, expected: &'static str) -> Option<T> {
         self.problems.push(TableError::ColumnType {
             at: self.table.whole().column(name),
@@ -351,34 +343,23 @@ impl<'a> Reader<'a> {
         let column = self.column(name, required)?;
         let dtype = column.dtype().clone();
         let series = column.as_materialized_series();
-        let mut out = PrimitiveChunkedBuilder::<Int64Type>::new(name.into(), series.len());
-        let mut push = |reader: &mut Self, row: usize, cell: Option<Result<i64, String>>| match cell
-        {
-            None => {
-                if required {
-                    reader.missing(row, name);
-                }
-                out.append_null();
-            }
-            Some(Ok(v)) if range.contains(&v) => out.append_value(v),
-            Some(Ok(v)) => {
-                reader.bad(row, name, v.to_string(), expected);
-                out.append_null();
-            }
-            Some(Err(text)) => {
-                reader.bad(row, name, text, expected);
-                out.append_null();
+        let reject = |text: String| (text, expected.to_owned());
+        let in_range = |v: i64| {
+            if range.contains(&v) {
+                Ok(v)
+            } else {
+                Err(reject(v.to_string()))
             }
         };
-        if dtype == DataType::String {
-            for (row, cell) in series.str().ok()?.iter().enumerate() {
-                let cell = cell.map(str::trim).filter(|s| !s.is_empty());
-                push(
-                    self,
-                    row,
-                    cell.map(|t| t.parse::<i64>().map_err(|_| t.to_owned())),
-                );
-            }
+        let cells = if dtype == DataType::String {
+            let cells = series.str().ok()?.iter().map(|cell| {
+                trimmed(cell).map(|t| {
+                    t.parse::<i64>()
+                        .map_err(|_| reject(t.to_owned()))
+                        .and_then(in_range)
+                })
+            });
+            self.collect(name, required, cells)
         } else if dtype.is_integer() {
             let ints = series
                 .cast(&DataType::Int64)
@@ -388,72 +369,57 @@ impl<'a> Reader<'a> {
                 .rechunk()
                 .into_owned();
             // Fast path: nothing out of range and no missing cell that is required.
-            let in_range = ints.min().is_none_or(|m| m >= *range.start())
+            let fits = ints.min().is_none_or(|m| m >= *range.start())
                 && ints.max().is_none_or(|m| m <= *range.end());
-            if in_range && (!required || ints.null_count() == 0) {
+            if fits && (!required || ints.null_count() == 0) {
                 return Some(ints.with_name(name.into()));
             }
-            for (row, cell) in ints.iter().enumerate() {
-                push(self, row, cell.map(Ok));
-            }
+            self.collect(name, required, ints.iter().map(|c| c.map(in_range)))
         } else if dtype.is_float() {
             let floats = series.cast(&DataType::Float64).ok()?;
-            for (row, cell) in floats.f64().ok()?.iter().enumerate() {
-                #[allow(clippy::cast_possible_truncation)]
-                let whole = cell.map(|v| {
+            #[allow(clippy::cast_possible_truncation)]
+            let cells = floats.f64().ok()?.iter().map(|cell| {
+                cell.map(|v| {
                     if v.fract() == 0.0 && v.abs() < 9.0e15 {
-                        Ok(v as i64)
+                        in_range(v as i64)
                     } else {
-                        Err(v.to_string())
+                        Err(reject(v.to_string()))
                     }
-                });
-                push(self, row, whole);
-            }
+                })
+            });
+            self.collect(name, required, cells)
         } else {
             return self.type_error(name, column, "whole numbers");
-        }
-        Some(out.finish())
+        };
+        Some(cells)
     }
 
     /// A finite decimal-number column, as one contiguous `Float64` array. A decimal comma
     /// gets its own hint.
     pub(crate) fn number(&mut self, name: &str, required: bool) -> Option<Float64Chunked> {
+        const FINITE: &str = "a finite number";
         let column = self.column(name, required)?;
         let dtype = column.dtype().clone();
         let series = column.as_materialized_series();
-        let mut out = PrimitiveChunkedBuilder::<Float64Type>::new(name.into(), series.len());
-        let mut push = |reader: &mut Self, row: usize, cell: Option<Result<f64, String>>| match cell
-        {
-            None => {
-                if required {
-                    reader.missing(row, name);
-                }
-                out.append_null();
-            }
-            Some(Ok(v)) if v.is_finite() => out.append_value(v),
-            Some(Ok(v)) => {
-                reader.bad(row, name, v.to_string(), "a finite number");
-                out.append_null();
-            }
-            Some(Err(text)) => {
-                let expected = if text.contains(',') {
-                    "a number (use a decimal point, not a comma)"
-                } else {
-                    "a finite number"
-                };
-                reader.bad(row, name, text, expected);
-                out.append_null();
+        let finite = |v: f64, text: &dyn Fn() -> String| {
+            if v.is_finite() {
+                Ok(v)
+            } else {
+                Err((text(), FINITE.to_owned()))
             }
         };
-        if dtype == DataType::String {
-            for (row, cell) in series.str().ok()?.iter().enumerate() {
-                let cell = cell.map(str::trim).filter(|s| !s.is_empty());
-                push(
-                    self,
-                    row,
-                    cell.map(|t| t.parse::<f64>().map_err(|_| t.to_owned())),
-                );
-            }
+        let cells = if dtype == DataType::String {
+            let cells = series.str().ok()?.iter().map(|cell| {
+                trimmed(cell).map(|t| match t.parse::<f64>() {
+                    Ok(v) => finite(v, &|| t.to_owned()),
+                    Err(_) if t.contains(',') => Err((
+                        t.to_owned(),
+                        "a number (use a decimal point, not a comma)".to_owned(),
+                    )),
+                    Err(_) => Err((t.to_owned(), FINITE.to_owned())),
+                })
+            });
+            self.collect(name, required, cells)
         } else if dtype.is_primitive_numeric() {
             let floats = series
                 .cast(&DataType::Float64)
@@ -463,18 +429,56 @@ impl<'a> Reader<'a> {
                 .rechunk()
                 .into_owned();
             // Fast path: every value finite and no missing cell that is required.
-            let finite = floats.iter().all(|v| v.is_none_or(f64::is_finite));
-            if finite && (!required || floats.null_count() == 0) {
+            let all_finite = floats.iter().all(|v| v.is_none_or(f64::is_finite));
+            if all_finite && (!required || floats.null_count() == 0) {
                 return Some(floats.with_name(name.into()));
             }
-            for (row, cell) in floats.iter().enumerate() {
-                push(self, row, cell.map(Ok));
-            }
+            let cells = floats
+                .iter()
+                .map(|c| c.map(|v| finite(v, &|| v.to_string())));
+            self.collect(name, required, cells)
         } else {
             return self.type_error(name, column, "numbers");
-        }
-        Some(out.finish())
+        };
+        Some(cells)
     }
+
+    /// Builds a typed column from cells that are missing (`None`), a value, or a rejected
+    /// text with the expectation it fails; a missing required cell and every rejection
+    /// become problems, and a null in the column.
+    fn collect<T: PolarsNumericType>(
+        &mut self,
+        name: &str,
+        required: bool,
+        cells: impl ExactSizeIterator<Item = Option<Result<T::Native, (String, String)>>>,
+    ) -> ChunkedArray<T> {
+        let mut out = PrimitiveChunkedBuilder::<T>::new(name.into(), cells.len());
+        for (row, cell) in cells.enumerate() {
+            match cell {
+                Some(Ok(v)) => out.append_value(v),
+                Some(Err((value, expected))) => {
+                    self.problems.push(TableError::BadValue {
+                        at: self.table.at(row, name),
+                        value,
+                        expected,
+                    });
+                    out.append_null();
+                }
+                None => {
+                    if required {
+                        self.missing(row, name);
+                    }
+                    out.append_null();
+                }
+            }
+        }
+        out.finish()
+    }
+}
+
+/// A text cell, trimmed; empty text is missing.
+fn trimmed(cell: Option<&str>) -> Option<&str> {
+    cell.map(str::trim).filter(|s| !s.is_empty())
 }
 
 /// A column that can be part of a table's key: its cells as small integers below `size`.

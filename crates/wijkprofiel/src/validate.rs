@@ -102,12 +102,11 @@ pub(crate) fn check(inputs: &Inputs) -> (Option<Region>, ValidationReport) {
         }),
         _ => None,
     };
-    let summary = region.as_ref().map(Region::summary);
     let report = ValidationReport {
         origin: inputs.origin.clone(),
         problems,
         omitted,
-        summary,
+        summary: None,
     };
     (region, report)
 }
