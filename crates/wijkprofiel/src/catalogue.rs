@@ -34,9 +34,14 @@ pub enum Kind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Polarity {
+    /// Higher values are better (e.g. good self-rated health).
     HigherBetter,
+    /// Lower values are better (e.g. smoking).
     LowerBetter,
+    /// Differences are shown as higher/lower without a judgement (e.g. informal care).
     NoJudgement,
+    /// Not compared with benchmarks at all (context figures).
+    NotCompared,
 }
 
 /// Age standardisation asked for.

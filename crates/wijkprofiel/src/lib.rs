@@ -18,7 +18,8 @@
 //! - Errors, one enum per domain, each naming file, row, column, area or indicator:
 //!   [`TableError`], [`AreaError`], [`GeometryError`], [`CatalogueError`], joined in
 //!   [`DataError`]; [`LoadError`] for a region that cannot be loaded.
-//! - Statistical methods (Wilson, Poisson/Byar so far): [`stats`].
+//! - Statistical methods (proportions, rates, means, DSR, ISR, comparisons, funnels, trends,
+//!   inequality, life expectancy, empirical Bayes), on scalars and columns: [`stats`].
 //! - The synthetic demo region: [`demo`].
 //!
 //! ## Example
@@ -41,6 +42,7 @@ pub mod error;
 pub mod geometry;
 pub mod inputs;
 pub mod region;
+mod rng;
 pub mod sex;
 pub mod social;
 pub mod stats;

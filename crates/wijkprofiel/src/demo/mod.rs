@@ -19,7 +19,7 @@
 
 mod plan;
 mod reference;
-mod rng;
+
 mod write;
 
 use std::path::Path;

@@ -2,7 +2,7 @@
 //! a smooth deprivation field, GP practices and where their patients live.
 
 use super::reference::{BANDS, NL_MEN, NL_WOMEN};
-use super::rng::Rng;
+use crate::rng::Rng;
 
 /// A rectangle in RD New metres; neighbours share exact integer edges, so areas tile.
 #[derive(Debug, Clone, Copy, PartialEq)]

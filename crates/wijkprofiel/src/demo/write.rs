@@ -8,9 +8,9 @@ use polars::prelude::*;
 
 use super::plan::{BASE_YEAR, Character, Plan, YEARS};
 use super::reference::{BANDS, GGD, GGD_YEARS, GP, NL_MEN, NL_WOMEN, THEMES};
-use super::rng::Rng;
 use super::{DemoOptions, Scale};
 use crate::error::DemoError;
+use crate::rng::Rng;
 use crate::social::Role;
 
 /// Files of the demo scale, in writing order.

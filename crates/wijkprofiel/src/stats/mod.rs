@@ -6,11 +6,39 @@
 //! (PHEindicatormethods; Fingertips). 95% and 99.8% are the usual pair: [`Confidence::C95`],
 //! [`Confidence::C998`].
 //!
-//! - [`proportion::wilson`]: Wilson score interval.
-//! - [`rate::poisson`]: exact Poisson interval below 10 events, Byar's approximation from 10.
+//! | Method | Where |
+//! |---|---|
+//! | Proportion, Wilson score interval | [`proportion::wilson`] |
+//! | Crude rate, exact Poisson below 10 events and Byar from 10 | [`rate::poisson`] |
+//! | Mean, Student t | [`mean::student_t`] |
+//! | Directly standardised rate, Dobson; ESP 2013 or a given standard | [`dsr::Dsr`], [`standard::StandardPopulation`] |
+//! | Indirectly standardised ratio and rate | [`indirect::Indirect`] |
+//! | Comparison with a benchmark (95%, 99.8%, overlap; polarity) | [`compare`] |
+//! | Percentiles (R type 7), quantile groups, ranks | [`distribution`] |
+//! | Funnel-plot control limits | [`funnel`] |
+//! | Recent trend (weighted slope, Cochran–Armitage) | [`trend`] |
+//! | Slope and relative index of inequality | [`inequality::sii`] |
+//! | Life expectancy (Chiang II, Silcocks variance) | [`life_table::life_expectancy`] |
+//! | Empirical Bayes smoothing (Poisson–gamma, beta–binomial) | [`smoothing`] |
+//! | Whole columns (slices, polars Series and frames) | [`columns`] |
+//!
+//! Precision, the edge cases and the independent implementations each method is checked
+//! against are listed in the README ("Precision").
 
+pub mod columns;
+pub mod compare;
+pub mod distribution;
+pub mod dsr;
+pub mod funnel;
+pub mod indirect;
+pub mod inequality;
+pub mod life_table;
+pub mod mean;
 pub mod proportion;
 pub mod rate;
+pub mod smoothing;
+pub mod standard;
+pub mod trend;
 
 use statrs::distribution::{ContinuousCDF, Normal};
 
@@ -57,12 +85,18 @@ impl Confidence {
 
     /// The standard normal quantile of `1 - tail`.
     pub fn z(self) -> f64 {
-        standard_normal().inverse_cdf(1.0 - self.tail())
+        Normal::standard().inverse_cdf(1.0 - self.tail())
     }
-}
 
-fn standard_normal() -> Normal {
-    Normal::standard()
+    /// The usual pair, 95% and 99.8%.
+    pub const PAIR: [Confidence; 2] = [Confidence::C95, Confidence::C998];
+
+    /// A short label for column names: `95`, `99_8`.
+    pub fn label(self) -> String {
+        let percent = self.0 * 100.0;
+        let text = format!("{}", (percent * 1e6).round() / 1e6);
+        text.replace('.', "_")
+    }
 }
 
 /// A value with its confidence interval.
@@ -74,6 +108,11 @@ pub struct Estimate {
 }
 
 impl Estimate {
+    /// Whether `lower <= x <= upper`.
+    pub fn contains(&self, x: f64) -> bool {
+        self.lower <= x && x <= self.upper
+    }
+
     /// The estimate times `multiplier` (100 for percent, 1,000 for per 1,000).
     #[must_use]
     pub fn scaled(self, multiplier: f64) -> Self {
@@ -83,6 +122,21 @@ impl Estimate {
             upper: self.upper * multiplier,
         }
     }
+}
+
+/// Why a method withholds a value it could compute: the standard says it is unreliable.
+#[derive(Debug, Clone, Copy, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Withheld {
+    /// Fewer events than the method needs (a DSR below 10 events).
+    #[error("{events} events, fewer than the {minimum} the method needs")]
+    FewEvents { events: f64, minimum: f64 },
+    /// Too small a population (life expectancy below 5,000 person-years).
+    #[error("population {population}, not above the {minimum} the method needs")]
+    SmallPopulation { population: f64, minimum: f64 },
+    /// An interval too wide to be useful (life expectancy with a 95% interval over 20 years).
+    #[error("the 95% interval is {width:.1} wide, more than the {maximum} allowed")]
+    WideInterval { width: f64, maximum: f64 },
 }
 
 /// Inputs a method cannot use.
@@ -95,4 +149,90 @@ pub enum StatsError {
     /// Counts that break the method's rule (e.g. x > n for a proportion).
     #[error("x = {x}, n = {n}: {rule}")]
     Counts { x: f64, n: f64, rule: &'static str },
+    /// One input value that breaks the method's rule.
+    #[error("{name} = {value}: {rule}")]
+    Value {
+        name: &'static str,
+        value: f64,
+        rule: &'static str,
+    },
+    /// Inputs of different lengths, or too few of them.
+    #[error("{what}: {rule}")]
+    Shape { what: &'static str, rule: String },
+    /// Age bands of the data that do not match the standard population, by key.
+    #[error(
+        "the age bands do not match standard population `{standard}`: {}",
+        band_mismatch(missing, extra)
+    )]
+    StandardMismatch {
+        standard: String,
+        missing: Vec<String>,
+        extra: Vec<String>,
+    },
+    /// A column that is missing or cannot be used.
+    #[error("column `{column}`: {rule}")]
+    Column { column: String, rule: String },
+    /// A problem in one group of a grouped computation, named by its key values.
+    #[error("group {key}: {source}")]
+    Group {
+        key: String,
+        #[source]
+        source: Box<StatsError>,
+    },
+    /// A problem in one row of a column computation (rows count from 0).
+    #[error("row {row}: {source}")]
+    Row {
+        row: usize,
+        #[source]
+        source: Box<StatsError>,
+    },
+}
+
+fn band_mismatch(missing: &[String], extra: &[String]) -> String {
+    let mut parts = Vec::new();
+    if !missing.is_empty() {
+        parts.push(format!("missing {}", missing.join(", ")));
+    }
+    if !extra.is_empty() {
+        parts.push(format!("not in the standard {}", extra.join(", ")));
+    }
+    parts.join("; ")
+}
+
+/// `Ok(())` when `value` is finite and at least 0, else [`StatsError::Value`].
+pub(crate) fn non_negative(name: &'static str, value: f64) -> Result<(), StatsError> {
+    if value.is_finite() && value >= 0.0 {
+        Ok(())
+    } else {
+        Err(StatsError::Value {
+            name,
+            value,
+            rule: "must be a finite number of at least 0",
+        })
+    }
+}
+
+/// `Ok(())` when `value` is finite and above 0, else [`StatsError::Value`].
+pub(crate) fn positive(name: &'static str, value: f64) -> Result<(), StatsError> {
+    if value.is_finite() && value > 0.0 {
+        Ok(())
+    } else {
+        Err(StatsError::Value {
+            name,
+            value,
+            rule: "must be a finite number above 0",
+        })
+    }
+}
+
+/// `Ok(())` when the slices have the same length.
+pub(crate) fn same_length(what: &'static str, a: usize, b: usize) -> Result<(), StatsError> {
+    if a == b {
+        Ok(())
+    } else {
+        Err(StatsError::Shape {
+            what,
+            rule: format!("lengths differ ({a} and {b})"),
+        })
+    }
 }

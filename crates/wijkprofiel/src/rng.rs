@@ -1,5 +1,6 @@
-//! A small deterministic random generator (SplitMix64) with named sub-streams, so that the
-//! demo data depend only on the seed and never on a dependency's version.
+//! A small deterministic random generator (SplitMix64) with named sub-streams: the demo data
+//! and the simulations in [`crate::stats`] depend only on their seed, never on a dependency.
+//! Gamma, beta and Poisson draws serve the simulation tests only.
 
 /// SplitMix64 (Steele, Lea & Flood 2014).
 #[derive(Debug, Clone)]
@@ -56,6 +57,60 @@ impl Rng {
         )]
         let i = (self.uniform() * n as f64) as usize;
         i.min(n.saturating_sub(1))
+    }
+
+    /// Gamma(shape, 1) (Marsaglia & Tsang 2000; shape below 1 by the boost `U^(1/shape)`).
+    #[cfg(test)]
+    pub(crate) fn gamma(&mut self, shape: f64) -> f64 {
+        if shape < 1.0 {
+            let u = 1.0 - self.uniform();
+            return self.gamma(shape + 1.0) * u.powf(1.0 / shape);
+        }
+        let d = shape - 1.0 / 3.0;
+        let c = 1.0 / (9.0 * d).sqrt();
+        loop {
+            let z = self.normal();
+            let v = (1.0 + c * z).powi(3);
+            if v <= 0.0 {
+                continue;
+            }
+            let u = 1.0 - self.uniform();
+            if u.ln() < 0.5 * z * z + d - d * v + d * v.ln() {
+                return d * v;
+            }
+        }
+    }
+
+    /// Beta(a, b) from two gamma draws.
+    #[cfg(test)]
+    pub(crate) fn beta(&mut self, a: f64, b: f64) -> f64 {
+        let x = self.gamma(a);
+        let y = self.gamma(b);
+        x / (x + y)
+    }
+
+    /// Poisson(mean), exact: inversion on pieces of at most 30 (a sum of Poissons is Poisson).
+    #[cfg(test)]
+    pub(crate) fn poisson(&mut self, mean: f64) -> i64 {
+        let mut left = mean.max(0.0);
+        let mut total = 0;
+        while left > 0.0 {
+            let piece = left.min(30.0);
+            left -= piece;
+            let u = self.uniform();
+            let mut pmf = (-piece).exp();
+            let mut cdf = pmf;
+            let mut k = 0_i64;
+            while u > cdf && pmf > 0.0 {
+                k += 1;
+                #[allow(clippy::cast_precision_loss)]
+                let kf = k as f64;
+                pmf *= piece / kf;
+                cdf += pmf;
+            }
+            total += k;
+        }
+        total
     }
 
     /// Binomial(n, p): exact inversion for small means, normal approximation otherwise.
@@ -122,6 +177,32 @@ mod tests {
             assert!(
                 (mean - expected).abs() < 0.03 * expected + 0.05,
                 "{n} {p}: {mean}"
+            );
+        }
+    }
+
+    #[test]
+    fn gamma_beta_and_poisson_moments() {
+        let mut rng = Rng::new(5);
+        let draws = 40_000.0;
+        for shape in [0.5, 2.0, 30.0] {
+            let xs: Vec<f64> = (0..40_000).map(|_| rng.gamma(shape)).collect();
+            let mean = xs.iter().sum::<f64>() / draws;
+            let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / draws;
+            assert!((mean - shape).abs() < 0.03 * shape, "gamma {shape}: {mean}");
+            assert!((var - shape).abs() < 0.06 * shape, "gamma {shape}: {var}");
+        }
+        let b: f64 = (0..40_000).map(|_| rng.beta(2.0, 6.0)).sum::<f64>() / draws;
+        assert!((b - 0.25).abs() < 0.005, "beta {b}");
+        for mean in [0.3, 7.0, 95.0] {
+            #[allow(clippy::cast_precision_loss)]
+            let xs: Vec<f64> = (0..40_000).map(|_| rng.poisson(mean) as f64).collect();
+            let m = xs.iter().sum::<f64>() / draws;
+            let var = xs.iter().map(|x| (x - m).powi(2)).sum::<f64>() / draws;
+            assert!((m - mean).abs() < 0.02 * mean + 0.01, "poisson {mean}: {m}");
+            assert!(
+                (var - mean).abs() < 0.05 * mean + 0.01,
+                "poisson {mean}: {var}"
             );
         }
     }
