@@ -23,16 +23,24 @@ from wijkprofiel._core import (
     write_demo_data,
 )
 
-from wijkprofiel.exceptions import DataFolderError, InvalidDataError, WijkprofielError
+from wijkprofiel import stats
+from wijkprofiel.exceptions import (
+    DataFolderError,
+    InvalidDataError,
+    StatsInputError,
+    WijkprofielError,
+)
 
 __all__ = [
     "DataFolderError",
     "InvalidDataError",
     "Problem",
+    "StatsInputError",
     "ValidationReport",
     "WijkprofielError",
     "__version__",
     "load_table",
+    "stats",
     "validate",
     "validate_tables",
     "write_demo_data",

@@ -21,3 +21,9 @@ class InvalidDataError(WijkprofielError, ValueError):
 
 class DataFolderError(WijkprofielError, OSError):
     """A data folder or file cannot be read or written."""
+
+
+class StatsInputError(WijkprofielError, ValueError):
+    """A statistical method was given input it cannot use (e.g. x > n for a proportion,
+    age bands that do not match the standard population); the message names the row or
+    group."""

@@ -3,6 +3,7 @@
 
 use pyo3::prelude::*;
 use pyo3::types::PyType;
+use wijkprofiel::stats::StatsError;
 use wijkprofiel::{DemoError, LoadError};
 
 /// An exception of `wijkprofiel.exceptions` by name.
@@ -43,4 +44,9 @@ pub(crate) fn demo_error(py: Python<'_>, error: DemoError) -> PyErr {
         _ => "WijkprofielError",
     };
     raise(py, name, error.to_string())
+}
+
+/// Maps a statistics input error.
+pub(crate) fn stats_error(py: Python<'_>, error: StatsError) -> PyErr {
+    raise(py, "StatsInputError", error.to_string())
 }

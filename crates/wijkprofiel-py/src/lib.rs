@@ -2,6 +2,7 @@
 //! Every rule lives in the core crate.
 
 mod errors;
+mod stats;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -213,6 +214,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(validate_tables, m)?)?;
     m.add_function(wrap_pyfunction!(load_table, m)?)?;
     m.add_function(wrap_pyfunction!(write_demo_data, m)?)?;
+    stats::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

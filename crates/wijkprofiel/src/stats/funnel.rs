@@ -164,13 +164,14 @@ mod tests {
     }
 
     fn exact(o: f64, c: Confidence) -> (f64, f64) {
-        use statrs::distribution::{ChiSquared, ContinuousCDF};
-        let low = ChiSquared::new(2.0 * o).unwrap().inverse_cdf(c.tail()) / 2.0;
-        let high = ChiSquared::new(2.0 * o + 2.0)
-            .unwrap()
-            .inverse_cdf(1.0 - c.tail())
-            / 2.0;
-        (low, high)
+        use statrs::distribution::ChiSquared;
+        let q = |k: f64, p: f64| {
+            crate::stats::quantile(&ChiSquared::new(k).unwrap(), p, 0.0, f64::INFINITY)
+        };
+        (
+            q(2.0 * o, c.tail()) / 2.0,
+            q(2.0 * o + 2.0, 1.0 - c.tail()) / 2.0,
+        )
     }
 
     #[test]

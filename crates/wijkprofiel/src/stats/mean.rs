@@ -1,6 +1,6 @@
 //! Means: the Student t interval.
 
-use statrs::distribution::{ContinuousCDF, StudentsT};
+use statrs::distribution::StudentsT;
 
 use super::{Confidence, Estimate, StatsError};
 
@@ -62,8 +62,9 @@ pub fn student_t_summary(
             rule: "must be a finite number",
         });
     }
-    let t = StudentsT::new(0.0, 1.0, n - 1.0)
-        .map_or(f64::NAN, |d| d.inverse_cdf(1.0 - confidence.tail()));
+    let t = StudentsT::new(0.0, 1.0, n - 1.0).map_or(f64::NAN, |d| {
+        super::quantile(&d, 1.0 - confidence.tail(), 0.0, f64::INFINITY)
+    });
     let half = t * sd / n.sqrt();
     Ok(Estimate {
         value: mean,

@@ -10,7 +10,9 @@
 //! at the variance of the pooled mean itself, so no area is ever more certain than the
 //! pooled estimate.
 
-use statrs::distribution::{Beta, ContinuousCDF, Gamma};
+use statrs::distribution::{Beta, Gamma};
+
+use super::quantile;
 
 use super::{Confidence, Estimate, StatsError};
 
@@ -103,8 +105,8 @@ pub fn poisson_gamma(
             let posterior = Gamma::new(a, b).map_err(|_| no_events())?;
             Ok(Estimate {
                 value: a / b,
-                lower: posterior.inverse_cdf(confidence.tail()),
-                upper: posterior.inverse_cdf(1.0 - confidence.tail()),
+                lower: quantile(&posterior, confidence.tail(), 0.0, f64::INFINITY),
+                upper: quantile(&posterior, 1.0 - confidence.tail(), 0.0, f64::INFINITY),
             })
         })
         .collect::<Result<_, StatsError>>()?;
@@ -168,8 +170,8 @@ pub fn beta_binomial(x: &[f64], n: &[f64], confidence: Confidence) -> Result<Smo
             let posterior = Beta::new(a, b).map_err(|_| no_events())?;
             Ok(Estimate {
                 value: a / (a + b),
-                lower: posterior.inverse_cdf(confidence.tail()),
-                upper: posterior.inverse_cdf(1.0 - confidence.tail()),
+                lower: quantile(&posterior, confidence.tail(), 0.0, 1.0),
+                upper: quantile(&posterior, 1.0 - confidence.tail(), 0.0, 1.0),
             })
         })
         .collect::<Result<_, StatsError>>()?;

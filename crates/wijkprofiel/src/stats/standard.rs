@@ -134,7 +134,7 @@ impl StandardPopulation {
             }
             match self.weights.get(band) {
                 Some(w) => out.push(*w),
-                None => extra.push(band.to_string()),
+                None => extra.push(*band),
             }
         }
         let missing: Vec<String> = self
@@ -143,6 +143,8 @@ impl StandardPopulation {
             .filter(|b| !seen.contains(b))
             .map(ToString::to_string)
             .collect();
+        extra.sort();
+        let extra: Vec<String> = extra.iter().map(ToString::to_string).collect();
         if missing.is_empty() && extra.is_empty() {
             Ok(out)
         } else {

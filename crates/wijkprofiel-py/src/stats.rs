@@ -1,0 +1,485 @@
+//! `#[pyfunction]`s for `wijkprofiel.stats`: conversions only; the methods are the core's.
+//! Results are plain Python values; `wijkprofiel/stats.py` shapes them into DataFrames.
+
+use pyo3::prelude::*;
+use pyo3_polars::{PyDataFrame, PySeries};
+use wijkprofiel::AgeBand;
+use wijkprofiel::stats::columns::{self, BandedCounts};
+use wijkprofiel::stats::distribution::{self, Order};
+use wijkprofiel::stats::dsr::{Dsr, Repeat, Stratum};
+use wijkprofiel::stats::indirect::{Indirect, ReferenceStratum};
+use wijkprofiel::stats::inequality::{self, Group, Scale, Simulation};
+use wijkprofiel::stats::standard::StandardPopulation;
+use wijkprofiel::stats::{
+    Confidence, Estimate, StatsError, funnel, life_table, mean, smoothing, trend,
+};
+
+use crate::errors::stats_error;
+
+type Limits = Vec<(f64, f64, f64)>;
+
+fn levels(py: Python<'_>, confidence: Vec<f64>) -> PyResult<Vec<Confidence>> {
+    confidence
+        .into_iter()
+        .map(|c| Confidence::new(c).map_err(|e| stats_error(py, e)))
+        .collect()
+}
+
+fn triples(estimates: &[Estimate]) -> Limits {
+    estimates
+        .iter()
+        .map(|e| (e.value, e.lower, e.upper))
+        .collect()
+}
+
+fn bands(py: Python<'_>, texts: &[String]) -> PyResult<Vec<AgeBand>> {
+    texts
+        .iter()
+        .map(|t| {
+            t.parse::<AgeBand>().map_err(|e| {
+                stats_error(
+                    py,
+                    StatsError::Shape {
+                        what: "age bands",
+                        rule: format!("`{t}` is not an age band ({e})"),
+                    },
+                )
+            })
+        })
+        .collect()
+}
+
+fn standard(
+    py: Python<'_>,
+    given: Option<(Vec<String>, Vec<f64>)>,
+) -> PyResult<StandardPopulation> {
+    match given {
+        None => Ok(StandardPopulation::esp2013()),
+        Some((names, weights)) => {
+            let b = bands(py, &names)?;
+            StandardPopulation::new("given", b.into_iter().zip(weights))
+                .map_err(|e| stats_error(py, e))
+        }
+    }
+}
+
+#[pyfunction]
+pub(crate) fn proportions(
+    py: Python<'_>,
+    x: PySeries,
+    n: PySeries,
+    confidence: Vec<f64>,
+    multiplier: f64,
+) -> PyResult<PyDataFrame> {
+    let c = levels(py, confidence)?;
+    py.detach(|| columns::proportions(&x.0, &n.0, &c, multiplier))
+        .map(PyDataFrame)
+        .map_err(|e| stats_error(py, e))
+}
+
+#[pyfunction]
+pub(crate) fn rates(
+    py: Python<'_>,
+    x: PySeries,
+    n: PySeries,
+    confidence: Vec<f64>,
+    multiplier: f64,
+) -> PyResult<PyDataFrame> {
+    let c = levels(py, confidence)?;
+    py.detach(|| columns::rates(&x.0, &n.0, &c, multiplier))
+        .map(PyDataFrame)
+        .map_err(|e| stats_error(py, e))
+}
+
+#[pyfunction]
+#[allow(clippy::too_many_arguments)]
+#[pyo3(signature = (data, by, band, events, population, standard_population, confidence, multiplier))]
+pub(crate) fn dsr_frame(
+    py: Python<'_>,
+    data: PyDataFrame,
+    by: Vec<String>,
+    band: String,
+    events: String,
+    population: String,
+    standard_population: Option<(Vec<String>, Vec<f64>)>,
+    confidence: Vec<f64>,
+    multiplier: f64,
+) -> PyResult<PyDataFrame> {
+    let c = levels(py, confidence)?;
+    let s = standard(py, standard_population)?;
+    let by: Vec<&str> = by.iter().map(String::as_str).collect();
+    let spec = BandedCounts {
+        by: &by,
+        band: &band,
+        events: &events,
+        population: &population,
+    };
+    py.detach(|| columns::dsr(&data.0, spec, &s, &c, multiplier))
+        .map(PyDataFrame)
+        .map_err(|e| stats_error(py, e))
+}
+
+/// One DSR from age-band lists; `repeats` (band, frequency, persons) for non-independent
+/// events. Returns (events, population, limits or None, withheld reason or None).
+#[pyfunction]
+#[pyo3(signature = (band, events, population, standard_population, confidence, repeats=None))]
+pub(crate) fn dsr(
+    py: Python<'_>,
+    band: Vec<String>,
+    events: Vec<f64>,
+    population: Vec<f64>,
+    standard_population: Option<(Vec<String>, Vec<f64>)>,
+    confidence: Vec<f64>,
+    repeats: Option<Vec<(String, f64, f64)>>,
+) -> PyResult<(f64, f64, Option<Limits>, Option<String>)> {
+    let c = levels(py, confidence)?;
+    let s = standard(py, standard_population)?;
+    let b = bands(py, &band)?;
+    if b.len() != events.len() || b.len() != population.len() {
+        return Err(stats_error(
+            py,
+            StatsError::Shape {
+                what: "dsr",
+                rule: "band, events and population differ in length".to_owned(),
+            },
+        ));
+    }
+    let strata: Vec<Stratum> = b
+        .iter()
+        .zip(events.iter().zip(&population))
+        .map(|(&band, (&events, &population))| Stratum {
+            band,
+            events,
+            population,
+        })
+        .collect();
+    let d = match repeats {
+        None => Dsr::new(&strata, &s),
+        Some(rows) => {
+            let names: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
+            let rb = bands(py, &names)?;
+            let repeats: Vec<Repeat> = rb
+                .into_iter()
+                .zip(&rows)
+                .map(|(band, r)| Repeat {
+                    band,
+                    frequency: r.1,
+                    persons: r.2,
+                })
+                .collect();
+            Dsr::non_independent(&strata, &repeats, &s)
+        }
+    }
+    .map_err(|e| stats_error(py, e))?;
+    let estimates: Result<Vec<Estimate>, _> = c.iter().map(|&c| d.estimate(c)).collect();
+    Ok(match estimates {
+        Ok(e) => (d.events, d.population, Some(triples(&e)), None),
+        Err(why) => (d.events, d.population, None, Some(why.to_string())),
+    })
+}
+
+/// (observed, expected, reference rate, ratio limits, rate limits).
+#[pyfunction]
+pub(crate) fn indirect(
+    py: Python<'_>,
+    observed: f64,
+    population: Vec<f64>,
+    reference_events: Vec<f64>,
+    reference_population: Vec<f64>,
+    confidence: Vec<f64>,
+) -> PyResult<(f64, f64, f64, Limits, Limits)> {
+    let c = levels(py, confidence)?;
+    if population.len() != reference_events.len() || population.len() != reference_population.len()
+    {
+        return Err(stats_error(
+            py,
+            StatsError::Shape {
+                what: "indirect standardisation",
+                rule: "the stratum lists differ in length".to_owned(),
+            },
+        ));
+    }
+    let strata: Vec<ReferenceStratum> = population
+        .iter()
+        .zip(reference_events.iter().zip(&reference_population))
+        .map(
+            |(&population, (&reference_events, &reference_population))| ReferenceStratum {
+                population,
+                reference_events,
+                reference_population,
+            },
+        )
+        .collect();
+    let i = Indirect::new(observed, &strata).map_err(|e| stats_error(py, e))?;
+    let ratio: Vec<Estimate> = c.iter().map(|&c| i.ratio(c)).collect();
+    let rate: Vec<Estimate> = c.iter().map(|&c| i.rate(c)).collect();
+    Ok((
+        i.observed,
+        i.expected,
+        i.reference_rate,
+        triples(&ratio),
+        triples(&rate),
+    ))
+}
+
+#[pyfunction]
+pub(crate) fn student_t(
+    py: Python<'_>,
+    values: Vec<f64>,
+    confidence: Vec<f64>,
+) -> PyResult<Limits> {
+    let c = levels(py, confidence)?;
+    let e: Result<Vec<Estimate>, StatsError> =
+        c.iter().map(|&c| mean::student_t(&values, c)).collect();
+    e.map(|e| triples(&e)).map_err(|e| stats_error(py, e))
+}
+
+#[pyfunction]
+pub(crate) fn percentiles(
+    py: Python<'_>,
+    values: Vec<f64>,
+    probabilities: Vec<f64>,
+) -> PyResult<Vec<f64>> {
+    distribution::percentiles(&values, &probabilities).map_err(|e| stats_error(py, e))
+}
+
+fn order(highest_first: bool) -> Order {
+    if highest_first {
+        Order::HighestFirst
+    } else {
+        Order::LowestFirst
+    }
+}
+
+#[pyfunction]
+pub(crate) fn ranks(py: Python<'_>, values: Vec<f64>, highest_first: bool) -> PyResult<Vec<usize>> {
+    distribution::ranks(&values, order(highest_first)).map_err(|e| stats_error(py, e))
+}
+
+#[pyfunction]
+pub(crate) fn quantile_groups(
+    py: Python<'_>,
+    values: Vec<f64>,
+    groups: usize,
+    highest_first: bool,
+) -> PyResult<Option<Vec<usize>>> {
+    distribution::quantile_groups(&values, groups, order(highest_first))
+        .map_err(|e| stats_error(py, e))
+}
+
+/// Limits (lower, upper) per size for `kind` = proportion (benchmark p, sizes n), ratio
+/// (sizes = expected events) or rate (benchmark rate, sizes = population).
+#[pyfunction]
+pub(crate) fn funnel_limits(
+    py: Python<'_>,
+    kind: &str,
+    benchmark: f64,
+    sizes: Vec<f64>,
+    confidence: f64,
+) -> PyResult<Vec<(f64, f64)>> {
+    let c = Confidence::new(confidence).map_err(|e| stats_error(py, e))?;
+    sizes
+        .iter()
+        .map(|&size| match kind {
+            "proportion" => funnel::proportion_limits(benchmark, size, c),
+            "ratio" => funnel::ratio_limits(size, c),
+            _ => funnel::rate_limits(benchmark, size, c),
+        })
+        .collect::<Result<_, _>>()
+        .map_err(|e| stats_error(py, e))
+}
+
+fn significance_label(s: wijkprofiel::stats::compare::Significance) -> &'static str {
+    use wijkprofiel::stats::compare::Significance::{Higher, Lower, Similar};
+    match s {
+        Higher { at_998: true } => "higher-99.8",
+        Higher { at_998: false } => "higher-95",
+        Similar => "similar",
+        Lower { at_998: false } => "lower-95",
+        Lower { at_998: true } => "lower-99.8",
+    }
+}
+
+/// Significance against the funnel per area: `kind` proportion (x, n, benchmark p) or ratio
+/// (observed, expected).
+#[pyfunction]
+pub(crate) fn funnel_significance(
+    py: Python<'_>,
+    kind: &str,
+    x: Vec<f64>,
+    n: Vec<f64>,
+    benchmark: f64,
+) -> PyResult<Vec<&'static str>> {
+    x.iter()
+        .zip(&n)
+        .map(|(&x, &n)| {
+            let s = if kind == "proportion" {
+                funnel::proportion_significance(x, n, benchmark)
+            } else {
+                funnel::ratio_significance(x, n)
+            };
+            s.map(significance_label)
+        })
+        .collect::<Result<_, _>>()
+        .map_err(|e| stats_error(py, e))
+}
+
+/// (slope, chi-square, direction) for `kind` = weighted (times, values, standard errors) or
+/// cochran-armitage (times, x, n).
+#[pyfunction]
+#[pyo3(name = "trend")]
+pub(crate) fn trend_test(
+    py: Python<'_>,
+    kind: &str,
+    times: Vec<f64>,
+    a: Vec<f64>,
+    b: Vec<f64>,
+    confidence: f64,
+) -> PyResult<(f64, f64, String)> {
+    let c = Confidence::new(confidence).map_err(|e| stats_error(py, e))?;
+    let points: Vec<(f64, f64, f64)> = times
+        .iter()
+        .zip(a.iter().zip(&b))
+        .map(|(&t, (&a, &b))| (t, a, b))
+        .collect();
+    let t = if kind == "weighted" {
+        trend::weighted(&points, c)
+    } else {
+        trend::cochran_armitage(&points, c)
+    };
+    let direction = match t.direction {
+        trend::Direction::Increasing => "increasing",
+        trend::Direction::Decreasing => "decreasing",
+        trend::Direction::NoSignificantChange => "no-significant-change",
+        _ => "cannot-be-calculated",
+    };
+    Ok((t.slope, t.chi_square, direction.to_owned()))
+}
+
+/// Per confidence level: (sii value, lower, upper, rii value, lower, upper).
+#[pyfunction]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn sii(
+    py: Python<'_>,
+    population: Vec<f64>,
+    value: Vec<f64>,
+    lower95: Vec<f64>,
+    upper95: Vec<f64>,
+    scale: &str,
+    confidence: Vec<f64>,
+    repetitions: usize,
+    seed: u64,
+) -> PyResult<Vec<(f64, f64, f64, f64, f64, f64)>> {
+    let c = levels(py, confidence)?;
+    let scale = match scale {
+        "rate" => Scale::Rate,
+        "proportion" => Scale::Proportion,
+        _ => Scale::Normal,
+    };
+    let groups: Vec<Group> = population
+        .iter()
+        .zip(value.iter().zip(lower95.iter().zip(&upper95)))
+        .map(|(&population, (&value, (&lower95, &upper95)))| Group {
+            population,
+            value,
+            lower95,
+            upper95,
+        })
+        .collect();
+    let simulation = Simulation { repetitions, seed };
+    let r = py
+        .detach(|| inequality::sii(&groups, scale, &c, simulation))
+        .map_err(|e| stats_error(py, e))?;
+    Ok(r.iter()
+        .map(|i| {
+            (
+                i.sii.value,
+                i.sii.lower,
+                i.sii.upper,
+                i.rii.value,
+                i.rii.lower,
+                i.rii.upper,
+            )
+        })
+        .collect())
+}
+
+/// Per band: (band, limits or None, withheld reason or None).
+#[pyfunction]
+pub(crate) fn life_expectancy(
+    py: Python<'_>,
+    band: Vec<String>,
+    deaths: Vec<f64>,
+    population: Vec<f64>,
+    confidence: Vec<f64>,
+) -> PyResult<Vec<(String, Option<Limits>, Option<String>)>> {
+    let c = levels(py, confidence)?;
+    let b = bands(py, &band)?;
+    let rows: Vec<life_table::Band> = b
+        .into_iter()
+        .zip(deaths.iter().zip(&population))
+        .map(|(band, (&deaths, &population))| life_table::Band {
+            band,
+            deaths,
+            population,
+        })
+        .collect();
+    let table = life_table::life_expectancy(&rows, &c).map_err(|e| stats_error(py, e))?;
+    Ok(table
+        .into_iter()
+        .map(|l| match l.estimates {
+            Ok(e) => (l.band.to_string(), Some(triples(&e)), None),
+            Err(why) => (l.band.to_string(), None, Some(why.to_string())),
+        })
+        .collect())
+}
+
+/// (prior mean, prior variance, heterogeneity, limits per area) for `kind` = rates
+/// (observed, exposure) or proportions (x, n).
+#[pyfunction]
+pub(crate) fn smooth(
+    py: Python<'_>,
+    kind: &str,
+    a: Vec<f64>,
+    b: Vec<f64>,
+    confidence: f64,
+) -> PyResult<(f64, f64, bool, Limits)> {
+    let c = Confidence::new(confidence).map_err(|e| stats_error(py, e))?;
+    let s = if kind == "rates" {
+        smoothing::poisson_gamma(&a, &b, c)
+    } else {
+        smoothing::beta_binomial(&a, &b, c)
+    }
+    .map_err(|e| stats_error(py, e))?;
+    Ok((
+        s.prior.mean,
+        s.prior.variance,
+        s.prior.heterogeneity,
+        triples(&s.estimates),
+    ))
+}
+
+/// Registers the functions as the submodule `wijkprofiel._core.stats`.
+pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    let module = PyModule::new(m.py(), "stats")?;
+    for f in [
+        wrap_pyfunction!(proportions, &module)?,
+        wrap_pyfunction!(rates, &module)?,
+        wrap_pyfunction!(dsr_frame, &module)?,
+        wrap_pyfunction!(dsr, &module)?,
+        wrap_pyfunction!(indirect, &module)?,
+        wrap_pyfunction!(student_t, &module)?,
+        wrap_pyfunction!(percentiles, &module)?,
+        wrap_pyfunction!(ranks, &module)?,
+        wrap_pyfunction!(quantile_groups, &module)?,
+        wrap_pyfunction!(funnel_limits, &module)?,
+        wrap_pyfunction!(funnel_significance, &module)?,
+        wrap_pyfunction!(trend_test, &module)?,
+        wrap_pyfunction!(sii, &module)?,
+        wrap_pyfunction!(life_expectancy, &module)?,
+        wrap_pyfunction!(smooth, &module)?,
+    ] {
+        module.add_function(f)?;
+    }
+    m.add_submodule(&module)
+}

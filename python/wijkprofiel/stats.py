@@ -1,0 +1,272 @@
+"""Public-health statistical methods, computed by the Rust core.
+
+Every interval comes at any confidence level; the default is the usual pair, 95% and 99.8%.
+Column results are polars DataFrames with ``value`` and ``lower_95``/``upper_95``,
+``lower_99_8``/``upper_99_8``. Input a method cannot use raises
+:class:`wijkprofiel.exceptions.StatsInputError` (a ``ValueError``) naming the row or group.
+
+Examples
+--------
+>>> import polars as pl
+>>> from wijkprofiel import stats
+>>> row = stats.proportion(pl.Series([65]), pl.Series([100]), multiplier=100).row(0)
+>>> [round(v, 4) for v in row]
+[65.0, 55.2544, 73.6358, 49.5495, 77.8354]
+>>> upper = stats.rate([0], [1000], confidence=0.95, multiplier=1000)["upper_95"][0]
+>>> round(upper, 12)  # exact Poisson upper limit for 0 events, per 1,000
+3.688879454114
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import polars as pl
+
+from wijkprofiel._core import stats as _core
+
+PAIR = (0.95, 0.998)
+"""The usual pair of confidence levels."""
+
+
+def _levels(confidence: float | Sequence[float]) -> list[float]:
+    if isinstance(confidence, (int, float)):
+        return [float(confidence)]
+    return [float(c) for c in confidence]
+
+
+def _label(level: float) -> str:
+    return f"{round(level * 100, 6):g}".replace(".", "_")
+
+
+def _series(values: Any, name: str) -> pl.Series:
+    return values if isinstance(values, pl.Series) else pl.Series(name, values)
+
+
+def _floats(values: Any) -> list[float]:
+    if isinstance(values, pl.Series):
+        return values.cast(pl.Float64).to_list()
+    return [float(v) for v in values]
+
+
+def _limits_frame(rows: list[list[tuple[float, float, float]] | None], levels: list[float]) -> pl.DataFrame:
+    columns: dict[str, list[float | None]] = {
+        "value": [r[0][0] if r else None for r in rows]
+    }
+    for i, level in enumerate(levels):
+        columns[f"lower_{_label(level)}"] = [r[i][1] if r else None for r in rows]
+        columns[f"upper_{_label(level)}"] = [r[i][2] if r else None for r in rows]
+    return pl.DataFrame(columns, schema={k: pl.Float64 for k in columns})
+
+
+def _standard(standard: Mapping[str, float] | pl.DataFrame | None):
+    if standard is None:
+        return None
+    if isinstance(standard, pl.DataFrame):
+        band, weight = standard.columns[:2]
+        return standard[band].cast(pl.String).to_list(), _floats(standard[weight])
+    return [str(k) for k in standard], [float(v) for v in standard.values()]
+
+
+def proportion(x, n, *, confidence=PAIR, multiplier: float = 1.0) -> pl.DataFrame:
+    """Proportions ``x / n`` with Wilson score intervals, row by row.
+
+    ``x = 0`` and ``x = n`` are valid; ``x > n``, ``n <= 0`` and ``x < 0`` raise. A null in
+    either column gives a null row. ``multiplier=100`` gives percentages.
+    """
+    return _core.proportions(_series(x, "x"), _series(n, "n"), _levels(confidence), float(multiplier))
+
+
+def rate(x, n, *, confidence=PAIR, multiplier: float = 1.0) -> pl.DataFrame:
+    """Crude rates ``x / n`` with the exact Poisson interval below 10 events and Byar's from
+    10. ``x > n`` is allowed (events, not persons); ``x = 0`` is valid."""
+    return _core.rates(_series(x, "x"), _series(n, "n"), _levels(confidence), float(multiplier))
+
+
+def dsr(
+    data: pl.DataFrame,
+    *,
+    by: str | Sequence[str],
+    band: str = "age_band",
+    events: str = "events",
+    population: str = "population",
+    standard: Mapping[str, float] | pl.DataFrame | None = None,
+    confidence=PAIR,
+    multiplier: float = 100_000.0,
+) -> pl.DataFrame:
+    """Directly standardised rates per group with Dobson intervals.
+
+    ``standard`` is the European Standard Population 2013 by default, or a mapping (or a
+    two-column DataFrame) from age band to weight, e.g. the Dutch population of a reference
+    year. Bands are matched by key (``"0-4"``, ``"90+"``), never by position: a group whose
+    bands differ from the standard's raises, naming the group. Groups with fewer than 10
+    events get null values and the reason in ``withheld``.
+
+    >>> import polars as pl
+    >>> from wijkprofiel import stats
+    >>> bands = ["0-64", "65+"]
+    >>> data = pl.DataFrame({"area": ["A", "A"], "age_band": bands,
+    ...                      "events": [30, 40], "population": [1000, 200]})
+    >>> stats.dsr(data, by="area", standard={"0-64": 80, "65+": 20})["value"][0]
+    6400.0
+    """
+    by = [by] if isinstance(by, str) else list(by)
+    return _core.dsr_frame(
+        data, by, band, events, population, _standard(standard), _levels(confidence), float(multiplier)
+    )
+
+
+def dsr_from_lists(
+    bands: Sequence[str],
+    events: Sequence[float],
+    population: Sequence[float],
+    *,
+    standard: Mapping[str, float] | pl.DataFrame | None = None,
+    repeats: Sequence[tuple[str, float, float]] | None = None,
+    confidence=PAIR,
+    multiplier: float = 100_000.0,
+) -> dict[str, Any]:
+    """One DSR from lists per age band. ``repeats`` holds ``(band, frequency, persons)`` for
+    non-independent events (persons with 1, 2, 3... events), which widen the interval.
+
+    Returns ``events``, ``population``, ``value``, the limits per level and ``withheld``.
+    """
+    levels = _levels(confidence)
+    total, people, limits, withheld = _core.dsr(
+        [str(b) for b in bands], _floats(events), _floats(population), _standard(standard), levels,
+        None if repeats is None else [(str(b), float(f), float(p)) for b, f, p in repeats],
+    )
+    row = _limits_frame([limits], levels) * multiplier
+    return {"events": total, "population": people, **row.row(0, named=True), "withheld": withheld}
+
+
+def indirect(
+    observed: float,
+    population: Sequence[float],
+    reference_events: Sequence[float],
+    reference_population: Sequence[float],
+    *,
+    confidence=PAIR,
+    multiplier: float = 1.0,
+) -> dict[str, Any]:
+    """The indirectly standardised ratio (O/E) and rate (O/E × the reference crude rate)
+    from an area's strata populations and the reference events and populations per stratum.
+
+    Returns ``observed``, ``expected``, ``reference_rate``, and ``ratio`` and ``rate`` as
+    one-row DataFrames (the rate times ``multiplier``).
+    """
+    levels = _levels(confidence)
+    o, e, ref, ratio, rate_ = _core.indirect(
+        float(observed), _floats(population), _floats(reference_events), _floats(reference_population), levels
+    )
+    return {
+        "observed": o,
+        "expected": e,
+        "reference_rate": ref,
+        "ratio": _limits_frame([ratio], levels),
+        "rate": _limits_frame([rate_], levels) * multiplier,
+    }
+
+
+def mean(values: Sequence[float], *, confidence=PAIR) -> pl.DataFrame:
+    """The mean with its Student t interval (at least two values; drop missing ones first)."""
+    levels = _levels(confidence)
+    return _limits_frame([_core.student_t(_floats(values), levels)], levels)
+
+
+def percentiles(values: Sequence[float], probabilities: Sequence[float]) -> list[float]:
+    """Percentiles by linear interpolation (R type 7, Excel ``PERCENTILE.INC``)."""
+    return _core.percentiles(_floats(values), _floats(probabilities))
+
+
+def ranks(values: Sequence[float], *, highest_first: bool = False) -> list[int]:
+    """Ranks from 1, ties sharing the lowest rank."""
+    return _core.ranks(_floats(values), highest_first)
+
+
+def quantile_groups(values: Sequence[float], groups: int, *, highest_first: bool = False) -> list[int] | None:
+    """Quantile groups 1..``groups`` (deciles: 10, quintiles: 5). With ``highest_first``
+    group 1 holds the highest values (deprivation: group 1 is the most deprived). ``None``
+    when there are fewer values than groups."""
+    return _core.quantile_groups(_floats(values), int(groups), highest_first)
+
+
+def funnel_limits(kind: str, sizes: Sequence[float], *, benchmark: float = 1.0, confidence=PAIR) -> pl.DataFrame:
+    """Funnel-plot control limits per size: ``kind="proportion"`` around the benchmark
+    proportion (sizes are denominators; limits invert the Wilson interval), ``"ratio"``
+    around 1 (sizes are expected events; exact Poisson), ``"rate"`` around the benchmark rate
+    (sizes are populations)."""
+    if kind not in ("proportion", "ratio", "rate"):
+        raise ValueError(f"kind must be proportion, ratio or rate, not {kind!r}")
+    sizes = _floats(sizes)
+    columns: dict[str, list[float]] = {"size": sizes}
+    for level in _levels(confidence):
+        limits = _core.funnel_limits(kind, float(benchmark), sizes, level)
+        columns[f"lower_{_label(level)}"] = [lo for lo, _ in limits]
+        columns[f"upper_{_label(level)}"] = [hi for _, hi in limits]
+    return pl.DataFrame(columns)
+
+
+def funnel_significance(kind: str, x: Sequence[float], n: Sequence[float], *, benchmark: float = 1.0) -> list[str]:
+    """Each area against the funnel at 95% and 99.8%: ``higher-99.8``, ``higher-95``,
+    ``similar``, ``lower-95`` or ``lower-99.8``. ``kind="proportion"``: x of n against the
+    benchmark proportion; ``"ratio"``: observed x against expected n."""
+    return _core.funnel_significance(kind, _floats(x), _floats(n), float(benchmark))
+
+
+def trend(times: Sequence[float], values: Sequence[float], standard_errors: Sequence[float], *, confidence: float = 0.998) -> dict[str, Any]:
+    """Recent trend over the last 5 points by weighted least squares (weights 1/SE²):
+    significant when χ² > 9.5495 (99.8%) and the slope's sign holds when any one point is
+    left out. Returns ``slope``, ``chi_square`` and ``direction``."""
+    slope, chi, direction = _core.trend("weighted", _floats(times), _floats(values), _floats(standard_errors), confidence)
+    return {"slope": slope, "chi_square": chi, "direction": direction}
+
+
+def proportion_trend(times: Sequence[float], x: Sequence[float], n: Sequence[float], *, confidence: float = 0.998) -> dict[str, Any]:
+    """Recent trend in proportions by the Cochran–Armitage test, as :func:`trend`."""
+    slope, chi, direction = _core.trend("cochran-armitage", _floats(times), _floats(x), _floats(n), confidence)
+    return {"slope": slope, "chi_square": chi, "direction": direction}
+
+
+def sii(
+    population: Sequence[float],
+    value: Sequence[float],
+    lower95: Sequence[float],
+    upper95: Sequence[float],
+    *,
+    scale: str = "normal",
+    confidence=PAIR,
+    repetitions: int = 100_000,
+    seed: int = 42,
+) -> pl.DataFrame:
+    """Slope and relative index of inequality over groups ordered from most to least
+    deprived, with intervals by seeded simulation (``scale``: normal, rate or proportion)."""
+    levels = _levels(confidence)
+    rows = _core.sii(_floats(population), _floats(value), _floats(lower95), _floats(upper95), scale, levels, repetitions, seed)
+    names = ["sii", "sii_lower", "sii_upper", "rii", "rii_lower", "rii_upper"]
+    return pl.DataFrame([dict(zip(names, r)) for r in rows]).with_columns(confidence=pl.Series(levels))
+
+
+def life_expectancy(bands: Sequence[str], deaths: Sequence[float], population: Sequence[float], *, confidence=PAIR) -> pl.DataFrame:
+    """Life expectancy at the start of each of the 20 bands (0, 1-4, 5-9 ... 90+) by Chiang
+    II, with the reason where a value is withheld (population up to 5,000, or a 95%
+    interval wider than 20 years)."""
+    levels = _levels(confidence)
+    rows = _core.life_expectancy([str(b) for b in bands], _floats(deaths), _floats(population), levels)
+    frame = _limits_frame([r[1] for r in rows], levels)
+    return frame.insert_column(0, pl.Series("age_band", [r[0] for r in rows])).with_columns(
+        withheld=pl.Series([r[2] for r in rows], dtype=pl.String)
+    )
+
+
+def smooth_rates(observed: Sequence[float], exposure: Sequence[float], *, confidence: float = 0.95) -> pl.DataFrame:
+    """Empirical Bayes (Poisson–gamma) smoothed rates with posterior intervals."""
+    _, _, _, rows = _core.smooth("rates", _floats(observed), _floats(exposure), confidence)
+    return _limits_frame([[r] for r in rows], [confidence])
+
+
+def smooth_proportions(x: Sequence[float], n: Sequence[float], *, confidence: float = 0.95) -> pl.DataFrame:
+    """Empirical Bayes (beta–binomial) smoothed proportions with posterior intervals."""
+    _, _, _, rows = _core.smooth("proportions", _floats(x), _floats(n), confidence)
+    return _limits_frame([[r] for r in rows], [confidence])
