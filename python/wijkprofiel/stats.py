@@ -75,13 +75,13 @@ def proportion(x, n, *, confidence=PAIR, multiplier: float = 1.0) -> pl.DataFram
     ``x = 0`` and ``x = n`` are valid; ``x > n``, ``n <= 0`` and ``x < 0`` raise. A null in
     either column gives a null row. ``multiplier=100`` gives percentages.
     """
-    return _core.proportions(_series(x, "x"), _series(n, "n"), _levels(confidence), float(multiplier))
+    return _core.per_row("proportion", _series(x, "x"), _series(n, "n"), _levels(confidence), float(multiplier))
 
 
 def rate(x, n, *, confidence=PAIR, multiplier: float = 1.0) -> pl.DataFrame:
     """Crude rates ``x / n`` with the exact Poisson interval below 10 events and Byar's from
     10. ``x > n`` is allowed (events, not persons); ``x = 0`` is valid."""
-    return _core.rates(_series(x, "x"), _series(n, "n"), _levels(confidence), float(multiplier))
+    return _core.per_row("rate", _series(x, "x"), _series(n, "n"), _levels(confidence), float(multiplier))
 
 
 def dsr(

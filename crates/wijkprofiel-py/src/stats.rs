@@ -63,30 +63,23 @@ fn standard(
     }
 }
 
+/// Row by row: `kind` = proportion (Wilson) or rate (exact/Byar).
 #[pyfunction]
-pub(crate) fn proportions(
+pub(crate) fn per_row(
     py: Python<'_>,
+    kind: &str,
     x: PySeries,
     n: PySeries,
     confidence: Vec<f64>,
     multiplier: f64,
 ) -> PyResult<PyDataFrame> {
     let c = levels(py, confidence)?;
-    py.detach(|| columns::proportions(&x.0, &n.0, &c, multiplier))
-        .map(PyDataFrame)
-        .map_err(|e| stats_error(py, e))
-}
-
-#[pyfunction]
-pub(crate) fn rates(
-    py: Python<'_>,
-    x: PySeries,
-    n: PySeries,
-    confidence: Vec<f64>,
-    multiplier: f64,
-) -> PyResult<PyDataFrame> {
-    let c = levels(py, confidence)?;
-    py.detach(|| columns::rates(&x.0, &n.0, &c, multiplier))
+    let method = if kind == "proportion" {
+        columns::proportions
+    } else {
+        columns::rates
+    };
+    py.detach(|| method(&x.0, &n.0, &c, multiplier))
         .map(PyDataFrame)
         .map_err(|e| stats_error(py, e))
 }
@@ -463,8 +456,7 @@ pub(crate) fn smooth(
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let module = PyModule::new(m.py(), "stats")?;
     for f in [
-        wrap_pyfunction!(proportions, &module)?,
-        wrap_pyfunction!(rates, &module)?,
+        wrap_pyfunction!(per_row, &module)?,
         wrap_pyfunction!(dsr_frame, &module)?,
         wrap_pyfunction!(dsr, &module)?,
         wrap_pyfunction!(indirect, &module)?,
