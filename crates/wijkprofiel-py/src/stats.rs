@@ -282,17 +282,6 @@ pub(crate) fn funnel_limits(
         .map_err(|e| stats_error(py, e))
 }
 
-fn significance_label(s: wijkprofiel::stats::compare::Significance) -> &'static str {
-    use wijkprofiel::stats::compare::Significance::{Higher, Lower, Similar};
-    match s {
-        Higher { at_998: true } => "higher-99.8",
-        Higher { at_998: false } => "higher-95",
-        Similar => "similar",
-        Lower { at_998: false } => "lower-95",
-        Lower { at_998: true } => "lower-99.8",
-    }
-}
-
 /// Significance against the funnel per area: `kind` proportion (x, n, benchmark p) or ratio
 /// (observed, expected).
 #[pyfunction]
@@ -311,7 +300,7 @@ pub(crate) fn funnel_significance(
             } else {
                 funnel::ratio_significance(x, n)
             };
-            s.map(significance_label)
+            s.map(|s| s.label())
         })
         .collect::<Result<_, _>>()
         .map_err(|e| stats_error(py, e))
@@ -340,13 +329,7 @@ pub(crate) fn trend_test(
     } else {
         trend::cochran_armitage(&points, c)
     };
-    let direction = match t.direction {
-        trend::Direction::Increasing => "increasing",
-        trend::Direction::Decreasing => "decreasing",
-        trend::Direction::NoSignificantChange => "no-significant-change",
-        _ => "cannot-be-calculated",
-    };
-    Ok((t.slope, t.chi_square, direction.to_owned()))
+    Ok((t.slope, t.chi_square, t.direction.label().to_owned()))
 }
 
 /// Per confidence level: (sii value, lower, upper, rii value, lower, upper).

@@ -81,6 +81,17 @@ pub fn overlap(area: &Estimate, benchmark: &Estimate) -> Significance {
 }
 
 impl Significance {
+    /// A short label: `higher-99.8`, `higher-95`, `similar`, `lower-95`, `lower-99.8`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Significance::Higher { at_998: true } => "higher-99.8",
+            Significance::Higher { at_998: false } => "higher-95",
+            Significance::Similar => "similar",
+            Significance::Lower { at_998: false } => "lower-95",
+            Significance::Lower { at_998: true } => "lower-99.8",
+        }
+    }
+
     /// The label under the indicator's polarity.
     pub fn judge(self, polarity: Polarity) -> Judgement {
         use Significance::{Higher, Lower, Similar};

@@ -4,7 +4,8 @@
 use statrs::function::gamma::gamma_lr;
 
 use super::compare::{Significance, significance};
-use super::{Confidence, StatsError, proportion::wilson, rate::poisson_limits};
+use super::indirect::Indirect;
+use super::{Confidence, StatsError, proportion::wilson};
 
 /// Control limits for a proportion with denominator `n` around the benchmark proportion `p`:
 /// the proportions whose Wilson interval just touches `p`, which is p ± z·√(p(1−p)/n),
@@ -125,18 +126,10 @@ pub fn proportion_significance(x: f64, n: f64, p: f64) -> Result<Significance, S
 ///
 /// [`StatsError::Value`] when `observed < 0` or `expected <= 0`.
 pub fn ratio_significance(observed: f64, expected: f64) -> Result<Significance, StatsError> {
-    super::positive("expected events", expected)?;
-    let interval = |c| -> Result<super::Estimate, StatsError> {
-        let (low, high) = poisson_limits(observed, c)?;
-        Ok(super::Estimate {
-            value: observed / expected,
-            lower: low / expected,
-            upper: high / expected,
-        })
-    };
+    let ratio = Indirect::from_expected(observed, expected, 1.0)?;
     Ok(significance(
-        &interval(Confidence::C95)?,
-        Some(&interval(Confidence::C998)?),
+        &ratio.ratio(Confidence::C95),
+        Some(&ratio.ratio(Confidence::C998)),
         1.0,
     ))
 }

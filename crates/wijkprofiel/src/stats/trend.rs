@@ -29,6 +29,18 @@ pub struct Trend {
     pub direction: Direction,
 }
 
+impl Direction {
+    /// The label as in serialised output: `increasing`, `no-significant-change`...
+    pub fn label(self) -> &'static str {
+        match self {
+            Direction::Increasing => "increasing",
+            Direction::Decreasing => "decreasing",
+            Direction::NoSignificantChange => "no-significant-change",
+            Direction::CannotBeCalculated => "cannot-be-calculated",
+        }
+    }
+}
+
 impl Trend {
     fn cannot() -> Self {
         Self {
@@ -74,43 +86,29 @@ pub fn critical_chi_square(confidence: Confidence) -> f64 {
 /// assert_eq!(t.label(Polarity::LowerBetter), "increasing and getting worse");
 /// ```
 pub fn weighted(points: &[(f64, f64, f64)], confidence: Confidence) -> Trend {
-    if points.len() < POINTS {
-        return Trend::cannot();
-    }
-    let recent = &points[points.len() - POINTS..];
-    if recent
-        .iter()
-        .any(|&(t, v, se)| !(t.is_finite() && v.is_finite() && se.is_finite() && se > 0.0))
-    {
-        return Trend::cannot();
-    }
-    let fit = |skip: Option<usize>| -> (f64, f64) {
-        let use_point = |i: &usize| Some(*i) != skip;
-        let (mut sw, mut st, mut sv) = (0.0, 0.0, 0.0);
-        for i in (0..recent.len()).filter(use_point) {
-            let (t, v, se) = recent[i];
-            let w = 1.0 / (se * se);
-            sw += w;
-            st += w * t;
-            sv += w * v;
-        }
-        let (tm, vm) = (st / sw, sv / sw);
-        let (mut sxx, mut sxy) = (0.0, 0.0);
-        for i in (0..recent.len()).filter(use_point) {
-            let (t, v, se) = recent[i];
-            let w = 1.0 / (se * se);
-            sxx += w * (t - tm) * (t - tm);
-            sxy += w * (t - tm) * (v - vm);
-        }
-        (sxy / sxx, 1.0 / sxx)
+    let valid = |&(t, v, se): &(f64, f64, f64)| {
+        t.is_finite() && v.is_finite() && se.is_finite() && se > 0.0
     };
-    let (slope, variance) = fit(None);
-    if !variance.is_finite() {
-        return Trend::cannot();
-    }
-    let chi_square = slope * slope / variance;
-    let stable = (0..recent.len()).all(|i| fit(Some(i)).0.signum() == slope.signum());
-    decide(slope, chi_square, stable, confidence)
+    judge(points, valid, weighted_slope, confidence)
+}
+
+/// Slope and χ² of the weighted least-squares line through `points`.
+fn weighted_slope(points: &[(f64, f64, f64)]) -> (f64, f64) {
+    let weight = |se: f64| 1.0 / (se * se);
+    let sw: f64 = points.iter().map(|p| weight(p.2)).sum();
+    let tm = points.iter().map(|p| weight(p.2) * p.0).sum::<f64>() / sw;
+    let vm = points.iter().map(|p| weight(p.2) * p.1).sum::<f64>() / sw;
+    let sxx: f64 = points
+        .iter()
+        .map(|p| weight(p.2) * (p.0 - tm).powi(2))
+        .sum();
+    let sxy: f64 = points
+        .iter()
+        .map(|p| weight(p.2) * (p.0 - tm) * (p.1 - vm))
+        .sum();
+    let slope = sxy / sxx;
+    // The slope's variance is 1/sxx.
+    (slope, slope * slope * sxx)
 }
 
 /// The Cochran–Armitage test for trend in proportions over the last [`POINTS`] of
@@ -118,38 +116,52 @@ pub fn weighted(points: &[(f64, f64, f64)], confidence: Confidence) -> Trend {
 /// The reported slope is that of the unweighted proportions, Σ n(t − t̄)(p − p̄)/Σ n(t − t̄)²
 /// (the sign of T). The leave-one-out sign rule applies as for [`weighted`].
 pub fn cochran_armitage(points: &[(f64, f64, f64)], confidence: Confidence) -> Trend {
+    let valid = |&(t, x, n): &(f64, f64, f64)| {
+        t.is_finite() && x.is_finite() && n.is_finite() && n > 0.0 && x >= 0.0 && x <= n
+    };
+    judge(points, valid, cochran_armitage_slope, confidence)
+}
+
+/// Slope and χ² of the Cochran–Armitage test on `points`.
+fn cochran_armitage_slope(points: &[(f64, f64, f64)]) -> (f64, f64) {
+    let big_n: f64 = points.iter().map(|r| r.2).sum();
+    let p = points.iter().map(|r| r.1).sum::<f64>() / big_n;
+    let tm = points.iter().map(|r| r.2 * r.0).sum::<f64>() / big_n;
+    let t_stat: f64 = points.iter().map(|&(t, x, n)| (t - tm) * (x - n * p)).sum();
+    let sxx: f64 = points
+        .iter()
+        .map(|&(t, _, n)| n * (t - tm) * (t - tm))
+        .sum();
+    let variance = p * (1.0 - p) * sxx;
+    (t_stat / sxx, t_stat * t_stat / variance)
+}
+
+/// The trend of the last [`POINTS`] by `test` (slope and χ²): significant when χ² exceeds
+/// the critical value and every leave-one-out slope has the same sign.
+fn judge(
+    points: &[(f64, f64, f64)],
+    valid: impl Fn(&(f64, f64, f64)) -> bool,
+    test: impl Fn(&[(f64, f64, f64)]) -> (f64, f64),
+    confidence: Confidence,
+) -> Trend {
     if points.len() < POINTS {
         return Trend::cannot();
     }
     let recent = &points[points.len() - POINTS..];
-    if recent.iter().any(|&(t, x, n)| {
-        !(t.is_finite() && x.is_finite() && n.is_finite() && n > 0.0 && x >= 0.0 && x <= n)
-    }) {
+    if !recent.iter().all(valid) {
         return Trend::cannot();
     }
-    let test = |skip: Option<usize>| -> (f64, f64) {
-        let rows = || {
-            (0..recent.len())
-                .filter(move |i| Some(*i) != skip)
-                .map(|i| recent[i])
-        };
-        let big_n: f64 = rows().map(|r| r.2).sum();
-        let p = rows().map(|r| r.1).sum::<f64>() / big_n;
-        let tm = rows().map(|r| r.2 * r.0).sum::<f64>() / big_n;
-        let t_stat: f64 = rows().map(|(t, x, n)| (t - tm) * (x - n * p)).sum();
-        let sxx: f64 = rows().map(|(t, _, n)| n * (t - tm) * (t - tm)).sum();
-        let variance = p * (1.0 - p) * sxx;
-        (t_stat / sxx, t_stat * t_stat / variance)
-    };
-    let (slope, chi_square) = test(None);
+    let (slope, chi_square) = test(recent);
     if !chi_square.is_finite() {
         return Trend::cannot();
     }
-    let stable = (0..recent.len()).all(|i| test(Some(i)).0.signum() == slope.signum());
-    decide(slope, chi_square, stable, confidence)
-}
-
-fn decide(slope: f64, chi_square: f64, stable: bool, confidence: Confidence) -> Trend {
+    let stable = (0..recent.len()).all(|skip| {
+        let rest: Vec<(f64, f64, f64)> = (0..recent.len())
+            .filter(|&i| i != skip)
+            .map(|i| recent[i])
+            .collect();
+        test(&rest).0.signum() == slope.signum()
+    });
     let direction = if chi_square > critical_chi_square(confidence) && stable && slope != 0.0 {
         if slope > 0.0 {
             Direction::Increasing
