@@ -157,3 +157,160 @@ fn every_demo_file_says_it_is_synthetic() {
         assert!(says, "data/demo/{name} does not say it is synthetic");
     }
 }
+
+/// Every file under `dir` with its bytes, by relative path.
+fn tree(dir: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).expect("read dir") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let bytes = std::fs::read(&path).expect("read");
+                out.insert(path.strip_prefix(dir).expect("inside").to_path_buf(), bytes);
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn build_writes_the_table_and_a_document_per_area_and_shards_merge_to_the_same_bytes() {
+    use polars::prelude::*;
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let single = dir.path().join("single");
+    let out = wijkprofiel(&["build", "--out", single.to_str().expect("utf-8")]);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", text(&out.stderr));
+    assert!(stdout.contains("built 369 areas"), "{stdout}");
+    assert!(stdout.contains("SYNTHETIC DEMO DATA"), "{stdout}");
+
+    // The table, read back with polars: one row per area × indicator × year × mode.
+    let file = std::fs::File::open(single.join("profile.parquet")).expect("parquet");
+    let table = ParquetReader::new(file).finish().expect("read");
+    let areas = table.column("area_code").expect("c").n_unique().expect("n");
+    assert_eq!(areas, 369);
+    let keys = table
+        .clone()
+        .lazy()
+        .group_by([col("area_code"), col("indicator"), col("year"), col("mode")])
+        .agg([len()])
+        .filter(col("len").gt(lit(1)))
+        .collect()
+        .expect("keys");
+    assert_eq!(keys.height(), 0, "one row per key");
+    let published = table
+        .clone()
+        .lazy()
+        .filter(col("status").eq(lit("published")))
+        .collect()
+        .expect("filter");
+    assert!(published.column("value").expect("c").null_count() == 0);
+    let suppressed = table
+        .lazy()
+        .filter(col("status").eq(lit("suppressed")))
+        .collect()
+        .expect("filter");
+    assert!(suppressed.height() > 0);
+    assert_eq!(
+        suppressed.column("numerator").expect("c").null_count(),
+        suppressed.height(),
+        "suppressed counts are not published"
+    );
+    // A document per area, each valid JSON with its schema version.
+    let documents = std::fs::read_dir(single.join("areas"))
+        .expect("areas")
+        .count();
+    assert_eq!(documents, 369);
+    let doc: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(single.join("areas/WK990103.json")).expect("document"),
+    )
+    .expect("json");
+    assert_eq!(doc["schema_version"], 1);
+    assert_eq!(doc["area"]["name"], "Universiteitskwartier");
+
+    // Three workers and a merge leave exactly what one run leaves.
+    let sharded = dir.path().join("sharded");
+    for shard in ["2/3", "1/3", "3/3"] {
+        let out = wijkprofiel(&[
+            "build",
+            "--out",
+            sharded.to_str().expect("utf-8"),
+            "--shard",
+            shard,
+        ]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+    }
+    let early = wijkprofiel(&[
+        "merge",
+        "--out",
+        single.to_str().expect("utf-8"),
+        "--shards",
+        "2",
+    ]);
+    assert_eq!(early.status.code(), Some(2));
+    assert!(text(&early.stderr).contains("missing shard parts [1, 2] of 2"));
+    let out = wijkprofiel(&[
+        "merge",
+        "--out",
+        sharded.to_str().expect("utf-8"),
+        "--shards",
+        "3",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let (a, b) = (tree(&single), tree(&sharded));
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    for (path, bytes) in &a {
+        assert!(bytes == &b[path], "{} differs", path.display());
+    }
+    // No temporary file is left behind.
+    assert!(a.keys().all(|p| !p.to_string_lossy().ends_with(".partial")));
+
+    // A rerun over existing outputs gives the same bytes.
+    let out = wijkprofiel(&["build", "--out", single.to_str().expect("utf-8")]);
+    assert!(out.status.success());
+    assert!(tree(&single) == a);
+}
+
+#[test]
+fn build_settings_loosen_disclosure_only_explicitly_and_bad_settings_fail() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let settings = dir.path().join("region.toml");
+    std::fs::write(&settings, "years = [2024]\n[disclosure]\nenabled = false\n").expect("write");
+    let out_dir = dir.path().join("out");
+    let out = wijkprofiel(&[
+        "build",
+        "--out",
+        out_dir.to_str().expect("utf-8"),
+        "--config",
+        settings.to_str().expect("utf-8"),
+    ]);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", text(&out.stderr));
+    assert!(stdout.contains("0 suppressed"), "{stdout}");
+    assert!(
+        stdout.contains("WARNING: disclosure control is OFF"),
+        "{stdout}"
+    );
+
+    std::fs::write(&settings, "years = [1999]\n").expect("write");
+    let out = wijkprofiel(&[
+        "build",
+        "--out",
+        out_dir.to_str().expect("utf-8"),
+        "--config",
+        settings.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("year 1999"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = wijkprofiel(&["build", "--out", "x", "--shard", "4/3"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("4/3"));
+}

@@ -1,12 +1,16 @@
 //! The `wijkprofiel` command line, as a library so that end-to-end tests can build it.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand, ValueEnum};
+use indicatif::{ProgressBar, ProgressStyle};
 use wijkprofiel::demo::{self, DemoOptions, Scale};
-use wijkprofiel::{Inputs, LoadError};
+use wijkprofiel::profile::write::{self, Shard};
+use wijkprofiel::profile::{Options, ProfileBuilder, Settings};
+use wijkprofiel::{Inputs, LoadError, Region};
 
 /// Neighbourhood health profiles from GP-practice and GGD data.
 #[derive(Debug, Parser)]
@@ -24,6 +28,34 @@ enum Command {
     Validate {
         /// Data folder; the embedded demo region when left out.
         dir: Option<PathBuf>,
+    },
+    /// Build every profile of a region: the long table (Parquet, CSV) and one JSON document
+    /// per area, written atomically.
+    ///
+    /// Exits with 0 when done, 1 when the data are invalid, 2 on usage or I/O errors.
+    Build {
+        /// Data folder; the embedded demo region when left out.
+        dir: Option<PathBuf>,
+        /// Output folder (created if needed).
+        #[arg(long)]
+        out: PathBuf,
+        /// Settings file (years, standard population, benchmark, confidence, disclosure,
+        /// language); see docs/outputs.md.
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Worker I of N (e.g. 2/8): write only this worker's areas and table part; join the
+        /// parts with `wijkprofiel merge`.
+        #[arg(long)]
+        shard: Option<Shard>,
+    },
+    /// Join the table parts of N sharded `build` runs into the table a single run writes.
+    Merge {
+        /// The output folder the workers wrote to.
+        #[arg(long)]
+        out: PathBuf,
+        /// Number of workers N.
+        #[arg(long)]
+        shards: usize,
     },
     /// Write the synthetic demo region (deterministic: the same seed gives the same bytes).
     DemoData {
@@ -65,16 +97,7 @@ pub fn main() -> ExitCode {
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Validate { dir } => {
-            let inputs = match dir {
-                Some(dir) => match Inputs::from_dir(&dir) {
-                    Ok(inputs) => inputs,
-                    Err(LoadError::Io { path, source }) => {
-                        anyhow::bail!("cannot read {}: {source}", path.display())
-                    }
-                    Err(other) => return Err(other.into()),
-                },
-                None => Inputs::demo(),
-            };
+            let inputs = read_inputs(dir.as_deref())?;
             let report = wijkprofiel::validate(&inputs);
             print!("{report}");
             Ok(if report.is_valid() {
@@ -82,6 +105,31 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             } else {
                 ExitCode::from(1)
             })
+        }
+        Command::Build {
+            dir,
+            out,
+            config,
+            shard,
+        } => build(
+            dir.as_deref(),
+            &out,
+            config.as_deref(),
+            shard.unwrap_or(Shard::WHOLE),
+        ),
+        Command::Merge { out, shards } => {
+            let written = write::merge(&out, shards)?;
+            println!(
+                "merged {shards} parts into {} ({} rows)",
+                written
+                    .tables
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                written.rows
+            );
+            Ok(ExitCode::SUCCESS)
         }
         Command::DemoData { seed, out, scale } => {
             let scale = match scale {
@@ -99,4 +147,115 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+fn read_inputs(dir: Option<&Path>) -> anyhow::Result<Inputs> {
+    match dir {
+        Some(dir) => match Inputs::from_dir(dir) {
+            Ok(inputs) => Ok(inputs),
+            Err(LoadError::Io { path, source }) => {
+                anyhow::bail!("cannot read {}: {source}", path.display())
+            }
+            Err(other) => Err(other.into()),
+        },
+        None => Ok(Inputs::demo()),
+    }
+}
+
+fn spinner(message: &'static str) -> ProgressBar {
+    let bar = ProgressBar::new_spinner().with_message(message);
+    bar.enable_steady_tick(Duration::from_millis(120));
+    bar
+}
+
+/// `wijkprofiel build`: load, build, write, summarise.
+fn build(
+    dir: Option<&Path>,
+    out: &Path,
+    config: Option<&Path>,
+    shard: Shard,
+) -> anyhow::Result<ExitCode> {
+    let started = Instant::now();
+    let options = match config {
+        Some(file) => Settings::read(file)?,
+        None => Options::default(),
+    };
+    let bar = spinner("reading and validating the data");
+    let inputs = read_inputs(dir)?;
+    let region = match Region::from_inputs(&inputs) {
+        Ok(region) => region,
+        Err(LoadError::Invalid(report)) => {
+            bar.finish_and_clear();
+            print!("{report}");
+            return Ok(ExitCode::from(1));
+        }
+        Err(other) => return Err(other.into()),
+    };
+    drop(inputs);
+    bar.set_message("computing every figure");
+    let profiles = ProfileBuilder::from_options(options).build(&region)?;
+    drop(region);
+    bar.finish_and_clear();
+    std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+    let bar = ProgressBar::new(0).with_style(
+        ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} ({eta})")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar.set_message("writing area documents");
+    let written = write::write(&profiles, out, shard, &mut |done, total| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    })?;
+    bar.finish_and_clear();
+
+    let summary = profiles.summary();
+    println!(
+        "built {} areas{}: {} figures ({} published, {} suppressed, {} withheld, {} without data)",
+        summary.areas,
+        if shard == Shard::WHOLE {
+            String::new()
+        } else {
+            format!(", worker {shard} wrote {} of them", written.documents)
+        },
+        summary.figures,
+        summary.published,
+        summary.suppressed,
+        summary.withheld,
+        summary.missing
+    );
+    println!(
+        "wrote {} area documents to {} and {} table rows to {}",
+        written.documents,
+        out.join(write::DOCUMENTS).display(),
+        written.rows,
+        written
+            .tables
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    if summary.unplaced_practices + summary.unplaced_providers > 0 {
+        println!(
+            "note: {} practices and {} providers lie outside every buurt shape (not on the maps)",
+            summary.unplaced_practices, summary.unplaced_providers
+        );
+    }
+    if !profiles.options().disclosure.enabled {
+        println!("WARNING: disclosure control is OFF: these outputs are not fit for publication");
+    }
+    if profiles.dataset().synthetic {
+        println!("SYNTHETIC DEMO DATA: fictional areas and persons");
+    }
+    if shard != Shard::WHOLE {
+        println!(
+            "when all {} workers are done: wijkprofiel merge --out {} --shards {}",
+            shard.count,
+            out.display(),
+            shard.count
+        );
+    }
+    println!("done in {:.1} s", started.elapsed().as_secs_f64());
+    Ok(ExitCode::SUCCESS)
 }

@@ -49,6 +49,12 @@ impl AgeBand {
         Self { lower, upper: None }
     }
 
+    /// Whether the two bands share at least one year of age.
+    pub fn overlaps(&self, other: &AgeBand) -> bool {
+        let below = |a: &AgeBand, b: &AgeBand| a.upper.is_some_and(|u| u < b.lower);
+        !below(self, other) && !below(other, self)
+    }
+
     /// Whether `other` lies wholly inside this band.
     pub fn contains(&self, other: &AgeBand) -> bool {
         other.lower >= self.lower

@@ -101,6 +101,10 @@ pub struct Indicator {
     /// Prevalence definition of a GP indicator.
     #[serde(default)]
     pub prevalence: Option<Prevalence>,
+    /// CBS proportions: the ages counted in the numerator, as a share of the residents in
+    /// the `age` scope (`65+` for the share aged 65 and over).
+    #[serde(default)]
+    pub numerator_age: Option<String>,
 }
 
 fn no_standardisation() -> Standardisation {
@@ -325,8 +329,81 @@ fn indicator_problems(ind: &Indicator, themes: &HashMap<String, ()>) -> Vec<Stri
             out.push(format!("ICPC code `{code}` is not a letter and two digits"));
         }
     }
+    match (ind.source, ind.kind, &ind.numerator_age) {
+        (Source::Cbs, Kind::Proportion, Some(ages)) => match ages.parse::<AgeBand>() {
+            Ok(band)
+                if ind
+                    .age
+                    .parse::<AgeBand>()
+                    .is_ok_and(|scope| scope.contains(&band)) => {}
+            Ok(_) => out.push(format!(
+                "numerator ages `{ages}` must lie inside the age scope `{}`",
+                ind.age
+            )),
+            Err(_) => out.push(format!(
+                "numerator ages `{ages}` are not {}",
+                AgeBand::EXPECTED
+            )),
+        },
+        (Source::Cbs, Kind::Proportion, None) => {
+            out.push("a CBS proportion needs the ages it counts (`numerator_age`)".into());
+        }
+        (Source::Cbs, Kind::Count, None) => {}
+        (Source::Cbs, _, _) => out.push(
+            "CBS indicators are proportions (with `numerator_age`) or counts of residents".into(),
+        ),
+        (_, _, Some(_)) => out.push("`numerator_age` applies to CBS proportions only".into()),
+        (_, _, None) => {}
+    }
     if ind.kind == Kind::Proportion && ind.source == Source::Ggd && ind.multiplier != 100.0 {
         out.push("GGD proportions are percentages: multiplier must be 100".into());
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cbs(extra: &str) -> Result<Catalogue, Vec<CatalogueError>> {
+        let text = format!(
+            "[[theme]]\nid = \"population\"\nlabel_nl = \"Bevolking\"\nlabel_en = \"Population\"\n\n\
+             [[indicator]]\nid = \"cbs_share\"\nlabel_nl = \"a\"\nlabel_en = \"a\"\ntheme = \"population\"\n\
+             source = \"cbs\"\nmultiplier = 100\npolarity = \"no-judgement\"\ndefinition = \"d\"\n{extra}"
+        );
+        Catalogue::parse("catalogue.toml", &text)
+    }
+
+    fn problem(extra: &str) -> String {
+        cbs(extra).expect_err("a problem")[0].to_string()
+    }
+
+    #[test]
+    fn cbs_indicators_say_what_they_count() {
+        assert!(cbs("kind = \"proportion\"\nnumerator_age = \"65+\"\n").is_ok());
+        assert!(cbs("kind = \"count\"\nage = \"0-17\"\n").is_ok());
+        assert!(
+            problem("kind = \"proportion\"\n")
+                .ends_with("a CBS proportion needs the ages it counts (`numerator_age`)")
+        );
+        assert!(
+            problem("kind = \"proportion\"\nage = \"18+\"\nnumerator_age = \"0-4\"\n")
+                .ends_with("numerator ages `0-4` must lie inside the age scope `18+`")
+        );
+        assert!(
+            problem("kind = \"proportion\"\nnumerator_age = \"old\"\n")
+                .contains("numerator ages `old` are not")
+        );
+        assert!(problem("kind = \"rate\"\n").ends_with(
+            "CBS indicators are proportions (with `numerator_age`) or counts of residents"
+        ));
+        let ggd = "[[theme]]\nid = \"t\"\nlabel_nl = \"t\"\nlabel_en = \"t\"\n\n[[indicator]]\nid = \"ggd_x\"\n\
+                   label_nl = \"x\"\nlabel_en = \"x\"\ntheme = \"t\"\nsource = \"ggd\"\nkind = \"proportion\"\n\
+                   multiplier = 100\npolarity = \"lower-better\"\ndefinition = \"d\"\nnumerator_age = \"65+\"\n";
+        let e = Catalogue::parse("catalogue.toml", ggd).expect_err("a problem");
+        assert!(
+            e[0].to_string()
+                .ends_with("`numerator_age` applies to CBS proportions only")
+        );
+    }
 }

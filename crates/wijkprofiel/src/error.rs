@@ -381,3 +381,49 @@ pub enum DemoError {
     #[error("{}: {message}", path.display())]
     Encode { path: PathBuf, message: String },
 }
+
+/// Failure to build or write profiles.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ProfileError {
+    /// A table of the region could not be read as the contract promises (a bug if it
+    /// passed validation).
+    #[error("table `{table}`: {message}")]
+    Table {
+        table: &'static str,
+        message: String,
+    },
+    /// The standard population does not fit an indicator's age bands.
+    #[error("indicator `{indicator}`: {source}")]
+    Standard {
+        indicator: String,
+        #[source]
+        source: crate::stats::StatsError,
+    },
+    /// A year asked for that no table holds.
+    #[error("year {year} is in none of the tables (years with data: {available})")]
+    Year { year: i32, available: String },
+    /// A settings file or value that cannot be used.
+    #[error("{file}: {message}")]
+    Settings { file: String, message: String },
+    /// A shard given as other than `I/N` with 1 ≤ I ≤ N.
+    #[error("shard `{0}`: expected I/N with 1 ≤ I ≤ N, e.g. 2/8")]
+    Shard(String),
+    /// Merging shards whose parts are missing.
+    #[error("{}: missing shard parts {missing:?} of {count}", dir.display())]
+    MissingParts {
+        dir: PathBuf,
+        missing: Vec<usize>,
+        count: usize,
+    },
+    /// Reading or writing a file failed.
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// Encoding or decoding an output table failed.
+    #[error("{}: {message}", path.display())]
+    Encode { path: PathBuf, message: String },
+}

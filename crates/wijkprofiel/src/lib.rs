@@ -20,6 +20,8 @@
 //!   [`DataError`]; [`LoadError`] for a region that cannot be loaded.
 //! - Statistical methods (proportions, rates, means, DSR, ISR, comparisons, funnels, trends,
 //!   inequality, life expectancy, empirical Bayes), on scalars and columns: [`stats`].
+//! - Profiles of every area, their comparisons, priority themes and social map, and the
+//!   batch outputs: [`profile`] ([`profile::ProfileBuilder`], [`profile::Profiles`]).
 //! - The synthetic demo region: [`demo`].
 //!
 //! ## Example
@@ -41,6 +43,7 @@ pub mod demo;
 pub mod error;
 pub mod geometry;
 pub mod inputs;
+pub mod profile;
 pub mod region;
 mod rng;
 pub mod sex;
@@ -53,7 +56,8 @@ pub use age_band::AgeBand;
 pub use area::{Area, Areas, Level};
 pub use catalogue::{Catalogue, Indicator, Kind, Polarity, Source, Standardisation};
 pub use error::{
-    AreaError, CatalogueError, DataError, DemoError, GeometryError, LoadError, Location, TableError,
+    AreaError, CatalogueError, DataError, DemoError, GeometryError, LoadError, Location,
+    ProfileError, TableError,
 };
 pub use geometry::{Crs, Geometries};
 pub use inputs::{Inputs, TableName};

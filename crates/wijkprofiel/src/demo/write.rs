@@ -302,7 +302,7 @@ fn catalogue(out: &mut Out<'_>) -> Result<(), DemoError> {
     }
     t.push_str(
         "\n[[indicator]]\nid = \"cbs_aandeel_65plus\"\nlabel_nl = \"Aandeel 65-plussers\"\nlabel_en = \"Share aged 65+\"\n\
-         theme = \"population\"\nsource = \"cbs\"\nkind = \"proportion\"\nmultiplier = 100\npolarity = \"no-judgement\"\n\
+         theme = \"population\"\nsource = \"cbs\"\nkind = \"proportion\"\nmultiplier = 100\npolarity = \"no-judgement\"\nnumerator_age = \"65+\"\n\
          definition = \"Inwoners van 65 jaar en ouder als percentage van alle inwoners op 1 januari (CBS)\"\n",
     );
     out.text("catalogue.toml", &t)

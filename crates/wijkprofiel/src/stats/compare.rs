@@ -37,6 +37,23 @@ pub enum Judgement {
     NotAvailable,
 }
 
+impl Judgement {
+    /// The label as in serialised output: `best`, `worse`, `not-available`...
+    pub const fn label(self) -> &'static str {
+        match self {
+            Self::Best => "best",
+            Self::Better => "better",
+            Self::Similar => "similar",
+            Self::Worse => "worse",
+            Self::Worst => "worst",
+            Self::Higher => "higher",
+            Self::Lower => "lower",
+            Self::NotCompared => "not-compared",
+            Self::NotAvailable => "not-available",
+        }
+    }
+}
+
 /// The area against a benchmark value: the benchmark inside the area's 95% interval is
 /// similar; outside it the area is higher or lower, and `at_998` says whether the benchmark is
 /// also outside the 99.8% interval (when given). An interval touching the benchmark counts
@@ -184,6 +201,25 @@ mod tests {
             judge(None, None, Some(5.0), Polarity::HigherBetter),
             Judgement::NotAvailable
         );
+    }
+
+    #[test]
+    fn labels_are_the_serialised_names() {
+        use Judgement as J;
+        for j in [
+            J::Best,
+            J::Better,
+            J::Similar,
+            J::Worse,
+            J::Worst,
+            J::Higher,
+            J::Lower,
+            J::NotCompared,
+            J::NotAvailable,
+        ] {
+            let json = serde_json::to_string(&j).unwrap();
+            assert_eq!(json, format!("\"{}\"", j.label()));
+        }
     }
 
     #[test]

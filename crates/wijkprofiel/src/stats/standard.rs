@@ -85,6 +85,45 @@ impl StandardPopulation {
         Ok(standard)
     }
 
+    /// The part of the standard inside an age scope (e.g. `18+` for an adult indicator).
+    ///
+    /// # Errors
+    ///
+    /// [`StatsError::Shape`] when a band straddles the scope's edge or none lies inside it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use wijkprofiel::{AgeBand, stats::standard::StandardPopulation};
+    /// let adults = StandardPopulation::esp2013().within(&AgeBand::open(20)).unwrap();
+    /// assert_eq!(adults.len(), 15);
+    /// assert!(StandardPopulation::esp2013().within(&AgeBand::open(18)).is_err());
+    /// ```
+    pub fn within(&self, scope: &AgeBand) -> Result<Self, StatsError> {
+        let straddles = self
+            .weights
+            .keys()
+            .find(|band| !scope.contains(band) && band.overlaps(scope));
+        if let Some(band) = straddles {
+            return Err(StatsError::Shape {
+                what: "standard population",
+                rule: format!("band `{band}` straddles the age scope `{scope}`"),
+            });
+        }
+        let weights: BTreeMap<AgeBand, f64> = self
+            .weights
+            .iter()
+            .filter(|(band, _)| scope.contains(band))
+            .map(|(b, w)| (*b, *w))
+            .collect();
+        let standard = Self {
+            name: format!("{} ({scope})", self.name),
+            weights,
+        };
+        super::positive("standard population total", standard.total())?;
+        Ok(standard)
+    }
+
     /// The name, e.g. `ESP2013`.
     pub fn name(&self) -> &str {
         &self.name

@@ -1,0 +1,317 @@
+//! One figure of a profile: an area × indicator × year × mode, with its intervals, how it was
+//! made, and where it stands.
+
+use serde::Serialize;
+
+use crate::stats::compare::Judgement;
+use crate::stats::{Confidence, Estimate};
+
+/// How GP figures were attributed to an area.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Mode {
+    /// Patients counted where they live (GP counts by residence; GGD and CBS figures).
+    Residence,
+    /// A practice's whole list counted where the practice is (the "participating practice"
+    /// profile): the practice population stands for its wijk.
+    Practice,
+}
+
+impl Mode {
+    /// The label in outputs.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Residence => "residence",
+            Self::Practice => "practice",
+        }
+    }
+}
+
+/// The method that made a figure's headline value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Method {
+    /// Crude proportion, Wilson score interval.
+    Wilson,
+    /// Crude rate, exact Poisson interval below 10 events, Byar's from 10.
+    Poisson,
+    /// Directly standardised rate, Dobson interval.
+    Dsr,
+    /// Indirectly standardised rate against the national reference rates.
+    Isr,
+    /// A GGD small-area estimate as published, with its model interval.
+    GgdModel,
+    /// A GGD estimate with respondent counts, Wilson interval on the respondents.
+    GgdRespondents,
+    /// GGD estimates of the sub-areas, weighted by the population of the indicator's age
+    /// group (see `docs/outputs.md` for the interval).
+    GgdWeighted,
+    /// A count of residents, exact.
+    Count,
+}
+
+impl Method {
+    /// The label in outputs.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Wilson => "wilson",
+            Self::Poisson => "poisson",
+            Self::Dsr => "dsr",
+            Self::Isr => "isr",
+            Self::GgdModel => "ggd-model",
+            Self::GgdRespondents => "ggd-respondents",
+            Self::GgdWeighted => "ggd-weighted",
+            Self::Count => "count",
+        }
+    }
+}
+
+/// A value with its intervals at the two confidence levels (95% and 99.8% by default).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Intervals {
+    pub value: f64,
+    pub lower: f64,
+    pub upper: f64,
+    /// The outer interval (99.8% by default).
+    pub lower_outer: f64,
+    pub upper_outer: f64,
+}
+
+impl Intervals {
+    /// From the estimates at the inner and outer level.
+    pub fn from_pair(inner: Estimate, outer: Estimate) -> Self {
+        Self {
+            value: inner.value,
+            lower: inner.lower,
+            upper: inner.upper,
+            lower_outer: outer.lower,
+            upper_outer: outer.upper,
+        }
+    }
+
+    /// A value known exactly (a count of residents).
+    pub fn exact(value: f64) -> Self {
+        Self::from_pair(
+            Estimate {
+                value,
+                lower: value,
+                upper: value,
+            },
+            Estimate {
+                value,
+                lower: value,
+                upper: value,
+            },
+        )
+    }
+
+    /// Computes both levels with `method`, which may fail or withhold.
+    pub fn compute<E>(
+        levels: (Confidence, Confidence),
+        method: impl Fn(Confidence) -> Result<Estimate, E>,
+    ) -> Result<Self, E> {
+        Ok(Self::from_pair(method(levels.0)?, method(levels.1)?))
+    }
+
+    /// Every number times `factor`.
+    #[must_use]
+    pub fn scaled(self, factor: f64) -> Self {
+        Self {
+            value: self.value * factor,
+            lower: self.lower * factor,
+            upper: self.upper * factor,
+            lower_outer: self.lower_outer * factor,
+            upper_outer: self.upper_outer * factor,
+        }
+    }
+
+    /// The inner interval as an estimate.
+    pub fn inner(&self) -> Estimate {
+        Estimate {
+            value: self.value,
+            lower: self.lower,
+            upper: self.upper,
+        }
+    }
+
+    /// The outer interval as an estimate.
+    pub fn outer(&self) -> Estimate {
+        Estimate {
+            value: self.value,
+            lower: self.lower_outer,
+            upper: self.upper_outer,
+        }
+    }
+
+    /// The standard error implied by the inner interval, `(upper − lower) / 2z`.
+    pub fn standard_error(&self, inner: Confidence) -> f64 {
+        (self.upper - self.lower) / (2.0 * inner.z())
+    }
+}
+
+/// Whether a figure is published, and if not, why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "status", content = "reason", rename_all = "kebab-case")]
+pub enum Status {
+    Published,
+    /// The method withholds the value (a DSR below 10 events).
+    Withheld(String),
+    /// Disclosure control hides the value and its counts (the rule that applied).
+    Suppressed(String),
+    /// No data for this figure (e.g. no GGD estimate for the area, no practices).
+    Missing(String),
+}
+
+impl Status {
+    /// `published`, `withheld`, `suppressed` or `missing`.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Self::Published => "published",
+            Self::Withheld(_) => "withheld",
+            Self::Suppressed(_) => "suppressed",
+            Self::Missing(_) => "missing",
+        }
+    }
+
+    /// The reason, empty for a published figure.
+    pub fn reason(&self) -> &str {
+        match self {
+            Self::Published => "",
+            Self::Withheld(r) | Self::Suppressed(r) | Self::Missing(r) => r,
+        }
+    }
+}
+
+/// The area against one benchmark.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Comparison {
+    /// The benchmark's value, in the indicator's unit.
+    pub value: Option<f64>,
+    pub judgement: Judgement,
+}
+
+impl Default for Comparison {
+    fn default() -> Self {
+        Self {
+            value: None,
+            judgement: Judgement::NotAvailable,
+        }
+    }
+}
+
+/// Where a figure stands among its peers and over time.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+pub struct Standing {
+    /// Against the parent area (same mode and year).
+    pub parent: Comparison,
+    /// Against the region.
+    pub region: Comparison,
+    /// Against the national reference (for standardised GP figures: the indirectly
+    /// standardised ratio against the national rates, judged against 1).
+    pub national: Comparison,
+    /// The crude value against the region's crude value: beside `region`, it shows what
+    /// standardisation changes.
+    pub crude_region: Comparison,
+    /// Rank among the areas of the same level in the region (1 = best, or highest without
+    /// polarity), and how many were ranked.
+    pub rank: Option<usize>,
+    pub peers: usize,
+    /// Quintile among those areas (1 = best, or highest without polarity).
+    pub quintile: Option<usize>,
+    /// The spine chart of the level: worst, 25th, median, 75th percentile, best.
+    pub spine: Option<[f64; 5]>,
+    /// The recent trend of the headline value.
+    pub trend: Option<TrendFigure>,
+}
+
+/// A trend as written in outputs.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct TrendFigure {
+    /// `increasing`, `decreasing`, `no-significant-change`, `cannot-be-calculated`.
+    pub direction: &'static str,
+    /// The same under the indicator's polarity ("increasing and getting worse").
+    pub label: &'static str,
+    /// Slope per year, in the indicator's unit.
+    pub slope: Option<f64>,
+    /// Number of years the trend is judged on.
+    pub points: usize,
+}
+
+/// One figure.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Figure {
+    /// Index of the area in [`crate::Areas`].
+    #[serde(skip)]
+    pub area: usize,
+    /// Index of the indicator in the catalogue.
+    #[serde(skip)]
+    pub indicator: usize,
+    pub year: i32,
+    pub mode: Mode,
+    pub method: Method,
+    pub numerator: Option<f64>,
+    pub denominator: Option<f64>,
+    /// The headline value (standardised where the catalogue asks for it), in the unit.
+    pub value: Option<Intervals>,
+    /// The crude value, in the unit.
+    pub crude: Option<Intervals>,
+    /// Indirectly standardised ratio (observed ÷ expected) against the region's rates.
+    pub isr_region: Option<Intervals>,
+    /// Indirectly standardised ratio against the national reference rates.
+    pub isr_national: Option<Intervals>,
+    /// Expected count at the national rates (for the excess, observed − expected).
+    pub expected_national: Option<f64>,
+    /// Residents in the indicator's age and sex scope.
+    pub residents: Option<f64>,
+    /// Listed patients ÷ residents in the indicator's age and sex scope (GP figures).
+    pub coverage: Option<f64>,
+    /// People affected beyond the national benchmark (observed − expected); negative when
+    /// fewer.
+    pub excess: Option<f64>,
+    pub status: Status,
+    pub standing: Standing,
+}
+
+impl Figure {
+    /// A figure without data.
+    pub fn missing(
+        area: usize,
+        indicator: usize,
+        year: i32,
+        mode: Mode,
+        method: Method,
+        reason: &str,
+    ) -> Self {
+        Self {
+            area,
+            indicator,
+            year,
+            mode,
+            method,
+            numerator: None,
+            denominator: None,
+            value: None,
+            crude: None,
+            isr_region: None,
+            isr_national: None,
+            expected_national: None,
+            residents: None,
+            coverage: None,
+            excess: None,
+            status: Status::Missing(reason.to_owned()),
+            standing: Standing::default(),
+        }
+    }
+
+    /// Whether the headline value is published.
+    pub fn is_published(&self) -> bool {
+        self.status == Status::Published && self.value.is_some()
+    }
+
+    /// The published headline value.
+    pub fn published(&self) -> Option<&Intervals> {
+        self.value
+            .as_ref()
+            .filter(|_| self.status == Status::Published)
+    }
+}

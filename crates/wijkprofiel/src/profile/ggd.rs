@@ -1,0 +1,197 @@
+//! GGD health-monitor figures: estimates taken as given at the level they come in, and
+//! aggregated upward weighted by the population of the indicator's age group.
+//!
+//! The interval of an aggregate treats the sub-areas' estimates as independent: each
+//! standard error is read from its inner interval, SE = (upper − lower) / (2 × 1.96) at 95%, and the
+//! weighted mean's is √(Σ wᵢ² SEᵢ²) / Σ wᵢ; the limits are value ± z × SE, kept within 0 and
+//! the multiplier. Small-area model estimates of neighbouring areas are positively
+//! correlated, so this interval is, if anything, too narrow.
+
+use std::collections::HashMap;
+
+use polars::prelude::*;
+
+use super::figure::{Figure, Intervals, Method, Mode, Status};
+use super::hierarchy::Hierarchy;
+use super::population::Residents;
+use crate::stats::proportion::wilson;
+use crate::stats::{Confidence, Estimate};
+use crate::{AgeBand, Indicator, Kind, Sex};
+
+/// A published estimate: value and 95% interval, respondents if known.
+#[derive(Debug, Clone, Copy)]
+struct Given {
+    value: f64,
+    lower: f64,
+    upper: f64,
+    respondents: Option<f64>,
+}
+
+/// The given estimates of one indicator, by year and area index.
+#[derive(Debug, Default)]
+pub(crate) struct Estimates {
+    given: HashMap<(i32, usize), Given>,
+    years: Vec<i32>,
+}
+
+impl Estimates {
+    /// The rows of `ggd_estimates` for `indicator` in its age scope.
+    pub fn read(
+        frame: &DataFrame,
+        indicator: &Indicator,
+        area_of: &HashMap<&str, usize>,
+    ) -> PolarsResult<Self> {
+        let scope: Option<AgeBand> = indicator.age.parse().ok();
+        let c = |name: &str| frame.column(name);
+        let rows = c("area_code")?
+            .str()?
+            .iter()
+            .zip(c("year")?.i32()?.iter())
+            .zip(c("indicator")?.str()?.iter())
+            .zip(c("age_group")?.str()?.iter())
+            .zip(c("value")?.f64()?.iter())
+            .zip(c("lower")?.f64()?.iter())
+            .zip(c("upper")?.f64()?.iter())
+            .zip(c("respondents")?.i64()?.iter());
+        let mut out = Self::default();
+        for (((((((area, year), ind), group), value), lower), upper), respondents) in rows {
+            if ind != Some(indicator.id.as_str())
+                || group.and_then(|g| g.parse::<AgeBand>().ok()) != scope
+            {
+                continue;
+            }
+            if let (Some(&area), Some(year), Some(value), Some(lower), Some(upper)) =
+                (area.and_then(|a| area_of.get(a)), year, value, lower, upper)
+            {
+                #[allow(clippy::cast_precision_loss)]
+                let respondents = respondents.map(|n| n as f64);
+                out.given.insert(
+                    (year, area),
+                    Given {
+                        value,
+                        lower,
+                        upper,
+                        respondents,
+                    },
+                );
+                if !out.years.contains(&year) {
+                    out.years.push(year);
+                }
+            }
+        }
+        out.years.sort_unstable();
+        Ok(out)
+    }
+}
+
+/// Every figure of a GGD indicator for the areas below the country, smallest level first.
+pub(crate) fn figures(
+    estimates: &Estimates,
+    tree: &Hierarchy,
+    residents: &Residents,
+    indicator: (usize, &Indicator),
+    levels: (Confidence, Confidence),
+) -> Vec<Figure> {
+    let (index, ind) = indicator;
+    let scope: AgeBand = ind.age.parse().unwrap_or(AgeBand::open(0));
+    let sex: Sex = ind.sex.parse().unwrap_or(Sex::All);
+    let ceiling = if ind.kind == Kind::Proportion {
+        ind.multiplier
+    } else {
+        f64::INFINITY
+    };
+    let mut out = Vec::new();
+    for &year in &estimates.years {
+        let population = residents.year_for(year);
+        // Figures of this year by area, filled smallest level first.
+        let mut made: HashMap<usize, usize> = HashMap::new();
+        for &area in &tree.bottom_up {
+            let mut f = Figure::missing(area, index, year, Mode::Residence, Method::GgdModel, "");
+            f.residents = population.map(|y| residents.in_scope(area, y, &scope, sex));
+            if let Some(given) = estimates.given.get(&(year, area)) {
+                f.status = Status::Published;
+                f.value = Some(match given.respondents {
+                    Some(n) if n > 0.0 => {
+                        f.method = Method::GgdRespondents;
+                        let x = given.value / ind.multiplier * n;
+                        f.numerator = Some(x.round());
+                        f.denominator = Some(n);
+                        Intervals::compute(levels, |c| wilson(x, n, c))
+                            .map(|v| v.scaled(ind.multiplier))
+                            .unwrap_or_else(|_| model_intervals(given, levels, ceiling))
+                    }
+                    _ => model_intervals(given, levels, ceiling),
+                });
+            } else {
+                aggregate(&mut f, &out, &made, tree, levels, ceiling);
+            }
+            f.crude = f.value;
+            made.insert(area, out.len());
+            out.push(f);
+        }
+    }
+    out
+}
+
+/// The given interval at the chosen levels: each half scaled by z / 1.96, so an asymmetric
+/// model interval stays asymmetric.
+fn model_intervals(g: &Given, levels: (Confidence, Confidence), ceiling: f64) -> Intervals {
+    let z95 = Confidence::C95.z();
+    let at = |c: Confidence| {
+        let k = c.z() / z95;
+        Estimate {
+            value: g.value,
+            lower: (g.value - (g.value - g.lower) * k).max(0.0),
+            upper: (g.value + (g.upper - g.value) * k).min(ceiling),
+        }
+    };
+    Intervals::from_pair(at(levels.0), at(levels.1))
+}
+
+/// The population-weighted mean of the children's figures, when every child has one.
+fn aggregate(
+    f: &mut Figure,
+    done: &[Figure],
+    made: &HashMap<usize, usize>,
+    tree: &Hierarchy,
+    levels: (Confidence, Confidence),
+    ceiling: f64,
+) {
+    f.method = Method::GgdWeighted;
+    let children = &tree.children[f.area];
+    let parts: Option<Vec<&Figure>> = children
+        .iter()
+        .map(|c| made.get(c).map(|&i| &done[i]).filter(|c| c.value.is_some()))
+        .collect();
+    let parts = match parts {
+        Some(p) if !p.is_empty() => p,
+        _ => {
+            f.status = Status::Missing("no estimate for this area or for all its parts".into());
+            return;
+        }
+    };
+    let (mut weight, mut sum, mut variance, mut respondents) = (0.0, 0.0, 0.0, Some(0.0));
+    for part in &parts {
+        let (Some(w), Some(v)) = (part.residents, part.value) else {
+            continue;
+        };
+        let se = v.standard_error(levels.0);
+        weight += w;
+        sum += w * v.value;
+        variance += w * w * se * se;
+        respondents = respondents.zip(part.denominator).map(|(a, b)| a + b);
+    }
+    if weight <= 0.0 {
+        f.status = Status::Missing("no residents in the age group to weight by".into());
+        return;
+    }
+    let (value, se) = (sum / weight, variance.sqrt() / weight);
+    let at = |c: Confidence| Estimate {
+        value,
+        lower: (value - c.z() * se).max(0.0),
+        upper: (value + c.z() * se).min(ceiling),
+    };
+    f.value = Some(Intervals::from_pair(at(levels.0), at(levels.1)));
+    f.denominator = respondents;
+    f.status = Status::Published;
+}

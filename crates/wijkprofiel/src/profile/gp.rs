@@ -1,0 +1,324 @@
+//! GP figures: crude value, directly standardised value and indirectly standardised ratios
+//! per area, from the counts by residence or by practice location.
+
+use super::cube::{Cells, Cube, GpCubes};
+use super::figure::{Figure, Intervals, Method, Mode, Status};
+use super::hierarchy::Hierarchy;
+use super::population::Residents;
+use super::reference::Reference;
+use crate::stats::dsr::{Dsr, Stratum};
+use crate::stats::indirect::Indirect;
+use crate::stats::proportion::wilson;
+use crate::stats::rate::poisson;
+use crate::stats::standard::StandardPopulation;
+use crate::stats::{Confidence, StatsError};
+use crate::{AgeBand, Indicator, Kind, Level, Sex, Standardisation};
+
+/// What the GP computation needs.
+#[derive(Debug)]
+pub(crate) struct GpInputs<'a> {
+    pub tree: &'a Hierarchy,
+    pub cubes: &'a GpCubes,
+    pub residents: &'a Residents,
+    pub national: &'a Reference,
+    /// The wijk each practice lies in (by unit order), if placed.
+    pub practice_wijk: &'a [Option<usize>],
+    pub standard: &'a StandardPopulation,
+    pub levels: (Confidence, Confidence),
+}
+
+/// One GP indicator: its catalogue index, its index in the cubes, and its scope.
+struct Scoped<'a> {
+    index: usize,
+    ind: &'a Indicator,
+    mask: Vec<bool>,
+    standard: Option<StandardPopulation>,
+    age: AgeBand,
+    sex: Sex,
+}
+
+/// The counts of one area, year and indicator.
+struct Counts<'a> {
+    numerator: &'a [f64],
+    denominator: &'a [f64],
+    listed: &'a [f64],
+}
+
+/// Every GP figure of one indicator: by residence for every area below the country, by
+/// practice for wijken and up.
+///
+/// # Errors
+///
+/// [`StatsError::StandardMismatch`] (or `Shape`) when the standard population does not fit
+/// the indicator's age bands.
+pub(crate) fn figures(
+    inputs: &GpInputs,
+    indicator: (usize, usize, &Indicator),
+) -> Result<Vec<Figure>, StatsError> {
+    let (index, cube_index, ind) = indicator;
+    let cells = &inputs.cubes.cells;
+    let age: AgeBand = ind.age.parse().unwrap_or(AgeBand::open(0));
+    let sex: Sex = ind.sex.parse().unwrap_or(Sex::All);
+    let standard = match ind.standardisation {
+        Standardisation::Direct => {
+            let within = inputs.standard.within(&age)?;
+            let bands: Vec<AgeBand> = cells
+                .bands
+                .iter()
+                .copied()
+                .filter(|b| age.contains(b))
+                .collect();
+            within.weights_for(&bands)?;
+            Some(within)
+        }
+        _ => None,
+    };
+    let scoped = Scoped {
+        index,
+        ind,
+        mask: cells.in_scope(&age, sex),
+        standard,
+        age,
+        sex,
+    };
+    let mut out = Vec::new();
+    for mode in [Mode::Residence, Mode::Practice] {
+        let cube = match mode {
+            Mode::Residence => &inputs.cubes.residence,
+            Mode::Practice => &inputs.cubes.practice,
+        };
+        for (y, &year) in cube.years.iter().enumerate() {
+            let sums = Sums::of(inputs, cube, mode, y, cube_index);
+            for &area in &inputs.tree.bottom_up {
+                let level = inputs.tree.level[area];
+                if mode == Mode::Practice && level == Level::Buurt {
+                    continue;
+                }
+                let counts = sums.counts(area);
+                let mut figure = figure(inputs, &scoped, area, year, mode, &counts);
+                if let Some(region) = inputs.tree.region[area] {
+                    let region_counts = sums.counts(region);
+                    figure.isr_region =
+                        region_ratio(&scoped, &counts, &region_counts, inputs.levels);
+                }
+                out.push(figure);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The counts of every area for one year and indicator, summed up the tree.
+struct Sums {
+    cells: usize,
+    numerator: Vec<f64>,
+    denominator: Vec<f64>,
+    /// Listed patients: per cell the largest denominator of any indicator.
+    listed: Vec<f64>,
+}
+
+impl Sums {
+    fn of(inputs: &GpInputs, cube: &Cube, mode: Mode, year: usize, indicator: usize) -> Self {
+        let tree = inputs.tree;
+        let width = cube.cells;
+        let mut sums = Self {
+            cells: width,
+            numerator: vec![0.0; tree.len() * width],
+            denominator: vec![0.0; tree.len() * width],
+            listed: vec![0.0; tree.len() * width],
+        };
+        let units: Box<dyn Iterator<Item = (usize, usize)>> = match mode {
+            Mode::Residence => Box::new(tree.buurten.iter().copied().enumerate()),
+            Mode::Practice => Box::new(
+                inputs
+                    .practice_wijk
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(p, w)| Some((p, (*w)?))),
+            ),
+        };
+        for (unit, area) in units {
+            let at = cube.offset(unit, year, indicator);
+            let to = area * width;
+            for k in 0..width {
+                sums.numerator[to + k] += cube.numerator[at + k];
+                sums.denominator[to + k] += cube.denominator[at + k];
+            }
+            for other in 0..cube.indicators {
+                let at = cube.offset(unit, year, other);
+                for k in 0..width {
+                    let listed = &mut sums.listed[to + k];
+                    *listed = listed.max(cube.denominator[at + k]);
+                }
+            }
+        }
+        tree.roll_up(&mut sums.numerator, width);
+        tree.roll_up(&mut sums.denominator, width);
+        tree.roll_up(&mut sums.listed, width);
+        sums
+    }
+
+    fn counts(&self, area: usize) -> Counts<'_> {
+        let range = area * self.cells..(area + 1) * self.cells;
+        Counts {
+            numerator: &self.numerator[range.clone()],
+            denominator: &self.denominator[range.clone()],
+            listed: &self.listed[range],
+        }
+    }
+}
+
+fn scoped_sum(values: &[f64], mask: &[bool]) -> f64 {
+    values
+        .iter()
+        .zip(mask)
+        .filter(|(_, m)| **m)
+        .map(|(v, _)| v)
+        .sum()
+}
+
+fn figure(
+    inputs: &GpInputs,
+    s: &Scoped,
+    area: usize,
+    year: i32,
+    mode: Mode,
+    counts: &Counts,
+) -> Figure {
+    let ind = s.ind;
+    let method = match (ind.standardisation, ind.kind) {
+        (Standardisation::Direct, _) => Method::Dsr,
+        (Standardisation::Indirect, _) => Method::Isr,
+        (_, Kind::Rate) => Method::Poisson,
+        _ => Method::Wilson,
+    };
+    let mut f = Figure::missing(area, s.index, year, mode, method, "");
+    let (x, n) = (
+        scoped_sum(counts.numerator, &s.mask),
+        scoped_sum(counts.denominator, &s.mask),
+    );
+    let residents = inputs
+        .residents
+        .year_for(year)
+        .map(|y| inputs.residents.in_scope(area, y, &s.age, s.sex));
+    f.residents = residents;
+    let listed = scoped_sum(counts.listed, &s.mask);
+    f.coverage = residents.filter(|r| *r > 0.0).map(|r| listed / r);
+    if n <= 0.0 {
+        f.status = Status::Missing(match mode {
+            Mode::Residence => "no listed patients live here".into(),
+            Mode::Practice => "no participating practice lies here".into(),
+        });
+        return f;
+    }
+    f.numerator = Some(x);
+    f.denominator = Some(n);
+    let levels = inputs.levels;
+    let crude = match ind.kind {
+        Kind::Rate => Intervals::compute(levels, |c| poisson(x, n, c)),
+        _ => Intervals::compute(levels, |c| wilson(x, n, c)),
+    };
+    f.crude = crude.ok().map(|e| e.scaled(ind.multiplier));
+    f.status = Status::Published;
+
+    let national_rates = inputs
+        .national
+        .rates(&ind.id, year, &inputs.cubes.cells, ind.multiplier);
+    if let Some(rates) = national_rates {
+        let expected: f64 = counts
+            .denominator
+            .iter()
+            .zip(&rates)
+            .zip(&s.mask)
+            .filter(|(_, m)| **m)
+            .map(|((d, r), _)| d * r)
+            .sum();
+        f.expected_national = Some(expected);
+        let reference = inputs.national.value(&ind.id, year, s.sex);
+        if let Ok(isr) =
+            Indirect::from_expected(x, expected, reference.unwrap_or(0.0) / ind.multiplier)
+        {
+            f.isr_national = Some(Intervals::from_pair(
+                isr.ratio(levels.0),
+                isr.ratio(levels.1),
+            ));
+            if method == Method::Isr && reference.is_some() {
+                f.value = Some(
+                    Intervals::from_pair(isr.rate(levels.0), isr.rate(levels.1))
+                        .scaled(ind.multiplier),
+                );
+            }
+        }
+    }
+    match method {
+        Method::Dsr => {
+            let standard = s.standard.as_ref();
+            let strata = band_strata(&inputs.cubes.cells, counts, s);
+            match standard.map(|std| Dsr::new(&strata, std)) {
+                Some(Ok(dsr)) => match Intervals::compute(levels, |c| dsr.estimate(c)) {
+                    Ok(v) => f.value = Some(v.scaled(ind.multiplier)),
+                    Err(withheld) => f.status = Status::Withheld(withheld.to_string()),
+                },
+                Some(Err(e)) => f.status = Status::Missing(e.to_string()),
+                None => f.status = Status::Missing("no standard population".into()),
+            }
+        }
+        Method::Isr => {
+            if f.value.is_none() {
+                f.status = Status::Missing(
+                    "no national reference rates or value for indirect standardisation".into(),
+                );
+            }
+        }
+        _ => f.value = f.crude,
+    }
+    f
+}
+
+/// Strata by age band (sexes in scope added together) inside the indicator's age scope.
+fn band_strata(cells: &Cells, counts: &Counts, s: &Scoped) -> Vec<Stratum> {
+    let n_bands = cells.bands.len();
+    cells
+        .bands
+        .iter()
+        .enumerate()
+        .filter(|(_, band)| s.age.contains(band))
+        .map(|(b, band)| {
+            let (mut events, mut population) = (0.0, 0.0);
+            for cell in [b, n_bands + b] {
+                if s.mask[cell] {
+                    events += counts.numerator[cell];
+                    population += counts.denominator[cell];
+                }
+            }
+            Stratum {
+                band: *band,
+                events,
+                population,
+            }
+        })
+        .collect()
+}
+
+/// The ratio of observed to expected at the region's own rates per cell.
+fn region_ratio(
+    s: &Scoped,
+    area: &Counts,
+    region: &Counts,
+    levels: (Confidence, Confidence),
+) -> Option<Intervals> {
+    let mut expected = 0.0;
+    for k in 0..s.mask.len() {
+        if s.mask[k] && region.denominator[k] > 0.0 {
+            expected += area.denominator[k] * region.numerator[k] / region.denominator[k];
+        }
+    }
+    let observed = scoped_sum(area.numerator, &s.mask);
+    let region_rate =
+        scoped_sum(region.numerator, &s.mask) / scoped_sum(region.denominator, &s.mask);
+    let isr = Indirect::from_expected(observed, expected, region_rate).ok()?;
+    Some(Intervals::from_pair(
+        isr.ratio(levels.0),
+        isr.ratio(levels.1),
+    ))
+}

@@ -1,0 +1,504 @@
+//! Profiles: every figure of every area (buurt, wijk, gemeente, region), compared with its
+//! parent, the region and the national reference, with its context, priority themes and
+//! social map.
+//!
+//! - [`ProfileBuilder`]: the options (years, standard population, national benchmark,
+//!   confidence levels, disclosure, language) and [`ProfileBuilder::build`].
+//! - [`Profiles`]: the result; [`Profiles::document`] for one area (JSON for services),
+//!   [`Profiles::table`] for the tidy long table, [`write`] for the batch outputs.
+//! - How a figure is made: [`Figure`], [`Method`], [`Mode`]; `docs/outputs.md` documents
+//!   every output column and field.
+//!
+//! # Examples
+//!
+//! ```
+//! use wijkprofiel::{Region, profile::ProfileBuilder};
+//!
+//! let region = Region::demo()?;
+//! let profiles = ProfileBuilder::new().build(&region)?;
+//! let doc = profiles.document("WK990100").expect("a demo wijk");
+//! assert_eq!(doc.area.name, "Centrum");
+//! assert!(doc.dataset.synthetic);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod cube;
+mod disclosure;
+mod document;
+mod figure;
+mod ggd;
+mod gp;
+mod hierarchy;
+mod placement;
+mod population;
+mod priorities;
+mod reference;
+mod settings;
+mod social_map;
+mod standing;
+mod table;
+#[cfg(test)]
+mod tests;
+pub mod write;
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use geo::{Area as _, GeodesicArea as _};
+use serde::Serialize;
+
+pub use cube::Cells;
+pub use disclosure::Disclosure;
+pub use document::{AreaDocument, SCHEMA_VERSION};
+pub use figure::{Comparison, Figure, Intervals, Method, Mode, Standing, Status, TrendFigure};
+pub use population::{Context, PyramidBar};
+pub use priorities::ThemeRank;
+pub use settings::Settings;
+pub use social_map::{ProjectEntry, ProviderEntry, SocialMap, TRIANGLE};
+
+use crate::error::ProfileError;
+use crate::stats::Confidence;
+use crate::stats::standard::StandardPopulation;
+use crate::{Area, Catalogue, Crs, Dataset, Level, Region, Source};
+use cube::GpCubes;
+use hierarchy::Hierarchy;
+use placement::Locator;
+use population::Residents;
+use reference::Reference;
+use social_map::Placed;
+
+/// The language of labels in outputs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    #[default]
+    Nl,
+    En,
+}
+
+/// The options of a build.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Options {
+    /// Years to build; all years with data when empty.
+    pub years: Vec<i32>,
+    /// Standard population of directly standardised figures.
+    #[serde(serialize_with = "standard_name")]
+    pub standard: StandardPopulation,
+    /// Benchmark id of the national reference in `benchmarks` and `benchmark_rates`.
+    pub national: String,
+    /// Inner and outer confidence level (95% and 99.8%).
+    #[serde(serialize_with = "levels")]
+    pub confidence: (Confidence, Confidence),
+    pub disclosure: Disclosure,
+    pub language: Language,
+}
+
+fn standard_name<S: serde::Serializer>(s: &StandardPopulation, out: S) -> Result<S::Ok, S::Error> {
+    out.serialize_str(s.name())
+}
+
+fn levels<S: serde::Serializer>(c: &(Confidence, Confidence), out: S) -> Result<S::Ok, S::Error> {
+    [c.0.level(), c.1.level()].serialize(out)
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            years: Vec::new(),
+            standard: StandardPopulation::esp2013(),
+            national: "NL01".to_owned(),
+            confidence: (Confidence::C95, Confidence::C998),
+            disclosure: Disclosure::default(),
+            language: Language::Nl,
+        }
+    }
+}
+
+/// Builds [`Profiles`] from a validated region. The defaults are the public-health
+/// standard: ESP2013, national benchmark `NL01`, 95% and 99.8%, disclosure control on,
+/// Dutch labels.
+///
+/// # Examples
+///
+/// ```
+/// use wijkprofiel::profile::{Disclosure, Language, ProfileBuilder};
+/// use wijkprofiel::stats::Confidence;
+///
+/// let region = wijkprofiel::Region::demo()?;
+/// let profiles = ProfileBuilder::new()
+///     .years([2023, 2024])
+///     .language(Language::En)
+///     .confidence(Confidence::C95, Confidence::C998)
+///     .disclosure(Disclosure::default())
+///     .build(&region)?;
+/// assert!(profiles.figures().iter().all(|f| f.year >= 2023));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct ProfileBuilder {
+    options: Options,
+}
+
+impl ProfileBuilder {
+    /// The defaults.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// From options (e.g. read by [`Settings`]).
+    pub fn from_options(options: Options) -> Self {
+        Self { options }
+    }
+
+    /// Only these years.
+    #[must_use]
+    pub fn years(mut self, years: impl IntoIterator<Item = i32>) -> Self {
+        self.options.years = years.into_iter().collect();
+        self.options.years.sort_unstable();
+        self.options.years.dedup();
+        self
+    }
+
+    /// The standard population for direct standardisation (ESP2013 by default, or a
+    /// Dutch population given as data with [`StandardPopulation::new`]).
+    #[must_use]
+    pub fn standard_population(mut self, standard: StandardPopulation) -> Self {
+        self.options.standard = standard;
+        self
+    }
+
+    /// The benchmark id of the national reference (`NL01` by default).
+    #[must_use]
+    pub fn national_benchmark(mut self, id: impl Into<String>) -> Self {
+        self.options.national = id.into();
+        self
+    }
+
+    /// The inner and outer confidence levels.
+    #[must_use]
+    pub fn confidence(mut self, inner: Confidence, outer: Confidence) -> Self {
+        self.options.confidence = (inner, outer);
+        self
+    }
+
+    /// Disclosure settings; [`Disclosure::default`] is safe.
+    #[must_use]
+    pub fn disclosure(mut self, disclosure: Disclosure) -> Self {
+        self.options.disclosure = disclosure;
+        self
+    }
+
+    /// The language of labels.
+    #[must_use]
+    pub fn language(mut self, language: Language) -> Self {
+        self.options.language = language;
+        self
+    }
+
+    /// The options as set.
+    pub fn options(&self) -> &Options {
+        &self.options
+    }
+
+    /// Builds every profile of the region.
+    ///
+    /// # Errors
+    ///
+    /// [`ProfileError::Standard`] when the standard population does not fit an indicator;
+    /// [`ProfileError::Year`] for a year without data; [`ProfileError::Table`] if a
+    /// validated table is not shaped as the contract says.
+    pub fn build(&self, region: &Region) -> Result<Profiles, ProfileError> {
+        Profiles::build(region, self.options.clone())
+    }
+}
+
+/// A practice and where it lies.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PracticePlace {
+    pub id: String,
+    pub name: Option<String>,
+    /// The buurt holding its location, if inside the region's shapes.
+    pub buurt: Option<String>,
+    pub wijk: Option<String>,
+}
+
+/// What a build produced, in numbers.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct BuildSummary {
+    /// Areas with a profile (every level below the country).
+    pub areas: usize,
+    pub figures: usize,
+    pub published: usize,
+    pub suppressed: usize,
+    pub withheld: usize,
+    pub missing: usize,
+    /// Practices and providers whose location lies in no buurt.
+    pub unplaced_practices: usize,
+    pub unplaced_providers: usize,
+}
+
+/// Every profile of a region.
+#[derive(Debug)]
+pub struct Profiles {
+    dataset: Dataset,
+    options: Options,
+    areas: Vec<Area>,
+    /// Area index by code.
+    index: HashMap<String, usize>,
+    catalogue: Catalogue,
+    tree: Hierarchy,
+    /// Figures in canonical order: area, indicator, year, mode.
+    figures: Vec<Figure>,
+    /// The figures of each area.
+    by_area: Vec<Range<usize>>,
+    /// Areas with a profile, in input order.
+    profiled: Vec<usize>,
+    contexts: Vec<Option<Context>>,
+    social: Placed,
+    practices: Vec<PracticePlace>,
+    summary: BuildSummary,
+}
+
+fn table_error(table: &'static str) -> impl Fn(polars::error::PolarsError) -> ProfileError {
+    move |e| ProfileError::Table {
+        table,
+        message: e.to_string(),
+    }
+}
+
+impl Profiles {
+    fn build(region: &Region, options: Options) -> Result<Self, ProfileError> {
+        let areas: Vec<Area> = region.areas.iter().cloned().collect();
+        let codes: Vec<&str> = areas.iter().map(|a| a.code.as_str()).collect();
+        let area_of: HashMap<&str, usize> =
+            codes.iter().enumerate().map(|(i, c)| (*c, i)).collect();
+        let tree = Hierarchy::new(&region.areas);
+        let levels = options.confidence;
+        let catalogue = &region.catalogue;
+        let residents = Residents::gather(&region.population, &tree, &codes)
+            .map_err(table_error("population"))?;
+        let national = Reference::read(
+            region.benchmarks.as_ref(),
+            region.benchmark_rates.as_ref(),
+            &options.national,
+        )
+        .map_err(table_error("benchmarks"))?;
+
+        // Practices and providers placed in buurten by point-in-polygon.
+        let locator = region.geometry.as_ref().map(|g| {
+            Locator::new(
+                tree.buurten
+                    .iter()
+                    .filter_map(|&b| Some((b, g.get(codes[b])?))),
+            )
+        });
+        let locate = |p: crate::Point| locator.as_ref().and_then(|l| l.locate(p));
+        let practice_buurt: Vec<Option<usize>> = region
+            .practices
+            .iter()
+            .map(|p| locate(p.location))
+            .collect();
+        let provider_buurt: Vec<Option<usize>> = region
+            .providers
+            .iter()
+            .map(|p| locate(p.location))
+            .collect();
+
+        let mut figures = Vec::new();
+        for (i, ind) in catalogue.indicators().iter().enumerate() {
+            match ind.source {
+                Source::Cbs => figures.extend(residents.figures(&tree, (i, ind), levels)),
+                Source::Ggd => {
+                    if let Some(frame) = &region.ggd_estimates {
+                        let estimates = ggd::Estimates::read(frame, ind, &area_of)
+                            .map_err(table_error("ggd_estimates"))?;
+                        figures.extend(ggd::figures(
+                            &estimates,
+                            &tree,
+                            &residents,
+                            (i, ind),
+                            levels,
+                        ));
+                    }
+                }
+                Source::Gp => {}
+            }
+        }
+        if let Some(counts) = &region.gp_counts {
+            let gp: Vec<(usize, &crate::Indicator)> = catalogue
+                .indicators()
+                .iter()
+                .enumerate()
+                .filter(|(_, ind)| ind.source == Source::Gp)
+                .collect();
+            let ids: Vec<&str> = gp.iter().map(|(_, ind)| ind.id.as_str()).collect();
+            let buurt_codes: Vec<&str> = tree.buurten.iter().map(|&b| codes[b]).collect();
+            let practice_ids: Vec<&str> = region.practices.iter().map(|p| p.id.as_str()).collect();
+            let cubes = GpCubes::gather(counts, &buurt_codes, &practice_ids, &ids)
+                .map_err(table_error("gp_counts"))?;
+            let practice_wijk: Vec<Option<usize>> = practice_buurt
+                .iter()
+                .map(|b| b.and_then(|b| tree.wijk_of(b)))
+                .collect();
+            let inputs = gp::GpInputs {
+                tree: &tree,
+                cubes: &cubes,
+                residents: &residents,
+                national: &national,
+                practice_wijk: &practice_wijk,
+                standard: &options.standard,
+                levels,
+            };
+            for (cube_index, (i, ind)) in gp.iter().enumerate() {
+                let made = gp::figures(&inputs, (*i, cube_index, ind)).map_err(|source| {
+                    ProfileError::Standard {
+                        indicator: ind.id.clone(),
+                        source,
+                    }
+                })?;
+                figures.extend(made);
+            }
+        }
+
+        if !options.years.is_empty() {
+            let mut available: Vec<i32> = figures.iter().map(|f| f.year).collect();
+            available.sort_unstable();
+            available.dedup();
+            if let Some(&year) = options.years.iter().find(|y| !available.contains(y)) {
+                let list: Vec<String> = available.iter().map(ToString::to_string).collect();
+                return Err(ProfileError::Year {
+                    year,
+                    available: list.join(", "),
+                });
+            }
+            figures.retain(|f| options.years.contains(&f.year));
+        }
+        for f in &mut figures {
+            options
+                .disclosure
+                .apply(f, &catalogue.indicators()[f.indicator]);
+        }
+        standing::fill(&mut figures, &tree, catalogue, &national, levels);
+
+        figures.sort_by_key(|f| (f.area, f.indicator, f.year, f.mode));
+        let mut by_area = vec![0..0; areas.len()];
+        let mut start = 0;
+        while start < figures.len() {
+            let area = figures[start].area;
+            let end = start + figures[start..].partition_point(|f| f.area == area);
+            by_area[area] = start..end;
+            start = end;
+        }
+
+        let contexts = (0..areas.len())
+            .map(|a| {
+                let km2 = region
+                    .geometry
+                    .as_ref()
+                    .and_then(|g| Some((g.get(codes[a])?, g.crs)))
+                    .map(|(shape, crs)| match crs {
+                        Crs::RdNew => shape.unsigned_area() / 1e6,
+                        Crs::Wgs84 => shape.geodesic_area_unsigned() / 1e6,
+                    });
+                (tree.level[a] != Level::Country)
+                    .then(|| residents.context(a, km2))
+                    .flatten()
+            })
+            .collect();
+        let practices = region
+            .practices
+            .iter()
+            .zip(&practice_buurt)
+            .map(|(p, b)| PracticePlace {
+                id: p.id.clone(),
+                name: p.name.clone(),
+                buurt: b.map(|b| codes[b].to_owned()),
+                wijk: b.and_then(|b| tree.wijk_of(b)).map(|w| codes[w].to_owned()),
+            })
+            .collect();
+        let social = Placed::new(
+            &tree,
+            &codes,
+            &region.providers,
+            &provider_buurt,
+            &region.projects,
+        );
+        let profiled: Vec<usize> = (0..areas.len())
+            .filter(|&a| tree.level[a] != Level::Country)
+            .collect();
+        let count = |label: &str| figures.iter().filter(|f| f.status.label() == label).count();
+        let summary = BuildSummary {
+            areas: profiled.len(),
+            figures: figures.len(),
+            published: count("published"),
+            suppressed: count("suppressed"),
+            withheld: count("withheld"),
+            missing: count("missing"),
+            unplaced_practices: practice_buurt.iter().filter(|b| b.is_none()).count(),
+            unplaced_providers: provider_buurt.iter().filter(|b| b.is_none()).count(),
+        };
+        Ok(Self {
+            dataset: region.dataset.clone(),
+            options,
+            catalogue: catalogue.clone(),
+            index: area_of.iter().map(|(c, i)| ((*c).to_owned(), *i)).collect(),
+            areas,
+            tree,
+            figures,
+            by_area,
+            profiled,
+            contexts,
+            social,
+            practices,
+            summary,
+        })
+    }
+
+    /// Every figure, in canonical order (area as in `areas`, indicator as in the catalogue,
+    /// year, mode).
+    pub fn figures(&self) -> &[Figure] {
+        &self.figures
+    }
+
+    /// The figures of one area.
+    pub fn figures_of(&self, code: &str) -> &[Figure] {
+        match self.area_index(code) {
+            Some(a) => &self.figures[self.by_area[a].clone()],
+            None => &[],
+        }
+    }
+
+    /// The areas with a profile (every area below the country), in input order.
+    pub fn areas(&self) -> impl Iterator<Item = &Area> {
+        self.profiled.iter().map(|&a| &self.areas[a])
+    }
+
+    /// The data set the profiles were built from.
+    pub fn dataset(&self) -> &Dataset {
+        &self.dataset
+    }
+
+    /// The options the profiles were built with.
+    pub fn options(&self) -> &Options {
+        &self.options
+    }
+
+    /// What the build produced.
+    pub fn summary(&self) -> &BuildSummary {
+        &self.summary
+    }
+
+    /// The catalogue the figures refer to by index.
+    pub fn catalogue(&self) -> &Catalogue {
+        &self.catalogue
+    }
+
+    /// The area of a figure.
+    pub fn area_of(&self, figure: &Figure) -> &Area {
+        &self.areas[figure.area]
+    }
+
+    fn area_index(&self, code: &str) -> Option<usize> {
+        self.index.get(code).copied()
+    }
+}

@@ -1,0 +1,277 @@
+//! Batch outputs: the long table (Parquet and CSV) and one JSON document per area, every file
+//! written atomically (a temporary file in the same folder, then a rename), so an
+//! interrupted run leaves no half-written file and a rerun completes the set.
+//!
+//! A run can be split over workers with [`Shard`]: worker I of N writes the documents of its
+//! block of areas and `parts/profile-I-of-N.parquet`; [`merge`] then joins the parts into the
+//! same `profile.parquet` and `profile.csv` a single run writes, byte for byte.
+
+use std::fmt;
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use polars::prelude::*;
+
+use super::Profiles;
+use crate::error::ProfileError;
+
+/// The long table in Parquet.
+pub const TABLE_PARQUET: &str = "profile.parquet";
+/// The long table in CSV.
+pub const TABLE_CSV: &str = "profile.csv";
+/// The folder of area documents.
+pub const DOCUMENTS: &str = "areas";
+/// The folder of shard parts.
+pub const PARTS: &str = "parts";
+
+/// Worker `index` of `count` (1-based), e.g. `2/8`.
+///
+/// # Examples
+///
+/// ```
+/// use wijkprofiel::profile::write::Shard;
+/// let shard: Shard = "2/4".parse().unwrap();
+/// assert_eq!(shard.block(10), 2..5);
+/// assert!("5/4".parse::<Shard>().is_err());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    pub index: usize,
+    pub count: usize,
+}
+
+impl Shard {
+    /// The whole run.
+    pub const WHOLE: Shard = Shard { index: 1, count: 1 };
+
+    /// The block of `n` areas (by position) this worker writes: contiguous, in order, and
+    /// together the blocks of all workers cover every area once.
+    pub fn block(&self, n: usize) -> std::ops::Range<usize> {
+        (self.index - 1) * n / self.count..self.index * n / self.count
+    }
+}
+
+impl FromStr for Shard {
+    type Err = ProfileError;
+
+    fn from_str(text: &str) -> Result<Self, ProfileError> {
+        let bad = || ProfileError::Shard(text.to_owned());
+        let (i, n) = text.split_once('/').ok_or_else(bad)?;
+        let (index, count) = (
+            i.trim().parse().map_err(|_| bad())?,
+            n.trim().parse().map_err(|_| bad())?,
+        );
+        if index == 0 || index > count {
+            return Err(bad());
+        }
+        Ok(Self { index, count })
+    }
+}
+
+impl fmt::Display for Shard {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.index, self.count)
+    }
+}
+
+/// What a run wrote.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Written {
+    /// Area documents written.
+    pub documents: usize,
+    /// Rows of the long table (or of this worker's part).
+    pub rows: usize,
+    /// Table files written.
+    pub tables: Vec<PathBuf>,
+}
+
+/// Writes `path` atomically: `fill` writes a temporary file next to it, which is then
+/// renamed over `path`.
+fn atomic(
+    path: &Path,
+    fill: impl FnOnce(&mut BufWriter<File>) -> Result<(), ProfileError>,
+) -> Result<(), ProfileError> {
+    let io = |source| ProfileError::Io {
+        path: path.to_owned(),
+        source,
+    };
+    let name = path
+        .file_name()
+        .map_or_else(Default::default, |n| n.to_string_lossy());
+    let temporary = path.with_file_name(format!(".{name}.partial"));
+    let file = File::create(&temporary).map_err(io)?;
+    let mut out = BufWriter::new(file);
+    fill(&mut out)?;
+    let file = out.into_inner().map_err(|e| io(e.into_error()))?;
+    file.sync_all().map_err(io)?;
+    std::fs::rename(&temporary, path).map_err(io)
+}
+
+fn encode(path: &Path) -> impl Fn(PolarsError) -> ProfileError + '_ {
+    move |e| ProfileError::Encode {
+        path: path.to_owned(),
+        message: e.to_string(),
+    }
+}
+
+fn write_parquet(path: &Path, frame: &mut DataFrame) -> Result<(), ProfileError> {
+    frame.rechunk_mut();
+    atomic(path, |out| {
+        ParquetWriter::new(out)
+            .finish(frame)
+            .map(|_| ())
+            .map_err(encode(path))
+    })
+}
+
+fn write_csv(path: &Path, frame: &mut DataFrame) -> Result<(), ProfileError> {
+    atomic(path, |out| {
+        CsvWriter::new(out)
+            .include_header(true)
+            .finish(frame)
+            .map_err(encode(path))
+    })
+}
+
+/// A safe file name from an area code: letters, digits, `-` and `_` kept, anything else
+/// replaced by `_`.
+pub fn file_name(code: &str) -> String {
+    let safe: String = code
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("{safe}.json")
+}
+
+/// Writes this worker's outputs into `dir`: the area documents of its block and the long
+/// table (the whole table for [`Shard::WHOLE`], else its part in `parts/`). `progress` is
+/// called with (documents written, documents to write).
+///
+/// # Errors
+///
+/// [`ProfileError::Io`] or [`ProfileError::Encode`] naming the file.
+pub fn write(
+    profiles: &Profiles,
+    dir: &Path,
+    shard: Shard,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<Written, ProfileError> {
+    let mkdir = |path: PathBuf| {
+        std::fs::create_dir_all(&path).map_err(|source| ProfileError::Io { path, source })
+    };
+    let documents = dir.join(DOCUMENTS);
+    mkdir(documents.clone())?;
+    let block = shard.block(profiles.areas().count());
+    let mut frame = profiles.table(block.clone()).map_err(encode(dir))?;
+    let mut written = Written {
+        rows: frame.height(),
+        ..Written::default()
+    };
+    if shard == Shard::WHOLE {
+        for (name, csv) in [(TABLE_PARQUET, false), (TABLE_CSV, true)] {
+            let path = dir.join(name);
+            if csv {
+                write_csv(&path, &mut frame)?;
+            } else {
+                write_parquet(&path, &mut frame)?;
+            }
+            written.tables.push(path);
+        }
+    } else {
+        mkdir(dir.join(PARTS))?;
+        let path = part_path(dir, shard);
+        write_parquet(&path, &mut frame)?;
+        written.tables.push(path);
+    }
+    let areas: Vec<&crate::Area> = profiles.areas().collect();
+    let total = block.len();
+    for (done, area) in areas[block].iter().enumerate() {
+        let Some(document) = profiles.document(&area.code) else {
+            continue;
+        };
+        let path = documents.join(file_name(&area.code));
+        atomic(&path, |out| {
+            serde_json::to_writer(&mut *out, &document).map_err(|e| ProfileError::Encode {
+                path: path.clone(),
+                message: e.to_string(),
+            })?;
+            out.write_all(b"\n").map_err(|source| ProfileError::Io {
+                path: path.clone(),
+                source,
+            })
+        })?;
+        written.documents += 1;
+        progress(done + 1, total);
+    }
+    Ok(written)
+}
+
+fn part_path(dir: &Path, shard: Shard) -> PathBuf {
+    dir.join(PARTS).join(format!(
+        "profile-{}-of-{}.parquet",
+        shard.index, shard.count
+    ))
+}
+
+/// Joins the parts written by `count` workers into `profile.parquet` and `profile.csv`,
+/// then removes the parts, leaving what a single run leaves.
+///
+/// # Errors
+///
+/// [`ProfileError::MissingParts`] naming the parts not (yet) written; I/O and decoding
+/// errors naming the file.
+pub fn merge(dir: &Path, count: usize) -> Result<Written, ProfileError> {
+    let shards: Vec<Shard> = (1..=count).map(|index| Shard { index, count }).collect();
+    let missing: Vec<usize> = shards
+        .iter()
+        .filter(|s| !part_path(dir, **s).is_file())
+        .map(|s| s.index)
+        .collect();
+    if count == 0 || !missing.is_empty() {
+        return Err(ProfileError::MissingParts {
+            dir: dir.join(PARTS),
+            missing,
+            count,
+        });
+    }
+    let mut frame: Option<DataFrame> = None;
+    for shard in &shards {
+        let path = part_path(dir, *shard);
+        let file = File::open(&path).map_err(|source| ProfileError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        let part = ParquetReader::new(file).finish().map_err(encode(&path))?;
+        frame = Some(match frame {
+            None => part,
+            Some(mut all) => {
+                all.vstack_mut(&part).map_err(encode(&path))?;
+                all
+            }
+        });
+    }
+    let mut frame = frame.unwrap_or_default();
+    let mut written = Written {
+        rows: frame.height(),
+        ..Written::default()
+    };
+    let parquet = dir.join(TABLE_PARQUET);
+    write_parquet(&parquet, &mut frame)?;
+    let csv = dir.join(TABLE_CSV);
+    write_csv(&csv, &mut frame)?;
+    written.tables = vec![parquet, csv];
+    let parts = dir.join(PARTS);
+    std::fs::remove_dir_all(&parts).map_err(|source| ProfileError::Io {
+        path: parts,
+        source,
+    })?;
+    Ok(written)
+}
