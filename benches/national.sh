@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # National-scale figures: writes the generator's national data set (if absent), validates
-# it with the release build, and reports wall time and peak memory next to the floor: a
-# bare polars read of the same files in Python. Needs GNU time (`apt-get install time`).
+# and builds it with the release build, and reports wall time and peak memory next to the
+# floors: a bare polars read (for validate) and a polars scan and group-by (for build) of the
+# same files in Python. Needs GNU time (`apt-get install time`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-data/national}
@@ -14,3 +15,8 @@ fi
 python=.venv/bin/python
 [ -x "$python" ] || python=python3
 /usr/bin/time -f "floor (polars read of the same files): %e s, peak %M kB" "$python" benches/read_floor.py "$out"
+profiles=$(mktemp -d)
+/usr/bin/time -f "wijkprofiel build: %e s, peak %M kB" "$bin" build "$out" --out "$profiles" | tail -n 3
+/usr/bin/time -f "floor (polars scan and group-by of the same files): %e s, peak %M kB" "$python" benches/build_floor.py "$out"
+du -sh "$profiles" "$profiles/profile.parquet"
+rm -rf "$profiles"

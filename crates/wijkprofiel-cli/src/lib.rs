@@ -192,9 +192,11 @@ fn build(
         Err(other) => return Err(other.into()),
     };
     drop(inputs);
+    let loaded = started.elapsed();
     bar.set_message("computing every figure");
     let profiles = ProfileBuilder::from_options(options).build(&region)?;
     drop(region);
+    let computed = started.elapsed();
     bar.finish_and_clear();
     std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
     let bar = ProgressBar::new(0).with_style(
@@ -256,6 +258,13 @@ fn build(
             shard.count
         );
     }
-    println!("done in {:.1} s", started.elapsed().as_secs_f64());
+    let done = started.elapsed();
+    println!(
+        "done in {:.1} s (reading and validating {:.1} s, computing {:.1} s, writing {:.1} s)",
+        done.as_secs_f64(),
+        loaded.as_secs_f64(),
+        (computed - loaded).as_secs_f64(),
+        (done - computed).as_secs_f64()
+    );
     Ok(ExitCode::SUCCESS)
 }

@@ -19,6 +19,17 @@ pub enum Source {
     Cbs,
 }
 
+impl Source {
+    /// The name used in the catalogue.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Gp => "gp",
+            Self::Ggd => "ggd",
+            Self::Cbs => "cbs",
+        }
+    }
+}
+
 /// What kind of figure an indicator is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -28,6 +39,19 @@ pub enum Kind {
     Mean,
     Count,
     Ratio,
+}
+
+impl Kind {
+    /// The name used in the catalogue.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Proportion => "proportion",
+            Self::Rate => "rate",
+            Self::Mean => "mean",
+            Self::Count => "count",
+            Self::Ratio => "ratio",
+        }
+    }
 }
 
 /// Which direction is better.
@@ -42,6 +66,18 @@ pub enum Polarity {
     NoJudgement,
     /// Not compared with benchmarks at all (context figures).
     NotCompared,
+}
+
+impl Polarity {
+    /// The name used in the catalogue.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::HigherBetter => "higher-better",
+            Self::LowerBetter => "lower-better",
+            Self::NoJudgement => "no-judgement",
+            Self::NotCompared => "not-compared",
+        }
+    }
 }
 
 /// Age standardisation asked for.
@@ -376,6 +412,31 @@ mod tests {
 
     fn problem(extra: &str) -> String {
         cbs(extra).expect_err("a problem")[0].to_string()
+    }
+
+    #[test]
+    fn names_are_the_serialised_ones() {
+        let quoted = |s: &str| format!("\"{s}\"");
+        for s in [Source::Gp, Source::Ggd, Source::Cbs] {
+            assert_eq!(serde_json::to_string(&s).unwrap(), quoted(s.as_str()));
+        }
+        for k in [
+            Kind::Proportion,
+            Kind::Rate,
+            Kind::Mean,
+            Kind::Count,
+            Kind::Ratio,
+        ] {
+            assert_eq!(serde_json::to_string(&k).unwrap(), quoted(k.as_str()));
+        }
+        for p in [
+            Polarity::HigherBetter,
+            Polarity::LowerBetter,
+            Polarity::NoJudgement,
+            Polarity::NotCompared,
+        ] {
+            assert_eq!(serde_json::to_string(&p).unwrap(), quoted(p.as_str()));
+        }
     }
 
     #[test]

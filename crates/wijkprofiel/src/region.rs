@@ -8,7 +8,7 @@ use polars::prelude::*;
 use serde::Serialize;
 
 use crate::area::{Areas, Level};
-use crate::catalogue::{Catalogue, Source};
+use crate::catalogue::Catalogue;
 use crate::error::{DataError, LoadError};
 use crate::geometry::Geometries;
 use crate::inputs::{Inputs, TableName};
@@ -135,12 +135,7 @@ impl Region {
         };
         let mut indicators: BTreeMap<&'static str, usize> = BTreeMap::new();
         for ind in self.catalogue.indicators() {
-            let source = match ind.source {
-                Source::Gp => "gp",
-                Source::Ggd => "ggd",
-                Source::Cbs => "cbs",
-            };
-            *indicators.entry(source).or_default() += 1;
+            *indicators.entry(ind.source.as_str()).or_default() += 1;
         }
         Summary {
             name: self.dataset.name.clone(),

@@ -16,7 +16,7 @@ use super::hierarchy::Hierarchy;
 use super::population::Residents;
 use crate::stats::proportion::wilson;
 use crate::stats::{Confidence, Estimate};
-use crate::{AgeBand, Indicator, Kind, Sex};
+use crate::{AgeBand, Catalogue, Indicator, Kind, Sex, Source};
 
 /// A published estimate: value and 95% interval, respondents if known.
 #[derive(Debug, Clone, Copy)]
@@ -35,13 +35,20 @@ pub(crate) struct Estimates {
 }
 
 impl Estimates {
-    /// The rows of `ggd_estimates` for `indicator` in its age scope.
+    /// The rows of `ggd_estimates` in each GGD indicator's age scope, by catalogue index.
     pub fn read(
         frame: &DataFrame,
-        indicator: &Indicator,
+        catalogue: &Catalogue,
         area_of: &HashMap<&str, usize>,
-    ) -> PolarsResult<Self> {
-        let scope: Option<AgeBand> = indicator.age.parse().ok();
+    ) -> PolarsResult<HashMap<usize, Self>> {
+        let scopes: HashMap<&str, (usize, Option<AgeBand>)> = catalogue
+            .indicators()
+            .iter()
+            .enumerate()
+            .filter(|(_, ind)| ind.source == Source::Ggd)
+            .map(|(i, ind)| (ind.id.as_str(), (i, ind.age.parse().ok())))
+            .collect();
+        let mut groups: HashMap<&str, Option<AgeBand>> = HashMap::new();
         let c = |name: &str| frame.column(name);
         let rows = c("area_code")?
             .str()?
@@ -53,11 +60,14 @@ impl Estimates {
             .zip(c("lower")?.f64()?.iter())
             .zip(c("upper")?.f64()?.iter())
             .zip(c("respondents")?.i64()?.iter());
-        let mut out = Self::default();
+        let mut out: HashMap<usize, Self> = HashMap::new();
         for (((((((area, year), ind), group), value), lower), upper), respondents) in rows {
-            if ind != Some(indicator.id.as_str())
-                || group.and_then(|g| g.parse::<AgeBand>().ok()) != scope
-            {
+            let (Some(&(index, scope)), Some(group)) = (ind.and_then(|i| scopes.get(i)), group)
+            else {
+                continue;
+            };
+            let band = *groups.entry(group).or_insert_with(|| group.parse().ok());
+            if band != scope {
                 continue;
             }
             if let (Some(&area), Some(year), Some(value), Some(lower), Some(upper)) =
@@ -65,7 +75,8 @@ impl Estimates {
             {
                 #[allow(clippy::cast_precision_loss)]
                 let respondents = respondents.map(|n| n as f64);
-                out.given.insert(
+                let estimates = out.entry(index).or_default();
+                estimates.given.insert(
                     (year, area),
                     Given {
                         value,
@@ -74,12 +85,14 @@ impl Estimates {
                         respondents,
                     },
                 );
-                if !out.years.contains(&year) {
-                    out.years.push(year);
+                if !estimates.years.contains(&year) {
+                    estimates.years.push(year);
                 }
             }
         }
-        out.years.sort_unstable();
+        for estimates in out.values_mut() {
+            estimates.years.sort_unstable();
+        }
         Ok(out)
     }
 }

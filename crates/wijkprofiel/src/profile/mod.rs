@@ -45,6 +45,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use geo::{Area as _, GeodesicArea as _};
+use rayon::prelude::*;
 use serde::Serialize;
 
 pub use cube::Cells;
@@ -305,20 +306,17 @@ impl Profiles {
             .collect();
 
         let mut figures = Vec::new();
+        let estimates = match &region.ggd_estimates {
+            Some(frame) => ggd::Estimates::read(frame, catalogue, &area_of)
+                .map_err(table_error("ggd_estimates"))?,
+            None => HashMap::new(),
+        };
         for (i, ind) in catalogue.indicators().iter().enumerate() {
             match ind.source {
                 Source::Cbs => figures.extend(residents.figures(&tree, (i, ind), levels)),
                 Source::Ggd => {
-                    if let Some(frame) = &region.ggd_estimates {
-                        let estimates = ggd::Estimates::read(frame, ind, &area_of)
-                            .map_err(table_error("ggd_estimates"))?;
-                        figures.extend(ggd::figures(
-                            &estimates,
-                            &tree,
-                            &residents,
-                            (i, ind),
-                            levels,
-                        ));
+                    if let Some(given) = estimates.get(&i) {
+                        figures.extend(ggd::figures(given, &tree, &residents, (i, ind), levels));
                     }
                 }
                 Source::Gp => {}
@@ -349,15 +347,20 @@ impl Profiles {
                 standard: &options.standard,
                 levels,
             };
-            for (cube_index, (i, ind)) in gp.iter().enumerate() {
-                let made = gp::figures(&inputs, (*i, cube_index, ind)).map_err(|source| {
-                    ProfileError::Standard {
-                        indicator: ind.id.clone(),
-                        source,
-                    }
-                })?;
-                figures.extend(made);
-            }
+            // One indicator per task; collecting keeps the catalogue order.
+            let made: Vec<Vec<Figure>> = gp
+                .par_iter()
+                .enumerate()
+                .map(|(cube_index, (i, ind))| {
+                    gp::figures(&inputs, (*i, cube_index, ind)).map_err(|source| {
+                        ProfileError::Standard {
+                            indicator: ind.id.clone(),
+                            source,
+                        }
+                    })
+                })
+                .collect::<Result<_, _>>()?;
+            figures.extend(made.into_iter().flatten());
         }
 
         if !options.years.is_empty() {

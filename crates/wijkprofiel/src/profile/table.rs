@@ -7,8 +7,8 @@ use super::{Language, Profiles};
 
 /// Column builders, one per output column, filled figure by figure.
 #[derive(Default)]
-struct Columns {
-    text: Vec<(String, Vec<Option<String>>)>,
+struct Columns<'a> {
+    text: Vec<(String, Vec<Option<&'a str>>)>,
     number: Vec<(String, Vec<Option<f64>>)>,
     whole: Vec<(String, Vec<Option<i64>>)>,
     flag: Vec<(String, Vec<bool>)>,
@@ -16,7 +16,7 @@ struct Columns {
     order: Vec<(u8, usize)>,
 }
 
-impl Columns {
+impl Columns<'_> {
     fn text(&mut self, name: &str) -> usize {
         self.order.push((0, self.text.len()));
         self.text.push((name.to_owned(), Vec::new()));
@@ -63,8 +63,8 @@ impl Columns {
     }
 }
 
-fn judgement(c: &Comparison) -> Option<String> {
-    Some(c.judgement.label().to_owned())
+fn judgement(c: &Comparison) -> Option<&'static str> {
+    Some(c.judgement.label())
 }
 
 #[allow(clippy::cast_possible_wrap)]
@@ -180,15 +180,15 @@ impl Profiles {
         let synthetic = c.flag("synthetic");
 
         // Per indicator: source, kind and polarity as written in the catalogue.
-        let names: Vec<[Option<String>; 3]> = self
+        let names: Vec<[Option<&str>; 3]> = self
             .catalogue
             .indicators()
             .iter()
             .map(|i| {
                 [
-                    serde_label(&i.source),
-                    serde_label(&i.kind),
-                    serde_label(&i.polarity),
+                    Some(i.source.as_str()),
+                    Some(i.kind.as_str()),
+                    Some(i.polarity.as_str()),
                 ]
             })
             .collect();
@@ -197,42 +197,38 @@ impl Profiles {
             let area = &self.areas[a];
             for f in &self.figures[self.by_area[a].clone()] {
                 let ind = &self.catalogue.indicators()[f.indicator];
-                let t = |s: &str| Some(s.to_owned());
                 let texts = [
-                    (area_code, t(&area.code)),
-                    (area_name, t(&area.name)),
-                    (level, t(area.level.as_str())),
-                    (parent_code, area.parent.clone()),
+                    (area_code, Some(area.code.as_str())),
+                    (area_name, Some(area.name.as_str())),
+                    (level, Some(area.level.as_str())),
+                    (parent_code, area.parent.as_deref()),
                     (
                         region_code,
-                        self.tree.region[a].map(|r| self.areas[r].code.clone()),
+                        self.tree.region[a].map(|r| self.areas[r].code.as_str()),
                     ),
-                    (indicator, t(&ind.id)),
+                    (indicator, Some(ind.id.as_str())),
                     (
                         label,
-                        t(match self.options.language {
+                        Some(match self.options.language {
                             Language::Nl => &ind.label_nl,
                             Language::En => &ind.label_en,
                         }),
                     ),
-                    (theme, t(&ind.theme)),
-                    (source, names[f.indicator][0].clone()),
-                    (kind, names[f.indicator][1].clone()),
-                    (polarity, names[f.indicator][2].clone()),
-                    (definition, t(&ind.definition)),
-                    (mode, t(f.mode.as_str())),
-                    (method, t(f.method.as_str())),
-                    (status, t(f.status.label())),
-                    (
-                        reason,
-                        Some(f.status.reason().to_owned()).filter(|r| !r.is_empty()),
-                    ),
+                    (theme, Some(ind.theme.as_str())),
+                    (source, names[f.indicator][0]),
+                    (kind, names[f.indicator][1]),
+                    (polarity, names[f.indicator][2]),
+                    (definition, Some(ind.definition.as_str())),
+                    (mode, Some(f.mode.as_str())),
+                    (method, Some(f.method.as_str())),
+                    (status, Some(f.status.label())),
+                    (reason, Some(f.status.reason()).filter(|r| !r.is_empty())),
                     (parent.1, judgement(&f.standing.parent)),
                     (region.1, judgement(&f.standing.region)),
                     (national.1, judgement(&f.standing.national)),
                     (crude_region.1, judgement(&f.standing.crude_region)),
-                    (trend, f.standing.trend.map(|t| t.direction.to_owned())),
-                    (trend_label, f.standing.trend.map(|t| t.label.to_owned())),
+                    (trend, f.standing.trend.map(|t| t.direction)),
+                    (trend_label, f.standing.trend.map(|t| t.label)),
                 ];
                 for (k, v) in texts {
                     c.text[k].1.push(v);
@@ -294,11 +290,4 @@ fn intervals(v: Option<Intervals>) -> [Option<f64>; 5] {
         ],
         None => [None; 5],
     }
-}
-
-/// The serde name of a unit enum (`lower-better`, `gp`...).
-fn serde_label<T: serde::Serialize>(value: &T) -> Option<String> {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
 }

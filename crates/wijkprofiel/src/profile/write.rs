@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use polars::prelude::*;
+use rayon::prelude::*;
 
 use super::Profiles;
 use crate::error::ProfileError;
@@ -192,26 +193,37 @@ pub fn write(
         written.tables.push(path);
     }
     let areas: Vec<&crate::Area> = profiles.areas().collect();
-    let total = block.len();
-    for (done, area) in areas[block].iter().enumerate() {
-        let Some(document) = profiles.document(&area.code) else {
-            continue;
-        };
-        let path = documents.join(file_name(&area.code));
-        atomic(&path, |out| {
-            serde_json::to_writer(&mut *out, &document).map_err(|e| ProfileError::Encode {
-                path: path.clone(),
-                message: e.to_string(),
-            })?;
-            out.write_all(b"\n").map_err(|source| ProfileError::Io {
-                path: path.clone(),
-                source,
-            })
-        })?;
-        written.documents += 1;
-        progress(done + 1, total);
+    let block = &areas[block];
+    // Documents are made and written in parallel, a batch at a time, so that progress is
+    // reported from this thread.
+    for (k, batch) in block.chunks(256).enumerate() {
+        let done: Vec<usize> = batch
+            .par_iter()
+            .map(|area| write_document(profiles, &documents, &area.code))
+            .collect::<Result<_, _>>()?;
+        written.documents += done.iter().sum::<usize>();
+        progress((k * 256 + batch.len()).min(block.len()), block.len());
     }
     Ok(written)
+}
+
+/// Writes one area's document; 1 if it has one, else 0.
+fn write_document(profiles: &Profiles, dir: &Path, code: &str) -> Result<usize, ProfileError> {
+    let Some(document) = profiles.document(code) else {
+        return Ok(0);
+    };
+    let path = dir.join(file_name(code));
+    atomic(&path, |out| {
+        serde_json::to_writer(&mut *out, &document).map_err(|e| ProfileError::Encode {
+            path: path.clone(),
+            message: e.to_string(),
+        })?;
+        out.write_all(b"\n").map_err(|source| ProfileError::Io {
+            path: path.clone(),
+            source,
+        })
+    })?;
+    Ok(1)
 }
 
 fn part_path(dir: &Path, shard: Shard) -> PathBuf {
