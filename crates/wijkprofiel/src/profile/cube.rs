@@ -68,6 +68,13 @@ impl Cells {
     }
 }
 
+/// The distinct years of a validated `year` column, in order.
+pub(crate) fn distinct_years(column: &Column) -> PolarsResult<Vec<i32>> {
+    let mut years: Vec<i32> = column.unique()?.i32()?.iter().flatten().collect();
+    years.sort_unstable();
+    Ok(years)
+}
+
 /// Sums of numerators and denominators per unit × year × indicator × cell.
 #[derive(Debug, Clone)]
 pub struct Cube {
@@ -122,14 +129,7 @@ impl GpCubes {
         indicators: &[&str],
     ) -> PolarsResult<Self> {
         let cells = Cells::of_column(counts.column("age_band")?)?;
-        let mut years: Vec<i32> = counts
-            .column("year")?
-            .unique()?
-            .i32()?
-            .iter()
-            .flatten()
-            .collect();
-        years.sort_unstable();
+        let years = distinct_years(counts.column("year")?)?;
         let n_cells = cells.len();
         let mut residence = Cube::new(buurten.len(), years.clone(), indicators.len(), n_cells);
         let mut practice = Cube::new(practices.len(), years, indicators.len(), n_cells);

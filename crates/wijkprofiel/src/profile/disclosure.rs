@@ -50,6 +50,18 @@ impl Disclosure {
         }
     }
 
+    /// A count as it may be published: `None` when it is non-zero and below `min_count`.
+    ///
+    /// ```
+    /// use wijkprofiel::profile::Disclosure;
+    /// assert_eq!(Disclosure::default().count(3.0), None);
+    /// assert_eq!(Disclosure::default().count(0.0), Some(0.0));
+    /// assert_eq!(Disclosure::off().count(3.0), Some(3.0));
+    /// ```
+    pub fn count(&self, x: f64) -> Option<f64> {
+        (!self.enabled || x <= 0.0 || x >= self.min_count).then_some(x)
+    }
+
     /// The rule a figure breaks, if any. GGD model estimates are published estimates, not
     /// counts, and pass; GGD respondent counts are checked like any denominator.
     pub fn rule_broken(&self, figure: &Figure, indicator: &Indicator) -> Option<String> {

@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use super::figure::Figure;
+use super::gp::Coverage;
 use super::population::Context;
 use super::priorities::{self, ThemeRank};
 use super::social_map::SocialMap;
@@ -67,6 +68,8 @@ pub struct AreaDocument<'a> {
     pub options: &'a Options,
     /// Residents, pyramid, share 65+, area and density.
     pub context: Option<&'a Context>,
+    /// GP coverage by age band (residents on participating practices' lists).
+    pub coverage: Option<&'a Coverage>,
     pub indicators: Vec<IndicatorFigures<'a>>,
     /// Priority themes, most pressing first.
     pub themes: Vec<ThemeRank>,
@@ -137,6 +140,7 @@ impl Profiles {
             },
             options: &self.options,
             context: self.contexts[a].as_ref(),
+            coverage: self.coverage[a].as_ref(),
             indicators,
             themes,
             social_map: self.social.map(a),

@@ -1,7 +1,10 @@
 //! GP figures: crude value, directly standardised value and indirectly standardised ratios
 //! per area, from the counts by residence or by practice location.
 
+use serde::Serialize;
+
 use super::cube::{Cells, Cube, GpCubes};
+use super::disclosure::Disclosure;
 use super::figure::{Figure, Intervals, Method, Mode, Status};
 use super::hierarchy::Hierarchy;
 use super::population::Residents;
@@ -25,6 +28,75 @@ pub(crate) struct GpInputs<'a> {
     pub practice_wijk: &'a [Option<usize>],
     pub standard: &'a StandardPopulation,
     pub levels: (Confidence, Confidence),
+}
+
+/// GP coverage of one area by age band: listed patients (residents of the area on the
+/// participating practices' lists) ÷ residents, both sexes, in the latest GP year.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Coverage {
+    pub year: i32,
+    /// Listed patients and residents; none when disclosure control hides a small count.
+    pub listed: Option<f64>,
+    pub residents: Option<f64>,
+    pub by_age_band: Vec<CoverageBand>,
+}
+
+/// Coverage in one age band.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CoverageBand {
+    pub age_band: String,
+    pub listed: Option<f64>,
+    pub residents: Option<f64>,
+    /// `listed ÷ residents`; none without residents or when either count is hidden.
+    pub coverage: Option<f64>,
+}
+
+/// The coverage of every area (by index) in the latest GP year, by residence. Bands are the
+/// GP counts'; residents are summed over the population bands inside each.
+pub(crate) fn coverage(inputs: &GpInputs, disclosure: &Disclosure) -> Vec<Option<Coverage>> {
+    let cube = &inputs.cubes.residence;
+    let (Some(y), Some(&year)) = (cube.years.len().checked_sub(1), cube.years.last()) else {
+        return vec![None; inputs.tree.len()];
+    };
+    let sums = Sums::of(inputs, cube, Mode::Residence, y, 0);
+    let cells = &inputs.cubes.cells;
+    let population = inputs.residents.year_for(year);
+    (0..inputs.tree.len())
+        .map(|area| {
+            let population = population?;
+            let counts = sums.counts(area);
+            let n_bands = cells.bands.len();
+            let (mut all_listed, mut all_residents) = (0.0, 0.0);
+            let by_age_band: Vec<CoverageBand> = cells
+                .bands
+                .iter()
+                .enumerate()
+                .map(|(b, band)| {
+                    let listed = counts.listed[b] + counts.listed[n_bands + b];
+                    let residents = inputs.residents.in_scope(area, population, band, Sex::All);
+                    all_listed += listed;
+                    all_residents += residents;
+                    let (shown_listed, shown_residents) =
+                        (disclosure.count(listed), disclosure.count(residents));
+                    CoverageBand {
+                        age_band: band.to_string(),
+                        listed: shown_listed,
+                        residents: shown_residents,
+                        coverage: shown_listed
+                            .zip(shown_residents)
+                            .filter(|(_, r)| *r > 0.0)
+                            .map(|(l, r)| l / r),
+                    }
+                })
+                .collect();
+            (all_listed > 0.0).then(|| Coverage {
+                year,
+                listed: disclosure.count(all_listed),
+                residents: disclosure.count(all_residents),
+                by_age_band,
+            })
+        })
+        .collect()
 }
 
 /// One GP indicator: its catalogue index, its index in the cubes, and its scope.

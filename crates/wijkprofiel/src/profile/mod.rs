@@ -52,6 +52,7 @@ pub use cube::Cells;
 pub use disclosure::Disclosure;
 pub use document::{AreaDocument, SCHEMA_VERSION};
 pub use figure::{Comparison, Figure, Intervals, Method, Mode, Standing, Status, TrendFigure};
+pub use gp::{Coverage, CoverageBand};
 pub use population::{Context, PyramidBar};
 pub use priorities::ThemeRank;
 pub use settings::Settings;
@@ -255,6 +256,7 @@ pub struct Profiles {
     /// Areas with a profile, in input order.
     profiled: Vec<usize>,
     contexts: Vec<Option<Context>>,
+    coverage: Vec<Option<Coverage>>,
     social: Placed,
     practices: Vec<PracticePlace>,
     summary: BuildSummary,
@@ -306,6 +308,7 @@ impl Profiles {
             .collect();
 
         let mut figures = Vec::new();
+        let mut coverage = vec![None; areas.len()];
         let estimates = match &region.ggd_estimates {
             Some(frame) => ggd::Estimates::read(frame, catalogue, &area_of)
                 .map_err(table_error("ggd_estimates"))?,
@@ -347,6 +350,7 @@ impl Profiles {
                 standard: &options.standard,
                 levels,
             };
+            coverage = gp::coverage(&inputs, &options.disclosure);
             // One indicator per task; collecting keeps the catalogue order.
             let made: Vec<Vec<Figure>> = gp
                 .par_iter()
@@ -404,7 +408,7 @@ impl Profiles {
                         Crs::Wgs84 => shape.geodesic_area_unsigned() / 1e6,
                     });
                 (tree.level[a] != Level::Country)
-                    .then(|| residents.context(a, km2))
+                    .then(|| residents.context(a, km2, &options.disclosure))
                     .flatten()
             })
             .collect();
@@ -451,6 +455,7 @@ impl Profiles {
             by_area,
             profiled,
             contexts,
+            coverage,
             social,
             practices,
             summary,

@@ -4,7 +4,8 @@
 use polars::prelude::*;
 use serde::Serialize;
 
-use super::cube::Cells;
+use super::cube::{Cells, distinct_years};
+use super::disclosure::Disclosure;
 use super::figure::{Figure, Intervals, Method, Mode, Status};
 use super::hierarchy::Hierarchy;
 use crate::stats::Confidence;
@@ -23,14 +24,7 @@ impl Residents {
     /// Sums the validated `population` table (per buurt) up the hierarchy.
     pub fn gather(population: &DataFrame, tree: &Hierarchy, codes: &[&str]) -> PolarsResult<Self> {
         let cells = Cells::of_column(population.column("age_band")?)?;
-        let mut years: Vec<i32> = population
-            .column("year")?
-            .unique()?
-            .i32()?
-            .iter()
-            .flatten()
-            .collect();
-        years.sort_unstable();
+        let years = distinct_years(population.column("year")?)?;
         let width = years.len() * cells.len();
         let mut values = vec![0.0; tree.len() * width];
         let area_of: std::collections::HashMap<&str, usize> =
@@ -101,17 +95,20 @@ impl Residents {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PyramidBar {
     pub age_band: String,
-    pub male: f64,
-    pub female: f64,
+    /// Residents; none when disclosure control hides a small count.
+    pub male: Option<f64>,
+    pub female: Option<f64>,
 }
 
 /// The population context of an area in the latest population year.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Context {
     pub year: i32,
-    pub residents: f64,
+    /// Residents; none when disclosure control hides a small count.
+    pub residents: Option<f64>,
     pub pyramid: Vec<PyramidBar>,
-    /// Percentage of residents aged 65 and over (`None` when the bands do not split at 65).
+    /// Percentage of residents aged 65 and over (none when the bands do not split at 65 or
+    /// disclosure control hides it, as for the CBS indicator).
     pub share_65_plus: Option<f64>,
     /// Land area in km² from the geometry (the shape's area; water is not told apart).
     pub area_km2: Option<f64>,
@@ -120,8 +117,14 @@ pub struct Context {
 }
 
 impl Residents {
-    /// The context of an area; `area_km2` from its shape, if any.
-    pub fn context(&self, area: usize, area_km2: Option<f64>) -> Option<Context> {
+    /// The context of an area; `area_km2` from its shape, if any. Small counts are hidden
+    /// by `disclosure`, and so are the share and density built on them.
+    pub fn context(
+        &self,
+        area: usize,
+        area_km2: Option<f64>,
+        disclosure: &Disclosure,
+    ) -> Option<Context> {
         let year = self.years.len().checked_sub(1)?;
         let cells = self.cells_of(area, year);
         let n_bands = self.cells.bands.len();
@@ -133,8 +136,8 @@ impl Residents {
             .enumerate()
             .map(|(b, band)| PyramidBar {
                 age_band: band.to_string(),
-                male: cells[b],
-                female: cells[n_bands + b],
+                male: disclosure.count(cells[b]),
+                female: disclosure.count(cells[n_bands + b]),
             })
             .collect();
         let old = AgeBand::open(65);
@@ -143,15 +146,26 @@ impl Residents {
             .bands
             .iter()
             .all(|b| old.contains(b) || !b.overlaps(&old));
+        let aged = self.in_scope(area, year, &old, Sex::All);
+        let shown = disclosure
+            .count(residents)
+            .filter(|r| !disclosure.enabled || *r >= disclosure.min_denominator_percent);
         let share_65_plus = (splits && residents > 0.0)
-            .then(|| 100.0 * self.in_scope(area, year, &old, Sex::All) / residents);
+            .then_some(())
+            .and(shown)
+            .and(disclosure.count(aged))
+            .map(|_| 100.0 * aged / residents);
+        let residents = disclosure.count(residents);
         Some(Context {
             year: self.years[year],
             residents,
             pyramid,
             share_65_plus,
             area_km2,
-            density_per_km2: area_km2.filter(|a| *a > 0.0).map(|a| residents / a),
+            density_per_km2: area_km2
+                .filter(|a| *a > 0.0)
+                .zip(residents)
+                .map(|(a, r)| r / a),
         })
     }
 

@@ -329,13 +329,28 @@ fn context_has_residents_pyramid_and_density() {
     let p = profiles();
     let doc = p.document("GM9901").expect("document");
     let c = doc.context.expect("context");
-    let pyramid: f64 = c.pyramid.iter().map(|b| b.male + b.female).sum();
-    assert!((pyramid - c.residents).abs() < 1e-9);
+    let pyramid: f64 = c
+        .pyramid
+        .iter()
+        .map(|b| b.male.expect("large") + b.female.expect("large"))
+        .sum();
+    let residents = c.residents.expect("large");
+    assert!((pyramid - residents).abs() < 1e-9);
     assert_eq!(c.pyramid.len(), 19);
     let density = c.density_per_km2.expect("the demo has shapes");
-    assert!((density - c.residents / c.area_km2.expect("area")).abs() < 1e-9);
+    assert!((density - residents / c.area_km2.expect("area")).abs() < 1e-9);
     let share = figure(p, "GM9901", "cbs_aandeel_65plus", c.year, Mode::Residence);
     assert!((share.value.expect("value").value - c.share_65_plus.expect("share")).abs() < 1e-9);
+    // A tiny buurt's small counts are hidden, and the share built on them.
+    let tiny = p
+        .areas()
+        .filter(|a| a.level == Level::Buurt)
+        .filter_map(|a| p.document(&a.code))
+        .find(|d| d.context.is_some_and(|c| c.residents.is_none()))
+        .expect("the demo has tiny buurten");
+    let c = tiny.context.expect("context");
+    assert!(c.share_65_plus.is_none() && c.density_per_km2.is_none());
+    assert!(c.pyramid.iter().any(|b| b.male.is_none()));
 }
 
 #[test]
@@ -416,4 +431,32 @@ fn snapshot_of_a_wijk_in_the_latest_year() {
         indicators.retain(|i| i["id"] == "gp_diabetes" || i["id"] == "ggd_eenzaam");
     }
     insta::assert_json_snapshot!("zonnedorp_buurt_document", json);
+}
+
+#[test]
+fn coverage_by_age_band_adds_up_to_the_region_coverage() {
+    let p = profiles();
+    let doc = p.document("GG9901").expect("document");
+    let coverage = doc.coverage.expect("GP counts");
+    assert_eq!(coverage.year, 2024);
+    assert_eq!(coverage.by_age_band.len(), 19);
+    let listed: f64 = coverage
+        .by_age_band
+        .iter()
+        .map(|b| b.listed.expect("large"))
+        .sum();
+    assert_eq!(Some(listed), coverage.listed);
+    // Independently, from validation's count of listed patients per year.
+    let (_, share) = region()
+        .coverage()
+        .expect("coverage")
+        .into_iter()
+        .find(|(y, _)| *y == 2024)
+        .expect("2024");
+    let residents = coverage.residents.expect("large");
+    assert!((listed / residents - share).abs() < 1e-12);
+    for band in &coverage.by_age_band {
+        let c = band.coverage.expect("residents in every band");
+        assert!((0.0..=1.0).contains(&c), "{band:?}");
+    }
 }
