@@ -144,10 +144,9 @@ impl Profiles {
             indicators,
             themes,
             social_map: self.social.map(a),
-            practices: self
-                .practices
+            practices: self.practices_in[a]
                 .iter()
-                .filter(|p| p.buurt.as_deref().is_some_and(|b| self.contains(a, b)))
+                .map(|&k| &self.practices[k])
                 .collect(),
         })
     }
@@ -173,17 +172,5 @@ impl Profiles {
             prevalence: ind.prevalence,
             figures,
         }
-    }
-
-    /// Whether the area with `code` lies inside area `a`.
-    fn contains(&self, a: usize, code: &str) -> bool {
-        let mut next = self.area_index(code);
-        while let Some(i) = next {
-            if i == a {
-                return true;
-            }
-            next = self.tree.parent[i];
-        }
-        false
     }
 }

@@ -259,6 +259,8 @@ pub struct Profiles {
     coverage: Vec<Option<Coverage>>,
     social: Placed,
     practices: Vec<PracticePlace>,
+    /// The practices (by input order) located in each area.
+    practices_in: Vec<Vec<usize>>,
     summary: BuildSummary,
 }
 
@@ -423,6 +425,14 @@ impl Profiles {
                 wijk: b.and_then(|b| tree.wijk_of(b)).map(|w| codes[w].to_owned()),
             })
             .collect();
+        let mut practices_in = vec![Vec::new(); areas.len()];
+        for (k, buurt) in practice_buurt.iter().enumerate() {
+            let mut next = *buurt;
+            while let Some(a) = next {
+                practices_in[a].push(k);
+                next = tree.parent[a];
+            }
+        }
         let social = Placed::new(
             &tree,
             &codes,
@@ -458,6 +468,7 @@ impl Profiles {
             coverage,
             social,
             practices,
+            practices_in,
             summary,
         })
     }

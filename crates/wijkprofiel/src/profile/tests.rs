@@ -267,6 +267,20 @@ fn practices_stand_for_their_wijk() {
         assert_eq!(f.denominator, Some(n), "{wijk}");
     }
     assert_eq!(p.summary().unplaced_practices, 0);
+    // Each document lists the practices located inside the area, and only those.
+    for area in p.areas().filter(|a| a.level == Level::Wijk) {
+        let doc = p.document(&area.code).expect("document");
+        let expected: Vec<&str> = p
+            .practices
+            .iter()
+            .filter(|pl| pl.wijk.as_deref() == Some(area.code.as_str()))
+            .map(|pl| pl.id.as_str())
+            .collect();
+        let listed: Vec<&str> = doc.practices.iter().map(|pl| pl.id.as_str()).collect();
+        assert_eq!(listed, expected, "{}", area.code);
+    }
+    let all = p.document("GG9901").expect("document").practices.len();
+    assert_eq!(all, region.practices.len());
 }
 
 #[test]
