@@ -113,6 +113,7 @@ pub(crate) fn figures(
     } else {
         f64::INFINITY
     };
+    let mask = residents.cells.in_scope(&scope, sex);
     let mut out = Vec::new();
     for &year in &estimates.years {
         let population = residents.year_for(year);
@@ -120,7 +121,7 @@ pub(crate) fn figures(
         let mut made: HashMap<usize, usize> = HashMap::new();
         for &area in &tree.bottom_up {
             let mut f = Figure::missing(area, index, year, Mode::Residence, Method::GgdModel, "");
-            f.residents = population.map(|y| residents.in_scope(area, y, &scope, sex));
+            f.residents = population.map(|y| residents.sum(area, y, &mask));
             if let Some(given) = estimates.given.get(&(year, area)) {
                 f.status = Status::Published;
                 f.value = Some(match given.respondents {

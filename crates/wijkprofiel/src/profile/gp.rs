@@ -1,6 +1,7 @@
 //! GP figures: crude value, directly standardised value and indirectly standardised ratios
 //! per area, from the counts by residence or by practice location.
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::cube::{Cells, Cube, GpCubes};
@@ -53,18 +54,23 @@ pub struct CoverageBand {
 
 /// The coverage of every area (by index) in the latest GP year, by residence. Bands are the
 /// GP counts'; residents are summed over the population bands inside each.
-pub(crate) fn coverage(inputs: &GpInputs, disclosure: &Disclosure) -> Vec<Option<Coverage>> {
+pub(crate) fn coverage(
+    inputs: &GpInputs,
+    listed: &Listed,
+    disclosure: &Disclosure,
+) -> Vec<Option<Coverage>> {
     let cube = &inputs.cubes.residence;
     let (Some(y), Some(&year)) = (cube.years.len().checked_sub(1), cube.years.last()) else {
         return vec![None; inputs.tree.len()];
     };
-    let sums = Sums::of(inputs, cube, Mode::Residence, y, 0);
+    let listed_cells = listed.of(Mode::Residence, y);
+    let width = cube.cells;
     let cells = &inputs.cubes.cells;
     let population = inputs.residents.year_for(year);
     (0..inputs.tree.len())
         .map(|area| {
             let population = population?;
-            let counts = sums.counts(area);
+            let counts = &listed_cells[area * width..(area + 1) * width];
             let n_bands = cells.bands.len();
             let (mut all_listed, mut all_residents) = (0.0, 0.0);
             let by_age_band: Vec<CoverageBand> = cells
@@ -72,7 +78,7 @@ pub(crate) fn coverage(inputs: &GpInputs, disclosure: &Disclosure) -> Vec<Option
                 .iter()
                 .enumerate()
                 .map(|(b, band)| {
-                    let listed = counts.listed[b] + counts.listed[n_bands + b];
+                    let listed = counts[b] + counts[n_bands + b];
                     let residents = inputs.residents.in_scope(area, population, band, Sex::All);
                     all_listed += listed;
                     all_residents += residents;
@@ -99,11 +105,82 @@ pub(crate) fn coverage(inputs: &GpInputs, disclosure: &Disclosure) -> Vec<Option
         .collect()
 }
 
+/// The areas (by index) each unit of a mode's cube adds into: buurten by residence, practices
+/// into the wijk they lie in.
+fn units<'a>(inputs: &'a GpInputs, mode: Mode) -> Box<dyn Iterator<Item = (usize, usize)> + 'a> {
+    match mode {
+        Mode::Residence => Box::new(inputs.tree.buurten.iter().copied().enumerate()),
+        Mode::Practice => Box::new(
+            inputs
+                .practice_wijk
+                .iter()
+                .enumerate()
+                .filter_map(|(p, w)| Some((p, (*w)?))),
+        ),
+    }
+}
+
+fn cube_of<'a>(inputs: &'a GpInputs, mode: Mode) -> &'a Cube {
+    match mode {
+        Mode::Residence => &inputs.cubes.residence,
+        Mode::Practice => &inputs.cubes.practice,
+    }
+}
+
+/// Listed patients per area × cell for each mode and year: per unit and cell the largest
+/// denominator of any indicator, summed up the tree. The same for every indicator, so made
+/// once.
+#[derive(Debug)]
+pub(crate) struct Listed {
+    years: usize,
+    /// Residence years first, then practice years.
+    by_mode_year: Vec<Vec<f64>>,
+}
+
+impl Listed {
+    pub fn new(inputs: &GpInputs) -> Self {
+        let years = inputs.cubes.residence.years.len();
+        let by_mode_year = [Mode::Residence, Mode::Practice]
+            .into_iter()
+            .flat_map(|mode| (0..years).map(move |y| (mode, y)))
+            .collect::<Vec<_>>()
+            .into_par_iter()
+            .map(|(mode, year)| {
+                let cube = cube_of(inputs, mode);
+                let width = cube.cells;
+                let mut listed: Vec<f64> = vec![0.0; inputs.tree.len() * width];
+                for (unit, area) in units(inputs, mode) {
+                    for indicator in 0..cube.indicators {
+                        let at = cube.offset(unit, year, indicator);
+                        for k in 0..width {
+                            let cell = &mut listed[area * width + k];
+                            *cell = cell.max(cube.denominator[at + k]);
+                        }
+                    }
+                }
+                inputs.tree.roll_up(&mut listed, width);
+                listed
+            })
+            .collect();
+        Self {
+            years,
+            by_mode_year,
+        }
+    }
+
+    fn of(&self, mode: Mode, year: usize) -> &[f64] {
+        let m = usize::from(mode == Mode::Practice);
+        &self.by_mode_year[m * self.years + year]
+    }
+}
+
 /// One GP indicator: its catalogue index, its index in the cubes, and its scope.
 struct Scoped<'a> {
     index: usize,
     ind: &'a Indicator,
     mask: Vec<bool>,
+    /// The same scope on the population table's cells.
+    population_mask: Vec<bool>,
     standard: Option<StandardPopulation>,
     age: AgeBand,
     sex: Sex,
@@ -125,6 +202,7 @@ struct Counts<'a> {
 /// the indicator's age bands.
 pub(crate) fn figures(
     inputs: &GpInputs,
+    listed: &Listed,
     indicator: (usize, usize, &Indicator),
 ) -> Result<Vec<Figure>, StatsError> {
     let (index, cube_index, ind) = indicator;
@@ -149,18 +227,16 @@ pub(crate) fn figures(
         index,
         ind,
         mask: cells.in_scope(&age, sex),
+        population_mask: inputs.residents.cells.in_scope(&age, sex),
         standard,
         age,
         sex,
     };
     let mut out = Vec::new();
     for mode in [Mode::Residence, Mode::Practice] {
-        let cube = match mode {
-            Mode::Residence => &inputs.cubes.residence,
-            Mode::Practice => &inputs.cubes.practice,
-        };
+        let cube = cube_of(inputs, mode);
         for (y, &year) in cube.years.iter().enumerate() {
-            let sums = Sums::of(inputs, cube, mode, y, cube_index);
+            let sums = Sums::of(inputs, mode, y, cube_index, listed.of(mode, y));
             for &area in &inputs.tree.bottom_up {
                 let level = inputs.tree.level[area];
                 if mode == Mode::Practice && level == Level::Buurt {
@@ -181,52 +257,35 @@ pub(crate) fn figures(
 }
 
 /// The counts of every area for one year and indicator, summed up the tree.
-struct Sums {
+struct Sums<'a> {
     cells: usize,
     numerator: Vec<f64>,
     denominator: Vec<f64>,
-    /// Listed patients: per cell the largest denominator of any indicator.
-    listed: Vec<f64>,
+    /// Listed patients of the mode and year ([`Listed`]).
+    listed: &'a [f64],
 }
 
-impl Sums {
-    fn of(inputs: &GpInputs, cube: &Cube, mode: Mode, year: usize, indicator: usize) -> Self {
+impl<'a> Sums<'a> {
+    fn of(inputs: &GpInputs, mode: Mode, year: usize, indicator: usize, listed: &'a [f64]) -> Self {
         let tree = inputs.tree;
+        let cube = cube_of(inputs, mode);
         let width = cube.cells;
         let mut sums = Self {
             cells: width,
             numerator: vec![0.0; tree.len() * width],
             denominator: vec![0.0; tree.len() * width],
-            listed: vec![0.0; tree.len() * width],
+            listed,
         };
-        let units: Box<dyn Iterator<Item = (usize, usize)>> = match mode {
-            Mode::Residence => Box::new(tree.buurten.iter().copied().enumerate()),
-            Mode::Practice => Box::new(
-                inputs
-                    .practice_wijk
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(p, w)| Some((p, (*w)?))),
-            ),
-        };
-        for (unit, area) in units {
+        for (unit, area) in units(inputs, mode) {
             let at = cube.offset(unit, year, indicator);
             let to = area * width;
             for k in 0..width {
                 sums.numerator[to + k] += cube.numerator[at + k];
                 sums.denominator[to + k] += cube.denominator[at + k];
             }
-            for other in 0..cube.indicators {
-                let at = cube.offset(unit, year, other);
-                for k in 0..width {
-                    let listed = &mut sums.listed[to + k];
-                    *listed = listed.max(cube.denominator[at + k]);
-                }
-            }
         }
         tree.roll_up(&mut sums.numerator, width);
         tree.roll_up(&mut sums.denominator, width);
-        tree.roll_up(&mut sums.listed, width);
         sums
     }
 
@@ -272,7 +331,7 @@ fn figure(
     let residents = inputs
         .residents
         .year_for(year)
-        .map(|y| inputs.residents.in_scope(area, y, &s.age, s.sex));
+        .map(|y| inputs.residents.sum(area, y, &s.population_mask));
     f.residents = residents;
     let listed = scoped_sum(counts.listed, &s.mask);
     f.coverage = residents.filter(|r| *r > 0.0).map(|r| listed / r);

@@ -352,13 +352,14 @@ impl Profiles {
                 standard: &options.standard,
                 levels,
             };
-            coverage = gp::coverage(&inputs, &options.disclosure);
+            let listed = gp::Listed::new(&inputs);
+            coverage = gp::coverage(&inputs, &listed, &options.disclosure);
             // One indicator per task; collecting keeps the catalogue order.
             let made: Vec<Vec<Figure>> = gp
                 .par_iter()
                 .enumerate()
                 .map(|(cube_index, (i, ind))| {
-                    gp::figures(&inputs, (*i, cube_index, ind)).map_err(|source| {
+                    gp::figures(&inputs, &listed, (*i, cube_index, ind)).map_err(|source| {
                         ProfileError::Standard {
                             indicator: ind.id.clone(),
                             source,

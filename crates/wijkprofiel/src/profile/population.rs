@@ -81,10 +81,15 @@ impl Residents {
 
     /// Residents of an area in an age and sex scope.
     pub fn in_scope(&self, area: usize, year: usize, age: &AgeBand, sex: Sex) -> f64 {
-        let scope = self.cells.in_scope(age, sex);
+        self.sum(area, year, &self.cells.in_scope(age, sex))
+    }
+
+    /// Residents of an area in the cells of a scope mask (from [`Cells::in_scope`]; made once
+    /// per indicator on hot paths).
+    pub fn sum(&self, area: usize, year: usize, mask: &[bool]) -> f64 {
         self.cells_of(area, year)
             .iter()
-            .zip(&scope)
+            .zip(mask)
             .filter(|(_, inside)| **inside)
             .map(|(n, _)| n)
             .sum()
@@ -180,10 +185,12 @@ impl Residents {
         let scope: AgeBand = ind.age.parse().unwrap_or(AgeBand::open(0));
         let sex: Sex = ind.sex.parse().unwrap_or(Sex::All);
         let counted: Option<AgeBand> = ind.numerator_age.as_deref().and_then(|a| a.parse().ok());
+        let scope_mask = self.cells.in_scope(&scope, sex);
+        let counted_mask = counted.map(|c| self.cells.in_scope(&c, sex));
         let mut out = Vec::new();
         for &area in &tree.bottom_up {
             for (y, &year) in self.years.iter().enumerate() {
-                let residents = self.in_scope(area, y, &scope, sex);
+                let residents = self.sum(area, y, &scope_mask);
                 let method = if ind.kind == Kind::Count {
                     Method::Count
                 } else {
@@ -192,13 +199,13 @@ impl Residents {
                 let mut figure = Figure::missing(area, index, year, Mode::Residence, method, "");
                 figure.denominator = Some(residents);
                 figure.status = Status::Published;
-                match (ind.kind, counted) {
+                match (ind.kind, &counted_mask) {
                     (Kind::Count, _) => {
                         figure.numerator = Some(residents);
                         figure.value = Some(Intervals::exact(residents));
                     }
                     (_, Some(counted)) if residents > 0.0 => {
-                        let x = self.in_scope(area, y, &counted, sex);
+                        let x = self.sum(area, y, counted);
                         figure.numerator = Some(x);
                         match Intervals::compute(levels, |c| wilson(x, residents, c)) {
                             Ok(v) => figure.value = Some(v.scaled(ind.multiplier)),
