@@ -176,6 +176,23 @@ fn tree(dir: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
     out
 }
 
+/// Rows of a built table whose GP or GGD numerator is flagged as withheld.
+fn table_flags(dir: &Path) -> usize {
+    use polars::prelude::*;
+    let file = std::fs::File::open(dir.join("profile.parquet")).expect("parquet");
+    let table = ParquetReader::new(file).finish().expect("read");
+    table
+        .lazy()
+        .filter(
+            col("numerator_withheld")
+                .is_not_null()
+                .and(col("source").neq(lit("cbs"))),
+        )
+        .collect()
+        .expect("filter")
+        .height()
+}
+
 #[test]
 fn build_writes_the_table_and_a_document_per_area_and_shards_merge_to_the_same_bytes() {
     use polars::prelude::*;
@@ -220,6 +237,29 @@ fn build_writes_the_table_and_a_document_per_area_and_shards_merge_to_the_same_b
         suppressed.height(),
         "suppressed counts are not published"
     );
+    // The audit: one row per withheld count, as many as the summary says; each withheld
+    // GP or GGD numerator flagged in the table is one `events` row of it.
+    let audit = CsvReadOptions::default()
+        .try_into_reader_with_file_path(Some(single.join("suppression.csv")))
+        .expect("audit")
+        .finish()
+        .expect("read audit");
+    assert!(
+        stdout.contains(&format!(
+            "disclosure control withheld {} counts",
+            audit.height()
+        )),
+        "{stdout}"
+    );
+    let events = audit
+        .clone()
+        .lazy()
+        .filter(col("count").eq(lit("events")))
+        .collect()
+        .expect("events");
+    let flagged = table_flags(&single);
+    assert_eq!(events.height(), flagged);
+    assert!(audit.column("value").is_err(), "the audit holds no values");
     // A document per area, each valid JSON with its schema version.
     let documents = std::fs::read_dir(single.join("areas"))
         .expect("areas")
@@ -279,15 +319,31 @@ fn build_writes_the_table_and_a_document_per_area_and_shards_merge_to_the_same_b
 fn build_settings_loosen_disclosure_only_explicitly_and_bad_settings_fail() {
     let dir = tempfile::tempdir().expect("tempdir");
     let settings = dir.path().join("region.toml");
-    std::fs::write(&settings, "years = [2024]\n[disclosure]\nenabled = false\n").expect("write");
     let out_dir = dir.path().join("out");
-    let out = wijkprofiel(&[
-        "build",
-        "--out",
-        out_dir.to_str().expect("utf-8"),
-        "--config",
-        settings.to_str().expect("utf-8"),
-    ]);
+    let build = || {
+        wijkprofiel(&[
+            "build",
+            "--out",
+            out_dir.to_str().expect("utf-8"),
+            "--config",
+            settings.to_str().expect("utf-8"),
+        ])
+    };
+    // Loosening without saying so is refused, naming the setting.
+    std::fs::write(&settings, "[disclosure]\nmin_count = 5\n").expect("write");
+    let out = build();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("allow_loosening"),
+        "{}",
+        text(&out.stderr)
+    );
+    std::fs::write(
+        &settings,
+        "years = [2024]\n[disclosure]\nenabled = false\nallow_loosening = true\n",
+    )
+    .expect("write");
+    let out = build();
     let stdout = text(&out.stdout);
     assert!(out.status.success(), "{stdout}{}", text(&out.stderr));
     assert!(stdout.contains("0 suppressed"), "{stdout}");

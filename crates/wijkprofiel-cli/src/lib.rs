@@ -244,8 +244,24 @@ fn build(
             summary.unplaced_practices, summary.unplaced_providers
         );
     }
-    if !profiles.options().disclosure.enabled {
+    let withheld = summary.withheld_counts;
+    println!(
+        "disclosure control withheld {} counts ({} small counts, {} numerators of small \
+         denominators, {} complementary), listed in {}",
+        withheld.total(),
+        withheld.primary_count,
+        withheld.small_denominator,
+        withheld.complementary,
+        out.join(write::SUPPRESSION_CSV).display()
+    );
+    let disclosure = &profiles.options().disclosure;
+    if !disclosure.enabled {
         println!("WARNING: disclosure control is OFF: these outputs are not fit for publication");
+    } else if disclosure.allow_loosening {
+        println!(
+            "WARNING: disclosure thresholds may be loosened below the safe defaults \
+             (allow_loosening; recorded in every document's options)"
+        );
     }
     if profiles.dataset().synthetic {
         println!("SYNTHETIC DEMO DATA: fictional areas and persons");

@@ -141,6 +141,12 @@ pub struct Indicator {
     /// the `age` scope (`65+` for the share aged 65 and over).
     #[serde(default)]
     pub numerator_age: Option<String>,
+    /// Disclosure thresholds of this indicator, stricter than (or, with an explicit
+    /// `allow_loosening` in the build settings, looser than) the run's defaults.
+    #[serde(default)]
+    pub min_count: Option<f64>,
+    #[serde(default)]
+    pub min_denominator: Option<f64>,
 }
 
 fn no_standardisation() -> Standardisation {
@@ -391,6 +397,14 @@ fn indicator_problems(ind: &Indicator, themes: &HashMap<String, ()>) -> Vec<Stri
         (_, _, Some(_)) => out.push("`numerator_age` applies to CBS proportions only".into()),
         (_, _, None) => {}
     }
+    for (name, value) in [
+        ("min_count", ind.min_count),
+        ("min_denominator", ind.min_denominator),
+    ] {
+        if value.is_some_and(|v| !v.is_finite() || v < 0.0) {
+            out.push(format!("`{name}` must be a number of 0 or more"));
+        }
+    }
     if ind.kind == Kind::Proportion && ind.source == Source::Ggd && ind.multiplier != 100.0 {
         out.push("GGD proportions are percentages: multiplier must be 100".into());
     }
@@ -458,6 +472,12 @@ mod tests {
         assert!(problem("kind = \"rate\"\n").ends_with(
             "CBS indicators are proportions (with `numerator_age`) or counts of residents"
         ));
+        let strict = cbs("kind = \"count\"\nmin_count = 20\nmin_denominator = 200\n").expect("ok");
+        assert_eq!(strict.indicators()[0].min_count, Some(20.0));
+        assert!(
+            problem("kind = \"count\"\nmin_count = -1\n")
+                .ends_with("`min_count` must be a number of 0 or more")
+        );
         let ggd = "[[theme]]\nid = \"t\"\nlabel_nl = \"t\"\nlabel_en = \"t\"\n\n[[indicator]]\nid = \"ggd_x\"\n\
                    label_nl = \"x\"\nlabel_en = \"x\"\ntheme = \"t\"\nsource = \"ggd\"\nkind = \"proportion\"\n\
                    multiplier = 100\npolarity = \"lower-better\"\ndefinition = \"d\"\nnumerator_age = \"65+\"\n";

@@ -406,6 +406,10 @@ pub enum ProfileError {
     /// A settings file or value that cannot be used.
     #[error("{file}: {message}")]
     Settings { file: String, message: String },
+    /// Disclosure settings that cannot be used (an unknown source or indicator, or a
+    /// loosening below the safe defaults without `allow_loosening`).
+    #[error("{0}")]
+    Disclosure(String),
     /// A shard given as other than `I/N` with 1 ≤ I ≤ N.
     #[error("shard `{0}`: expected I/N with 1 ≤ I ≤ N, e.g. 2/8")]
     Shard(String),

@@ -237,6 +237,22 @@ pub struct TrendFigure {
     pub points: usize,
 }
 
+/// Which of a figure's counts disclosure control withheld, and why: `primary-count`,
+/// `small-denominator` or `complementary` (see [`crate::profile::Withheld`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct Suppression {
+    pub numerator: Option<&'static str>,
+    pub denominator: Option<&'static str>,
+    pub residents: Option<&'static str>,
+}
+
+impl Suppression {
+    /// Whether nothing was withheld.
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
 /// One figure.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Figure {
@@ -268,6 +284,13 @@ pub struct Figure {
     /// People affected beyond the national benchmark (observed − expected); negative when
     /// fewer.
     pub excess: Option<f64>,
+    /// Listed patients in the indicator's scope (GP figures), behind `coverage`; not an
+    /// output of its own.
+    #[serde(skip)]
+    pub listed: Option<f64>,
+    /// The counts disclosure control withheld (left out of JSON when none).
+    #[serde(skip_serializing_if = "Suppression::is_empty")]
+    pub suppression: Suppression,
     pub status: Status,
     pub standing: Standing,
 }
@@ -298,6 +321,8 @@ impl Figure {
             residents: None,
             coverage: None,
             excess: None,
+            listed: None,
+            suppression: Suppression::default(),
             status: Status::Missing(reason.to_owned()),
             standing: Standing::default(),
         }

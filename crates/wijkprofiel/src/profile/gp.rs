@@ -5,7 +5,6 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::cube::{Cells, Cube, GpCubes};
-use super::disclosure::Disclosure;
 use super::figure::{Figure, Intervals, Method, Mode, Status};
 use super::hierarchy::Hierarchy;
 use super::population::Residents;
@@ -53,12 +52,9 @@ pub struct CoverageBand {
 }
 
 /// The coverage of every area (by index) in the latest GP year, by residence. Bands are the
-/// GP counts'; residents are summed over the population bands inside each.
-pub(crate) fn coverage(
-    inputs: &GpInputs,
-    listed: &Listed,
-    disclosure: &Disclosure,
-) -> Vec<Option<Coverage>> {
+/// GP counts'; residents are summed over the population bands inside each. Every count is
+/// given; disclosure control withholds afterwards.
+pub(crate) fn coverage(inputs: &GpInputs, listed: &Listed) -> Vec<Option<Coverage>> {
     let cube = &inputs.cubes.residence;
     let (Some(y), Some(&year)) = (cube.years.len().checked_sub(1), cube.years.last()) else {
         return vec![None; inputs.tree.len()];
@@ -82,23 +78,18 @@ pub(crate) fn coverage(
                     let residents = inputs.residents.in_scope(area, population, band, Sex::All);
                     all_listed += listed;
                     all_residents += residents;
-                    let (shown_listed, shown_residents) =
-                        (disclosure.count(listed), disclosure.count(residents));
                     CoverageBand {
                         age_band: band.to_string(),
-                        listed: shown_listed,
-                        residents: shown_residents,
-                        coverage: shown_listed
-                            .zip(shown_residents)
-                            .filter(|(_, r)| *r > 0.0)
-                            .map(|(l, r)| l / r),
+                        listed: Some(listed),
+                        residents: Some(residents),
+                        coverage: (residents > 0.0).then(|| listed / residents),
                     }
                 })
                 .collect();
-            (all_listed > 0.0).then(|| Coverage {
+            (all_listed > 0.0).then_some(Coverage {
                 year,
-                listed: disclosure.count(all_listed),
-                residents: disclosure.count(all_residents),
+                listed: Some(all_listed),
+                residents: Some(all_residents),
                 by_age_band,
             })
         })
@@ -334,6 +325,7 @@ fn figure(
         .map(|y| inputs.residents.sum(area, y, &s.population_mask));
     f.residents = residents;
     let listed = scoped_sum(counts.listed, &s.mask);
+    f.listed = Some(listed);
     f.coverage = residents.filter(|r| *r > 0.0).map(|r| listed / r);
     if n <= 0.0 {
         f.status = Status::Missing(match mode {

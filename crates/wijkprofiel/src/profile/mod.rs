@@ -49,9 +49,11 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 pub use cube::Cells;
-pub use disclosure::Disclosure;
+pub use disclosure::{Disclosure, Limits, Thresholds, Withheld, WithheldCounts};
 pub use document::{AreaDocument, SCHEMA_VERSION};
-pub use figure::{Comparison, Figure, Intervals, Method, Mode, Standing, Status, TrendFigure};
+pub use figure::{
+    Comparison, Figure, Intervals, Method, Mode, Standing, Status, Suppression, TrendFigure,
+};
 pub use gp::{Coverage, CoverageBand};
 pub use population::{Context, PyramidBar};
 pub use priorities::ThemeRank;
@@ -234,6 +236,8 @@ pub struct BuildSummary {
     pub suppressed: usize,
     pub withheld: usize,
     pub missing: usize,
+    /// Counts withheld by disclosure control, by reason (listed in [`Profiles::withheld`]).
+    pub withheld_counts: WithheldCounts,
     /// Practices and providers whose location lies in no buurt.
     pub unplaced_practices: usize,
     pub unplaced_providers: usize,
@@ -261,6 +265,8 @@ pub struct Profiles {
     practices: Vec<PracticePlace>,
     /// The practices (by input order) located in each area.
     practices_in: Vec<Vec<usize>>,
+    /// The audit of disclosure control.
+    withheld: Vec<Withheld>,
     summary: BuildSummary,
 }
 
@@ -273,6 +279,10 @@ fn table_error(table: &'static str) -> impl Fn(polars::error::PolarsError) -> Pr
 
 impl Profiles {
     fn build(region: &Region, options: Options) -> Result<Self, ProfileError> {
+        options
+            .disclosure
+            .check(&region.catalogue)
+            .map_err(ProfileError::Disclosure)?;
         let areas: Vec<Area> = region.areas.iter().cloned().collect();
         let codes: Vec<&str> = areas.iter().map(|a| a.code.as_str()).collect();
         let area_of: HashMap<&str, usize> =
@@ -311,6 +321,7 @@ impl Profiles {
 
         let mut figures = Vec::new();
         let mut coverage = vec![None; areas.len()];
+        let mut gp_cells = None;
         let estimates = match &region.ggd_estimates {
             Some(frame) => ggd::Estimates::read(frame, catalogue, &area_of)
                 .map_err(table_error("ggd_estimates"))?,
@@ -353,7 +364,8 @@ impl Profiles {
                 levels,
             };
             let listed = gp::Listed::new(&inputs);
-            coverage = gp::coverage(&inputs, &listed, &options.disclosure);
+            coverage = gp::coverage(&inputs, &listed);
+            gp_cells = Some(cubes.cells.clone());
             // One indicator per task; collecting keeps the catalogue order.
             let made: Vec<Vec<Figure>> = gp
                 .par_iter()
@@ -383,24 +395,7 @@ impl Profiles {
             }
             figures.retain(|f| options.years.contains(&f.year));
         }
-        for f in &mut figures {
-            options
-                .disclosure
-                .apply(f, &catalogue.indicators()[f.indicator]);
-        }
-        standing::fill(&mut figures, &tree, catalogue, &national, levels);
-
-        figures.sort_by_key(|f| (f.area, f.indicator, f.year, f.mode));
-        let mut by_area = vec![0..0; areas.len()];
-        let mut start = 0;
-        while start < figures.len() {
-            let area = figures[start].area;
-            let end = start + figures[start..].partition_point(|f| f.area == area);
-            by_area[area] = start..end;
-            start = end;
-        }
-
-        let contexts = (0..areas.len())
+        let mut contexts: Vec<Option<Context>> = (0..areas.len())
             .map(|a| {
                 let km2 = region
                     .geometry
@@ -411,10 +406,36 @@ impl Profiles {
                         Crs::Wgs84 => shape.geodesic_area_unsigned() / 1e6,
                     });
                 (tree.level[a] != Level::Country)
-                    .then(|| residents.context(a, km2, &options.disclosure))
+                    .then(|| residents.context(a, km2))
                     .flatten()
             })
             .collect();
+        figures.sort_by_key(|f| (f.area, f.indicator, f.year, f.mode));
+        let published = disclosure::publish(
+            &disclosure::Inputs {
+                tree: &tree,
+                codes: &codes,
+                catalogue,
+                disclosure: &options.disclosure,
+                residents: &residents,
+                gp_cells: gp_cells.as_ref(),
+                levels,
+            },
+            &mut figures,
+            &mut contexts,
+            &mut coverage,
+        );
+        standing::fill(&mut figures, &tree, catalogue, &national, levels);
+
+        let mut by_area = vec![0..0; areas.len()];
+        let mut start = 0;
+        while start < figures.len() {
+            let area = figures[start].area;
+            let end = start + figures[start..].partition_point(|f| f.area == area);
+            by_area[area] = start..end;
+            start = end;
+        }
+
         let practices = region
             .practices
             .iter()
@@ -452,6 +473,7 @@ impl Profiles {
             suppressed: count("suppressed"),
             withheld: count("withheld"),
             missing: count("missing"),
+            withheld_counts: published.counts,
             unplaced_practices: practice_buurt.iter().filter(|b| b.is_none()).count(),
             unplaced_providers: provider_buurt.iter().filter(|b| b.is_none()).count(),
         };
@@ -470,6 +492,7 @@ impl Profiles {
             social,
             practices,
             practices_in,
+            withheld: published.audit,
             summary,
         })
     }
@@ -506,6 +529,12 @@ impl Profiles {
     /// What the build produced.
     pub fn summary(&self) -> &BuildSummary {
         &self.summary
+    }
+
+    /// Every count disclosure control withheld, with its reason (the audit; it holds no
+    /// withheld value). Empty with disclosure off.
+    pub fn withheld(&self) -> &[Withheld] {
+        &self.withheld
     }
 
     /// The catalogue the figures refer to by index.

@@ -5,7 +5,6 @@ use polars::prelude::*;
 use serde::Serialize;
 
 use super::cube::{Cells, distinct_years};
-use super::disclosure::Disclosure;
 use super::figure::{Figure, Intervals, Method, Mode, Status};
 use super::hierarchy::Hierarchy;
 use crate::stats::Confidence;
@@ -122,14 +121,9 @@ pub struct Context {
 }
 
 impl Residents {
-    /// The context of an area; `area_km2` from its shape, if any. Small counts are hidden
-    /// by `disclosure`, and so are the share and density built on them.
-    pub fn context(
-        &self,
-        area: usize,
-        area_km2: Option<f64>,
-        disclosure: &Disclosure,
-    ) -> Option<Context> {
+    /// The context of an area; `area_km2` from its shape, if any. Every count is given;
+    /// disclosure control withholds afterwards.
+    pub fn context(&self, area: usize, area_km2: Option<f64>) -> Option<Context> {
         let year = self.years.len().checked_sub(1)?;
         let cells = self.cells_of(area, year);
         let n_bands = self.cells.bands.len();
@@ -141,8 +135,8 @@ impl Residents {
             .enumerate()
             .map(|(b, band)| PyramidBar {
                 age_band: band.to_string(),
-                male: disclosure.count(cells[b]),
-                female: disclosure.count(cells[n_bands + b]),
+                male: Some(cells[b]),
+                female: Some(cells[n_bands + b]),
             })
             .collect();
         let old = AgeBand::open(65);
@@ -152,25 +146,13 @@ impl Residents {
             .iter()
             .all(|b| old.contains(b) || !b.overlaps(&old));
         let aged = self.in_scope(area, year, &old, Sex::All);
-        let shown = disclosure
-            .count(residents)
-            .filter(|r| !disclosure.enabled || *r >= disclosure.min_denominator_percent);
-        let share_65_plus = (splits && residents > 0.0)
-            .then_some(())
-            .and(shown)
-            .and(disclosure.count(aged))
-            .map(|_| 100.0 * aged / residents);
-        let residents = disclosure.count(residents);
         Some(Context {
             year: self.years[year],
-            residents,
+            residents: Some(residents),
             pyramid,
-            share_65_plus,
+            share_65_plus: (splits && residents > 0.0).then(|| 100.0 * aged / residents),
             area_km2,
-            density_per_km2: area_km2
-                .filter(|a| *a > 0.0)
-                .zip(residents)
-                .map(|(a, r)| r / a),
+            density_per_km2: area_km2.filter(|a| *a > 0.0).map(|a| residents / a),
         })
     }
 

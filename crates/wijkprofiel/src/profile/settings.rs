@@ -7,7 +7,7 @@
 //! language = "nl"                    # nl | en
 //! standard_population = "esp2013"    # or a CSV file (age_band,weight), relative to this file
 //!
-//! [disclosure]                       # loosening is explicit; see Disclosure
+//! [disclosure]                       # see Disclosure; loosening needs allow_loosening
 //! min_count = 10
 //! ```
 
@@ -90,8 +90,8 @@ impl Settings {
         if let Some(language) = self.language {
             options.language = language;
         }
-        if let Some(disclosure) = self.disclosure {
-            options.disclosure = disclosure;
+        if let Some(disclosure) = &self.disclosure {
+            options.disclosure.clone_from(disclosure);
         }
         match self.standard_population.as_deref() {
             None | Some("esp2013" | "ESP2013") => {}

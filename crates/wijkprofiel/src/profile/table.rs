@@ -133,6 +133,12 @@ impl Profiles {
             "status_reason",
         ]
         .map(|n| c.text(n));
+        let withheld = [
+            "numerator_withheld",
+            "denominator_withheld",
+            "residents_withheld",
+        ]
+        .map(|n| c.text(n));
         let year = c.whole("year");
         let multiplier = c.number("multiplier");
         let [numerator, denominator, residents, coverage] =
@@ -229,6 +235,9 @@ impl Profiles {
                     (crude_region.1, judgement(&f.standing.crude_region)),
                     (trend, f.standing.trend.map(|t| t.direction)),
                     (trend_label, f.standing.trend.map(|t| t.label)),
+                    (withheld[0], f.suppression.numerator),
+                    (withheld[1], f.suppression.denominator),
+                    (withheld[2], f.suppression.residents),
                 ];
                 for (k, v) in texts {
                     c.text[k].1.push(v);
@@ -276,6 +285,43 @@ impl Profiles {
             }
         }
         c.frame()
+    }
+}
+
+impl Profiles {
+    /// The audit of disclosure control as a table, one row per withheld count
+    /// ([`Profiles::withheld`]): `count`, `indicator`, `area_code`, `year`, `mode`, `scope`,
+    /// `reason`, `rule`. It holds no withheld value.
+    ///
+    /// # Errors
+    ///
+    /// Only if polars cannot assemble the frame.
+    ///
+    /// ```
+    /// let region = wijkprofiel::Region::demo()?;
+    /// let profiles = wijkprofiel::profile::ProfileBuilder::new().build(&region)?;
+    /// let audit = profiles.withheld_table()?;
+    /// assert_eq!(audit.height(), profiles.summary().withheld_counts.total());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn withheld_table(&self) -> PolarsResult<DataFrame> {
+        let rows = &self.withheld;
+        let text = |name: &str, f: &dyn Fn(&super::Withheld) -> Option<&str>| {
+            Column::new(name.into(), rows.iter().map(f).collect::<Vec<_>>())
+        };
+        DataFrame::new_infer_height(vec![
+            text("count", &|w| Some(w.count)),
+            text("indicator", &|w| w.indicator.as_deref()),
+            text("area_code", &|w| Some(&w.area_code)),
+            Column::new(
+                "year".into(),
+                rows.iter().map(|w| w.year).collect::<Vec<_>>(),
+            ),
+            text("mode", &|w| w.mode),
+            text("scope", &|w| Some(&w.scope)),
+            text("reason", &|w| Some(w.reason)),
+            text("rule", &|w| Some(&w.rule)),
+        ])
     }
 }
 

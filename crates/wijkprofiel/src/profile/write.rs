@@ -22,6 +22,8 @@ use crate::error::ProfileError;
 pub const TABLE_PARQUET: &str = "profile.parquet";
 /// The long table in CSV.
 pub const TABLE_CSV: &str = "profile.csv";
+/// The audit of disclosure control: every withheld count with its reason.
+pub const SUPPRESSION_CSV: &str = "suppression.csv";
 /// The folder of area documents.
 pub const DOCUMENTS: &str = "areas";
 /// The folder of shard parts.
@@ -152,9 +154,10 @@ pub fn file_name(code: &str) -> String {
     format!("{safe}.json")
 }
 
-/// Writes this worker's outputs into `dir`: the area documents of its block and the long
-/// table (the whole table for [`Shard::WHOLE`], else its part in `parts/`). `progress` is
-/// called with (documents written, documents to write).
+/// Writes this worker's outputs into `dir`: the area documents of its block, the long
+/// table (the whole table for [`Shard::WHOLE`], else its part in `parts/`) and, from the
+/// first worker, the audit of disclosure control (`suppression.csv`, the same for every
+/// worker). `progress` is called with (documents written, documents to write).
 ///
 /// # Errors
 ///
@@ -190,6 +193,11 @@ pub fn write(
         mkdir(dir.join(PARTS))?;
         let path = part_path(dir, shard);
         write_parquet(&path, &mut frame)?;
+        written.tables.push(path);
+    }
+    if shard.index == 1 {
+        let path = dir.join(SUPPRESSION_CSV);
+        write_csv(&path, &mut profiles.withheld_table().map_err(encode(dir))?)?;
         written.tables.push(path);
     }
     let areas: Vec<&crate::Area> = profiles.areas().collect();

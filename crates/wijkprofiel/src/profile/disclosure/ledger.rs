@@ -1,0 +1,359 @@
+//! The ledger of published counts: every count an output shows, keyed by what it counts, the
+//! sums that tie counts together, and which counts are withheld and why.
+//!
+//! Secondary suppression works on the ledger alone: a sum with exactly one withheld cell
+//! gives that cell away by subtraction, so another cell of the sum is withheld as well (the
+//! smallest non-zero part first, the total last), until no sum has exactly one.
+
+use std::collections::HashMap;
+
+use super::super::figure::Mode;
+use super::super::hierarchy::Hierarchy;
+
+/// Index of a cell in the ledger.
+pub(crate) type CellId = u32;
+
+/// What a count counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) enum Family {
+    /// CBS residents.
+    Residents,
+    /// GP list sizes: listed patients and the indicators' denominators (one withheld pattern
+    /// for all, since they often hold the same numbers).
+    Listed(Mode),
+    /// The numerator of a GP indicator (catalogue index).
+    Events(u32, Mode),
+    /// GGD respondents of an indicator.
+    Respondents(u32),
+}
+
+/// How a mask takes part in within-area sums: a scope is only ever a total; bands and bars
+/// are the parts of any mask they tile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Shape {
+    Scope,
+    /// Both sexes of one age band.
+    Band,
+    /// One sex in one age band (a bar of the pyramid).
+    Bar,
+}
+
+impl Shape {
+    const fn bit(self) -> u8 {
+        match self {
+            Self::Scope => 1,
+            Self::Band => 2,
+            Self::Bar => 4,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct Key {
+    family: Family,
+    year: i32,
+    mask: u32,
+    area: u32,
+}
+
+/// Why a cell is withheld.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Reason {
+    /// A non-zero count below the minimum.
+    Count,
+    /// The count is the numerator of a value whose denominator is below the minimum.
+    Denominator,
+    /// Withheld so that another withheld cell of the sum with this total cannot be
+    /// recovered by subtraction.
+    Complementary { total: CellId },
+}
+
+impl Reason {
+    /// `primary-count`, `small-denominator` or `complementary`.
+    pub const fn label(self) -> &'static str {
+        match self {
+            Self::Count => "primary-count",
+            Self::Denominator => "small-denominator",
+            Self::Complementary { .. } => "complementary",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Cell {
+    key: Key,
+    value: f64,
+    /// Strictest minimum count of any output showing it.
+    min_count: f64,
+    /// Known to everyone (a zero shown as "no data"): never withheld to protect others.
+    fixed: bool,
+    reason: Option<Reason>,
+}
+
+#[derive(Debug, Clone)]
+struct Mask {
+    /// Over population cells (else GP cells); either way male cells first.
+    population: bool,
+    bits: Vec<bool>,
+    shapes: u8,
+    label: String,
+}
+
+/// One sum: `total = Σ parts`.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Sum {
+    pub total: CellId,
+    pub parts: Vec<CellId>,
+}
+
+/// Every published count, and which are withheld.
+#[derive(Debug, Default)]
+pub(crate) struct Ledger {
+    cells: Vec<Cell>,
+    index: HashMap<Key, CellId>,
+    masks: Vec<Mask>,
+    /// Masks by domain (population cells or GP cells) and bits.
+    mask_index: HashMap<(bool, Vec<bool>), u32>,
+}
+
+impl Ledger {
+    /// The id of a mask over population cells (`population`) or GP cells; `label` names it
+    /// in the audit ("0+ all", "male 85+").
+    pub fn mask(&mut self, population: bool, bits: Vec<bool>, shape: Shape, label: &str) -> u32 {
+        let n = self.masks.len();
+        let id = *self
+            .mask_index
+            .entry((population, bits.clone()))
+            .or_insert_with(|| u32::try_from(n).unwrap_or(u32::MAX));
+        if id as usize == n {
+            self.masks.push(Mask {
+                population,
+                bits,
+                shapes: 0,
+                label: label.to_owned(),
+            });
+        }
+        self.masks[id as usize].shapes |= shape.bit();
+        id
+    }
+
+    /// Records a published count (or finds it, when another output shows the same count)
+    /// and withholds it if it is non-zero and below `min_count`. `fixed` marks a zero that
+    /// outputs show as "no data".
+    pub fn count(
+        &mut self,
+        (family, area, year, mask): (Family, usize, i32, u32),
+        value: f64,
+        min_count: f64,
+        fixed: bool,
+    ) -> CellId {
+        let key = Key {
+            family,
+            year,
+            mask,
+            area: u32::try_from(area).unwrap_or(u32::MAX),
+        };
+        let n = self.cells.len();
+        let id = *self
+            .index
+            .entry(key)
+            .or_insert_with(|| CellId::try_from(n).unwrap_or(CellId::MAX));
+        if id as usize == n {
+            self.cells.push(Cell {
+                key,
+                value,
+                min_count,
+                fixed,
+                reason: None,
+            });
+        }
+        let cell = &mut self.cells[id as usize];
+        cell.min_count = cell.min_count.max(min_count);
+        cell.fixed |= fixed;
+        if value > 0.0 && value < min_count && cell.reason.is_none() {
+            cell.reason = Some(Reason::Count);
+        }
+        id
+    }
+
+    /// Withholds a cell for a primary reason (e.g. [`Reason::Denominator`]).
+    pub fn withhold(&mut self, id: CellId, reason: Reason) {
+        let cell = &mut self.cells[id as usize];
+        if cell.reason.is_none() {
+            cell.reason = Some(reason);
+        }
+    }
+
+    /// Why a cell is withheld, if it is.
+    pub fn reason(&self, id: CellId) -> Option<Reason> {
+        self.cells[id as usize].reason
+    }
+
+    /// Whether a cell is published.
+    pub fn shown(&self, id: CellId) -> bool {
+        self.cells[id as usize].reason.is_none()
+    }
+
+    /// The cell's family, area index, year and mask label (for the audit).
+    pub fn describe(&self, id: CellId) -> (Family, usize, i32, &str, f64) {
+        let c = &self.cells[id as usize];
+        (
+            c.key.family,
+            c.key.area as usize,
+            c.key.year,
+            &self.masks[c.key.mask as usize].label,
+            c.min_count,
+        )
+    }
+
+    /// Every cell id, in the order cells were recorded.
+    pub fn ids(&self) -> impl Iterator<Item = CellId> {
+        (0..self.cells.len()).map(|i| CellId::try_from(i).unwrap_or(CellId::MAX))
+    }
+
+    /// The sums that hold between recorded cells: each area's count is the sum of its
+    /// children's (buurten of a wijk, wijken of a gemeente, gemeenten of the region), and
+    /// within one area and year, a mask is the sum of the bands or bars that tile it (the
+    /// sexes and age bands of a total). A sum is kept only where the numbers add up.
+    pub fn sums(&self, tree: &Hierarchy) -> Vec<Sum> {
+        let mut sums = Vec::new();
+        let mut by_area: HashMap<(Family, i32, u32), Vec<CellId>> = HashMap::new();
+        for (id, cell) in self.ids().zip(&self.cells) {
+            let k = cell.key;
+            let children = &tree.children[k.area as usize];
+            if !children.is_empty() {
+                let parts: Option<Vec<CellId>> = children
+                    .iter()
+                    .map(|&child| {
+                        let area = u32::try_from(child).ok()?;
+                        self.index.get(&Key { area, ..k }).copied()
+                    })
+                    .collect();
+                if let Some(parts) = parts {
+                    sums.push(Sum { total: id, parts });
+                }
+            }
+            if matches!(k.family, Family::Residents | Family::Listed(_)) {
+                by_area
+                    .entry((k.family, k.year, k.area))
+                    .or_default()
+                    .push(id);
+            }
+        }
+        // Within-area sums, in cell order for determinism.
+        let mut groups: Vec<&Vec<CellId>> = by_area.values().filter(|g| g.len() > 2).collect();
+        groups.sort_unstable_by_key(|g| g[0]);
+        for group in groups {
+            for &total in group {
+                sums.extend(self.tilings(total, group));
+            }
+        }
+        sums.retain(|s| self.adds_up(s));
+        sums
+    }
+
+    /// The sums of a total over the recorded masks of its area and year that tile it: its
+    /// two sexes, its age bands (both sexes), its pyramid bars (one sex, one band).
+    fn tilings(&self, total: CellId, group: &[CellId]) -> Vec<Sum> {
+        let key = self.cells[total as usize].key;
+        let mask = &self.masks[key.mask as usize];
+        let bits = &mask.bits;
+        let mut out = Vec::new();
+        if bits.iter().filter(|b| **b).count() < 2 {
+            return out;
+        }
+        let half = bits.len() / 2;
+        let sexes: Option<Vec<CellId>> = [0..half, half..bits.len()]
+            .into_iter()
+            .map(|range| {
+                let part: Vec<bool> = (0..bits.len())
+                    .map(|i| bits[i] && range.contains(&i))
+                    .collect();
+                let mask = *self.mask_index.get(&(mask.population, part))?;
+                self.index.get(&Key { mask, ..key }).copied()
+            })
+            .collect();
+        if let Some(parts) = sexes.filter(|p| !p.contains(&total)) {
+            out.push(Sum { total, parts });
+        }
+        for shape in [Shape::Band, Shape::Bar] {
+            let parts: Vec<CellId> = group
+                .iter()
+                .copied()
+                .filter(|&p| {
+                    let m = &self.masks[self.cells[p as usize].key.mask as usize];
+                    p != total
+                        && m.shapes & shape.bit() != 0
+                        && m.bits
+                            .iter()
+                            .zip(bits)
+                            .all(|(inner, outer)| !inner || *outer)
+                })
+                .collect();
+            let mut covered = vec![0_u8; bits.len()];
+            for &p in &parts {
+                let m = &self.masks[self.cells[p as usize].key.mask as usize].bits;
+                for (c, b) in covered.iter_mut().zip(m) {
+                    *c += u8::from(*b);
+                }
+            }
+            let tiles = covered.iter().zip(bits).all(|(c, b)| *c == u8::from(*b));
+            if parts.len() >= 2 && tiles {
+                out.push(Sum { total, parts });
+            }
+        }
+        out
+    }
+
+    fn adds_up(&self, sum: &Sum) -> bool {
+        let total = self.cells[sum.total as usize].value;
+        let parts: f64 = sum
+            .parts
+            .iter()
+            .map(|&p| self.cells[p as usize].value)
+            .sum();
+        (total - parts).abs() <= 1e-6 * total.abs().max(1.0)
+    }
+
+    /// Secondary suppression: while a sum has exactly one withheld cell, withholds the
+    /// cheapest other cell of it (a part before the total; non-zero before zero; the
+    /// smallest; the first recorded), so that nothing withheld can be recovered by one
+    /// subtraction. Returns how many cells it withheld.
+    pub fn complete(&mut self, sums: &[Sum]) -> usize {
+        let mut added = 0;
+        loop {
+            let mut changed = false;
+            for sum in sums {
+                let cells = std::iter::once(sum.total).chain(sum.parts.iter().copied());
+                if cells.filter(|&c| !self.shown(c)).count() != 1 {
+                    continue;
+                }
+                let cost = |c: CellId| {
+                    let cell = &self.cells[c as usize];
+                    (cell.value == 0.0, cell.value, c)
+                };
+                let open = |c: &CellId| self.shown(*c) && !self.cells[*c as usize].fixed;
+                let choice = sum
+                    .parts
+                    .iter()
+                    .copied()
+                    .filter(open)
+                    .min_by(|a, b| {
+                        cost(*a)
+                            .partial_cmp(&cost(*b))
+                            .unwrap_or(std::cmp::Ordering::Equal)
+                    })
+                    .or_else(|| Some(sum.total).filter(open));
+                if let Some(c) = choice {
+                    self.cells[c as usize].reason =
+                        Some(Reason::Complementary { total: sum.total });
+                    added += 1;
+                    changed = true;
+                }
+            }
+            if !changed {
+                return added;
+            }
+        }
+    }
+}

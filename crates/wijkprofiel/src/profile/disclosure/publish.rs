@@ -1,0 +1,578 @@
+//! Disclosure control applied to a build: every count the outputs show is recorded in the
+//! ledger, small counts and the numerators of small denominators are withheld, secondary
+//! suppression completes the pattern, counts are rounded if asked, and what is withheld is
+//! cleared from the figures, contexts and coverage.
+
+use super::super::cube::Cells;
+use super::super::figure::{Figure, Intervals, Method, Mode, Standing, Status, Suppression};
+use super::super::gp::Coverage;
+use super::super::hierarchy::Hierarchy;
+use super::super::population::{Context, Residents};
+use super::ledger::{CellId, Family, Ledger, Reason, Shape};
+use super::{Disclosure, Withheld, WithheldCounts};
+use crate::stats::Confidence;
+use crate::stats::indirect::Indirect;
+use crate::stats::proportion::wilson;
+use crate::stats::rate::poisson;
+use crate::{AgeBand, Catalogue, Kind, Sex, Source};
+
+/// What disclosure control needs to know about a build.
+#[derive(Debug)]
+pub(crate) struct Inputs<'a> {
+    pub tree: &'a Hierarchy,
+    pub codes: &'a [&'a str],
+    pub catalogue: &'a Catalogue,
+    pub disclosure: &'a Disclosure,
+    pub residents: &'a Residents,
+    /// The GP counts' sex × band cells, when there are GP counts.
+    pub gp_cells: Option<&'a Cells>,
+    pub levels: (Confidence, Confidence),
+}
+
+/// What disclosure control withheld.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Published {
+    pub counts: WithheldCounts,
+    /// Every withheld count, in the order counts were recorded.
+    pub audit: Vec<Withheld>,
+}
+
+/// The cells behind a figure's numerator, denominator and residents.
+#[derive(Debug, Clone, Copy, Default)]
+struct FigureCells {
+    numerator: Option<CellId>,
+    denominator: Option<CellId>,
+    residents: Option<CellId>,
+}
+
+/// The cells behind an area's population context.
+#[derive(Debug)]
+struct ContextCells {
+    total: CellId,
+    aged: Option<CellId>,
+    bars: Vec<[CellId; 2]>,
+}
+
+/// The cells behind an area's coverage.
+#[derive(Debug)]
+struct CoverageCells {
+    listed: CellId,
+    residents: CellId,
+    bands: Vec<[CellId; 2]>,
+}
+
+/// The masks of one indicator.
+#[derive(Debug, Clone, Copy)]
+struct Scope {
+    /// On GP cells (GP indicators).
+    gp: Option<u32>,
+    /// On population cells.
+    population: u32,
+    /// The ages a CBS proportion counts.
+    counted: Option<u32>,
+}
+
+fn scope_label(age: &AgeBand, sex: Sex) -> String {
+    format!("{age} {sex}")
+}
+
+/// Applies disclosure control to a build's figures, contexts and coverage; see the module.
+pub(crate) fn publish(
+    inputs: &Inputs,
+    figures: &mut [Figure],
+    contexts: &mut [Option<Context>],
+    coverage: &mut [Option<Coverage>],
+) -> Published {
+    let d = inputs.disclosure;
+    if !d.enabled {
+        return Published::default();
+    }
+    let mut ledger = Ledger::default();
+    let population = &inputs.residents.cells;
+    let scopes: Vec<Scope> = inputs
+        .catalogue
+        .indicators()
+        .iter()
+        .map(|ind| {
+            let age: AgeBand = ind.age.parse().unwrap_or(AgeBand::open(0));
+            let sex: Sex = ind.sex.parse().unwrap_or(Sex::All);
+            let label = scope_label(&age, sex);
+            let counted = ind.numerator_age.as_deref().and_then(|a| a.parse().ok());
+            Scope {
+                gp: inputs.gp_cells.map(|cells| {
+                    ledger.mask(false, cells.in_scope(&age, sex), Shape::Scope, &label)
+                }),
+                population: ledger.mask(true, population.in_scope(&age, sex), Shape::Scope, &label),
+                counted: counted.map(|c: AgeBand| {
+                    let label = scope_label(&c, sex);
+                    ledger.mask(true, population.in_scope(&c, sex), Shape::Scope, &label)
+                }),
+            }
+        })
+        .collect();
+
+    let cells: Vec<FigureCells> = figures
+        .iter()
+        .map(|f| record_figure(inputs, &mut ledger, &scopes[f.indicator], f))
+        .collect();
+    let context_cells: Vec<Option<ContextCells>> = contexts
+        .iter()
+        .enumerate()
+        .map(|(area, c)| Some(record_context(inputs, &mut ledger, area, c.as_ref()?)))
+        .collect();
+    let coverage_cells: Vec<Option<CoverageCells>> = coverage
+        .iter()
+        .enumerate()
+        .map(|(area, c)| record_coverage(inputs, &mut ledger, area, c.as_ref()?))
+        .collect();
+
+    let sums = ledger.sums(inputs.tree);
+    ledger.complete(&sums);
+
+    for (f, c) in figures.iter_mut().zip(&cells) {
+        clear_figure(inputs, &ledger, f, c);
+        if d.round_to.is_some() {
+            round_figure(inputs, f);
+        }
+    }
+    for (context, c) in contexts.iter_mut().zip(&context_cells) {
+        if let (Some(context), Some(c)) = (context, c) {
+            clear_context(d, &ledger, context, c);
+        }
+    }
+    for (cover, c) in coverage.iter_mut().zip(&coverage_cells) {
+        if let (Some(cover), Some(c)) = (cover, c) {
+            clear_coverage(d, &ledger, cover, c);
+        }
+    }
+    audit(inputs, &ledger)
+}
+
+fn record_figure(inputs: &Inputs, ledger: &mut Ledger, scope: &Scope, f: &Figure) -> FigureCells {
+    let ind = &inputs.catalogue.indicators()[f.indicator];
+    let limits = inputs.disclosure.limits(ind);
+    let residents = inputs.residents;
+    let population_year = residents.year_for(f.year).map(|y| residents.years[y]);
+    let missing = matches!(f.status, Status::Missing(_));
+    let mut cells = FigureCells::default();
+    let cbs_min = inputs.disclosure.source_min_count(Source::Cbs);
+    if let (Some(year), Some(n)) = (population_year, f.residents) {
+        let key = (Family::Residents, f.area, year, scope.population);
+        cells.residents = Some(ledger.count(key, n, cbs_min, false));
+    }
+    #[allow(clippy::cast_possible_truncation)]
+    let index = f.indicator as u32;
+    match ind.source {
+        Source::Gp => {
+            let Some(mask) = scope.gp else {
+                return cells;
+            };
+            let gp_min = inputs.disclosure.source_min_count(Source::Gp);
+            // Listed patients and this indicator's denominator share one cell (and so one
+            // withheld pattern); its value is the listed count, which adds up the tree.
+            let listed = f.listed.unwrap_or(0.0);
+            let key = (Family::Listed(f.mode), f.area, f.year, mask);
+            ledger.count(key, listed, gp_min, missing && listed == 0.0);
+            let n = f.denominator.unwrap_or(0.0);
+            cells.denominator = Some(ledger.count(key, n, limits.min_count, false));
+            let x = f.numerator.unwrap_or(0.0);
+            let events = (Family::Events(index, f.mode), f.area, f.year, mask);
+            let id_x = ledger.count(events, x, limits.min_count, missing);
+            cells.numerator = Some(id_x);
+            if !missing && n < limits.min_denominator {
+                ledger.withhold(id_x, Reason::Denominator);
+            }
+        }
+        Source::Cbs => {
+            let denominator = f.denominator.unwrap_or(0.0);
+            let total = (Family::Residents, f.area, f.year, scope.population);
+            let id_n = ledger.count(total, denominator, limits.min_count, false);
+            cells.denominator = Some(id_n);
+            cells.residents = Some(id_n);
+            cells.numerator = match (ind.kind, scope.counted) {
+                (Kind::Count, _) => Some(id_n),
+                (_, Some(counted)) => {
+                    let x = f.numerator.unwrap_or(0.0);
+                    let key = (Family::Residents, f.area, f.year, counted);
+                    let id_x = ledger.count(key, x, limits.min_count, false);
+                    if !missing && denominator < limits.min_denominator {
+                        ledger.withhold(id_x, Reason::Denominator);
+                    }
+                    Some(id_x)
+                }
+                _ => None,
+            };
+        }
+        Source::Ggd => {
+            // Respondents are counts; the trait count x = value × respondents is an
+            // estimate (no minimum), withheld with a small denominator.
+            if let Some(n) = f.denominator {
+                let key = (Family::Respondents(index), f.area, f.year, scope.population);
+                cells.denominator = Some(ledger.count(key, n, limits.min_count, false));
+                if let Some(x) = f.numerator {
+                    let key = (
+                        Family::Events(index, f.mode),
+                        f.area,
+                        f.year,
+                        scope.population,
+                    );
+                    let id_x = ledger.count(key, x, 0.0, false);
+                    if n < limits.min_denominator {
+                        ledger.withhold(id_x, Reason::Denominator);
+                    }
+                    cells.numerator = Some(id_x);
+                }
+            }
+        }
+    }
+    cells
+}
+
+fn record_context(inputs: &Inputs, ledger: &mut Ledger, area: usize, c: &Context) -> ContextCells {
+    let d = inputs.disclosure;
+    let min = d.source_min_count(Source::Cbs);
+    let cells = &inputs.residents.cells;
+    let all = ledger.mask(
+        true,
+        cells.in_scope(&AgeBand::open(0), Sex::All),
+        Shape::Scope,
+        "0+ all",
+    );
+    let total = c.residents.unwrap_or(0.0);
+    let total_id = ledger.count((Family::Residents, area, c.year, all), total, min, false);
+    let old = AgeBand::open(65);
+    let aged = c.share_65_plus.map(|share| {
+        let mask = ledger.mask(
+            true,
+            cells.in_scope(&old, Sex::All),
+            Shape::Scope,
+            "65+ all",
+        );
+        let id = ledger.count(
+            (Family::Residents, area, c.year, mask),
+            share * total / 100.0,
+            min,
+            false,
+        );
+        let minimum = d
+            .sources
+            .get(Source::Cbs.as_str())
+            .and_then(|t| t.min_denominator)
+            .unwrap_or(d.min_denominator_percent);
+        if total < minimum {
+            ledger.withhold(id, Reason::Denominator);
+        }
+        id
+    });
+    let n_bands = cells.bands.len();
+    let bars = c
+        .pyramid
+        .iter()
+        .enumerate()
+        .map(|(b, bar)| {
+            [(Sex::Male, bar.male), (Sex::Female, bar.female)].map(|(sex, count)| {
+                let offset = if sex == Sex::Male { b } else { n_bands + b };
+                let mut bits = vec![false; cells.len()];
+                bits[offset] = true;
+                let label = scope_label(&cells.bands[b], sex);
+                let mask = ledger.mask(true, bits, Shape::Bar, &label);
+                ledger.count(
+                    (Family::Residents, area, c.year, mask),
+                    count.unwrap_or(0.0),
+                    min,
+                    false,
+                )
+            })
+        })
+        .collect();
+    ContextCells {
+        total: total_id,
+        aged,
+        bars,
+    }
+}
+
+fn record_coverage(
+    inputs: &Inputs,
+    ledger: &mut Ledger,
+    area: usize,
+    c: &Coverage,
+) -> Option<CoverageCells> {
+    let d = inputs.disclosure;
+    let gp = inputs.gp_cells?;
+    let residents = inputs.residents;
+    let year = residents.years[residents.year_for(c.year)?];
+    let (gp_min, cbs_min) = (
+        d.source_min_count(Source::Gp),
+        d.source_min_count(Source::Cbs),
+    );
+    let everyone = AgeBand::open(0);
+    let listed_mask = ledger.mask(
+        false,
+        gp.in_scope(&everyone, Sex::All),
+        Shape::Scope,
+        "0+ all",
+    );
+    let residents_mask = ledger.mask(
+        true,
+        residents.cells.in_scope(&everyone, Sex::All),
+        Shape::Scope,
+        "0+ all",
+    );
+    let mode = Mode::Residence;
+    let listed = ledger.count(
+        (Family::Listed(mode), area, c.year, listed_mask),
+        c.listed.unwrap_or(0.0),
+        gp_min,
+        false,
+    );
+    let all_residents = ledger.count(
+        (Family::Residents, area, year, residents_mask),
+        c.residents.unwrap_or(0.0),
+        cbs_min,
+        false,
+    );
+    let bands = c
+        .by_age_band
+        .iter()
+        .zip(&gp.bands)
+        .map(|(band, age)| {
+            let label = scope_label(age, Sex::All);
+            let on_gp = ledger.mask(false, gp.in_scope(age, Sex::All), Shape::Band, &label);
+            let on_population = ledger.mask(
+                true,
+                residents.cells.in_scope(age, Sex::All),
+                Shape::Band,
+                &label,
+            );
+            [
+                ledger.count(
+                    (Family::Listed(mode), area, c.year, on_gp),
+                    band.listed.unwrap_or(0.0),
+                    gp_min,
+                    false,
+                ),
+                ledger.count(
+                    (Family::Residents, area, year, on_population),
+                    band.residents.unwrap_or(0.0),
+                    cbs_min,
+                    false,
+                ),
+            ]
+        })
+        .collect();
+    Some(CoverageCells {
+        listed,
+        residents: all_residents,
+        bands,
+    })
+}
+
+/// The status text of a figure withheld because of the cell `id`, its numerator (or, with
+/// `denominator`, its denominator). Never names a withheld value.
+fn rule(inputs: &Inputs, ledger: &Ledger, f: &Figure, id: CellId, denominator: bool) -> String {
+    let (_, _, _, _, min_count) = ledger.describe(id);
+    match ledger.reason(id) {
+        Some(Reason::Count) if denominator => {
+            format!("primary: the denominator is a count below {min_count}")
+        }
+        Some(Reason::Count) => format!("primary: count below {min_count}"),
+        Some(Reason::Denominator) => {
+            let ind = &inputs.catalogue.indicators()[f.indicator];
+            let minimum = inputs.disclosure.limits(ind).min_denominator;
+            format!("primary: denominator below {minimum}")
+        }
+        Some(Reason::Complementary { total }) => {
+            let (_, area, ..) = ledger.describe(total);
+            format!(
+                "complementary: withheld with other counts of {} so that none can be \
+                 recovered by subtraction",
+                inputs.codes[area]
+            )
+        }
+        None => String::new(),
+    }
+}
+
+fn clear_figure(inputs: &Inputs, ledger: &Ledger, f: &mut Figure, cells: &FigureCells) {
+    let hidden = |c: Option<CellId>| c.filter(|&c| !ledger.shown(c));
+    let label = |c: Option<CellId>| hidden(c).and_then(|c| ledger.reason(c)).map(Reason::label);
+    f.suppression = Suppression {
+        numerator: label(cells.numerator),
+        denominator: label(cells.denominator),
+        residents: label(cells.residents),
+    };
+    if hidden(cells.residents).is_some() {
+        f.residents = None;
+        f.coverage = None;
+    }
+    if hidden(cells.denominator).is_some() {
+        f.coverage = None;
+    }
+    if matches!(f.status, Status::Missing(_)) {
+        return;
+    }
+    let why = match (hidden(cells.numerator), hidden(cells.denominator)) {
+        (Some(x), _) => rule(inputs, ledger, f, x, false),
+        (None, Some(n)) => rule(inputs, ledger, f, n, true),
+        (None, None) => return,
+    };
+    if hidden(cells.denominator).is_some() {
+        f.denominator = None;
+    }
+    f.numerator = None;
+    f.value = None;
+    f.crude = None;
+    f.isr_region = None;
+    f.isr_national = None;
+    f.expected_national = None;
+    f.excess = None;
+    f.standing = Standing::default();
+    f.status = Status::Suppressed(why);
+}
+
+/// Rounds a figure's published counts and recomputes the values built on them: crude
+/// values and intervals, CBS values, coverage and the indirectly standardised ratios.
+/// Directly standardised values and GGD estimates stay as computed (they are not counts).
+fn round_figure(inputs: &Inputs, f: &mut Figure) {
+    let d = inputs.disclosure;
+    let ind = &inputs.catalogue.indicators()[f.indicator];
+    let levels = inputs.levels;
+    if let (Some(r), Some(listed)) = (f.residents, f.listed) {
+        let (r, listed) = (d.rounded(r), d.rounded(listed));
+        if f.coverage.is_some() {
+            f.coverage = (r > 0.0).then(|| listed / r);
+        }
+    }
+    f.residents = f.residents.map(|r| d.rounded(r));
+    let (Some(x0), Some(n0)) = (f.numerator, f.denominator) else {
+        f.denominator = f.denominator.map(|n| d.rounded(n));
+        return;
+    };
+    let (x, n) = (d.rounded(x0), d.rounded(n0));
+    f.numerator = Some(x);
+    f.denominator = Some(n);
+    if f.status != Status::Published || ind.source == Source::Ggd {
+        return;
+    }
+    let crude = |kind: Kind| match kind {
+        Kind::Rate => Intervals::compute(levels, |c| poisson(x, n, c)).ok(),
+        Kind::Count => Some(Intervals::exact(x)),
+        _ if n > 0.0 => Intervals::compute(levels, |c| wilson(x, n, c)).ok(),
+        _ => None,
+    };
+    if ind.source == Source::Cbs && ind.kind == Kind::Count {
+        f.value = crude(Kind::Count);
+        f.crude = f.value;
+        return;
+    }
+    f.crude = crude(ind.kind).map(|v| v.scaled(ind.multiplier));
+    if matches!(f.method, Method::Wilson | Method::Poisson) {
+        f.value = f.crude;
+    }
+    // Ratios: observed ÷ expected, with the same expected as before.
+    let ratio = |old: Option<Intervals>| {
+        let old = old?;
+        if x0 <= 0.0 || old.value <= 0.0 {
+            return Some(old);
+        }
+        let expected = x0 / old.value;
+        let isr = Indirect::from_expected(x, expected, 0.0).ok()?;
+        Some(Intervals::from_pair(
+            isr.ratio(levels.0),
+            isr.ratio(levels.1),
+        ))
+    };
+    let old_national = f.isr_national;
+    f.isr_region = ratio(f.isr_region);
+    f.isr_national = ratio(f.isr_national);
+    if f.method == Method::Isr
+        && let (Some(old), Some(new), Some(value)) = (old_national, f.isr_national, f.value)
+        && old.value > 0.0
+    {
+        f.value = Some(new.scaled(value.value / old.value));
+    }
+}
+
+fn clear_context(d: &Disclosure, ledger: &Ledger, c: &mut Context, cells: &ContextCells) {
+    let shown = |id: CellId| ledger.shown(id);
+    let total = c.residents.filter(|_| shown(cells.total));
+    let aged = c
+        .share_65_plus
+        .zip(c.residents)
+        .map(|(share, r)| share * r / 100.0)
+        .filter(|_| cells.aged.is_some_and(shown));
+    for (bar, ids) in c.pyramid.iter_mut().zip(&cells.bars) {
+        bar.male = bar.male.filter(|_| shown(ids[0])).map(|n| d.rounded(n));
+        bar.female = bar.female.filter(|_| shown(ids[1])).map(|n| d.rounded(n));
+    }
+    let total = total.map(|r| d.rounded(r));
+    c.residents = total;
+    c.share_65_plus = aged
+        .zip(total)
+        .filter(|(_, r)| *r > 0.0)
+        .map(|(a, r)| 100.0 * d.rounded(a) / r);
+    c.density_per_km2 = c
+        .area_km2
+        .filter(|a| *a > 0.0)
+        .zip(total)
+        .map(|(a, r)| r / a);
+}
+
+fn clear_coverage(d: &Disclosure, ledger: &Ledger, c: &mut Coverage, cells: &CoverageCells) {
+    let shown = |v: Option<f64>, id: CellId| v.filter(|_| ledger.shown(id)).map(|n| d.rounded(n));
+    c.listed = shown(c.listed, cells.listed);
+    c.residents = shown(c.residents, cells.residents);
+    for (band, ids) in c.by_age_band.iter_mut().zip(&cells.bands) {
+        band.listed = shown(band.listed, ids[0]);
+        band.residents = shown(band.residents, ids[1]);
+        band.coverage = band
+            .listed
+            .zip(band.residents)
+            .filter(|(_, r)| *r > 0.0)
+            .map(|(l, r)| l / r);
+    }
+}
+
+fn audit(inputs: &Inputs, ledger: &Ledger) -> Published {
+    let mut out = Published::default();
+    let indicators = inputs.catalogue.indicators();
+    for id in ledger.ids() {
+        let Some(reason) = ledger.reason(id) else {
+            continue;
+        };
+        let (family, area, year, scope, min_count) = ledger.describe(id);
+        let (count, indicator, mode) = match family {
+            Family::Residents => ("residents", None, None),
+            Family::Listed(mode) => ("listed", None, Some(mode.as_str())),
+            Family::Events(i, mode) => ("events", Some(i), Some(mode.as_str())),
+            Family::Respondents(i) => ("respondents", Some(i), None),
+        };
+        let rule = match reason {
+            Reason::Count => format!("a non-zero count below {min_count}"),
+            Reason::Denominator => {
+                "the numerator of a value whose denominator is below the minimum".into()
+            }
+            Reason::Complementary { total } => format!(
+                "protects another withheld count of the sum {}",
+                inputs.codes[ledger.describe(total).1]
+            ),
+        };
+        match reason {
+            Reason::Count => out.counts.primary_count += 1,
+            Reason::Denominator => out.counts.small_denominator += 1,
+            Reason::Complementary { .. } => out.counts.complementary += 1,
+        }
+        out.audit.push(Withheld {
+            count,
+            indicator: indicator.map(|i| indicators[i as usize].id.clone()),
+            area_code: inputs.codes[area].to_owned(),
+            year,
+            mode,
+            scope: scope.to_owned(),
+            reason: reason.label(),
+            rule,
+        });
+    }
+    out
+}

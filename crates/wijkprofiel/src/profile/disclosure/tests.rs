@@ -1,0 +1,730 @@
+//! Disclosure control against an independent attacker: the attacker knows how the published
+//! counts relate (areas to their children, totals to their sexes, age bands and pyramid
+//! bars) and subtracts; it never uses the suppression code's own list of sums.
+
+use std::collections::HashMap;
+
+use super::ledger::{Family, Ledger, Reason, Shape};
+use crate::profile::figure::Mode;
+use crate::profile::hierarchy::Hierarchy;
+use crate::{Area, Areas, Level};
+
+/// SplitMix64: small, deterministic random numbers for property tests.
+struct Random(u64);
+
+impl Random {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+    /// A count: often zero, often small, sometimes large.
+    fn count(&mut self) -> f64 {
+        #[allow(clippy::cast_precision_loss)]
+        match self.below(10) {
+            0..=3 => 0.0,
+            4..=6 => (1 + self.below(9)) as f64,
+            _ => (10 + self.below(60)) as f64,
+        }
+    }
+}
+
+const BANDS: usize = 3;
+const K: f64 = 10.0;
+
+/// What an area publishes: its total, each sex, each band, each bar, and its events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum What {
+    Total,
+    Sex(usize),
+    Band(usize),
+    Bar(usize, usize),
+    Events,
+}
+
+fn whats() -> Vec<What> {
+    let mut out = vec![What::Total, What::Sex(0), What::Sex(1), What::Events];
+    for b in 0..BANDS {
+        out.push(What::Band(b));
+        out.push(What::Bar(0, b));
+        out.push(What::Bar(1, b));
+    }
+    out
+}
+
+/// The cells (sex × band, male first) a `What` covers.
+fn bits(what: What) -> Vec<bool> {
+    (0..2 * BANDS)
+        .map(|cell| {
+            let (sex, band) = (cell / BANDS, cell % BANDS);
+            match what {
+                What::Total | What::Events => true,
+                What::Sex(s) => s == sex,
+                What::Band(b) => b == band,
+                What::Bar(s, b) => s == sex && b == band,
+            }
+        })
+        .collect()
+}
+
+/// A random region → gemeenten → wijken → buurten tree.
+fn random_tree(rng: &mut Random) -> Hierarchy {
+    let mut list = vec![Area {
+        code: "RG01".into(),
+        name: "region".into(),
+        level: Level::Region,
+        parent: None,
+        vintage: 2024,
+    }];
+    let add = |list: &mut Vec<Area>, level: Level, parent: usize| {
+        let code = format!("{}{}", level.as_str(), list.len());
+        let parent = Some(list[parent].code.clone());
+        list.push(Area {
+            name: code.clone(),
+            code,
+            level,
+            parent,
+            vintage: 2024,
+        });
+        list.len() - 1
+    };
+    for _ in 0..=rng.below(3) {
+        let g = add(&mut list, Level::Gemeente, 0);
+        for _ in 0..=rng.below(3) {
+            let w = add(&mut list, Level::Wijk, g);
+            for _ in 0..=rng.below(4) {
+                add(&mut list, Level::Buurt, w);
+            }
+        }
+    }
+    Hierarchy::new(&Areas::new(list))
+}
+
+/// The attacker: every relation that holds between published counts, with exactly one
+/// unknown, gives that unknown away. Returns what it recovered.
+fn attack(tree: &Hierarchy, published: &HashMap<(usize, What), Option<f64>>) -> Vec<String> {
+    let mut relations: Vec<(Vec<(usize, What)>, String)> = Vec::new();
+    for area in 0..tree.len() {
+        // total = its parts, within an area
+        let within = |total: What, parts: Vec<What>| {
+            let mut cells = vec![(area, total)];
+            cells.extend(parts.into_iter().map(|p| (area, p)));
+            (cells, format!("{total:?} of area {area}"))
+        };
+        relations.push(within(What::Total, vec![What::Sex(0), What::Sex(1)]));
+        relations.push(within(What::Total, (0..BANDS).map(What::Band).collect()));
+        for s in 0..2 {
+            relations.push(within(
+                What::Sex(s),
+                (0..BANDS).map(|b| What::Bar(s, b)).collect(),
+            ));
+        }
+        for b in 0..BANDS {
+            relations.push(within(
+                What::Band(b),
+                vec![What::Bar(0, b), What::Bar(1, b)],
+            ));
+        }
+        // an area = its children
+        if !tree.children[area].is_empty() {
+            for what in whats() {
+                let mut cells = vec![(area, what)];
+                cells.extend(tree.children[area].iter().map(|&c| (c, what)));
+                relations.push((cells, format!("{what:?} of area {area} over its children")));
+            }
+        }
+    }
+    let mut recovered = Vec::new();
+    for (cells, name) in relations {
+        let unknown: Vec<_> = cells.iter().filter(|c| published[c].is_none()).collect();
+        if unknown.len() == 1 {
+            recovered.push(format!("{:?} from {name}", unknown[0]));
+        }
+    }
+    recovered
+}
+
+#[test]
+fn random_hierarchies_leave_no_withheld_count_to_subtract() {
+    let mut rng = Random(2026);
+    let (mut withheld, mut complementary, mut primary_only_recovered) = (0, 0, 0);
+    for case in 0..300 {
+        let tree = random_tree(&mut rng);
+        // Counts per buurt and cell, summed up the tree.
+        let cells = 2 * BANDS;
+        let mut values = vec![0.0; tree.len() * cells];
+        let mut events = vec![0.0; tree.len()];
+        for &b in &tree.buurten {
+            for k in 0..cells {
+                values[b * cells + k] = rng.count();
+            }
+            events[b] = rng.count();
+        }
+        tree.roll_up(&mut values, cells);
+        tree.roll_up(&mut events, 1);
+
+        let mut ledger = Ledger::default();
+        let mut ids = HashMap::new();
+        for area in 0..tree.len() {
+            for what in whats() {
+                let (family, value, shape) = match what {
+                    What::Events => (
+                        Family::Events(0, Mode::Residence),
+                        events[area],
+                        Shape::Scope,
+                    ),
+                    other => {
+                        let shape = match other {
+                            What::Band(_) => Shape::Band,
+                            What::Bar(..) => Shape::Bar,
+                            _ => Shape::Scope,
+                        };
+                        let sum = bits(other)
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, b)| **b)
+                            .map(|(k, _)| values[area * cells + k])
+                            .sum();
+                        (Family::Residents, sum, shape)
+                    }
+                };
+                let mask = ledger.mask(true, bits(what), shape, &format!("{what:?}"));
+                let id = ledger.count((family, area, 2024, mask), value, K, false);
+                // Some values are withheld for a small denominator, too.
+                if what == What::Events && rng.below(8) == 0 {
+                    ledger.withhold(id, Reason::Denominator);
+                }
+                ids.insert((area, what), (id, value));
+            }
+        }
+        let publish = |ledger: &Ledger| -> HashMap<(usize, What), Option<f64>> {
+            ids.iter()
+                .map(|(k, (id, v))| (*k, ledger.shown(*id).then_some(*v)))
+                .collect()
+        };
+        // The attacker is not blind: with primary suppression alone it recovers counts.
+        primary_only_recovered += attack(&tree, &publish(&ledger)).len();
+        let sums = ledger.sums(&tree);
+        complementary += ledger.complete(&sums);
+        let published = publish(&ledger);
+        withheld += published.values().filter(|v| v.is_none()).count();
+        for ((area, what), v) in &published {
+            assert!(
+                v.is_none_or(|v| v == 0.0 || v >= K),
+                "case {case}: area {area} {what:?} publishes {v:?}"
+            );
+        }
+        let recovered = attack(&tree, &published);
+        assert!(recovered.is_empty(), "case {case}: {recovered:?}");
+    }
+    assert!(
+        withheld > 1000 && complementary > 300,
+        "{withheld} {complementary}"
+    );
+    assert!(primary_only_recovered > 300, "{primary_only_recovered}");
+}
+
+#[test]
+fn complementary_cells_are_the_smallest_non_zero_siblings() {
+    // A wijk (area 0) of three buurten: 4 (withheld), 0, 30, 12 → 12 goes with it, not 0.
+    let list = ["WK01", "BU1", "BU2", "BU3", "BU4"]
+        .iter()
+        .enumerate()
+        .map(|(i, code)| Area {
+            code: (*code).into(),
+            name: (*code).into(),
+            level: if i == 0 { Level::Wijk } else { Level::Buurt },
+            parent: (i > 0).then(|| "WK01".into()),
+            vintage: 2024,
+        })
+        .collect();
+    let tree = Hierarchy::new(&Areas::new(list));
+    let mut ledger = Ledger::default();
+    let mask = ledger.mask(true, vec![true], Shape::Scope, "0+ all");
+    let ids: Vec<_> = [46.0, 4.0, 0.0, 30.0, 12.0]
+        .iter()
+        .enumerate()
+        .map(|(area, v)| ledger.count((Family::Residents, area, 2024, mask), *v, K, false))
+        .collect();
+    let sums = ledger.sums(&tree);
+    assert_eq!(sums.len(), 1);
+    assert_eq!(ledger.complete(&sums), 1);
+    let shown: Vec<bool> = ids.iter().map(|&id| ledger.shown(id)).collect();
+    assert_eq!(shown, [true, false, true, true, false]);
+    assert_eq!(
+        ledger.reason(ids[4]),
+        Some(Reason::Complementary { total: ids[0] })
+    );
+    // The same input gives the same choice.
+    let mut again = Ledger::default();
+    let mask = again.mask(true, vec![true], Shape::Scope, "0+ all");
+    for (area, v) in [46.0, 4.0, 0.0, 30.0, 12.0].iter().enumerate() {
+        again.count((Family::Residents, area, 2024, mask), *v, K, false);
+    }
+    again.complete(&again.sums(&tree));
+    assert!(ids.iter().all(|&id| again.shown(id) == ledger.shown(id)));
+}
+
+// The demo region, through the engine and its outputs.
+
+mod demo {
+    use std::collections::HashMap;
+    use std::sync::OnceLock;
+
+    use crate::Region;
+    use crate::profile::{Disclosure, Figure, ProfileBuilder, Profiles, Status, Thresholds};
+
+    fn region() -> &'static Region {
+        static REGION: OnceLock<Region> = OnceLock::new();
+        REGION.get_or_init(|| Region::demo().expect("demo"))
+    }
+
+    fn safe() -> &'static Profiles {
+        static P: OnceLock<Profiles> = OnceLock::new();
+        P.get_or_init(|| ProfileBuilder::new().build(region()).expect("build"))
+    }
+
+    fn open() -> &'static Profiles {
+        static P: OnceLock<Profiles> = OnceLock::new();
+        P.get_or_init(|| {
+            ProfileBuilder::new()
+                .disclosure(Disclosure::off())
+                .build(region())
+                .expect("build")
+        })
+    }
+
+    /// Children codes by parent code.
+    fn children(p: &Profiles) -> HashMap<String, Vec<String>> {
+        let mut out: HashMap<String, Vec<String>> = HashMap::new();
+        for a in p.areas() {
+            if let Some(parent) = &a.parent {
+                out.entry(parent.clone()).or_default().push(a.code.clone());
+            }
+        }
+        out
+    }
+
+    type Field = fn(&Figure) -> Option<f64>;
+    const FIELDS: [(&str, Field); 3] = [
+        ("numerator", |f| f.numerator),
+        ("denominator", |f| f.denominator),
+        ("residents", |f| f.residents),
+    ];
+
+    /// A count as the attacker knows it: published, a zero numerator or denominator
+    /// shown as "no data" for GP and CBS, or unknown.
+    fn known(p: &Profiles, f: &Figure, (name, field): (&str, Field)) -> Option<f64> {
+        let no_data = matches!(f.status, Status::Missing(_))
+            && name != "residents"
+            && p.catalogue().indicators()[f.indicator].source != crate::Source::Ggd;
+        field(f).or(no_data.then_some(0.0))
+    }
+
+    /// Every parent = Σ children relation that holds in the unsuppressed figures, checked
+    /// on the published ones: never exactly one unknown. Returns relations checked.
+    fn attack_figures(safe: &'static Profiles, open: &'static Profiles) -> usize {
+        let key = |f: &Figure| (f.indicator, f.year, f.mode);
+        let index =
+            |p: &'static Profiles| -> HashMap<(&str, usize, i32, crate::profile::Mode), &Figure> {
+                p.figures()
+                    .iter()
+                    .map(|f| ((p.area_of(f).code.as_str(), f.indicator, f.year, f.mode), f))
+                    .collect()
+            };
+        let (safe_at, open_at) = (index(safe), index(open));
+        let mut checked = 0;
+        for (parent, kids) in children(open) {
+            for whole in open.figures_of(&parent) {
+                let (i, y, m) = key(whole);
+                let parts: Option<Vec<(&Figure, &Figure)>> = kids
+                    .iter()
+                    .map(|c| {
+                        Some((
+                            *open_at.get(&(c.as_str(), i, y, m))?,
+                            *safe_at.get(&(c.as_str(), i, y, m))?,
+                        ))
+                    })
+                    .collect();
+                let Some(parts) = parts else { continue };
+                let safe_whole = safe_at[&(parent.as_str(), i, y, m)];
+                for (name, field) in FIELDS {
+                    let field = (name, field);
+                    let Some(total) = known(open, whole, field) else {
+                        continue;
+                    };
+                    let sum: Option<f64> = parts.iter().map(|(o, _)| known(open, o, field)).sum();
+                    if sum.is_none_or(|s| (s - total).abs() > 1e-6 * total.max(1.0)) {
+                        continue;
+                    }
+                    checked += 1;
+                    let unknown = std::iter::once(safe_whole)
+                        .chain(parts.iter().map(|(_, s)| *s))
+                        .filter(|f| known(safe, f, field).is_none())
+                        .count();
+                    assert_ne!(
+                        unknown, 1,
+                        "{name} of {parent} (indicator {i}, {y}, {m:?}) gives one withheld child away"
+                    );
+                }
+            }
+        }
+        checked
+    }
+
+    #[test]
+    fn no_withheld_figure_count_is_one_subtraction_away() {
+        let checked = attack_figures(safe(), open());
+        assert!(checked > 10_000, "{checked}");
+    }
+
+    /// Counts of the documents' context and coverage by (area, item).
+    fn document_counts(p: &Profiles) -> HashMap<(String, String), Option<f64>> {
+        let mut out = HashMap::new();
+        for a in p.areas() {
+            let doc = p.document(&a.code).expect("document");
+            let mut put = |item: String, v: Option<f64>| {
+                out.insert((a.code.clone(), item), v);
+            };
+            if let Some(c) = doc.context {
+                put("residents".into(), c.residents);
+                for bar in &c.pyramid {
+                    put(format!("male {}", bar.age_band), bar.male);
+                    put(format!("female {}", bar.age_band), bar.female);
+                }
+            }
+            if let Some(c) = doc.coverage {
+                put("listed".into(), c.listed);
+                put("coverage residents".into(), c.residents);
+                for band in &c.by_age_band {
+                    put(format!("listed {}", band.age_band), band.listed);
+                    put(
+                        format!("coverage residents {}", band.age_band),
+                        band.residents,
+                    );
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn pyramids_and_coverage_give_nothing_away_by_sex_band_or_area() {
+        let (safe, open) = (document_counts(safe()), document_counts(open()));
+        let kids = children(self::open());
+        let items: Vec<String> = {
+            let mut v: Vec<String> = open.keys().map(|(_, i)| i.clone()).collect();
+            v.sort();
+            v.dedup();
+            v
+        };
+        let mut relations: Vec<Vec<(String, String)>> = Vec::new();
+        let areas: Vec<String> = self::open().areas().map(|a| a.code.clone()).collect();
+        for area in &areas {
+            let at = |item: &str| (area.clone(), item.to_owned());
+            let bars: Vec<_> = items
+                .iter()
+                .filter(|i| i.starts_with("male ") || i.starts_with("female "))
+                .map(|i| at(i))
+                .collect();
+            let mut total = vec![at("residents")];
+            total.extend(bars.clone());
+            relations.push(total);
+            for band in items.iter().filter_map(|i| i.strip_prefix("male ")) {
+                relations.push(vec![
+                    at(&format!("male {band}")),
+                    at(&format!("female {band}")),
+                ]);
+            }
+            for stem in ["listed", "coverage residents"] {
+                let mut sum = vec![at(stem)];
+                sum.extend(
+                    items
+                        .iter()
+                        .filter(|i| i.starts_with(&format!("{stem} ")))
+                        .map(|i| at(i)),
+                );
+                relations.push(sum);
+            }
+            if let Some(children) = kids.get(area) {
+                for item in &items {
+                    let mut sum = vec![(area.clone(), item.clone())];
+                    sum.extend(children.iter().map(|c| (c.clone(), item.clone())));
+                    relations.push(sum);
+                }
+            }
+        }
+        let mut checked = 0;
+        for cells in relations {
+            // Pairs (male, female of one band) are not a sum with a published total: skip
+            // them unless a band total is published (it is not); check the others.
+            if cells.len() == 2 && !cells[0].1.contains(' ') {
+                continue;
+            }
+            let values: Option<Vec<f64>> = cells
+                .iter()
+                .map(|c| open.get(c).copied().flatten())
+                .collect();
+            let Some(values) = values else { continue };
+            if cells.len() == 2 {
+                continue;
+            }
+            let (total, parts) = (values[0], values[1..].iter().sum::<f64>());
+            if (total - parts).abs() > 1e-6 * total.max(1.0) {
+                continue;
+            }
+            checked += 1;
+            let unknown: Vec<_> = cells
+                .iter()
+                .filter(|c| safe.get(*c).copied().flatten().is_none())
+                .collect();
+            assert_ne!(unknown.len(), 1, "{unknown:?} is one subtraction away");
+        }
+        assert!(checked > 3_000, "{checked}");
+    }
+
+    #[test]
+    fn tiny_buurten_are_withheld_and_their_wijk_does_not_give_them_away() {
+        let (safe, open) = (safe(), open());
+        let tiny: Vec<String> = open
+            .areas()
+            .filter(|a| a.level == crate::Level::Buurt)
+            .filter(|a| {
+                open.document(&a.code)
+                    .and_then(|d| d.context?.residents)
+                    .is_some_and(|r| r < 60.0)
+            })
+            .map(|a| a.code.clone())
+            .collect();
+        assert!(tiny.len() >= 5, "{tiny:?}");
+        for code in &tiny {
+            let doc = safe.document(code).expect("document");
+            let context = doc.context.expect("context");
+            let residents = open.document(code).and_then(|d| d.context?.residents);
+            if residents.is_some_and(|r| r < 10.0) {
+                assert_eq!(context.residents, None, "{code}");
+            }
+            for f in safe.figures_of(code) {
+                let source = safe.catalogue().indicators()[f.indicator].source;
+                if source == crate::Source::Gp {
+                    assert!(!f.is_published(), "{code}: {f:?}");
+                }
+                for x in [f.numerator, f.denominator, f.residents]
+                    .into_iter()
+                    .flatten()
+                {
+                    assert!(x == 0.0 || x >= 10.0, "{code}: {f:?}");
+                }
+            }
+        }
+        // And their wijken do not give them away (the attacker over every relation).
+        assert!(attack_figures(safe, open) > 0);
+    }
+
+    #[test]
+    fn the_audit_matches_the_flags_in_the_table() {
+        let p = safe();
+        let counts = p.summary().withheld_counts;
+        let audit = p.withheld();
+        assert_eq!(audit.len(), counts.total());
+        for (reason, n) in [
+            ("primary-count", counts.primary_count),
+            ("small-denominator", counts.small_denominator),
+            ("complementary", counts.complementary),
+        ] {
+            assert_eq!(audit.iter().filter(|w| w.reason == reason).count(), n);
+            assert!(n > 0, "{reason}");
+        }
+        // Each GP or GGD numerator flagged in the table is one audit row, and back.
+        let table = p.table(0..p.areas().count()).expect("table");
+        let col = |name: &str| table.column(name).expect(name).str().expect(name).clone();
+        let (area, indicator, mode, flag) = (
+            col("area_code"),
+            col("indicator"),
+            col("mode"),
+            col("numerator_withheld"),
+        );
+        let year = table
+            .column("year")
+            .expect("year")
+            .i64()
+            .expect("year")
+            .clone();
+        let mut flagged: Vec<(String, String, i32, String, String)> = (0..table.height())
+            .filter_map(|r| {
+                Some((
+                    area.get(r)?.to_owned(),
+                    indicator.get(r)?.to_owned(),
+                    i32::try_from(year.get(r)?).ok()?,
+                    mode.get(r)?.to_owned(),
+                    flag.get(r)?.to_owned(),
+                ))
+            })
+            .filter(|row| {
+                p.catalogue()
+                    .get(&row.1)
+                    .is_some_and(|i| i.source != crate::Source::Cbs)
+            })
+            .collect();
+        let mut listed: Vec<(String, String, i32, String, String)> = audit
+            .iter()
+            .filter(|w| w.count == "events")
+            .map(|w| {
+                (
+                    w.area_code.clone(),
+                    w.indicator.clone().unwrap_or_default(),
+                    w.year,
+                    w.mode.unwrap_or_default().to_owned(),
+                    w.reason.to_owned(),
+                )
+            })
+            .collect();
+        flagged.sort();
+        listed.sort();
+        assert_eq!(flagged, listed);
+        // The audit as a table has the same rows and no value column.
+        let frame = p.withheld_table().expect("audit");
+        assert_eq!(frame.height(), audit.len());
+        assert!(frame.column("value").is_err() && frame.column("numerator").is_err());
+    }
+
+    #[test]
+    fn loosening_is_explicit_and_thresholds_follow_source_and_indicator() {
+        let loose = Disclosure {
+            min_count: 5.0,
+            ..Disclosure::default()
+        };
+        let e = ProfileBuilder::new()
+            .disclosure(loose.clone())
+            .build(region())
+            .expect_err("loosening without allow_loosening");
+        assert!(e.to_string().contains("allow_loosening"), "{e}");
+        let mut per_indicator = Disclosure::default();
+        per_indicator.indicators.insert(
+            "gp_copd".into(),
+            Thresholds {
+                min_count: Some(3.0),
+                min_denominator: None,
+            },
+        );
+        let e = ProfileBuilder::new()
+            .disclosure(per_indicator.clone())
+            .build(region())
+            .expect_err("per-indicator loosening");
+        assert!(e.to_string().contains("gp_copd"), "{e}");
+        // From a settings file: per source and per indicator, and the explicit flag.
+        let settings: crate::profile::Settings = toml::from_str(
+            "[disclosure]\nallow_loosening = true\nround_to = 5\n\
+             [disclosure.sources.gp]\nmin_count = 5\n\
+             [disclosure.indicators.gp_copd]\nmin_count = 20\nmin_denominator = 200\n",
+        )
+        .expect("settings");
+        let d = settings.disclosure.expect("disclosure");
+        let copd = region().catalogue.get("gp_copd").expect("copd");
+        let diabetes = region().catalogue.get("gp_diabetes").expect("diabetes");
+        assert_eq!(d.limits(copd).min_count, 20.0);
+        assert_eq!(d.limits(copd).min_denominator, 200.0);
+        assert_eq!(d.limits(diabetes).min_count, 5.0);
+        assert!(d.check(&region().catalogue).is_ok());
+        // The catalogue's own threshold sits between the settings' indicator and source.
+        let mut catalogued = copd.clone();
+        catalogued.min_count = Some(30.0);
+        assert_eq!(Disclosure::default().limits(&catalogued).min_count, 30.0);
+        assert_eq!(d.limits(&catalogued).min_count, 20.0, "settings win");
+        let mut unknown = Disclosure::default();
+        unknown.sources.insert("rivm".into(), Thresholds::default());
+        assert!(
+            ProfileBuilder::new()
+                .disclosure(unknown)
+                .build(region())
+                .is_err()
+        );
+
+        // Stricter for one indicator: its counts below 20 are withheld, others keep 10.
+        let mut strict = Disclosure::default();
+        strict.indicators.insert(
+            "gp_copd".into(),
+            Thresholds {
+                min_count: Some(20.0),
+                min_denominator: None,
+            },
+        );
+        let p = ProfileBuilder::new()
+            .disclosure(strict)
+            .build(region())
+            .expect("build");
+        let copd = p
+            .catalogue()
+            .indicators()
+            .iter()
+            .position(|i| i.id == "gp_copd");
+        let mut between = [0, 0];
+        for f in p.figures().iter().filter(|f| f.is_published()) {
+            if let Some(x) = f.numerator.filter(|x| *x > 0.0 && *x < 20.0) {
+                assert!(x >= 10.0);
+                between[usize::from(Some(f.indicator) == copd)] += 1;
+            }
+        }
+        assert_eq!(between[1], 0, "gp_copd counts below 20 are withheld");
+        assert!(
+            between[0] > 0,
+            "other indicators still publish counts from 10"
+        );
+        // Loosened explicitly: built, and the options say so.
+        let p = ProfileBuilder::new()
+            .disclosure(Disclosure {
+                allow_loosening: true,
+                ..loose
+            })
+            .build(region())
+            .expect("explicit loosening");
+        let doc = serde_json::to_value(p.document("WK990100").expect("doc")).expect("json");
+        assert_eq!(doc["options"]["disclosure"]["allow_loosening"], true);
+        assert_eq!(doc["options"]["disclosure"]["min_count"], 5.0);
+    }
+
+    #[test]
+    fn rounding_publishes_multiples_and_recomputes_values() {
+        let p = ProfileBuilder::new()
+            .disclosure(Disclosure {
+                round_to: Some(5.0),
+                ..Disclosure::default()
+            })
+            .build(region())
+            .expect("build");
+        let multiple = |x: f64| (x / 5.0 - (x / 5.0).round()).abs() < 1e-9;
+        let mut recomputed = 0;
+        for f in p.figures() {
+            for x in [f.numerator, f.denominator, f.residents]
+                .into_iter()
+                .flatten()
+            {
+                assert!(multiple(x), "{f:?}");
+            }
+            let ind = &p.catalogue().indicators()[f.indicator];
+            if let (true, Some(x), Some(n), Some(crude)) =
+                (f.is_published(), f.numerator, f.denominator, f.crude)
+                && ind.source == crate::Source::Gp
+                && n > 0.0
+            {
+                assert!((crude.value - x / n * ind.multiplier).abs() < 1e-9, "{f:?}");
+                recomputed += 1;
+            }
+        }
+        assert!(recomputed > 1000, "{recomputed}");
+        let doc = p.document("WK990100").expect("doc");
+        let context = doc.context.expect("context");
+        for bar in &context.pyramid {
+            assert!(bar.male.into_iter().chain(bar.female).all(multiple));
+        }
+        let residents = context.residents.expect("a wijk's residents");
+        assert!(multiple(residents));
+        let density = context.density_per_km2.expect("density");
+        assert!((density * context.area_km2.expect("km2") - residents).abs() < 1e-6);
+    }
+}
