@@ -351,6 +351,14 @@ fn build_settings_loosen_disclosure_only_explicitly_and_bad_settings_fail() {
         stdout.contains("WARNING: disclosure control is OFF"),
         "{stdout}"
     );
+    // The run's metadata says so too.
+    let metadata: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out_dir.join("metadata.json")).expect("metadata"))
+            .expect("json");
+    let disclosure = &metadata["options"]["disclosure"];
+    assert_eq!(disclosure["enabled"], false);
+    assert_eq!(disclosure["allow_loosening"], true);
+    assert_eq!(metadata["summary"]["suppressed"], 0);
 
     std::fs::write(&settings, "years = [1999]\n").expect("write");
     let out = wijkprofiel(&[

@@ -22,6 +22,8 @@ use crate::error::ProfileError;
 pub const TABLE_PARQUET: &str = "profile.parquet";
 /// The long table in CSV.
 pub const TABLE_CSV: &str = "profile.csv";
+/// The run's metadata: data set, options (disclosure settings included) and summary.
+pub const METADATA: &str = "metadata.json";
 /// The audit of disclosure control: every withheld count with its reason.
 pub const SUPPRESSION_CSV: &str = "suppression.csv";
 /// The folder of area documents.
@@ -156,8 +158,8 @@ pub fn file_name(code: &str) -> String {
 
 /// Writes this worker's outputs into `dir`: the area documents of its block, the long
 /// table (the whole table for [`Shard::WHOLE`], else its part in `parts/`) and, from the
-/// first worker, the audit of disclosure control (`suppression.csv`, the same for every
-/// worker). `progress` is called with (documents written, documents to write).
+/// first worker, the audit of disclosure control (`suppression.csv`) and the run's
+/// `metadata.json` (both the same for every worker). `progress` is called with (documents written, documents to write).
 ///
 /// # Errors
 ///
@@ -199,6 +201,15 @@ pub fn write(
         let path = dir.join(SUPPRESSION_CSV);
         write_csv(&path, &mut profiles.withheld_table().map_err(encode(dir))?)?;
         written.tables.push(path);
+        write_json(
+            &dir.join(METADATA),
+            &serde_json::json!({
+                "schema_version": super::SCHEMA_VERSION,
+                "dataset": profiles.dataset(),
+                "options": profiles.options(),
+                "summary": profiles.summary(),
+            }),
+        )?;
     }
     let areas: Vec<&crate::Area> = profiles.areas().collect();
     let block = &areas[block];
@@ -220,18 +231,22 @@ fn write_document(profiles: &Profiles, dir: &Path, code: &str) -> Result<usize, 
     let Some(document) = profiles.document(code) else {
         return Ok(0);
     };
-    let path = dir.join(file_name(code));
-    atomic(&path, |out| {
-        serde_json::to_writer(&mut *out, &document).map_err(|e| ProfileError::Encode {
-            path: path.clone(),
+    write_json(&dir.join(file_name(code)), &document)?;
+    Ok(1)
+}
+
+/// Writes a value as one line of JSON, atomically.
+fn write_json(path: &Path, value: &impl serde::Serialize) -> Result<(), ProfileError> {
+    atomic(path, |out| {
+        serde_json::to_writer(&mut *out, value).map_err(|e| ProfileError::Encode {
+            path: path.to_owned(),
             message: e.to_string(),
         })?;
         out.write_all(b"\n").map_err(|source| ProfileError::Io {
-            path: path.clone(),
+            path: path.to_owned(),
             source,
         })
-    })?;
-    Ok(1)
+    })
 }
 
 fn part_path(dir: &Path, shard: Shard) -> PathBuf {

@@ -7,6 +7,8 @@
 
 use std::collections::HashMap;
 
+use foldhash::fast::FixedState;
+
 use super::super::figure::Mode;
 use super::super::hierarchy::Hierarchy;
 
@@ -110,10 +112,10 @@ pub(crate) struct Sum {
 #[derive(Debug, Default)]
 pub(crate) struct Ledger {
     cells: Vec<Cell>,
-    index: HashMap<Key, CellId>,
+    index: HashMap<Key, CellId, FixedState>,
     masks: Vec<Mask>,
     /// Masks by domain (population cells or GP cells) and bits.
-    mask_index: HashMap<(bool, Vec<bool>), u32>,
+    mask_index: HashMap<(bool, Vec<bool>), u32, FixedState>,
 }
 
 impl Ledger {
@@ -217,7 +219,7 @@ impl Ledger {
     /// sexes and age bands of a total). A sum is kept only where the numbers add up.
     pub fn sums(&self, tree: &Hierarchy) -> Vec<Sum> {
         let mut sums = Vec::new();
-        let mut by_area: HashMap<(Family, i32, u32), Vec<CellId>> = HashMap::new();
+        let mut by_area: HashMap<(Family, i32, u32), Vec<CellId>, FixedState> = HashMap::default();
         for (id, cell) in self.ids().zip(&self.cells) {
             let k = cell.key;
             let children = &tree.children[k.area as usize];

@@ -9,7 +9,7 @@ use super::super::gp::Coverage;
 use super::super::hierarchy::Hierarchy;
 use super::super::population::{Context, Residents};
 use super::ledger::{CellId, Family, Ledger, Reason, Shape};
-use super::{Disclosure, Withheld, WithheldCounts};
+use super::{Disclosure, Limits, Withheld, WithheldCounts};
 use crate::stats::Confidence;
 use crate::stats::indirect::Indirect;
 use crate::stats::proportion::wilson;
@@ -61,9 +61,10 @@ struct CoverageCells {
     bands: Vec<[CellId; 2]>,
 }
 
-/// The masks of one indicator.
+/// The masks and thresholds of one indicator.
 #[derive(Debug, Clone, Copy)]
 struct Scope {
+    limits: Limits,
     /// On GP cells (GP indicators).
     gp: Option<u32>,
     /// On population cells.
@@ -99,6 +100,7 @@ pub(crate) fn publish(
             let label = scope_label(&age, sex);
             let counted = ind.numerator_age.as_deref().and_then(|a| a.parse().ok());
             Scope {
+                limits: inputs.disclosure.limits(ind),
                 gp: inputs.gp_cells.map(|cells| {
                     ledger.mask(false, cells.in_scope(&age, sex), Shape::Scope, &label)
                 }),
@@ -150,7 +152,7 @@ pub(crate) fn publish(
 
 fn record_figure(inputs: &Inputs, ledger: &mut Ledger, scope: &Scope, f: &Figure) -> FigureCells {
     let ind = &inputs.catalogue.indicators()[f.indicator];
-    let limits = inputs.disclosure.limits(ind);
+    let limits = scope.limits;
     let residents = inputs.residents;
     let population_year = residents.year_for(f.year).map(|y| residents.years[y]);
     let missing = matches!(f.status, Status::Missing(_));
