@@ -486,6 +486,30 @@ mod demo {
             assert_ne!(unknown.len(), 1, "{unknown:?} is one subtraction away");
         }
         assert!(checked > 3_000, "{checked}");
+        // A count shown in two places is withheld in both: a hidden context total is not
+        // the `residents` of any figure of the same area, year and scope (0+ all).
+        let p = self::safe();
+        let mut hidden_totals = 0;
+        for a in p.areas() {
+            let Some(context) = p.document(&a.code).and_then(|d| d.context.cloned()) else {
+                continue;
+            };
+            if context.residents.is_some() {
+                continue;
+            }
+            hidden_totals += 1;
+            for f in p
+                .figures_of(&a.code)
+                .iter()
+                .filter(|f| f.year == context.year)
+            {
+                let ind = &p.catalogue().indicators()[f.indicator];
+                if ind.age == "0+" && ind.sex == "all" {
+                    assert_eq!(f.residents, None, "{}: {f:?}", a.code);
+                }
+            }
+        }
+        assert!(hidden_totals > 0);
     }
 
     #[test]
