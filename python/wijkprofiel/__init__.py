@@ -11,6 +11,9 @@ True
 >>> population = wijkprofiel.load_table("population")
 >>> population.columns
 ['area_code', 'year', 'sex', 'age_band', 'residents']
+>>> profiles = wijkprofiel.build()              # every profile of the demo region
+>>> profiles.themes().columns[:3]
+['area_code', 'level', 'rank']
 """
 
 from wijkprofiel._core import (
@@ -25,20 +28,31 @@ from wijkprofiel._core import (
 
 from wijkprofiel import stats
 from wijkprofiel.exceptions import (
+    AreaNotFoundError,
     DataFolderError,
     InvalidDataError,
+    SettingsError,
     StatsInputError,
     WijkprofielError,
 )
+from wijkprofiel.profiles import AreaProfile, Profiles, Region, build, from_tables, load
 
 __all__ = [
+    "AreaNotFoundError",
+    "AreaProfile",
     "DataFolderError",
     "InvalidDataError",
     "Problem",
+    "Profiles",
+    "Region",
+    "SettingsError",
     "StatsInputError",
     "ValidationReport",
     "WijkprofielError",
     "__version__",
+    "build",
+    "from_tables",
+    "load",
     "load_table",
     "stats",
     "validate",

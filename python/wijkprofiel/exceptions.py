@@ -27,3 +27,17 @@ class StatsInputError(WijkprofielError, ValueError):
     """A statistical method was given input it cannot use (e.g. x > n for a proportion,
     age bands that do not match the standard population); the message names the row or
     group."""
+
+
+class SettingsError(WijkprofielError, ValueError):
+    """Build settings that cannot be used: a year without data, a standard population that
+    does not fit an indicator, disclosure thresholds below the safe defaults without
+    ``allow_loosening``, an unknown language or shard."""
+
+
+class AreaNotFoundError(WijkprofielError, KeyError):
+    """No profile for this area code."""
+
+    def __str__(self) -> str:
+        # KeyError quotes its argument; the message is a sentence.
+        return str(self.args[0]) if self.args else ""

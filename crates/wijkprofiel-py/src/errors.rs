@@ -4,7 +4,7 @@
 use pyo3::prelude::*;
 use pyo3::types::PyType;
 use wijkprofiel::stats::StatsError;
-use wijkprofiel::{DemoError, LoadError};
+use wijkprofiel::{DemoError, LoadError, ProfileError};
 
 /// An exception of `wijkprofiel.exceptions` by name.
 fn raise(py: Python<'_>, name: &str, message: String) -> PyErr {
@@ -49,4 +49,33 @@ pub(crate) fn demo_error(py: Python<'_>, error: DemoError) -> PyErr {
 /// Maps a statistics input error.
 pub(crate) fn stats_error(py: Python<'_>, error: StatsError) -> PyErr {
     raise(py, "StatsInputError", error.to_string())
+}
+
+/// Maps a profile error: settings (years, standard population, disclosure, shard) to
+/// `SettingsError`, files to `DataFolderError`.
+pub(crate) fn profile_error(py: Python<'_>, error: ProfileError) -> PyErr {
+    let name = match &error {
+        ProfileError::Io { .. } | ProfileError::MissingParts { .. } => "DataFolderError",
+        ProfileError::Standard { .. }
+        | ProfileError::Year { .. }
+        | ProfileError::Settings { .. }
+        | ProfileError::Disclosure(_)
+        | ProfileError::Shard(_) => "SettingsError",
+        _ => "WijkprofielError",
+    };
+    raise(py, name, error.to_string())
+}
+
+/// A build setting that cannot be used.
+pub(crate) fn settings_error(py: Python<'_>, message: String) -> PyErr {
+    raise(py, "SettingsError", message)
+}
+
+/// No profile for this area code.
+pub(crate) fn area_not_found(py: Python<'_>, code: &str) -> PyErr {
+    raise(
+        py,
+        "AreaNotFoundError",
+        format!("no profile for area `{code}` (a code below the country, as in `areas`)"),
+    )
 }

@@ -2,6 +2,7 @@
 //! Every rule lives in the core crate.
 
 mod errors;
+mod profiles;
 mod stats;
 
 use std::collections::BTreeMap;
@@ -116,7 +117,7 @@ impl ValidationReport {
     }
 }
 
-fn inputs_from(py: Python<'_>, path: Option<PathBuf>) -> PyResult<Inputs> {
+pub(crate) fn inputs_from(py: Python<'_>, path: Option<PathBuf>) -> PyResult<Inputs> {
     match path {
         None => Ok(Inputs::demo()),
         Some(dir) => py
@@ -133,7 +134,7 @@ fn validate(py: Python<'_>, path: Option<PathBuf>) -> PyResult<ValidationReport>
     Ok(py.detach(|| wijkprofiel::validate(&inputs)).into())
 }
 
-fn document(name: &str, text: Option<String>) -> Option<Document> {
+pub(crate) fn document(name: &str, text: Option<String>) -> Option<Document> {
     text.map(|t| Document {
         name: name.to_owned(),
         bytes: t.into_bytes(),
@@ -158,13 +159,7 @@ fn validate_tables(
         ..Inputs::default()
     };
     for (name, frame) in tables {
-        let table = TableName::from_stem(&name).ok_or_else(|| {
-            let known: Vec<&str> = TableName::ALL.iter().map(|t| t.stem()).collect();
-            PyKeyError::new_err(format!(
-                "unknown table `{name}`; known: {}",
-                known.join(", ")
-            ))
-        })?;
+        let table = table_name(&name)?;
         inputs
             .tables
             .insert(table, Table::from_frame(name, frame.into()));
@@ -172,12 +167,22 @@ fn validate_tables(
     Ok(py.detach(|| wijkprofiel::validate(&inputs)).into())
 }
 
+/// A table name, or a `KeyError` listing the known ones.
+pub(crate) fn table_name(name: &str) -> PyResult<TableName> {
+    TableName::from_stem(name).ok_or_else(|| {
+        let known: Vec<&str> = TableName::ALL.iter().map(|t| t.stem()).collect();
+        PyKeyError::new_err(format!(
+            "unknown table `{name}`; known: {}",
+            known.join(", ")
+        ))
+    })
+}
+
 /// Loads and validates a region and returns one of its tables, typed, as a DataFrame.
 #[pyfunction]
 #[pyo3(signature = (table, path=None))]
 fn load_table(py: Python<'_>, table: &str, path: Option<PathBuf>) -> PyResult<PyDataFrame> {
-    let name = TableName::from_stem(table)
-        .ok_or_else(|| PyKeyError::new_err(format!("unknown table `{table}`")))?;
+    let name = table_name(table)?;
     let inputs = inputs_from(py, path)?;
     let region = py
         .detach(|| Region::from_inputs(&inputs))
@@ -210,6 +215,9 @@ fn write_demo_data(py: Python<'_>, out: PathBuf, seed: u64) -> PyResult<Vec<Stri
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Problem>()?;
     m.add_class::<ValidationReport>()?;
+    m.add_class::<profiles::Region>()?;
+    m.add_class::<profiles::Profiles>()?;
+    m.add_class::<profiles::AreaProfile>()?;
     m.add_function(wrap_pyfunction!(validate, m)?)?;
     m.add_function(wrap_pyfunction!(validate_tables, m)?)?;
     m.add_function(wrap_pyfunction!(load_table, m)?)?;

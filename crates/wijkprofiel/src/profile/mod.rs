@@ -26,6 +26,7 @@ mod cube;
 mod disclosure;
 mod document;
 mod figure;
+mod frames;
 mod ggd;
 mod gp;
 mod hierarchy;

@@ -288,43 +288,6 @@ impl Profiles {
     }
 }
 
-impl Profiles {
-    /// The audit of disclosure control as a table, one row per withheld count
-    /// ([`Profiles::withheld`]): `count`, `indicator`, `area_code`, `year`, `mode`, `scope`,
-    /// `reason`, `rule`. It holds no withheld value.
-    ///
-    /// # Errors
-    ///
-    /// Only if polars cannot assemble the frame.
-    ///
-    /// ```
-    /// let region = wijkprofiel::Region::demo()?;
-    /// let profiles = wijkprofiel::profile::ProfileBuilder::new().build(&region)?;
-    /// let audit = profiles.withheld_table()?;
-    /// assert_eq!(audit.height(), profiles.summary().withheld_counts.total());
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn withheld_table(&self) -> PolarsResult<DataFrame> {
-        let rows = &self.withheld;
-        let text = |name: &str, f: &dyn Fn(&super::Withheld) -> Option<&str>| {
-            Column::new(name.into(), rows.iter().map(f).collect::<Vec<_>>())
-        };
-        DataFrame::new_infer_height(vec![
-            text("count", &|w| Some(w.count)),
-            text("indicator", &|w| w.indicator.as_deref()),
-            text("area_code", &|w| Some(&w.area_code)),
-            Column::new(
-                "year".into(),
-                rows.iter().map(|w| w.year).collect::<Vec<_>>(),
-            ),
-            text("mode", &|w| w.mode),
-            text("scope", &|w| Some(&w.scope)),
-            text("reason", &|w| Some(w.reason)),
-            text("rule", &|w| Some(&w.rule)),
-        ])
-    }
-}
-
 fn intervals(v: Option<Intervals>) -> [Option<f64>; 5] {
     match v {
         Some(v) => [

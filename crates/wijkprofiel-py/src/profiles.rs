@@ -1,0 +1,296 @@
+//! Regions and profiles for Python: conversions and error mapping only; the engine is the
+//! core's `wijkprofiel::profile`.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+use pyo3_polars::PyDataFrame;
+use wijkprofiel::profile::write::{self, Shard};
+use wijkprofiel::profile::{Disclosure, Language, ProfileBuilder, Profiles as CoreProfiles};
+use wijkprofiel::stats::Confidence;
+use wijkprofiel::stats::standard::StandardPopulation;
+use wijkprofiel::{AgeBand, Inputs, Table, TableName};
+
+use crate::errors::{area_not_found, load_error, profile_error, settings_error};
+
+/// A validated region, ready to build profiles from.
+#[pyclass(module = "wijkprofiel._core", frozen)]
+#[derive(Debug)]
+pub(crate) struct Region {
+    inner: Arc<wijkprofiel::Region>,
+}
+
+fn frame_error(e: impl std::fmt::Display) -> PyErr {
+    pyo3::exceptions::PyRuntimeError::new_err(format!("assembling a DataFrame: {e}"))
+}
+
+#[pymethods]
+impl Region {
+    /// Loads and validates a data folder (the embedded demo when `path` is None).
+    #[staticmethod]
+    #[pyo3(signature = (path=None))]
+    fn load(py: Python<'_>, path: Option<PathBuf>) -> PyResult<Self> {
+        let inputs = crate::inputs_from(py, path)?;
+        let region = py
+            .detach(|| wijkprofiel::Region::from_inputs(&inputs))
+            .map_err(|e| load_error(py, e))?;
+        Ok(Self {
+            inner: Arc::new(region),
+        })
+    }
+
+    /// Validates tables given as DataFrames (keyed by table name) with the catalogue and,
+    /// optionally, geometry and dataset texts.
+    #[staticmethod]
+    #[pyo3(signature = (tables, catalogue, geometry=None, dataset=None))]
+    fn from_tables(
+        py: Python<'_>,
+        tables: BTreeMap<String, PyDataFrame>,
+        catalogue: String,
+        geometry: Option<String>,
+        dataset: Option<String>,
+    ) -> PyResult<Self> {
+        let mut inputs = Inputs {
+            origin: "in-memory tables".to_owned(),
+            catalogue: crate::document("catalogue.toml", Some(catalogue)),
+            geometry: crate::document("geometry.geojson", geometry),
+            dataset: crate::document("dataset.toml", dataset),
+            ..Inputs::default()
+        };
+        for (name, frame) in tables {
+            let table = crate::table_name(&name)?;
+            inputs
+                .tables
+                .insert(table, Table::from_frame(name, frame.into()));
+        }
+        let region = py
+            .detach(|| wijkprofiel::Region::from_inputs(&inputs))
+            .map_err(|e| load_error(py, e))?;
+        Ok(Self {
+            inner: Arc::new(region),
+        })
+    }
+
+    /// What was loaded, as text.
+    #[getter]
+    fn summary(&self) -> String {
+        self.inner.summary().to_string()
+    }
+
+    /// One of the region's tables, typed, as a DataFrame (None if the region has none).
+    fn table(&self, name: &str) -> PyResult<Option<PyDataFrame>> {
+        let table: TableName = crate::table_name(name)?;
+        Ok(self.inner.frame(table).cloned().map(PyDataFrame))
+    }
+
+    /// Builds every profile of the region; see `wijkprofiel.build` for the arguments.
+    #[pyo3(signature = (
+        years=None,
+        standard_population=None,
+        national_benchmark="NL01",
+        confidence=(0.95, 0.998),
+        language="nl",
+        disclosure=None,
+    ))]
+    fn build(
+        &self,
+        py: Python<'_>,
+        years: Option<Vec<i32>>,
+        standard_population: Option<BTreeMap<String, f64>>,
+        national_benchmark: &str,
+        confidence: (f64, f64),
+        language: &str,
+        disclosure: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<Profiles> {
+        let level = |c: f64| Confidence::new(c).map_err(|e| settings_error(py, e.to_string()));
+        let language = match language {
+            "nl" => Language::Nl,
+            "en" => Language::En,
+            other => {
+                return Err(settings_error(
+                    py,
+                    format!("language `{other}`: expected `nl` or `en`"),
+                ));
+            }
+        };
+        let mut builder = ProfileBuilder::new()
+            .national_benchmark(national_benchmark)
+            .confidence(level(confidence.0)?, level(confidence.1)?)
+            .language(language);
+        if let Some(years) = years {
+            builder = builder.years(years);
+        }
+        if let Some(weights) = standard_population {
+            let mut bands = Vec::new();
+            for (band, weight) in weights {
+                let parsed: AgeBand = band.parse().map_err(|e| {
+                    settings_error(py, format!("standard population band `{band}`: {e}"))
+                })?;
+                bands.push((parsed, weight));
+            }
+            let standard = StandardPopulation::new("given", bands)
+                .map_err(|e| settings_error(py, format!("standard population: {e}")))?;
+            builder = builder.standard_population(standard);
+        }
+        if let Some(settings) = disclosure {
+            let json: String = py
+                .import("json")?
+                .call_method1("dumps", (settings,))?
+                .extract()?;
+            let parsed: Disclosure = serde_json::from_str(&json)
+                .map_err(|e| settings_error(py, format!("disclosure: {e}")))?;
+            builder = builder.disclosure(parsed);
+        }
+        let region = Arc::clone(&self.inner);
+        let built = py
+            .detach(|| builder.build(&region))
+            .map_err(|e| profile_error(py, e))?;
+        Ok(Profiles {
+            inner: Arc::new(built),
+        })
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Region({:?}, {} areas)",
+            self.inner.dataset.name,
+            self.inner.areas.iter().count()
+        )
+    }
+}
+
+/// Every profile of a region.
+#[pyclass(module = "wijkprofiel._core", frozen)]
+#[derive(Debug)]
+pub(crate) struct Profiles {
+    inner: Arc<CoreProfiles>,
+}
+
+#[pymethods]
+impl Profiles {
+    /// The long table: one row per area × indicator × year × mode.
+    fn table(&self, py: Python<'_>) -> PyResult<PyDataFrame> {
+        let n = self.inner.areas().count();
+        py.detach(|| self.inner.table(0..n))
+            .map(PyDataFrame)
+            .map_err(frame_error)
+    }
+
+    /// Every count disclosure control withheld, with its reason (no values).
+    fn withheld(&self) -> PyResult<PyDataFrame> {
+        self.inner
+            .withheld_table()
+            .map(PyDataFrame)
+            .map_err(frame_error)
+    }
+
+    /// Priority themes of every area.
+    fn themes(&self) -> PyResult<PyDataFrame> {
+        self.inner
+            .themes_table()
+            .map(PyDataFrame)
+            .map_err(frame_error)
+    }
+
+    /// Spine-chart statistics per indicator, year, mode, level and region.
+    fn spine(&self) -> PyResult<PyDataFrame> {
+        self.inner
+            .spine_table()
+            .map(PyDataFrame)
+            .map_err(frame_error)
+    }
+
+    /// The social map of every area.
+    fn social_map(&self) -> PyResult<PyDataFrame> {
+        self.inner
+            .social_table()
+            .map(PyDataFrame)
+            .map_err(frame_error)
+    }
+
+    /// The codes of the areas with a profile, in input order.
+    #[getter]
+    fn areas(&self) -> Vec<String> {
+        self.inner.areas().map(|a| a.code.clone()).collect()
+    }
+
+    /// What the build produced, as a dict (figures by status, withheld counts by reason).
+    #[getter]
+    fn summary(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let json = serde_json::to_string(self.inner.summary())
+            .map_err(|e| settings_error(py, e.to_string()))?;
+        Ok(py.import("json")?.call_method1("loads", (json,))?.unbind())
+    }
+
+    /// One area's profile.
+    fn area(&self, py: Python<'_>, code: &str) -> PyResult<AreaProfile> {
+        if self.inner.document(code).is_none() {
+            return Err(area_not_found(py, code));
+        }
+        Ok(AreaProfile {
+            profiles: Arc::clone(&self.inner),
+            code: code.to_owned(),
+        })
+    }
+
+    /// Writes the outputs of `wijkprofiel build` into `out` (optionally one worker's share,
+    /// `shard="2/8"`); returns the number of documents and table rows written.
+    #[pyo3(signature = (out, shard=None))]
+    fn write(&self, py: Python<'_>, out: PathBuf, shard: Option<&str>) -> PyResult<(usize, usize)> {
+        let shard: Shard = match shard {
+            Some(s) => s.parse().map_err(|e| profile_error(py, e))?,
+            None => Shard::WHOLE,
+        };
+        let written = py
+            .detach(|| {
+                std::fs::create_dir_all(&out).map_err(|source| wijkprofiel::ProfileError::Io {
+                    path: out.clone(),
+                    source,
+                })?;
+                write::write(&self.inner, &out, shard, &mut |_, _| {})
+            })
+            .map_err(|e| profile_error(py, e))?;
+        Ok((written.documents, written.rows))
+    }
+
+    fn __repr__(&self) -> String {
+        let s = self.inner.summary();
+        format!(
+            "Profiles({} areas, {} figures: {} published, {} suppressed)",
+            s.areas, s.figures, s.published, s.suppressed
+        )
+    }
+}
+
+/// One area's profile.
+#[pyclass(module = "wijkprofiel._core", frozen)]
+#[derive(Debug)]
+pub(crate) struct AreaProfile {
+    profiles: Arc<CoreProfiles>,
+    code: String,
+}
+
+#[pymethods]
+impl AreaProfile {
+    /// The area code.
+    #[getter]
+    fn code(&self) -> &str {
+        &self.code
+    }
+
+    /// The area's document as JSON (`docs/outputs.md`, schema version 1).
+    fn to_json(&self, py: Python<'_>) -> PyResult<String> {
+        let document = self
+            .profiles
+            .document(&self.code)
+            .ok_or_else(|| area_not_found(py, &self.code))?;
+        serde_json::to_string(&document).map_err(|e| settings_error(py, e.to_string()))
+    }
+
+    fn __repr__(&self) -> String {
+        format!("AreaProfile({:?})", self.code)
+    }
+}

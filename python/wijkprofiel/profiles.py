@@ -1,0 +1,164 @@
+"""Profiles for analysts: load a region, build every profile, read the results as polars
+DataFrames.
+
+The engine is the Rust core's; these functions choose defaults and hand arguments over.
+
+Examples
+--------
+>>> import wijkprofiel
+>>> profiles = wijkprofiel.build()            # the embedded demo region
+>>> profiles.summary["areas"]
+369
+>>> table = profiles.table()                  # one row per area, indicator, year and mode
+>>> table.filter(table["area_code"] == "WK990100").height > 50
+True
+>>> profiles.area("WK990100").code
+'WK990100'
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+import polars as pl
+
+from wijkprofiel._core import AreaProfile, Profiles, Region
+
+__all__ = ["AreaProfile", "Profiles", "Region", "build", "from_tables", "load"]
+
+
+def load(path: str | os.PathLike[str] | None = None) -> Region:
+    """Load and validate a region's data folder.
+
+    Parameters
+    ----------
+    path
+        The folder (see ``docs/data-contract.md``); ``None`` for the embedded demo region.
+
+    Returns
+    -------
+    Region
+        The validated region.
+
+    Raises
+    ------
+    InvalidDataError
+        The data break the contract; ``error.report`` lists every problem.
+    DataFolderError
+        The folder or a file cannot be read.
+
+    Examples
+    --------
+    >>> region = load()
+    >>> region.table("population").columns
+    ['area_code', 'year', 'sex', 'age_band', 'residents']
+    """
+    return Region.load(None if path is None else os.fspath(path))
+
+
+def from_tables(
+    tables: Mapping[str, pl.DataFrame],
+    catalogue: str,
+    geometry: str | None = None,
+    dataset: str | None = None,
+) -> Region:
+    """Validate a region given as DataFrames (for data already in memory).
+
+    Parameters
+    ----------
+    tables
+        DataFrames by table name (``areas``, ``population``, ``gp_counts``, ...).
+    catalogue
+        The text of ``catalogue.toml``.
+    geometry, dataset
+        The texts of ``geometry.geojson`` and ``dataset.toml``, if any.
+
+    Returns
+    -------
+    Region
+        The validated region.
+
+    Raises
+    ------
+    InvalidDataError
+        With the same problems the command-line ``validate`` reports.
+
+    Examples
+    --------
+    >>> demo = load()
+    >>> tables = {"population": demo.table("population")}
+    >>> from_tables(tables, catalogue="")
+    Traceback (most recent call last):
+    ...
+    wijkprofiel.exceptions.InvalidDataError: ...
+    """
+    return Region.from_tables(dict(tables), catalogue, geometry, dataset)
+
+
+def build(
+    region: Region | str | os.PathLike[str] | None = None,
+    *,
+    years: list[int] | None = None,
+    standard_population: Mapping[str, float] | None = None,
+    national_benchmark: str = "NL01",
+    confidence: tuple[float, float] = (0.95, 0.998),
+    language: str = "nl",
+    disclosure: Mapping[str, Any] | None = None,
+) -> Profiles:
+    """Build every profile of a region (all areas below the country).
+
+    Parameters
+    ----------
+    region
+        A :class:`Region`, a data folder, or ``None`` for the embedded demo region.
+    years
+        Only these years; every year with data when ``None``.
+    standard_population
+        Weights by age band for direct standardisation (e.g. a Dutch standard
+        population); ESP2013 when ``None``.
+    national_benchmark
+        The benchmark id of the national reference.
+    confidence
+        The inner and outer confidence levels.
+    language
+        ``"nl"`` or ``"en"`` labels.
+    disclosure
+        Disclosure settings as in the ``[disclosure]`` table of a settings file
+        (``min_count``, ``round_to``, ``sources``, ``indicators``, ``allow_loosening``,
+        ...); safe defaults when ``None``. Anything below the defaults needs
+        ``allow_loosening=True``.
+
+    Returns
+    -------
+    Profiles
+        ``table()``, ``themes()``, ``spine()``, ``social_map()``, ``withheld()`` as
+        DataFrames; ``area(code)`` for one area; ``write(out)`` for the batch outputs.
+
+    Raises
+    ------
+    SettingsError
+        A year without data, a standard population that does not fit, disclosure
+        settings below the defaults without ``allow_loosening``, an unknown language.
+
+    Examples
+    --------
+    >>> profiles = build(years=[2024], language="en")
+    >>> sorted(profiles.table()["year"].unique().to_list())
+    [2024]
+    >>> build(disclosure={"min_count": 5})
+    Traceback (most recent call last):
+    ...
+    wijkprofiel.exceptions.SettingsError: disclosure: `min_count = 5` is below the safe default; ...
+    """
+    if region is None or isinstance(region, (str, os.PathLike)):
+        region = load(region)
+    return region.build(
+        years=years,
+        standard_population=None if standard_population is None else dict(standard_population),
+        national_benchmark=national_benchmark,
+        confidence=confidence,
+        language=language,
+        disclosure=None if disclosure is None else dict(disclosure),
+    )
