@@ -166,3 +166,20 @@ def test_python_writes_what_the_command_line_writes(profiles, tmp_path):
         assert (python_out / name).read_bytes() == (cli_out / name).read_bytes(), name
     with pytest.raises(SettingsError):
         profiles.write(tmp_path / "x", shard="4/3")
+
+
+def test_every_error_is_a_wijkprofiel_error_with_its_standard_base():
+    from wijkprofiel import DataFolderError, StatsInputError
+
+    bases = {
+        InvalidDataError: ValueError,
+        DataFolderError: OSError,
+        StatsInputError: ValueError,
+        SettingsError: ValueError,
+        AreaNotFoundError: KeyError,
+    }
+    for kind, base in bases.items():
+        assert issubclass(kind, WijkprofielError) and issubclass(kind, base), kind
+    # And a caller catching the base catches the core's errors.
+    with pytest.raises(WijkprofielError):
+        wijkprofiel.load("/nonexistent/folder")

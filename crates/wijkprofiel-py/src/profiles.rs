@@ -290,6 +290,14 @@ impl AreaProfile {
         serde_json::to_string(&document).map_err(|e| settings_error(py, e.to_string()))
     }
 
+    /// A compact card for Jupyter: the priority themes and a spine chart of the latest
+    /// figures.
+    fn _repr_html_(&self, py: Python<'_>) -> PyResult<String> {
+        self.profiles
+            .card_html(&self.code)
+            .ok_or_else(|| area_not_found(py, &self.code))
+    }
+
     fn __repr__(&self) -> String {
         format!("AreaProfile({:?})", self.code)
     }

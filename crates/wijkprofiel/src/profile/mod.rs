@@ -22,6 +22,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod card;
 mod cube;
 mod disclosure;
 mod document;
@@ -49,6 +50,7 @@ use geo::{Area as _, GeodesicArea as _};
 use rayon::prelude::*;
 use serde::Serialize;
 
+pub use card::escape_html;
 pub use cube::Cells;
 pub use disclosure::{Disclosure, Limits, Thresholds, Withheld, WithheldCounts};
 pub use document::{AreaDocument, SCHEMA_VERSION};
