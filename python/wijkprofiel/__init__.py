@@ -26,7 +26,7 @@ from wijkprofiel._core import (
     write_demo_data,
 )
 
-from wijkprofiel import stats
+from wijkprofiel import expr, stats
 from wijkprofiel.exceptions import (
     AreaNotFoundError,
     DataFolderError,
@@ -51,6 +51,7 @@ __all__ = [
     "WijkprofielError",
     "__version__",
     "build",
+    "expr",
     "from_tables",
     "load",
     "load_table",

@@ -270,3 +270,56 @@ def smooth_proportions(x: Sequence[float], n: Sequence[float], *, confidence: fl
     """Empirical Bayes (beta–binomial) smoothed proportions with posterior intervals."""
     _, _, _, rows = _core.smooth("proportions", _floats(x), _floats(n), confidence)
     return _limits_frame([[r] for r in rows], [confidence])
+
+
+def compare(
+    lower: Any,
+    upper: Any,
+    benchmark: float | Sequence[float | None],
+    *,
+    lower_outer: Any = None,
+    upper_outer: Any = None,
+    polarity: str = "higher-better",
+) -> list[str]:
+    """Judge areas against a benchmark, row by row, as the profiles do.
+
+    The benchmark inside the inner (95%) interval is ``similar``; outside it ``better`` or
+    ``worse`` by ``polarity`` (``higher``/``lower`` for ``"no-judgement"``), and ``best`` or
+    ``worst`` when also outside the outer (99.8%) interval, if given. A missing limit or
+    benchmark gives ``not-available``.
+
+    Parameters
+    ----------
+    lower, upper
+        The inner limits (Series or sequences).
+    benchmark
+        One value for every row, or one per row.
+    lower_outer, upper_outer
+        The outer limits, optional.
+    polarity
+        ``"higher-better"``, ``"lower-better"``, ``"no-judgement"`` or ``"not-compared"``.
+
+    Examples
+    --------
+    >>> from wijkprofiel import stats
+    >>> stats.compare([0.25, 0.10], [0.35, 0.30], 0.24, lower_outer=[0.22, 0.05],
+    ...               upper_outer=[0.38, 0.35], polarity="lower-better")
+    ['worse', 'similar']
+    """
+    lows, highs = _optional(lower), _optional(upper)
+    n = len(lows)
+    outer_low = _optional(lower_outer) if lower_outer is not None else [None] * n
+    outer_high = _optional(upper_outer) if upper_outer is not None else [None] * n
+    if isinstance(benchmark, (int, float)):
+        benchmarks: list[float | None] = [float(benchmark)] * n
+    else:
+        benchmarks = _optional(benchmark)
+    return _core.compare(
+        list(zip(lows, highs)), list(zip(outer_low, outer_high)), benchmarks, polarity
+    )
+
+
+def _optional(values: Any) -> list[float | None]:
+    if isinstance(values, pl.Series):
+        return values.cast(pl.Float64).to_list()
+    return [None if v is None else float(v) for v in values]

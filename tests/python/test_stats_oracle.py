@@ -352,3 +352,19 @@ def test_bad_input_raises_named_errors():
         stats.mean([1.0])
     nulls = stats.proportion(pl.Series([1, None]), pl.Series([5, 5]))
     assert nulls["value"].to_list() == [0.2, None]
+
+
+def test_compare_judges_as_the_profiles_do():
+    import polars as pl
+
+    lower, upper = pl.Series([0.25, 0.10, None]), pl.Series([0.35, 0.30, 0.4])
+    outer_low, outer_high = pl.Series([0.26, 0.05, 0.1]), pl.Series([0.34, 0.35, 0.5])
+    assert stats.compare(lower, upper, 0.24, polarity="lower-better") == [
+        "worse", "similar", "not-available"]
+    assert stats.compare(lower, upper, 0.24, lower_outer=outer_low, upper_outer=outer_high,
+                         polarity="higher-better") == ["best", "similar", "not-available"]
+    assert stats.compare([0.25], [0.35], [0.24], polarity="no-judgement") == ["higher"]
+    assert stats.compare([0.25], [0.35], [None], polarity="no-judgement") == ["not-available"]
+    assert stats.compare([0.25], [0.35], 0.24, polarity="not-compared") == ["not-compared"]
+    with pytest.raises(StatsInputError, match="sideways"):
+        stats.compare([0.25], [0.35], 0.24, polarity="sideways")

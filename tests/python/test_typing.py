@@ -24,5 +24,10 @@ def test_the_package_is_typed_and_type_checks() -> None:
     package = resources.files("wijkprofiel")
     assert package.joinpath("py.typed").is_file()
     assert package.joinpath("_core.pyi").is_file()
-    result = run("mypy", "python/wijkprofiel", "tests/python/test_profiles.py")
+    result = run(
+        "mypy",
+        "python/wijkprofiel",
+        "tests/python/test_profiles.py",
+        "tests/python/test_expressions.py",
+    )
     assert result.returncode == 0, result.stdout + result.stderr

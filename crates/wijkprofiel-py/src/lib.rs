@@ -2,6 +2,7 @@
 //! Every rule lives in the core crate.
 
 mod errors;
+mod expressions;
 mod profiles;
 mod stats;
 

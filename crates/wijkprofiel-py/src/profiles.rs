@@ -95,6 +95,7 @@ impl Region {
         language="nl",
         disclosure=None,
     ))]
+    #[allow(clippy::too_many_arguments)] // the keyword arguments of the Python API
     fn build(
         &self,
         py: Python<'_>,

@@ -17,6 +17,10 @@ use wijkprofiel::stats::{
 use crate::errors::stats_error;
 
 type Limits = Vec<(f64, f64, f64)>;
+/// Per confidence level: SII value, lower, upper, then RII value, lower, upper.
+type SiiRows = Vec<(f64, f64, f64, f64, f64, f64)>;
+/// Per age band: the band, its life expectancy with limits (if any), and why not.
+type LifeRows = Vec<(String, Option<Limits>, Option<String>)>;
 
 fn levels(py: Python<'_>, confidence: Vec<f64>) -> PyResult<Vec<Confidence>> {
     confidence
@@ -345,7 +349,7 @@ pub(crate) fn sii(
     confidence: Vec<f64>,
     repetitions: usize,
     seed: u64,
-) -> PyResult<Vec<(f64, f64, f64, f64, f64, f64)>> {
+) -> PyResult<SiiRows> {
     let c = levels(py, confidence)?;
     let scale = match scale {
         "rate" => Scale::Rate,
@@ -388,7 +392,7 @@ pub(crate) fn life_expectancy(
     deaths: Vec<f64>,
     population: Vec<f64>,
     confidence: Vec<f64>,
-) -> PyResult<Vec<(String, Option<Limits>, Option<String>)>> {
+) -> PyResult<LifeRows> {
     let c = levels(py, confidence)?;
     let b = bands(py, &band)?;
     let rows: Vec<life_table::Band> = b
@@ -436,6 +440,47 @@ pub(crate) fn smooth(
 }
 
 /// Registers the functions as the submodule `wijkprofiel._core.stats`.
+/// Per row: the judgement label of an area against a benchmark (`better`, `worst`,
+/// `similar`, `higher`, `not-available`, ...), from its 95% and (optional) 99.8% limits.
+#[pyfunction]
+pub(crate) fn compare(
+    py: Python<'_>,
+    limits95: Vec<(Option<f64>, Option<f64>)>,
+    limits998: Vec<(Option<f64>, Option<f64>)>,
+    benchmark: Vec<Option<f64>>,
+    polarity: &str,
+) -> PyResult<Vec<&'static str>> {
+    let polarity: wijkprofiel::Polarity =
+        serde_json::from_str(&format!("{polarity:?}")).map_err(|_| {
+            stats_error(
+                py,
+                StatsError::Shape {
+                    what: "polarity",
+                    rule: format!(
+                        "`{polarity}` is not higher-better, lower-better, no-judgement or \
+                         not-compared"
+                    ),
+                },
+            )
+        })?;
+    let estimate = |(lower, upper): (Option<f64>, Option<f64>)| {
+        Some(Estimate {
+            value: f64::NAN,
+            lower: lower?,
+            upper: upper?,
+        })
+    };
+    Ok(limits95
+        .into_iter()
+        .zip(limits998)
+        .zip(benchmark)
+        .map(|((inner, outer), b)| {
+            let (inner, outer) = (estimate(inner), estimate(outer));
+            wijkprofiel::stats::compare::judge(inner.as_ref(), outer.as_ref(), b, polarity).label()
+        })
+        .collect())
+}
+
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let module = PyModule::new(m.py(), "stats")?;
     for f in [
@@ -453,6 +498,7 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
         wrap_pyfunction!(sii, &module)?,
         wrap_pyfunction!(life_expectancy, &module)?,
         wrap_pyfunction!(smooth, &module)?,
+        wrap_pyfunction!(compare, &module)?,
     ] {
         module.add_function(f)?;
     }
