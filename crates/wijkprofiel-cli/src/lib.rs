@@ -227,9 +227,11 @@ fn build(
         summary.missing
     );
     println!(
-        "wrote {} area documents to {} and {} table rows to {}",
+        "wrote {} area documents to {}, their pages to {} (overview: index.html) and {} table \
+         rows to {}",
         written.documents,
         out.join(write::DOCUMENTS).display(),
+        out.join(write::PAGES).display(),
         written.rows,
         written
             .tables

@@ -17,6 +17,9 @@ use wijkprofiel::{AgeBand, Inputs, Table, TableName};
 use crate::errors::{area_not_found, load_error, profile_error, settings_error};
 
 /// A validated region, ready to build profiles from.
+///
+/// Made by `wijkprofiel.load(path)` or `wijkprofiel.from_tables(tables, catalogue)`;
+/// `build(...)` makes every profile (see `wijkprofiel.build`).
 #[pyclass(module = "wijkprofiel._core", frozen)]
 #[derive(Debug)]
 pub(crate) struct Region {
@@ -29,7 +32,19 @@ fn frame_error(e: impl std::fmt::Display) -> PyErr {
 
 #[pymethods]
 impl Region {
-    /// Loads and validates a data folder (the embedded demo when `path` is None).
+    /// Loads and validates a data folder.
+    ///
+    /// Parameters
+    /// ----------
+    /// path : str or PathLike, optional
+    ///     The folder; the embedded demo region when None.
+    ///
+    /// Raises
+    /// ------
+    /// InvalidDataError
+    ///     With `.report`, every problem found.
+    /// DataFolderError
+    ///     The folder or a file cannot be read.
     #[staticmethod]
     #[pyo3(signature = (path=None))]
     fn load(py: Python<'_>, path: Option<PathBuf>) -> PyResult<Self> {
@@ -42,8 +57,21 @@ impl Region {
         })
     }
 
-    /// Validates tables given as DataFrames (keyed by table name) with the catalogue and,
-    /// optionally, geometry and dataset texts.
+    /// Validates a region given as DataFrames.
+    ///
+    /// Parameters
+    /// ----------
+    /// tables : dict[str, polars.DataFrame]
+    ///     By table name (`areas`, `population`, `gp_counts`, ...).
+    /// catalogue : str
+    ///     The text of `catalogue.toml`.
+    /// geometry, dataset : str, optional
+    ///     The texts of `geometry.geojson` and `dataset.toml`.
+    ///
+    /// Raises
+    /// ------
+    /// InvalidDataError
+    ///     With the problems the command line's `validate` reports.
     #[staticmethod]
     #[pyo3(signature = (tables, catalogue, geometry=None, dataset=None))]
     fn from_tables(
@@ -80,7 +108,10 @@ impl Region {
         self.inner.summary().to_string()
     }
 
-    /// One of the region's tables, typed, as a DataFrame (None if the region has none).
+    /// One of the region's tables, typed, as a DataFrame.
+    ///
+    /// Returns None for a table the region does not have or keeps as records (areas,
+    /// practices, providers, projects); raises KeyError for an unknown name.
     fn table(&self, name: &str) -> PyResult<Option<PyDataFrame>> {
         let table: TableName = crate::table_name(name)?;
         Ok(self.inner.frame(table).cloned().map(PyDataFrame))
@@ -173,6 +204,12 @@ pub(crate) struct Profiles {
 #[pymethods]
 impl Profiles {
     /// The long table: one row per area × indicator × year × mode.
+    ///
+    /// Returns
+    /// -------
+    /// polars.DataFrame
+    ///     The columns of `docs/outputs.md`; withheld counts are null and flagged in
+    ///     `*_withheld`.
     fn table(&self, py: Python<'_>) -> PyResult<PyDataFrame> {
         let n = self.inner.areas().count();
         py.detach(|| self.inner.table(0..n))
@@ -180,7 +217,12 @@ impl Profiles {
             .map_err(frame_error)
     }
 
-    /// Every count disclosure control withheld, with its reason (no values).
+    /// The disclosure audit: every withheld count with its reason, never its value.
+    ///
+    /// Returns
+    /// -------
+    /// polars.DataFrame
+    ///     `count`, `indicator`, `area_code`, `year`, `mode`, `scope`, `reason`, `rule`.
     fn withheld(&self) -> PyResult<PyDataFrame> {
         self.inner
             .withheld_table()
@@ -188,7 +230,13 @@ impl Profiles {
             .map_err(frame_error)
     }
 
-    /// Priority themes of every area.
+    /// Priority themes of every area, most pressing first.
+    ///
+    /// Returns
+    /// -------
+    /// polars.DataFrame
+    ///     `area_code`, `level`, `rank`, `theme`, `label`, `worse`, `worse_indicators`,
+    ///     `excess`, `indicators`.
     fn themes(&self) -> PyResult<PyDataFrame> {
         self.inner
             .themes_table()
@@ -197,6 +245,12 @@ impl Profiles {
     }
 
     /// Spine-chart statistics per indicator, year, mode, level and region.
+    ///
+    /// Returns
+    /// -------
+    /// polars.DataFrame
+    ///     `indicator`, `year`, `mode`, `level`, `region_code`, `peers`, `worst`, `p25`,
+    ///     `median`, `p75`, `best`, `region_value`, `national_value`.
     fn spine(&self) -> PyResult<PyDataFrame> {
         self.inner
             .spine_table()
@@ -205,6 +259,13 @@ impl Profiles {
     }
 
     /// The social map of every area.
+    ///
+    /// Returns
+    /// -------
+    /// polars.DataFrame
+    ///     `area_code`, `level`, `scope`, providers per role (`gp`, `district_nurse`, ...),
+    ///     `triangle_complete`, `triangle_missing`, `wijken_with_triangle`, `wijken`,
+    ///     `projects`.
     fn social_map(&self) -> PyResult<PyDataFrame> {
         self.inner
             .social_table()
@@ -227,6 +288,11 @@ impl Profiles {
     }
 
     /// One area's profile.
+    ///
+    /// Raises
+    /// ------
+    /// AreaNotFoundError
+    ///     For a code without a profile (unknown, or the country).
     fn area(&self, py: Python<'_>, code: &str) -> PyResult<AreaProfile> {
         if self.inner.document(code).is_none() {
             return Err(area_not_found(py, code));

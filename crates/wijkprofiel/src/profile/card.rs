@@ -5,76 +5,11 @@
 use std::fmt::Write as _;
 
 use super::figure::{Figure, Mode};
+use super::pages::escape_html;
+use super::pages::svg::spine;
 use super::{Language, Profiles, priorities};
 use crate::Polarity;
 use crate::stats::compare::Judgement;
-
-/// Text for HTML: `&`, `<`, `>`, `"` and `'` escaped.
-///
-/// ```
-/// # use wijkprofiel::profile::escape_html;
-/// assert_eq!(escape_html("<script>\"x\" & 'y'"), "&lt;script&gt;&quot;x&quot; &amp; &#39;y&#39;");
-/// ```
-pub fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// Okabe–Ito colours by judgement (colour-blind safe; the label is always written too).
-fn colour(j: Judgement) -> &'static str {
-    match j {
-        Judgement::Best | Judgement::Better => "#0072B2",
-        Judgement::Similar => "#E69F00",
-        Judgement::Worse | Judgement::Worst => "#D55E00",
-        Judgement::Higher => "#CC79A7",
-        Judgement::Lower => "#56B4E9",
-        Judgement::NotCompared | Judgement::NotAvailable => "#999999",
-    }
-}
-
-const WIDTH: f64 = 180.0;
-
-/// One spine: worst to best among the level's areas, the middle half darker, the benchmark
-/// as the centre line, the area's value as a dot. Better lies to the right.
-pub(crate) fn spine_svg(
-    spine: [f64; 5],
-    benchmark: f64,
-    value: f64,
-    judgement: Judgement,
-) -> String {
-    let [worst, p25, _, p75, best] = spine;
-    let reach = [worst, best, value]
-        .iter()
-        .map(|v| (v - benchmark).abs())
-        .fold(f64::EPSILON, f64::max);
-    let towards_best = if best >= worst { 1.0 } else { -1.0 };
-    let x = |v: f64| WIDTH * (0.5 + 0.5 * towards_best * (v - benchmark) / reach);
-    let span = |a: f64, b: f64| (x(a).min(x(b)), (x(a) - x(b)).abs());
-    let (outer_x, outer_w) = span(worst, best);
-    let (inner_x, inner_w) = span(p25, p75);
-    format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{WIDTH}\" height=\"14\" \
-         viewBox=\"0 0 {WIDTH} 14\" role=\"img\" aria-label=\"spine chart\">\
-         <rect x=\"{outer_x:.1}\" y=\"3\" width=\"{outer_w:.1}\" height=\"8\" fill=\"#d9d9d9\"/>\
-         <rect x=\"{inner_x:.1}\" y=\"3\" width=\"{inner_w:.1}\" height=\"8\" fill=\"#a6a6a6\"/>\
-         <line x1=\"{c:.1}\" y1=\"0\" x2=\"{c:.1}\" y2=\"14\" stroke=\"#000\" stroke-width=\"1.5\"/>\
-         <circle cx=\"{v:.1}\" cy=\"7\" r=\"4.5\" fill=\"{fill}\" stroke=\"#000\" stroke-width=\"0.5\"/>\
-         </svg>",
-        c = WIDTH / 2.0,
-        v = x(value),
-        fill = colour(judgement),
-    )
-}
 
 impl Profiles {
     /// One area's card as HTML (for Jupyter): the priority themes and, per indicator, the
@@ -168,7 +103,7 @@ impl Profiles {
                         .standing
                         .spine
                         .filter(|_| ind.polarity != Polarity::NotCompared)
-                        .map(|s| spine_svg(s, benchmark, v.value, judged.judgement))
+                        .map(|s| spine(s, benchmark, v.value, judged.judgement))
                         .unwrap_or_default();
                     (format!("{:.1}", v.value), chart)
                 }
@@ -195,28 +130,8 @@ impl Profiles {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::profile::ProfileBuilder;
     use crate::{Areas, Region};
-
-    #[test]
-    fn a_spine_puts_better_to_the_right_whatever_the_polarity() {
-        // Higher is better: best 90 lies right of the benchmark 50.
-        let svg = spine_svg(
-            [10.0, 30.0, 50.0, 70.0, 90.0],
-            50.0,
-            80.0,
-            Judgement::Better,
-        );
-        insta::assert_snapshot!(svg);
-        // Lower is better: the same numbers mirror, so the value 80 lies left.
-        let mirrored = spine_svg([90.0, 70.0, 50.0, 30.0, 10.0], 50.0, 80.0, Judgement::Worse);
-        assert!(
-            mirrored.contains("cx=\"22.5\"") && svg.contains("cx=\"157.5\""),
-            "{mirrored}"
-        );
-        assert!(mirrored.contains(colour(Judgement::Worse)));
-    }
 
     #[test]
     fn names_are_shown_as_text_never_as_markup() {

@@ -31,6 +31,7 @@ mod frames;
 mod ggd;
 mod gp;
 mod hierarchy;
+mod pages;
 mod placement;
 mod population;
 mod priorities;
@@ -50,7 +51,6 @@ use geo::{Area as _, GeodesicArea as _};
 use rayon::prelude::*;
 use serde::Serialize;
 
-pub use card::escape_html;
 pub use cube::Cells;
 pub use disclosure::{Disclosure, Limits, Thresholds, Withheld, WithheldCounts};
 pub use document::{AreaDocument, SCHEMA_VERSION};
@@ -58,6 +58,7 @@ pub use figure::{
     Comparison, Figure, Intervals, Method, Mode, Standing, Status, Suppression, TrendFigure,
 };
 pub use gp::{Coverage, CoverageBand};
+pub use pages::{escape_html, page_file};
 pub use population::{Context, PyramidBar};
 pub use priorities::ThemeRank;
 pub use settings::Settings;
@@ -270,6 +271,8 @@ pub struct Profiles {
     practices_in: Vec<Vec<usize>>,
     /// The audit of disclosure control.
     withheld: Vec<Withheld>,
+    /// The area shapes, for the pages' maps.
+    geometry: Option<crate::Geometries>,
     summary: BuildSummary,
 }
 
@@ -496,6 +499,7 @@ impl Profiles {
             practices,
             practices_in,
             withheld: published.audit,
+            geometry: region.geometry.clone(),
             summary,
         })
     }

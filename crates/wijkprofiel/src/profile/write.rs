@@ -26,6 +26,8 @@ pub const TABLE_CSV: &str = "profile.csv";
 pub const METADATA: &str = "metadata.json";
 /// The audit of disclosure control: every withheld count with its reason.
 pub const SUPPRESSION_CSV: &str = "suppression.csv";
+/// The folder of pages: one per area and `index.html`, the regional overview.
+pub const PAGES: &str = "pages";
 /// The folder of area documents.
 pub const DOCUMENTS: &str = "areas";
 /// The folder of shard parts.
@@ -156,10 +158,10 @@ pub fn file_name(code: &str) -> String {
     format!("{safe}.json")
 }
 
-/// Writes this worker's outputs into `dir`: the area documents of its block, the long
+/// Writes this worker's outputs into `dir`: the area documents and pages of its block, the long
 /// table (the whole table for [`Shard::WHOLE`], else its part in `parts/`) and, from the
-/// first worker, the audit of disclosure control (`suppression.csv`) and the run's
-/// `metadata.json` (both the same for every worker). `progress` is called with (documents written, documents to write).
+/// first worker, the audit of disclosure control (`suppression.csv`), the run's
+/// `metadata.json` and the regional overview `pages/index.html` (the same for every worker). `progress` is called with (documents written, documents to write).
 ///
 /// # Errors
 ///
@@ -175,6 +177,8 @@ pub fn write(
     };
     let documents = dir.join(DOCUMENTS);
     mkdir(documents.clone())?;
+    let pages = dir.join(PAGES);
+    mkdir(pages.clone())?;
     let block = shard.block(profiles.areas().count());
     let mut frame = profiles.table(block.clone()).map_err(encode(dir))?;
     let mut written = Written {
@@ -210,6 +214,7 @@ pub fn write(
                 "summary": profiles.summary(),
             }),
         )?;
+        write_text(&pages.join("index.html"), &profiles.overview_html())?;
     }
     let areas: Vec<&crate::Area> = profiles.areas().collect();
     let block = &areas[block];
@@ -218,7 +223,12 @@ pub fn write(
     for (k, batch) in block.chunks(256).enumerate() {
         let done: Vec<usize> = batch
             .par_iter()
-            .map(|area| write_document(profiles, &documents, &area.code))
+            .map(|area| {
+                if let Some(page) = profiles.page_html(&area.code) {
+                    write_text(&pages.join(super::page_file(&area.code)), &page)?;
+                }
+                write_document(profiles, &documents, &area.code)
+            })
             .collect::<Result<_, _>>()?;
         written.documents += done.iter().sum::<usize>();
         progress((k * 256 + batch.len()).min(block.len()), block.len());
@@ -233,6 +243,17 @@ fn write_document(profiles: &Profiles, dir: &Path, code: &str) -> Result<usize, 
     };
     write_json(&dir.join(file_name(code)), &document)?;
     Ok(1)
+}
+
+/// Writes a text file atomically.
+fn write_text(path: &Path, text: &str) -> Result<(), ProfileError> {
+    atomic(path, |out| {
+        out.write_all(text.as_bytes())
+            .map_err(|source| ProfileError::Io {
+                path: path.to_owned(),
+                source,
+            })
+    })
 }
 
 /// Writes a value as one line of JSON, atomically.

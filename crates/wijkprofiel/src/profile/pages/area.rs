@@ -1,0 +1,530 @@
+//! One area's page: header, priority themes, population pyramid against the parent, a map
+//! of the area among its neighbours, the spine chart by theme with the table behind it, the
+//! social map, and sources, methods and notes in plain language.
+
+use std::fmt::Write as _;
+
+use super::svg::{self, Bar, Shape};
+use super::{document, escape_html, judgement_text, key, page_file};
+use crate::Polarity;
+use crate::profile::figure::{Figure, Mode};
+use crate::profile::{AreaDocument, Language, Profiles};
+use crate::stats::compare::Judgement;
+
+fn number(v: Option<f64>) -> String {
+    v.map_or_else(
+        || "—".to_owned(),
+        |v| {
+            if v.abs() >= 100.0 {
+                format!("{v:.0}")
+            } else {
+                format!("{v:.1}")
+            }
+        },
+    )
+}
+
+/// A trend as an arrow and words.
+fn trend_text(direction: &str, language: Language) -> String {
+    let en = language == Language::En;
+    let (arrow, words) = match direction {
+        "increasing" => ("↑", if en { "increasing" } else { "stijgend" }),
+        "decreasing" => ("↓", if en { "decreasing" } else { "dalend" }),
+        "no-significant-change" => (
+            "→",
+            if en {
+                "no significant change"
+            } else {
+                "geen significante verandering"
+            },
+        ),
+        _ => (
+            "",
+            if en {
+                "cannot be calculated"
+            } else {
+                "niet te berekenen"
+            },
+        ),
+    };
+    format!("{arrow} {words}")
+}
+
+impl Profiles {
+    /// One area's page as a self-contained HTML document (Dutch by default, English with
+    /// [`Language::En`]). `None` for an unknown area or the country.
+    ///
+    /// ```
+    /// let region = wijkprofiel::Region::demo()?;
+    /// let profiles = wijkprofiel::profile::ProfileBuilder::new().build(&region)?;
+    /// let page = profiles.page_html("WK990100").expect("a demo wijk");
+    /// assert!(page.starts_with("<!DOCTYPE html>") && page.contains("Centrum"));
+    /// assert!(!page.contains("<script") && !page.contains("src="));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn page_html(&self, code: &str) -> Option<String> {
+        let doc = self.document(code)?;
+        let language = self.options.language;
+        let t = |nl, en| self.text(nl, en);
+        let mut body = String::new();
+        self.header(&doc, &mut body);
+        // Priority themes.
+        let _ = write!(
+            body,
+            "<section><h2>{}</h2><ol>",
+            t(
+                "Prioriteiten voor de sessie",
+                "Priority themes for the session"
+            )
+        );
+        for theme in &doc.themes {
+            let _ = write!(
+                body,
+                "<li><strong>{}</strong>: {} {}{}</li>",
+                escape_html(&theme.label),
+                theme.worse.len(),
+                t(
+                    "indicator(en) significant slechter dan Nederland",
+                    "indicator(s) significantly worse than the Netherlands"
+                ),
+                if theme.excess > 0.5 {
+                    format!(
+                        "; {} {:.0} {}",
+                        t("ongeveer", "about"),
+                        theme.excess,
+                        t("mensen meer dan verwacht", "people more than expected")
+                    )
+                } else {
+                    String::new()
+                }
+            );
+        }
+        body.push_str("</ol></section>");
+        self.pyramid_section(&doc, &mut body);
+        self.map_section(&doc, &mut body);
+        self.spine_section(&doc, &mut body, language);
+        self.social_section(&doc, &mut body);
+        self.notes_section(&doc, &mut body);
+        let _ = write!(
+            body,
+            "<footer><p><a href=\"index.html\">{}</a></p></footer>",
+            t(
+                "Overzicht van de regio en alle gebieden",
+                "Regional overview and every area"
+            )
+        );
+        Some(document(&doc.area.name, language, &body))
+    }
+
+    fn header(&self, doc: &AreaDocument, out: &mut String) {
+        let t = |nl, en| self.text(nl, en);
+        let _ = write!(
+            out,
+            "<header>{}<h1>{}</h1><p class=\"meta\">{} {}",
+            self.synthetic_mark(),
+            escape_html(&doc.area.name),
+            escape_html(&doc.area.code),
+            doc.area.level.as_str()
+        );
+        if let Some(parent) = &doc.area.parent {
+            let _ = write!(
+                out,
+                " · {} <a href=\"{}\">{}</a>",
+                t("in", "in"),
+                escape_html(&page_file(&parent.code)),
+                escape_html(&parent.name)
+            );
+        }
+        if let Some(c) = doc.context {
+            let _ = write!(
+                out,
+                " · {} {} ({})",
+                number(c.residents),
+                t("inwoners", "residents"),
+                c.year
+            );
+        }
+        if let Some(c) = &doc.coverage {
+            let share = c
+                .listed
+                .zip(c.residents)
+                .filter(|(_, r)| *r > 0.0)
+                .map(|(l, r)| 100.0 * l / r);
+            let _ = write!(
+                out,
+                " · {} {}% ({})",
+                t("huisartsdekking", "GP coverage"),
+                number(share),
+                c.year
+            );
+        }
+        let years: Vec<i32> = {
+            let mut y: Vec<i32> = self
+                .figures_of(&doc.area.code)
+                .iter()
+                .map(|f| f.year)
+                .collect();
+            y.sort_unstable();
+            y.dedup();
+            y
+        };
+        if let (Some(first), Some(last)) = (years.first(), years.last()) {
+            let _ = write!(out, " · {} {first}–{last}", t("gegevens", "data"));
+        }
+        out.push_str("</p></header>");
+    }
+
+    fn pyramid_section(&self, doc: &AreaDocument, out: &mut String) {
+        let Some(context) = doc.context else { return };
+        let t = |nl, en| self.text(nl, en);
+        let bars = |c: &crate::profile::Context| -> Vec<(String, Option<f64>, Option<f64>)> {
+            c.pyramid
+                .iter()
+                .map(|b| (b.age_band.clone(), b.male, b.female))
+                .collect()
+        };
+        let own = bars(context);
+        let parent = doc
+            .area
+            .parent
+            .as_ref()
+            .and_then(|p| self.index.get(&p.code))
+            .and_then(|&p| self.contexts[p].as_ref())
+            .map(bars)
+            .unwrap_or_default();
+        fn as_bars(rows: &[(String, Option<f64>, Option<f64>)]) -> Vec<Bar<'_>> {
+            rows.iter()
+                .map(|(band, m, f)| Bar {
+                    band,
+                    male: *m,
+                    female: *f,
+                })
+                .collect()
+        }
+        let title = t("Bevolkingsopbouw", "Population by age and sex");
+        let _ = write!(
+            out,
+            "<section><h2>{title}</h2>{}<p class=\"meta\">{}</p></section>",
+            svg::pyramid(
+                &as_bars(&own),
+                &as_bars(&parent),
+                [title, t("mannen", "men"), t("vrouwen", "women")]
+            ),
+            t(
+                "Aandeel per leeftijdsgroep; de zwarte streepjes tonen het bovenliggende gebied, gearceerde balken zijn afgeschermd.",
+                "Share per age band; the black ticks show the parent area, hatched bars are withheld."
+            )
+        );
+    }
+
+    /// The indicator a map shades: the top priority theme's first worse indicator, else the
+    /// first indicator with a published figure.
+    fn map_indicator(&self, doc: &AreaDocument) -> Option<usize> {
+        let by_id = |id: &str| self.catalogue.indicators().iter().position(|i| i.id == id);
+        doc.themes
+            .iter()
+            .find_map(|t| t.worse.first().and_then(|id| by_id(id)))
+            .or_else(|| {
+                self.figures_of(&doc.area.code)
+                    .iter()
+                    .find(|f| f.is_published() && f.mode == Mode::Residence)
+                    .map(|f| f.indicator)
+            })
+    }
+
+    fn map_section(&self, doc: &AreaDocument, out: &mut String) {
+        let (Some(geometry), Some(indicator)) = (self.geometry.as_ref(), self.map_indicator(doc))
+        else {
+            return;
+        };
+        let t = |nl, en| self.text(nl, en);
+        let Some(&a) = self.index.get(&doc.area.code) else {
+            return;
+        };
+        // The area with its siblings (the parent's other children).
+        let siblings: Vec<usize> = match self.tree.parent[a] {
+            Some(p) if self.tree.level[p] != crate::Level::Country => self.tree.children[p].clone(),
+            _ => vec![a],
+        };
+        let latest = |area: usize| -> Option<&Figure> {
+            self.figures_of(&self.areas[area].code)
+                .iter()
+                .filter(|f| f.indicator == indicator && f.mode == Mode::Residence)
+                .max_by_key(|f| f.year)
+        };
+        let values: Vec<Option<f64>> = siblings
+            .iter()
+            .map(|&s| latest(s).and_then(|f| f.published()).map(|v| v.value))
+            .collect();
+        let (lo, hi) = values
+            .iter()
+            .flatten()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), v| {
+                (l.min(*v), h.max(*v))
+            });
+        let shapes: Vec<Shape> = siblings
+            .iter()
+            .zip(&values)
+            .filter_map(|(&s, v)| {
+                let area = &self.areas[s];
+                Some(Shape {
+                    code: &area.code,
+                    name: &area.name,
+                    shape: geometry.get(&area.code)?,
+                    fill: v.map_or_else(
+                        || "#dddddd".to_owned(),
+                        |v| svg::shade(if hi > lo { (v - lo) / (hi - lo) } else { 0.5 }),
+                    ),
+                    focus: s == a,
+                    href: Some(page_file(&area.code)),
+                    title: number(*v),
+                })
+            })
+            .collect();
+        let ind = &self.catalogue.indicators()[indicator];
+        let label = if self.options.language == Language::En {
+            &ind.label_en
+        } else {
+            &ind.label_nl
+        };
+        let _ = write!(
+            out,
+            "<section><h2>{}</h2><p class=\"meta\">{}: <strong>{}</strong> ({} {} – {} {}; {})</p>{}</section>",
+            t("Kaart", "Map"),
+            t(
+                "Het gebied (dikke rand) tussen zijn buren, gekleurd naar",
+                "The area (heavy outline) among its neighbours, shaded by"
+            ),
+            escape_html(label),
+            t("licht", "light"),
+            number(lo.is_finite().then_some(lo)),
+            t("donker", "dark"),
+            number(hi.is_finite().then_some(hi)),
+            t(
+                "grijs: geen gepubliceerde waarde",
+                "grey: no published value"
+            ),
+            svg::map(&shapes, geometry.crs, 520.0, t("kaart", "map"))
+        );
+    }
+
+    fn spine_section(&self, doc: &AreaDocument, out: &mut String, language: Language) {
+        let t = |nl, en| self.text(nl, en);
+        let _ = write!(
+            out,
+            "<section><h2>{}</h2>{}<p class=\"meta\">{}</p><table><thead><tr><th>{}</th><th>{}</th>\
+             <th>{}</th><th>95%</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th>\
+             <th>{}</th></tr></thead>",
+            t(
+                "Indicatoren naast de regio en Nederland",
+                "Indicators beside the region and the Netherlands"
+            ),
+            key(language),
+            t(
+                "Balk: van slechtste tot beste gebied van dit niveau in de regio, donker het middelste kwart tot driekwart; lijn: de regio; punt: dit gebied (rechts is beter).",
+                "Bar: from the worst to the best area of this level in the region, darker the middle half; line: the region; dot: this area (right is better)."
+            ),
+            t("Indicator", "Indicator"),
+            t("Jaar", "Year"),
+            t("Waarde", "Value"),
+            t("Aantal", "Count"),
+            t("Bovenliggend", "Parent"),
+            t("Regio", "Region"),
+            t("Nederland", "Netherlands"),
+            t("Oordeel", "Judgement"),
+            t("Trend", "Trend"),
+            t("Spine chart", "Spine chart"),
+        );
+        for theme in self.catalogue.themes() {
+            let rows: Vec<_> = doc
+                .indicators
+                .iter()
+                .filter(|i| i.theme == theme.id)
+                .collect();
+            if rows.is_empty() {
+                continue;
+            }
+            let label = if language == Language::En {
+                &theme.label_en
+            } else {
+                &theme.label_nl
+            };
+            let _ = write!(
+                out,
+                "<tbody><tr><th colspan=\"11\">{}</th></tr>",
+                escape_html(label)
+            );
+            for ind in rows {
+                let Some(f) = ind
+                    .figures
+                    .iter()
+                    .filter(|f| f.mode == Mode::Residence)
+                    .max_by_key(|f| f.year)
+                else {
+                    continue;
+                };
+                self.spine_row(ind.label, ind.polarity, f, out, language);
+            }
+            out.push_str("</tbody>");
+        }
+        out.push_str("</table></section>");
+    }
+
+    fn spine_row(
+        &self,
+        label: &str,
+        polarity: Polarity,
+        f: &Figure,
+        out: &mut String,
+        language: Language,
+    ) {
+        let judged = if f.standing.national.judgement == Judgement::NotAvailable {
+            f.standing.region
+        } else {
+            f.standing.national
+        };
+        let (value, interval, chart) = match f.published() {
+            Some(v) => (
+                number(Some(v.value)),
+                format!("{}–{}", number(Some(v.lower)), number(Some(v.upper))),
+                f.standing
+                    .spine
+                    .filter(|_| polarity != Polarity::NotCompared)
+                    .map(|s| {
+                        svg::spine(
+                            s,
+                            f.standing.region.value.unwrap_or(v.value),
+                            v.value,
+                            judged.judgement,
+                        )
+                    })
+                    .unwrap_or_default(),
+            ),
+            None => (
+                format!(
+                    "<abbr title=\"{}\">{}</abbr>",
+                    escape_html(f.status.reason()),
+                    escape_html(f.status.label())
+                ),
+                String::new(),
+                String::new(),
+            ),
+        };
+        let trend = f
+            .standing
+            .trend
+            .map(|t| trend_text(t.direction, language))
+            .unwrap_or_default();
+        let _ = write!(
+            out,
+            "<tr><td>{}</td><td>{}</td><td class=\"n\">{value}</td><td class=\"n\">{interval}</td>\
+             <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
+             <td><i class=\"sw\" style=\"background:{}\"></i>{}</td><td>{trend}</td><td>{chart}</td></tr>",
+            escape_html(label),
+            f.year,
+            number(f.numerator),
+            number(f.standing.parent.value),
+            number(f.standing.region.value),
+            number(f.standing.national.value.filter(|_| !matches!(
+                f.method,
+                crate::profile::Method::Dsr | crate::profile::Method::Isr
+            ))),
+            svg::colour(judged.judgement),
+            judgement_text(judged.judgement, language),
+        );
+    }
+
+    fn social_section(&self, doc: &AreaDocument, out: &mut String) {
+        let t = |nl, en| self.text(nl, en);
+        let map = &doc.social_map;
+        let _ = write!(
+            out,
+            "<section><h2>{}</h2><p>",
+            t("Wie werkt hier", "Who works here")
+        );
+        let roles: Vec<String> = map
+            .roles
+            .iter()
+            .map(|(role, n)| format!("{} {n}", escape_html(role.as_str())))
+            .collect();
+        out.push_str(&roles.join(" · "));
+        let _ = write!(
+            out,
+            "</p><p>{}: {}</p>",
+            t(
+                "Zorg-welzijndriehoek (huisarts, gezondheidsmakelaar, wijkverpleging, maatschappelijk werk)",
+                "Care-welfare triangle (GP, health broker, district nurse, social worker)"
+            ),
+            if map.triangle_missing.is_empty() {
+                t("compleet", "complete").to_owned()
+            } else {
+                format!(
+                    "{} {}",
+                    t("ontbreekt:", "missing:"),
+                    map.triangle_missing
+                        .iter()
+                        .map(|r| escape_html(r.as_str()))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            }
+        );
+        if !map.projects.is_empty() {
+            let _ = write!(
+                out,
+                "<p>{}</p><ul>",
+                t("Projecten per thema", "Projects per theme")
+            );
+            for (theme, projects) in &map.projects {
+                let names: Vec<String> = projects.iter().map(|p| escape_html(&p.name)).collect();
+                let _ = write!(
+                    out,
+                    "<li><strong>{}</strong>: {}</li>",
+                    escape_html(theme),
+                    names.join(", ")
+                );
+            }
+            out.push_str("</ul>");
+        }
+        out.push_str("</section>");
+    }
+
+    fn notes_section(&self, doc: &AreaDocument, out: &mut String) {
+        let t = |nl, en| self.text(nl, en);
+        let _ = write!(
+            out,
+            "<section><h2>{}</h2><ul><li>{}</li><li>{}</li><li>{}</li><li>{}</li><li>{}</li></ul></section>",
+            t(
+                "Bronnen, methoden en toelichting",
+                "Sources, methods and notes"
+            ),
+            t(
+                "Huisartsgegevens (deelnemende praktijken) naar woonbuurt; GGD-gezondheidsmonitor (kleine-gebiedsschattingen); CBS-bevolking.",
+                "GP data (participating practices) by neighbourhood of residence; GGD health monitor (small-area estimates); CBS population."
+            ),
+            t(
+                "Dekking: het deel van de inwoners dat bij een deelnemende praktijk staat ingeschreven; bij lage dekking zeggen huisartscijfers minder over de hele buurt.",
+                "Coverage: the share of residents listed at a participating practice; with low coverage, GP figures say less about the whole area."
+            ),
+            t(
+                "Leeftijdsstandaardisatie (direct, Europese standaardbevolking 2013) maakt gebieden met een andere leeftijdsopbouw vergelijkbaar; 95%-betrouwbaarheidsintervallen, oordelen op 95% en 99,8%.",
+                "Age standardisation (direct, European Standard Population 2013) makes areas with different age structures comparable; 95% confidence intervals, judgements at 95% and 99.8%."
+            ),
+            t(
+                "Privacy: kleine aantallen (onder 10) en waarden op kleine noemers zijn afgeschermd, en zo nodig ook andere cellen, zodat niets terug te rekenen is.",
+                "Privacy: small counts (below 10) and values on small denominators are withheld, and other cells where needed, so that nothing can be worked back."
+            ),
+            if doc.dataset.synthetic {
+                t(
+                    "Deze gegevens zijn synthetisch: fictieve gebieden en personen.",
+                    "These data are synthetic: fictional areas and persons.",
+                )
+            } else {
+                t(
+                    "Bron van de gegevens: zie de metadata van de run.",
+                    "Data sources: see the run's metadata.",
+                )
+            },
+        );
+    }
+}

@@ -1,0 +1,195 @@
+//! Profile pages: a self-contained HTML page per area and a regional overview with an index
+//! (inline SVG and CSS, no scripts, no network requests; prints on A4).
+//!
+//! - `svg`: spine charts, the population pyramid, maps.
+//! - `area`: [`Profiles::page_html`], one area's page.
+//! - `overview`: [`Profiles::overview_html`], the tartan rug, a choropleth per indicator and
+//!   the index of every page.
+
+mod area;
+mod overview;
+pub(crate) mod svg;
+#[cfg(test)]
+mod tests;
+
+use super::{Language, Profiles};
+use crate::stats::compare::Judgement;
+
+/// Text for HTML: `&`, `<`, `>`, `"` and `'` escaped.
+///
+/// ```
+/// # use wijkprofiel::profile::escape_html;
+/// assert_eq!(escape_html("<script>\"x\" & 'y'"), "&lt;script&gt;&quot;x&quot; &amp; &#39;y&#39;");
+/// ```
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The file name of an area's page: the code, sanitised as the documents' names.
+pub fn page_file(code: &str) -> String {
+    let json = super::write::file_name(code);
+    format!("{}.html", json.trim_end_matches(".json"))
+}
+
+/// The styles of every page: readable on screen, A4 in print.
+const STYLE: &str = "body{font-family:system-ui,sans-serif;font-size:14px;margin:24px;\
+color:#111;max-width:1100px}h1{margin:0 0 4px}h2{margin:24px 0 8px;font-size:18px;\
+border-bottom:1px solid #ccc}table{border-collapse:collapse}th,td{padding:2px 6px;\
+border-bottom:1px solid #eee;text-align:left;vertical-align:middle}td.n{text-align:right}\
+.synthetic{color:#fff;background:#D55E00;padding:4px 8px;display:inline-block;font-weight:bold}\
+.meta{color:#444}.key span{display:inline-block;margin-right:12px}.sw{display:inline-block;\
+width:10px;height:10px;margin-right:4px;border:1px solid #555}.rug td{width:18px;height:18px;\
+text-align:center;font-size:10px;padding:0;border:1px solid #fff}.rug th{font-size:10px}\
+.rug th.v{writing-mode:vertical-rl;transform:rotate(180deg);height:140px}\
+section{break-inside:avoid}@page{size:A4;margin:12mm}@media print{body{margin:0;\
+font-size:11px}a{color:inherit;text-decoration:none}}";
+
+/// The short text label of a judgement, shown beside every colour.
+fn judgement_text(j: Judgement, language: Language) -> &'static str {
+    let en = language == Language::En;
+    match j {
+        Judgement::Best => {
+            if en {
+                "best"
+            } else {
+                "veel beter"
+            }
+        }
+        Judgement::Better => {
+            if en {
+                "better"
+            } else {
+                "beter"
+            }
+        }
+        Judgement::Similar => {
+            if en {
+                "similar"
+            } else {
+                "vergelijkbaar"
+            }
+        }
+        Judgement::Worse => {
+            if en {
+                "worse"
+            } else {
+                "slechter"
+            }
+        }
+        Judgement::Worst => {
+            if en {
+                "worst"
+            } else {
+                "veel slechter"
+            }
+        }
+        Judgement::Higher => {
+            if en {
+                "higher"
+            } else {
+                "hoger"
+            }
+        }
+        Judgement::Lower => {
+            if en {
+                "lower"
+            } else {
+                "lager"
+            }
+        }
+        Judgement::NotCompared => {
+            if en {
+                "not compared"
+            } else {
+                "niet vergeleken"
+            }
+        }
+        Judgement::NotAvailable => {
+            if en {
+                "n/a"
+            } else {
+                "n.v.t."
+            }
+        }
+    }
+}
+
+/// One letter for the tartan rug's cells, so that no cell relies on colour alone.
+fn judgement_letter(j: Judgement) -> &'static str {
+    match j {
+        Judgement::Best | Judgement::Better => "+",
+        Judgement::Similar => "=",
+        Judgement::Worse | Judgement::Worst => "−",
+        Judgement::Higher => "h",
+        Judgement::Lower => "l",
+        Judgement::NotCompared | Judgement::NotAvailable => "",
+    }
+}
+
+/// The colour key with text labels.
+fn key(language: Language) -> String {
+    let mut out = String::from("<p class=\"key\">");
+    for j in [
+        Judgement::Better,
+        Judgement::Similar,
+        Judgement::Worse,
+        Judgement::Higher,
+        Judgement::Lower,
+        Judgement::NotAvailable,
+    ] {
+        out.push_str(&format!(
+            "<span><i class=\"sw\" style=\"background:{}\"></i>{} {}</span>",
+            svg::colour(j),
+            judgement_letter(j),
+            judgement_text(j, language)
+        ));
+    }
+    out.push_str("</p>");
+    out
+}
+
+/// The document around a page's body.
+fn document(title: &str, language: Language, body: &str) -> String {
+    let lang = if language == Language::En { "en" } else { "nl" };
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{}</title><style>{STYLE}</style></head><body>{body}</body></html>\n",
+        escape_html(title)
+    )
+}
+
+impl Profiles {
+    fn text(&self, nl: &'static str, en: &'static str) -> &'static str {
+        if self.options.language == Language::En {
+            en
+        } else {
+            nl
+        }
+    }
+
+    fn synthetic_mark(&self) -> String {
+        if self.dataset.synthetic {
+            format!(
+                "<p class=\"synthetic\">{}</p>",
+                self.text(
+                    "SYNTHETISCHE DEMODATA: fictieve gebieden en personen",
+                    "SYNTHETIC DEMO DATA: fictional areas and persons"
+                )
+            )
+        } else {
+            String::new()
+        }
+    }
+}

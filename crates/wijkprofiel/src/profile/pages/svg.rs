@@ -1,0 +1,352 @@
+//! Inline SVG for the pages: spine charts, the population pyramid and maps. Every text is
+//! escaped; colours come with text labels elsewhere on the page, never alone.
+
+use std::fmt::Write as _;
+
+use geo::{BoundingRect, MultiPolygon};
+
+use super::escape_html;
+use crate::Crs;
+use crate::stats::compare::Judgement;
+
+/// Okabe–Ito colours by judgement (colour-blind safe).
+pub(crate) fn colour(j: Judgement) -> &'static str {
+    match j {
+        Judgement::Best | Judgement::Better => "#0072B2",
+        Judgement::Similar => "#E69F00",
+        Judgement::Worse | Judgement::Worst => "#D55E00",
+        Judgement::Higher => "#CC79A7",
+        Judgement::Lower => "#56B4E9",
+        Judgement::NotCompared | Judgement::NotAvailable => "#BBBBBB",
+    }
+}
+
+/// A sequential blue scale (light to dark) for maps, by position 0..=1.
+pub(crate) fn shade(t: f64) -> String {
+    let t = t.clamp(0.0, 1.0);
+    let mix = |light: f64, dark: f64| (light + (dark - light) * t).round();
+    format!(
+        "#{:02x}{:02x}{:02x}",
+        mix(239.0, 8.0) as u8,
+        mix(243.0, 69.0) as u8,
+        mix(255.0, 148.0) as u8
+    )
+}
+
+const SPINE_WIDTH: f64 = 180.0;
+
+/// One spine: worst to best among the level's areas, the middle half darker, the benchmark
+/// as the centre line, the area's value as a dot. Better lies to the right.
+pub(crate) fn spine(spine: [f64; 5], benchmark: f64, value: f64, judgement: Judgement) -> String {
+    let [worst, p25, _, p75, best] = spine;
+    let reach = [worst, best, value]
+        .iter()
+        .map(|v| (v - benchmark).abs())
+        .fold(f64::EPSILON, f64::max);
+    let towards_best = if best >= worst { 1.0 } else { -1.0 };
+    let x = |v: f64| SPINE_WIDTH * (0.5 + 0.5 * towards_best * (v - benchmark) / reach);
+    let span = |a: f64, b: f64| (x(a).min(x(b)), (x(a) - x(b)).abs());
+    let (outer_x, outer_w) = span(worst, best);
+    let (inner_x, inner_w) = span(p25, p75);
+    format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"spine\" width=\"{SPINE_WIDTH}\" \
+         height=\"14\" viewBox=\"0 0 {SPINE_WIDTH} 14\" role=\"img\" aria-label=\"spine chart\">\
+         <rect x=\"{outer_x:.1}\" y=\"3\" width=\"{outer_w:.1}\" height=\"8\" fill=\"#d9d9d9\"/>\
+         <rect x=\"{inner_x:.1}\" y=\"3\" width=\"{inner_w:.1}\" height=\"8\" fill=\"#a6a6a6\"/>\
+         <line x1=\"{c:.1}\" y1=\"0\" x2=\"{c:.1}\" y2=\"14\" stroke=\"#000\" stroke-width=\"1.5\"/>\
+         <circle cx=\"{v:.1}\" cy=\"7\" r=\"4.5\" fill=\"{fill}\" stroke=\"#000\" stroke-width=\"0.5\"/>\
+         </svg>",
+        c = SPINE_WIDTH / 2.0,
+        v = x(value),
+        fill = colour(judgement),
+    )
+}
+
+/// One bar of a pyramid: the band and its men and women (None when withheld).
+pub(crate) struct Bar<'a> {
+    pub band: &'a str,
+    pub male: Option<f64>,
+    pub female: Option<f64>,
+}
+
+/// The population pyramid of an area as shares of its residents (men left, women right),
+/// with the parent's shares as an outline; withheld bars are hatched and labelled.
+pub(crate) fn pyramid(area: &[Bar], parent: &[Bar], labels: [&str; 3]) -> String {
+    let share = |bars: &[Bar]| -> Vec<(Option<f64>, Option<f64>)> {
+        let total: f64 = bars
+            .iter()
+            .map(|b| b.male.unwrap_or(0.0) + b.female.unwrap_or(0.0))
+            .sum();
+        bars.iter()
+            .map(|b| {
+                let of = |n: Option<f64>| n.filter(|_| total > 0.0).map(|n| n / total);
+                (of(b.male), of(b.female))
+            })
+            .collect()
+    };
+    let (own, theirs) = (share(area), share(parent));
+    let widest = own
+        .iter()
+        .chain(&theirs)
+        .flat_map(|(m, f)| [*m, *f])
+        .flatten()
+        .fold(0.01, f64::max);
+    let (row, half, label_w) = (12.0, 130.0, 44.0);
+    let height = row * area.len() as f64 + 20.0;
+    let centre = half + label_w / 2.0;
+    let mut out = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"pyramid\" width=\"{w}\" \
+         height=\"{height}\" viewBox=\"0 0 {w} {height}\" role=\"img\" aria-label=\"{title}\">\
+         <defs><pattern id=\"withheld\" width=\"4\" height=\"4\" patternUnits=\"userSpaceOnUse\">\
+         <path d=\"M0,4 L4,0\" stroke=\"#666\" stroke-width=\"1\"/></pattern></defs>",
+        w = 2.0 * half + label_w,
+        title = escape_html(labels[0]),
+    );
+    // Youngest at the bottom.
+    for (i, (bar, ((m, f), (pm, pf)))) in area.iter().zip(own.iter().zip(&theirs)).enumerate() {
+        let y = height - 20.0 - row * (i as f64 + 1.0);
+        let len = |s: f64| half * s / widest;
+        for (value, theirs, left) in [(m, pm, true), (f, pf, false)] {
+            let (x, w, fill) = match value {
+                Some(s) => {
+                    let w = len(*s);
+                    let x = if left {
+                        centre - label_w / 2.0 - w
+                    } else {
+                        centre + label_w / 2.0
+                    };
+                    (x, w, if left { "#56B4E9" } else { "#E69F00" })
+                }
+                None => {
+                    let w = 18.0;
+                    let x = if left {
+                        centre - label_w / 2.0 - w
+                    } else {
+                        centre + label_w / 2.0
+                    };
+                    (x, w, "url(#withheld)")
+                }
+            };
+            let _ = write!(
+                out,
+                "<rect x=\"{x:.1}\" y=\"{:.1}\" width=\"{w:.1}\" height=\"{:.1}\" fill=\"{fill}\"/>",
+                y + 1.0,
+                row - 2.0
+            );
+            if let Some(s) = theirs {
+                let w = len(*s);
+                let x = if left {
+                    centre - label_w / 2.0 - w
+                } else {
+                    centre + label_w / 2.0 + w
+                };
+                let _ = write!(
+                    out,
+                    "<line x1=\"{x:.1}\" y1=\"{:.1}\" x2=\"{x:.1}\" y2=\"{:.1}\" stroke=\"#000\" \
+                     stroke-width=\"1.5\"/>",
+                    y,
+                    y + row
+                );
+            }
+        }
+        let _ = write!(
+            out,
+            "<text x=\"{centre:.1}\" y=\"{:.1}\" font-size=\"9\" text-anchor=\"middle\">{}</text>",
+            y + row - 3.0,
+            escape_html(bar.band)
+        );
+    }
+    let _ = write!(
+        out,
+        "<text x=\"2\" y=\"{y:.1}\" font-size=\"10\">{}</text>\
+         <text x=\"{r:.1}\" y=\"{y:.1}\" font-size=\"10\" text-anchor=\"end\">{}</text></svg>",
+        escape_html(labels[1]),
+        escape_html(labels[2]),
+        y = height - 5.0,
+        r = 2.0 * half + label_w - 2.0,
+    );
+    out
+}
+
+/// One shape on a map.
+pub(crate) struct Shape<'a> {
+    pub code: &'a str,
+    pub name: &'a str,
+    pub shape: &'a MultiPolygon<f64>,
+    pub fill: String,
+    /// The area the page is about: drawn with a heavy outline.
+    pub focus: bool,
+    /// A link, e.g. to the area's page.
+    pub href: Option<String>,
+    /// The value or judgement shown on hover, as text.
+    pub title: String,
+}
+
+/// A map of shapes in their own coordinates: RD New (metres) as is, WGS84 with longitude
+/// scaled by the cosine of the middle latitude; north up.
+pub(crate) fn map(shapes: &[Shape], crs: Crs, width: f64, label: &str) -> String {
+    let boxes: Vec<_> = shapes
+        .iter()
+        .filter_map(|s| s.shape.bounding_rect())
+        .collect();
+    let Some(first) = boxes.first() else {
+        return String::new();
+    };
+    let (mut x0, mut y0, mut x1, mut y1) =
+        (first.min().x, first.min().y, first.max().x, first.max().y);
+    for b in &boxes {
+        x0 = x0.min(b.min().x);
+        y0 = y0.min(b.min().y);
+        x1 = x1.max(b.max().x);
+        y1 = y1.max(b.max().y);
+    }
+    let squeeze = match crs {
+        Crs::Wgs84 => ((y0 + y1) / 2.0).to_radians().cos(),
+        Crs::RdNew => 1.0,
+    };
+    let span_x = ((x1 - x0) * squeeze).max(f64::EPSILON);
+    let span_y = (y1 - y0).max(f64::EPSILON);
+    let scale = width / span_x;
+    let height = (span_y * scale).ceil().max(1.0);
+    let px = |x: f64, y: f64| ((x - x0) * squeeze * scale, (y1 - y) * scale);
+    let mut out = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"map\" width=\"{width:.0}\" \
+         height=\"{height:.0}\" viewBox=\"0 0 {width:.0} {height:.0}\" role=\"img\" \
+         aria-label=\"{}\">",
+        escape_html(label)
+    );
+    // The focus area last, so that its outline lies on top.
+    let mut order: Vec<&Shape> = shapes.iter().collect();
+    order.sort_by_key(|s| s.focus);
+    for s in order {
+        let mut d = String::new();
+        for polygon in &s.shape.0 {
+            for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
+                for (k, c) in ring.coords().enumerate() {
+                    let (x, y) = px(c.x, c.y);
+                    let _ = write!(d, "{}{x:.1},{y:.1}", if k == 0 { "M" } else { "L" });
+                }
+                d.push('Z');
+            }
+        }
+        let (stroke, width) = if s.focus {
+            ("#000", 2.5)
+        } else {
+            ("#fff", 0.8)
+        };
+        let path = format!(
+            "<path d=\"{d}\" fill=\"{}\" fill-rule=\"evenodd\" stroke=\"{stroke}\" \
+             stroke-width=\"{width}\" data-code=\"{}\"><title>{}: {}</title></path>",
+            s.fill,
+            escape_html(s.code),
+            escape_html(s.name),
+            escape_html(&s.title)
+        );
+        match &s.href {
+            Some(href) => {
+                let _ = write!(out, "<a href=\"{}\">{path}</a>", escape_html(href));
+            }
+            None => out.push_str(&path),
+        }
+    }
+    out.push_str("</svg>");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::{LineString, Polygon};
+
+    fn square(x: f64, y: f64) -> MultiPolygon<f64> {
+        let ring = LineString::from(vec![
+            (x, y),
+            (x + 1.0, y),
+            (x + 1.0, y + 1.0),
+            (x, y + 1.0),
+            (x, y),
+        ]);
+        MultiPolygon(vec![Polygon::new(ring, vec![])])
+    }
+
+    #[test]
+    fn a_spine_puts_better_to_the_right_whatever_the_polarity() {
+        let svg = spine(
+            [10.0, 30.0, 50.0, 70.0, 90.0],
+            50.0,
+            80.0,
+            Judgement::Better,
+        );
+        insta::assert_snapshot!(svg);
+        let mirrored = spine([90.0, 70.0, 50.0, 30.0, 10.0], 50.0, 80.0, Judgement::Worse);
+        assert!(
+            mirrored.contains("cx=\"22.5\"") && svg.contains("cx=\"157.5\""),
+            "{mirrored}"
+        );
+        assert!(mirrored.contains(colour(Judgement::Worse)));
+    }
+
+    #[test]
+    fn a_pyramid_draws_every_band_and_hatches_what_is_withheld() {
+        let area = [
+            Bar {
+                band: "0-39",
+                male: Some(40.0),
+                female: Some(60.0),
+            },
+            Bar {
+                band: "40+",
+                male: None,
+                female: Some(30.0),
+            },
+        ];
+        let parent = [
+            Bar {
+                band: "0-39",
+                male: Some(500.0),
+                female: Some(500.0),
+            },
+            Bar {
+                band: "40+",
+                male: Some(400.0),
+                female: Some(600.0),
+            },
+        ];
+        let svg = pyramid(&area, &parent, ["<pyramid>", "men", "women"]);
+        insta::assert_snapshot!(svg);
+        assert!(svg.contains("url(#withheld)") && svg.contains("&lt;pyramid&gt;"));
+        assert_eq!(svg.matches("<text").count(), 4);
+    }
+
+    #[test]
+    fn a_map_puts_north_up_and_outlines_the_focus_last() {
+        let (a, b) = (square(0.0, 0.0), square(1.0, 1.0));
+        let shapes = [
+            Shape {
+                code: "BU1",
+                name: "<b>",
+                shape: &a,
+                fill: shade(1.0),
+                focus: true,
+                href: None,
+                title: "12".into(),
+            },
+            Shape {
+                code: "BU2",
+                name: "B",
+                shape: &b,
+                fill: shade(0.0),
+                focus: false,
+                href: Some("BU2.html".into()),
+                title: "3".into(),
+            },
+        ];
+        let svg = map(&shapes, Crs::RdNew, 100.0, "map");
+        insta::assert_snapshot!(svg);
+        // BU1 (south-west) is drawn last, at the bottom left: y from 50 to 100.
+        let focus = svg.rfind("data-code=\"BU1\"").unwrap_or(0);
+        assert!(focus > svg.find("data-code=\"BU2\"").unwrap_or(usize::MAX));
+        assert!(svg.contains("M0.0,100.0") && svg.contains("&lt;b&gt;"));
+        assert!(svg.contains("<a href=\"BU2.html\">"));
+    }
+}

@@ -1,0 +1,135 @@
+//! The pages on the demo region: one per area, every index link resolves, names with markup
+//! are shown as text, and nothing is fetched from elsewhere.
+
+use crate::profile::{ProfileBuilder, Profiles, page_file, write};
+use crate::{Areas, Catalogue, Region};
+
+fn hrefs(html: &str) -> Vec<String> {
+    html.split("href=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// No network request: no scripts, no external styles, images or fonts.
+fn self_contained(html: &str) {
+    for needle in [
+        "<script",
+        "src=",
+        "<link",
+        "url(http",
+        "@import",
+        "href=\"http",
+    ] {
+        assert!(!html.contains(needle), "{needle}");
+    }
+}
+
+#[test]
+fn every_area_has_a_page_and_every_index_link_resolves() {
+    let region = Region::demo().expect("demo");
+    let profiles = ProfileBuilder::new().build(&region).expect("build");
+    let dir = tempfile::tempdir().expect("tempdir");
+    write::write(&profiles, dir.path(), write::Shard::WHOLE, &mut |_, _| {}).expect("write");
+    let pages = dir.path().join(write::PAGES);
+    let index = std::fs::read_to_string(pages.join("index.html")).expect("index");
+    self_contained(&index);
+    let links = hrefs(&index);
+    for area in profiles.areas() {
+        let file = page_file(&area.code);
+        assert!(links.contains(&file), "the index links {file}");
+        let page = std::fs::read_to_string(pages.join(&file)).expect("page");
+        self_contained(&page);
+        for link in hrefs(&page) {
+            assert!(pages.join(&link).is_file(), "{file} links {link}");
+        }
+    }
+    for link in &links {
+        assert!(pages.join(link).is_file(), "index links {link}");
+    }
+    // The overview's tartan rug has a letter in every coloured cell.
+    assert!(index.contains("class=\"rug\"") && index.matches("<td style=").count() > 500);
+}
+
+#[test]
+fn a_wijk_page_has_every_part() {
+    let region = Region::demo().expect("demo");
+    let profiles = ProfileBuilder::new().build(&region).expect("build");
+    let page = profiles.page_html("WK990100").expect("page");
+    for part in [
+        "SYNTHETISCHE DEMODATA",
+        "class=\"pyramid\"",
+        "class=\"map\"",
+        "class=\"spine\"",
+        "Prioriteiten voor de sessie",
+        "Zorg-welzijndriehoek",
+        "Bronnen, methoden en toelichting",
+        "href=\"index.html\"",
+    ] {
+        assert!(page.contains(part), "{part}");
+    }
+    let english = ProfileBuilder::new()
+        .language(crate::profile::Language::En)
+        .years([2024])
+        .build(&region)
+        .expect("build");
+    let page = english.page_html("BU99070303").expect("a tiny buurt");
+    assert!(page.contains("lang=\"en\"") && page.contains("Priority themes"));
+    assert!(page.contains("suppressed"), "withheld figures are marked");
+}
+
+/// The demo with a wijk and an indicator whose names carry markup and quotes.
+fn hostile() -> Profiles {
+    let mut region = Region::demo().expect("demo");
+    let areas: Vec<_> = region
+        .areas
+        .iter()
+        .cloned()
+        .map(|mut a| {
+            if a.code == "WK990100" {
+                a.name = "<script>alert('x')</script> \"Centrum\"".into();
+            }
+            a
+        })
+        .collect();
+    region.areas = Areas::new(areas);
+    let bytes = crate::demo::EMBEDDED
+        .iter()
+        .find(|(name, _)| *name == "catalogue.toml")
+        .map(|(_, b)| *b)
+        .expect("catalogue");
+    let text = String::from_utf8_lossy(bytes).replacen(
+        "label_nl = \"",
+        "label_nl = \"<script>alert(1)</script> ",
+        1,
+    );
+    region.catalogue = Catalogue::parse("catalogue.toml", &text).expect("catalogue");
+    ProfileBuilder::new()
+        .years([2024])
+        .build(&region)
+        .expect("build")
+}
+
+#[test]
+fn names_with_markup_are_shown_as_text_on_every_page() {
+    let profiles = hostile();
+    let mut pages: Vec<String> = profiles
+        .areas()
+        .filter_map(|a| profiles.page_html(&a.code))
+        .collect();
+    pages.push(profiles.overview_html());
+    pages.push(profiles.card_html("WK990100").expect("card"));
+    let mut shown = 0;
+    for page in &pages {
+        assert!(!page.contains("<script"), "raw markup");
+        assert!(!page.contains("alert('x')"), "raw quotes");
+        shown += usize::from(
+            page.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &quot;Centrum&quot;"),
+        );
+    }
+    assert!(
+        shown > 5,
+        "the wijk's name appears as text on its own, its buurten's and the index: {shown}"
+    );
+}
