@@ -84,6 +84,10 @@ def test_one_area_gives_its_json_document(profiles):
     assert doc["schema_version"] == 1
     assert doc["area"]["name"] == "Centrum"
     assert doc["dataset"]["synthetic"] is True
+    page = area.to_html()
+    assert page.startswith("<!DOCTYPE html>") and "Centrum" in page and "<svg" in page
+    card = area._repr_html_()
+    assert "wijkprofiel-card" in card and "<svg" in card
     with pytest.raises(AreaNotFoundError) as caught:
         profiles.area("WK000000")
     assert isinstance(caught.value, KeyError) and isinstance(caught.value, WijkprofielError)

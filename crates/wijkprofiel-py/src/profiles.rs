@@ -357,6 +357,13 @@ impl AreaProfile {
         serde_json::to_string(&document).map_err(|e| settings_error(py, e.to_string()))
     }
 
+    /// The area's page: a self-contained HTML document (as `pages/<code>.html` of a build).
+    fn to_html(&self, py: Python<'_>) -> PyResult<String> {
+        self.profiles
+            .page_html(&self.code)
+            .ok_or_else(|| area_not_found(py, &self.code))
+    }
+
     /// A compact card for Jupyter: the priority themes and a spine chart of the latest
     /// figures.
     fn _repr_html_(&self, py: Python<'_>) -> PyResult<String> {
