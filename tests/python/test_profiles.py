@@ -30,6 +30,16 @@ def profiles(region: wijkprofiel.Region) -> wijkprofiel.Profiles:
     return wijkprofiel.build(region)
 
 
+def test_regions_and_profiles_describe_themselves(region, profiles):
+    assert "300 buurt, 60 wijk, 8 gemeente" in region.summary
+    assert repr(region) == 'Region("Regio Lindewaard (synthetische demodata)", 370 areas)'
+    assert repr(profiles).startswith("Profiles(369 areas")
+    assert repr(profiles.area("BU99070303")) == 'AreaProfile("BU99070303")'
+    assert region.table("areas") is None, "kept as records, not a DataFrame"
+    with pytest.raises(KeyError, match="unknown table"):
+        region.table("nonsense")
+
+
 def test_the_long_table_has_one_row_per_key_and_no_withheld_counts(profiles):
     table = profiles.table()
     assert isinstance(table, pl.DataFrame)

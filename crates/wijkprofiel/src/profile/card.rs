@@ -5,11 +5,10 @@
 use std::fmt::Write as _;
 
 use super::figure::{Figure, Mode};
-use super::pages::escape_html;
 use super::pages::svg::spine;
+use super::pages::{escape_html, headline_judgement, spine_benchmark};
 use super::{Language, Profiles, priorities};
 use crate::Polarity;
-use crate::stats::compare::Judgement;
 
 impl Profiles {
     /// One area's card as HTML (for Jupyter): the priority themes and, per indicator, the
@@ -91,19 +90,15 @@ impl Profiles {
             else {
                 continue;
             };
-            let judged = if f.standing.national.judgement == Judgement::NotAvailable {
-                f.standing.region
-            } else {
-                f.standing.national
-            };
+            let judged = headline_judgement(f);
             let (value, chart) = match f.published() {
                 Some(v) => {
-                    let benchmark = f.standing.region.value.unwrap_or(v.value);
                     let chart = f
                         .standing
                         .spine
                         .filter(|_| ind.polarity != Polarity::NotCompared)
-                        .map(|s| spine(s, benchmark, v.value, judged.judgement))
+                        .zip(spine_benchmark(f))
+                        .map(|(s, (centre, j))| spine(s, centre, v.value, j))
                         .unwrap_or_default();
                     (format!("{:.1}", v.value), chart)
                 }
@@ -119,7 +114,7 @@ impl Profiles {
                 escape_html(ind.label),
                 f.year,
                 value,
-                judged.judgement.label(),
+                judged.label(),
                 chart,
             );
         }

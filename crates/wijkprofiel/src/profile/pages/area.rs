@@ -5,11 +5,12 @@
 use std::fmt::Write as _;
 
 use super::svg::{self, Bar, Shape};
-use super::{document, escape_html, judgement_text, key, page_file};
+use super::{
+    document, escape_html, headline_judgement, judgement_text, key, page_file, spine_benchmark,
+};
 use crate::Polarity;
 use crate::profile::figure::{Figure, Mode};
 use crate::profile::{AreaDocument, Language, Profiles};
-use crate::stats::compare::Judgement;
 
 fn number(v: Option<f64>) -> String {
     v.map_or_else(
@@ -321,8 +322,8 @@ impl Profiles {
             ),
             key(language),
             t(
-                "Balk: van slechtste tot beste gebied van dit niveau in de regio, donker het middelste kwart tot driekwart; lijn: de regio; punt: dit gebied (rechts is beter).",
-                "Bar: from the worst to the best area of this level in the region, darker the middle half; line: the region; dot: this area (right is better)."
+                "Balk: van slechtste tot beste gebied van dit niveau in de regio, donker de middelste helft; lijn: Nederland (de regio bij gestandaardiseerde huisartscijfers); punt: dit gebied, gekleurd naar het oordeel t.o.v. die lijn (rechts is beter). Oordeel in de tabel: t.o.v. Nederland.",
+                "Bar: from the worst to the best area of this level in the region, darker the middle half; line: the Netherlands (the region for standardised GP figures); dot: this area, coloured by its judgement against that line (right is better). Judgement in the table: against the Netherlands."
             ),
             t("Indicator", "Indicator"),
             t("Jaar", "Year"),
@@ -378,11 +379,7 @@ impl Profiles {
         out: &mut String,
         language: Language,
     ) {
-        let judged = if f.standing.national.judgement == Judgement::NotAvailable {
-            f.standing.region
-        } else {
-            f.standing.national
-        };
+        let judged = headline_judgement(f);
         let (value, interval, chart) = match f.published() {
             Some(v) => (
                 number(Some(v.value)),
@@ -390,21 +387,15 @@ impl Profiles {
                 f.standing
                     .spine
                     .filter(|_| polarity != Polarity::NotCompared)
-                    .map(|s| {
-                        svg::spine(
-                            s,
-                            f.standing.region.value.unwrap_or(v.value),
-                            v.value,
-                            judged.judgement,
-                        )
-                    })
+                    .zip(spine_benchmark(f))
+                    .map(|(s, (centre, j))| svg::spine(s, centre, v.value, j))
                     .unwrap_or_default(),
             ),
             None => (
                 format!(
-                    "<abbr title=\"{}\">{}</abbr>",
-                    escape_html(f.status.reason()),
-                    escape_html(f.status.label())
+                    "{}<br><small>{}</small>",
+                    escape_html(f.status.label()),
+                    escape_html(f.status.reason())
                 ),
                 String::new(),
                 String::new(),
@@ -429,8 +420,8 @@ impl Profiles {
                 f.method,
                 crate::profile::Method::Dsr | crate::profile::Method::Isr
             ))),
-            svg::colour(judged.judgement),
-            judgement_text(judged.judgement, language),
+            svg::colour(judged),
+            judgement_text(judged, language),
         );
     }
 

@@ -12,8 +12,36 @@ pub(crate) mod svg;
 #[cfg(test)]
 mod tests;
 
+use super::figure::{Figure, Method};
 use super::{Language, Profiles};
 use crate::stats::compare::Judgement;
+
+/// A spine chart's centre line and the judgement its dot is coloured by: the national value
+/// where it is in the indicator's unit, else the region's (standardised GP figures, whose
+/// national comparison is their ratio to the national rates).
+pub(crate) fn spine_benchmark(f: &Figure) -> Option<(f64, Judgement)> {
+    let national = f
+        .standing
+        .national
+        .value
+        .filter(|_| !matches!(f.method, Method::Dsr | Method::Isr));
+    match national {
+        Some(v) => Some((v, f.standing.national.judgement)),
+        None => f
+            .standing
+            .region
+            .value
+            .map(|v| (v, f.standing.region.judgement)),
+    }
+}
+
+/// The judgement a table shows: against the Netherlands, else against the region.
+pub(crate) fn headline_judgement(f: &Figure) -> Judgement {
+    match f.standing.national.judgement {
+        Judgement::NotAvailable => f.standing.region.judgement,
+        j => j,
+    }
+}
 
 /// Text for HTML: `&`, `<`, `>`, `"` and `'` escaped.
 ///
