@@ -25,6 +25,40 @@ fn number(v: Option<f64>) -> String {
     )
 }
 
+/// A count, whole.
+fn count(v: Option<f64>) -> String {
+    v.map_or_else(|| "—".to_owned(), |v| format!("{v:.0}"))
+}
+
+/// A figure's status in the page's language.
+fn status_text(status: &crate::profile::Status, language: Language) -> &'static str {
+    let en = language == Language::En;
+    match status.label() {
+        "suppressed" => {
+            if en {
+                "withheld (privacy)"
+            } else {
+                "afgeschermd (privacy)"
+            }
+        }
+        "withheld" => {
+            if en {
+                "not calculated"
+            } else {
+                "niet berekend"
+            }
+        }
+        "missing" => {
+            if en {
+                "no data"
+            } else {
+                "geen gegevens"
+            }
+        }
+        _ => "",
+    }
+}
+
 /// A trend as an arrow and words.
 fn trend_text(direction: &str, language: Language) -> String {
     let en = language == Language::En;
@@ -140,7 +174,7 @@ impl Profiles {
             let _ = write!(
                 out,
                 " · {} {} ({})",
-                number(c.residents),
+                count(c.residents),
                 t("inwoners", "residents"),
                 c.year
             );
@@ -394,7 +428,7 @@ impl Profiles {
             None => (
                 format!(
                     "{}<br><small>{}</small>",
-                    escape_html(f.status.label()),
+                    status_text(&f.status, language),
                     escape_html(f.status.reason())
                 ),
                 String::new(),
@@ -413,7 +447,7 @@ impl Profiles {
              <td><i class=\"sw\" style=\"background:{}\"></i>{}</td><td>{trend}</td><td>{chart}</td></tr>",
             escape_html(label),
             f.year,
-            number(f.numerator),
+            count(f.numerator),
             number(f.standing.parent.value),
             number(f.standing.region.value),
             number(f.standing.national.value.filter(|_| !matches!(

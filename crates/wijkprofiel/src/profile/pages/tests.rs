@@ -76,7 +76,10 @@ fn a_wijk_page_has_every_part() {
         .expect("build");
     let page = english.page_html("BU99070303").expect("a tiny buurt");
     assert!(page.contains("lang=\"en\"") && page.contains("Priority themes"));
-    assert!(page.contains("suppressed"), "withheld figures are marked");
+    assert!(
+        page.contains("withheld (privacy)"),
+        "withheld figures are marked"
+    );
 }
 
 /// The demo with a wijk and an indicator whose names carry markup and quotes.
