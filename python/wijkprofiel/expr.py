@@ -41,6 +41,16 @@ def _column(x: str | pl.Expr) -> pl.Expr:
     return pl.col(x) if isinstance(x, str) else x
 
 
+def _row_by_row(function: str, x: str | pl.Expr, n: str | pl.Expr, confidence, multiplier: float) -> pl.Expr:
+    return register_plugin_function(
+        plugin_path=_LIBRARY,
+        function_name=function,
+        args=[_column(x), _column(n)],
+        kwargs={"confidence": _levels(confidence), "multiplier": float(multiplier)},
+        is_elementwise=True,
+    )
+
+
 def proportion(
     x: str | pl.Expr,
     n: str | pl.Expr,
@@ -70,13 +80,7 @@ def proportion(
     >>> df.select(proportion("x", "n", confidence=0.95)).unnest("proportion").columns
     ['value', 'lower_95', 'upper_95']
     """
-    return register_plugin_function(
-        plugin_path=_LIBRARY,
-        function_name="wilson",
-        args=[_column(x), _column(n)],
-        kwargs={"confidence": _levels(confidence), "multiplier": float(multiplier)},
-        is_elementwise=True,
-    ).alias("proportion")
+    return _row_by_row("wilson", x, n, confidence, multiplier).alias("proportion")
 
 
 def rate(
@@ -94,13 +98,7 @@ def rate(
     >>> round(df.select(rate("events", "years", multiplier=1000)).unnest("rate")["value"][0], 3)
     3.0
     """
-    return register_plugin_function(
-        plugin_path=_LIBRARY,
-        function_name="poisson",
-        args=[_column(x), _column(n)],
-        kwargs={"confidence": _levels(confidence), "multiplier": float(multiplier)},
-        is_elementwise=True,
-    ).alias("rate")
+    return _row_by_row("poisson", x, n, confidence, multiplier).alias("rate")
 
 
 def dsr(

@@ -122,38 +122,3 @@ impl Profiles {
         Some(out)
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use crate::profile::ProfileBuilder;
-    use crate::{Areas, Region};
-
-    #[test]
-    fn names_are_shown_as_text_never_as_markup() {
-        let mut region = Region::demo().expect("demo");
-        let areas: Vec<_> = region
-            .areas
-            .iter()
-            .cloned()
-            .map(|mut a| {
-                if a.code == "WK990100" {
-                    a.name = "<script>alert('x')</script> \"Centrum\"".into();
-                }
-                a
-            })
-            .collect();
-        region.areas = Areas::new(areas);
-        let profiles = ProfileBuilder::new()
-            .years([2024])
-            .build(&region)
-            .expect("build");
-        let card = profiles.card_html("WK990100").expect("card");
-        assert!(!card.contains("<script") && !card.contains("'x'"), "{card}");
-        assert!(
-            card.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &quot;Centrum&quot;")
-        );
-        assert!(card.matches("<svg").count() > 5, "spine charts drawn");
-        assert!(card.contains("Synthetische demodata"));
-        assert_eq!(profiles.card_html("NL01"), None);
-    }
-}

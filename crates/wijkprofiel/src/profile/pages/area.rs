@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use super::svg::{self, Bar, Shape};
+use super::svg::{self, Bar};
 use super::{
     document, escape_html, headline_judgement, judgement_text, key, page_file, spine_benchmark,
 };
@@ -268,8 +268,7 @@ impl Profiles {
     }
 
     fn map_section(&self, doc: &AreaDocument, out: &mut String) {
-        let (Some(geometry), Some(indicator)) = (self.geometry.as_ref(), self.map_indicator(doc))
-        else {
+        let (true, Some(indicator)) = (self.geometry.is_some(), self.map_indicator(doc)) else {
             return;
         };
         let t = |nl, en| self.text(nl, en);
@@ -281,41 +280,7 @@ impl Profiles {
             Some(p) if self.tree.level[p] != crate::Level::Country => self.tree.children[p].clone(),
             _ => vec![a],
         };
-        let latest = |area: usize| -> Option<&Figure> {
-            self.figures_of(&self.areas[area].code)
-                .iter()
-                .filter(|f| f.indicator == indicator && f.mode == Mode::Residence)
-                .max_by_key(|f| f.year)
-        };
-        let values: Vec<Option<f64>> = siblings
-            .iter()
-            .map(|&s| latest(s).and_then(|f| f.published()).map(|v| v.value))
-            .collect();
-        let (lo, hi) = values
-            .iter()
-            .flatten()
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), v| {
-                (l.min(*v), h.max(*v))
-            });
-        let shapes: Vec<Shape> = siblings
-            .iter()
-            .zip(&values)
-            .filter_map(|(&s, v)| {
-                let area = &self.areas[s];
-                Some(Shape {
-                    code: &area.code,
-                    name: &area.name,
-                    shape: geometry.get(&area.code)?,
-                    fill: v.map_or_else(
-                        || "#dddddd".to_owned(),
-                        |v| svg::shade(if hi > lo { (v - lo) / (hi - lo) } else { 0.5 }),
-                    ),
-                    focus: s == a,
-                    href: Some(page_file(&area.code)),
-                    title: number(*v),
-                })
-            })
-            .collect();
+        let (map, lo, hi) = self.choropleth(&siblings, indicator, Some(a), 520.0);
         let ind = &self.catalogue.indicators()[indicator];
         let label = if self.options.language == Language::En {
             &ind.label_en
@@ -332,14 +297,14 @@ impl Profiles {
             ),
             escape_html(label),
             t("licht", "light"),
-            number(lo.is_finite().then_some(lo)),
+            number(lo),
             t("donker", "dark"),
-            number(hi.is_finite().then_some(hi)),
+            number(hi),
             t(
                 "grijs: geen gepubliceerde waarde",
                 "grey: no published value"
             ),
-            svg::map(&shapes, geometry.crs, 520.0, t("kaart", "map"))
+            map
         );
     }
 

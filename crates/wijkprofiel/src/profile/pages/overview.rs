@@ -23,6 +23,66 @@ impl Profiles {
             .max_by_key(|f| f.year)
     }
 
+    /// A map of `areas` shaded by their latest published value of `indicator` (light to
+    /// dark, grey without one), each linked to its page; `focus` outlined. Returns the SVG
+    /// and the lowest and highest value shown.
+    pub(super) fn choropleth(
+        &self,
+        areas: &[usize],
+        indicator: usize,
+        focus: Option<usize>,
+        width: f64,
+    ) -> (String, Option<f64>, Option<f64>) {
+        let Some(geometry) = &self.geometry else {
+            return (String::new(), None, None);
+        };
+        let values: Vec<Option<f64>> = areas
+            .iter()
+            .map(|&a| {
+                self.latest(a, indicator)
+                    .and_then(Figure::published)
+                    .map(|v| v.value)
+            })
+            .collect();
+        let (lo, hi) = values
+            .iter()
+            .flatten()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), v| {
+                (l.min(*v), h.max(*v))
+            });
+        let shapes: Vec<Shape> = areas
+            .iter()
+            .zip(&values)
+            .filter_map(|(&a, v)| {
+                let area = &self.areas[a];
+                Some(Shape {
+                    code: &area.code,
+                    name: &area.name,
+                    shape: geometry.get(&area.code)?,
+                    fill: v.map_or_else(
+                        || "#dddddd".to_owned(),
+                        |v| svg::shade(if hi > lo { (v - lo) / (hi - lo) } else { 0.5 }),
+                    ),
+                    focus: focus == Some(a),
+                    href: Some(page_file(&area.code)),
+                    title: v.map_or_else(|| "—".to_owned(), |v| format!("{v:.1}")),
+                })
+            })
+            .collect();
+        let ind = &self.catalogue.indicators()[indicator];
+        let label = if self.options.language == Language::En {
+            &ind.label_en
+        } else {
+            &ind.label_nl
+        };
+        let map = svg::map(&shapes, geometry.crs, width, label);
+        (
+            map,
+            lo.is_finite().then_some(lo),
+            hi.is_finite().then_some(hi),
+        )
+    }
+
     /// The regional overview and index as a self-contained HTML document.
     ///
     /// ```
@@ -119,53 +179,21 @@ impl Profiles {
         }
         body.push_str("</tbody></table></section>");
         // A choropleth per indicator.
-        if let Some(geometry) = &self.geometry {
+        if self.geometry.is_some() {
             let _ = write!(
                 body,
                 "<section><h2>{}</h2>",
                 t("Kaarten per indicator", "A map per indicator")
             );
             for &i in &indicators {
-                let values: Vec<Option<f64>> = rows
-                    .iter()
-                    .map(|&a| {
-                        self.latest(a, i)
-                            .and_then(Figure::published)
-                            .map(|v| v.value)
-                    })
-                    .collect();
-                let (lo, hi) = values
-                    .iter()
-                    .flatten()
-                    .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), v| {
-                        (l.min(*v), h.max(*v))
-                    });
-                let shapes: Vec<Shape> = rows
-                    .iter()
-                    .zip(&values)
-                    .filter_map(|(&a, v)| {
-                        let area = &self.areas[a];
-                        Some(Shape {
-                            code: &area.code,
-                            name: &area.name,
-                            shape: geometry.get(&area.code)?,
-                            fill: v.map_or_else(
-                                || "#dddddd".to_owned(),
-                                |v| svg::shade(if hi > lo { (v - lo) / (hi - lo) } else { 0.5 }),
-                            ),
-                            focus: false,
-                            href: Some(page_file(&area.code)),
-                            title: v.map_or_else(|| "—".to_owned(), |v| format!("{v:.1}")),
-                        })
-                    })
-                    .collect();
+                let (map, lo, hi) = self.choropleth(&rows, i, None, 240.0);
                 let _ = write!(
                     body,
                     "<figure style=\"display:inline-block;margin:8px\"><figcaption>{} ({:.1}–{:.1})</figcaption>{}</figure>",
                     escape_html(label(i)),
-                    if lo.is_finite() { lo } else { 0.0 },
-                    if hi.is_finite() { hi } else { 0.0 },
-                    svg::map(&shapes, geometry.crs, 240.0, label(i))
+                    lo.unwrap_or(0.0),
+                    hi.unwrap_or(0.0),
+                    map
                 );
             }
             body.push_str("</section>");
