@@ -135,23 +135,20 @@ fn validate(py: Python<'_>, path: Option<PathBuf>) -> PyResult<ValidationReport>
     Ok(py.detach(|| wijkprofiel::validate(&inputs)).into())
 }
 
-pub(crate) fn document(name: &str, text: Option<String>) -> Option<Document> {
+fn document(name: &str, text: Option<String>) -> Option<Document> {
     text.map(|t| Document {
         name: name.to_owned(),
         bytes: t.into_bytes(),
     })
 }
 
-/// Validates tables given as polars DataFrames, keyed by table name.
-#[pyfunction]
-#[pyo3(signature = (tables, catalogue, geometry=None, dataset=None))]
-fn validate_tables(
-    py: Python<'_>,
+/// Inputs from DataFrames keyed by table name and the texts of the other files.
+pub(crate) fn inputs_from_tables(
     tables: BTreeMap<String, PyDataFrame>,
     catalogue: String,
     geometry: Option<String>,
     dataset: Option<String>,
-) -> PyResult<ValidationReport> {
+) -> PyResult<Inputs> {
     let mut inputs = Inputs {
         origin: "in-memory tables".to_owned(),
         catalogue: document("catalogue.toml", Some(catalogue)),
@@ -165,6 +162,20 @@ fn validate_tables(
             .tables
             .insert(table, Table::from_frame(name, frame.into()));
     }
+    Ok(inputs)
+}
+
+/// Validates tables given as polars DataFrames, keyed by table name.
+#[pyfunction]
+#[pyo3(signature = (tables, catalogue, geometry=None, dataset=None))]
+fn validate_tables(
+    py: Python<'_>,
+    tables: BTreeMap<String, PyDataFrame>,
+    catalogue: String,
+    geometry: Option<String>,
+    dataset: Option<String>,
+) -> PyResult<ValidationReport> {
+    let inputs = inputs_from_tables(tables, catalogue, geometry, dataset)?;
     Ok(py.detach(|| wijkprofiel::validate(&inputs)).into())
 }
 

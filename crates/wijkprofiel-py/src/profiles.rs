@@ -12,7 +12,7 @@ use wijkprofiel::profile::write::{self, Shard};
 use wijkprofiel::profile::{Disclosure, Language, ProfileBuilder, Profiles as CoreProfiles};
 use wijkprofiel::stats::Confidence;
 use wijkprofiel::stats::standard::StandardPopulation;
-use wijkprofiel::{AgeBand, Inputs, Table, TableName};
+use wijkprofiel::{AgeBand, TableName};
 
 use crate::errors::{area_not_found, load_error, profile_error, settings_error};
 
@@ -81,19 +81,7 @@ impl Region {
         geometry: Option<String>,
         dataset: Option<String>,
     ) -> PyResult<Self> {
-        let mut inputs = Inputs {
-            origin: "in-memory tables".to_owned(),
-            catalogue: crate::document("catalogue.toml", Some(catalogue)),
-            geometry: crate::document("geometry.geojson", geometry),
-            dataset: crate::document("dataset.toml", dataset),
-            ..Inputs::default()
-        };
-        for (name, frame) in tables {
-            let table = crate::table_name(&name)?;
-            inputs
-                .tables
-                .insert(table, Table::from_frame(name, frame.into()));
-        }
+        let inputs = crate::inputs_from_tables(tables, catalogue, geometry, dataset)?;
         let region = py
             .detach(|| wijkprofiel::Region::from_inputs(&inputs))
             .map_err(|e| load_error(py, e))?;
