@@ -300,13 +300,7 @@ impl Profiles {
             None => Shard::WHOLE,
         };
         let written = py
-            .detach(|| {
-                std::fs::create_dir_all(&out).map_err(|source| wijkprofiel::ProfileError::Io {
-                    path: out.clone(),
-                    source,
-                })?;
-                write::write(&self.inner, &out, shard, &mut |_, _| {})
-            })
+            .detach(|| write::write(&self.inner, &out, shard, &mut |_, _| {}))
             .map_err(|e| profile_error(py, e))?;
         Ok((written.documents, written.rows))
     }
