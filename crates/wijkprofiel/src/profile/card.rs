@@ -25,7 +25,7 @@ impl Profiles {
     pub fn card_html(&self, code: &str) -> Option<String> {
         let doc = self.document(code)?;
         let en = self.options.language == Language::En;
-        let t = |nl: &'static str, english: &'static str| if en { english } else { nl };
+        let t = |nl, english| self.text(nl, english);
         let mut out = String::new();
         let _ = write!(
             out,
@@ -82,12 +82,7 @@ impl Profiles {
             ),
         );
         for ind in &doc.indicators {
-            let Some(f) = ind
-                .figures
-                .iter()
-                .filter(|f| f.mode == Mode::Residence)
-                .max_by_key(|f| f.year)
-            else {
+            let Some(f) = ind.latest(Mode::Residence) else {
                 continue;
             };
             let judged = headline_judgement(f);

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::figure::Figure;
+use super::figure::{Figure, Mode};
 use super::gp::Coverage;
 use super::population::Context;
 use super::priorities::{self, ThemeRank};
@@ -57,6 +57,17 @@ pub struct IndicatorFigures<'a> {
     pub definition: &'a str,
     pub prevalence: Option<Prevalence>,
     pub figures: Vec<&'a Figure>,
+}
+
+impl IndicatorFigures<'_> {
+    /// The figure of the latest year in a mode.
+    pub fn latest(&self, mode: Mode) -> Option<&Figure> {
+        self.figures
+            .iter()
+            .copied()
+            .filter(|f| f.mode == mode)
+            .max_by_key(|f| f.year)
+    }
 }
 
 /// The profile of one area.

@@ -333,6 +333,15 @@ impl Figure {
         self.status == Status::Published && self.value.is_some()
     }
 
+    /// The national benchmark value in the indicator's unit; none for standardised GP
+    /// figures, which are compared with the national rates by their ratio.
+    pub fn national_in_unit(&self) -> Option<f64> {
+        self.standing
+            .national
+            .value
+            .filter(|_| !matches!(self.method, Method::Dsr | Method::Isr))
+    }
+
     /// The published headline value.
     pub fn published(&self) -> Option<&Intervals> {
         self.value

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use polars::prelude::*;
 
-use super::figure::{Figure, Method, Mode};
+use super::figure::{Figure, Mode};
 use super::{Language, Profiles, Withheld, priorities};
 use crate::Role;
 
@@ -174,11 +174,7 @@ impl Profiles {
         columns.push(Column::new(
             "national_value".into(),
             rows.iter()
-                .map(|(_, f)| {
-                    (!matches!(f.method, Method::Dsr | Method::Isr))
-                        .then_some(f.standing.national.value)
-                        .flatten()
-                })
+                .map(|(_, f)| f.national_in_unit())
                 .collect::<Vec<_>>(),
         ));
         DataFrame::new_infer_height(columns)

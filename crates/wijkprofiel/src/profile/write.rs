@@ -142,11 +142,10 @@ fn write_csv(path: &Path, frame: &mut DataFrame) -> Result<(), ProfileError> {
     })
 }
 
-/// A safe file name from an area code: letters, digits, `-` and `_` kept, anything else
+/// A safe file stem from an area code: letters, digits, `-` and `_` kept, anything else
 /// replaced by `_`.
-pub fn file_name(code: &str) -> String {
-    let safe: String = code
-        .chars()
+pub(crate) fn file_stem(code: &str) -> String {
+    code.chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
                 c
@@ -154,8 +153,12 @@ pub fn file_name(code: &str) -> String {
                 '_'
             }
         })
-        .collect();
-    format!("{safe}.json")
+        .collect()
+}
+
+/// The file name of an area's document: its code made safe ([`file_stem`]) and `.json`.
+pub fn file_name(code: &str) -> String {
+    format!("{}.json", file_stem(code))
 }
 
 /// Writes this worker's outputs into `dir`: the area documents and pages of its block, the long

@@ -117,15 +117,24 @@ pub(crate) fn publish(
         .iter()
         .map(|f| record_figure(inputs, &mut ledger, &scopes[f.indicator], f))
         .collect();
+    let context_scopes = ContextScopes::new(inputs, &mut ledger);
     let context_cells: Vec<Option<ContextCells>> = contexts
         .iter()
         .enumerate()
-        .map(|(area, c)| Some(record_context(inputs, &mut ledger, area, c.as_ref()?)))
+        .map(|(area, c)| {
+            Some(record_context(
+                inputs,
+                &mut ledger,
+                &context_scopes,
+                area,
+                c.as_ref()?,
+            ))
+        })
         .collect();
     let coverage_cells: Vec<Option<CoverageCells>> = coverage
         .iter()
         .enumerate()
-        .map(|(area, c)| record_coverage(inputs, &mut ledger, area, c.as_ref()?))
+        .map(|(area, c)| record_coverage(inputs, &mut ledger, &context_scopes, area, c.as_ref()?))
         .collect();
 
     let sums = ledger.sums(inputs.tree);
@@ -230,63 +239,112 @@ fn record_figure(inputs: &Inputs, ledger: &mut Ledger, scope: &Scope, f: &Figure
     cells
 }
 
-fn record_context(inputs: &Inputs, ledger: &mut Ledger, area: usize, c: &Context) -> ContextCells {
-    let d = inputs.disclosure;
-    let min = d.source_min_count(Source::Cbs);
-    let cells = &inputs.residents.cells;
-    let all = ledger.mask(
-        true,
-        cells.in_scope(&AgeBand::open(0), Sex::All),
-        Shape::Scope,
-        "0+ all",
-    );
-    let total = c.residents.unwrap_or(0.0);
-    let total_id = ledger.count((Family::Residents, area, c.year, all), total, min, false);
-    let old = AgeBand::open(65);
-    let aged = c.share_65_plus.map(|share| {
-        let mask = ledger.mask(
-            true,
-            cells.in_scope(&old, Sex::All),
-            Shape::Scope,
-            "65+ all",
-        );
-        let id = ledger.count(
-            (Family::Residents, area, c.year, mask),
-            share * total / 100.0,
-            min,
-            false,
-        );
-        let minimum = d
-            .sources
-            .get(Source::Cbs.as_str())
-            .and_then(|t| t.min_denominator)
-            .unwrap_or(d.min_denominator_percent);
-        if total < minimum {
-            ledger.withhold(id, Reason::Denominator);
+/// The masks of the context and coverage counts, the same for every area, made once.
+#[derive(Debug)]
+struct ContextScopes {
+    /// Everyone, on population cells and on GP cells.
+    all: u32,
+    all_gp: Option<u32>,
+    /// Aged 65 and over, and the fewest residents for a share of them.
+    aged: u32,
+    share_minimum: f64,
+    /// The pyramid's bars per population band: men, women.
+    bars: Vec<[u32; 2]>,
+    /// The coverage bands per GP band: on GP cells, on population cells.
+    bands: Vec<[u32; 2]>,
+}
+
+impl ContextScopes {
+    fn new(inputs: &Inputs, ledger: &mut Ledger) -> Self {
+        let d = inputs.disclosure;
+        let cells = &inputs.residents.cells;
+        let everyone = AgeBand::open(0);
+        let scope = |ledger: &mut Ledger, age: &AgeBand| {
+            let label = scope_label(age, Sex::All);
+            ledger.mask(true, cells.in_scope(age, Sex::All), Shape::Scope, &label)
+        };
+        let (all, aged) = (scope(ledger, &everyone), scope(ledger, &AgeBand::open(65)));
+        let bars = (0..cells.bands.len())
+            .map(|b| {
+                [(Sex::Male, b), (Sex::Female, cells.bands.len() + b)].map(|(sex, offset)| {
+                    let mut bits = vec![false; cells.len()];
+                    bits[offset] = true;
+                    let label = scope_label(&cells.bands[b], sex);
+                    ledger.mask(true, bits, Shape::Bar, &label)
+                })
+            })
+            .collect();
+        let (all_gp, bands) = match inputs.gp_cells {
+            None => (None, Vec::new()),
+            Some(gp) => {
+                let label = scope_label(&everyone, Sex::All);
+                let all_gp = ledger.mask(
+                    false,
+                    gp.in_scope(&everyone, Sex::All),
+                    Shape::Scope,
+                    &label,
+                );
+                let bands = gp
+                    .bands
+                    .iter()
+                    .map(|age| {
+                        let label = scope_label(age, Sex::All);
+                        [
+                            ledger.mask(false, gp.in_scope(age, Sex::All), Shape::Band, &label),
+                            ledger.mask(true, cells.in_scope(age, Sex::All), Shape::Band, &label),
+                        ]
+                    })
+                    .collect();
+                (Some(all_gp), bands)
+            }
+        };
+        Self {
+            all,
+            all_gp,
+            aged,
+            share_minimum: d
+                .sources
+                .get(Source::Cbs.as_str())
+                .and_then(|t| t.min_denominator)
+                .unwrap_or(d.min_denominator_percent),
+            bars,
+            bands,
         }
-        id
-    });
-    let n_bands = cells.bands.len();
+    }
+}
+
+fn record_context(
+    inputs: &Inputs,
+    ledger: &mut Ledger,
+    scopes: &ContextScopes,
+    area: usize,
+    c: &Context,
+) -> ContextCells {
+    let min = inputs.disclosure.source_min_count(Source::Cbs);
+    let total = c.residents.unwrap_or(0.0);
+    let mut count = |mask: u32, value: f64| {
+        ledger.count((Family::Residents, area, c.year, mask), value, min, false)
+    };
+    let total_id = count(scopes.all, total);
+    let aged = c
+        .share_65_plus
+        .map(|share| count(scopes.aged, share * total / 100.0));
     let bars = c
         .pyramid
         .iter()
-        .enumerate()
-        .map(|(b, bar)| {
-            [(Sex::Male, bar.male), (Sex::Female, bar.female)].map(|(sex, count)| {
-                let offset = if sex == Sex::Male { b } else { n_bands + b };
-                let mut bits = vec![false; cells.len()];
-                bits[offset] = true;
-                let label = scope_label(&cells.bands[b], sex);
-                let mask = ledger.mask(true, bits, Shape::Bar, &label);
-                ledger.count(
-                    (Family::Residents, area, c.year, mask),
-                    count.unwrap_or(0.0),
-                    min,
-                    false,
-                )
-            })
+        .zip(&scopes.bars)
+        .map(|(bar, masks)| {
+            [
+                count(masks[0], bar.male.unwrap_or(0.0)),
+                count(masks[1], bar.female.unwrap_or(0.0)),
+            ]
         })
         .collect();
+    if let Some(id) = aged
+        && total < scopes.share_minimum
+    {
+        ledger.withhold(id, Reason::Denominator);
+    }
     ContextCells {
         total: total_id,
         aged,
@@ -297,75 +355,42 @@ fn record_context(inputs: &Inputs, ledger: &mut Ledger, area: usize, c: &Context
 fn record_coverage(
     inputs: &Inputs,
     ledger: &mut Ledger,
+    scopes: &ContextScopes,
     area: usize,
     c: &Coverage,
 ) -> Option<CoverageCells> {
     let d = inputs.disclosure;
-    let gp = inputs.gp_cells?;
     let residents = inputs.residents;
     let year = residents.years[residents.year_for(c.year)?];
     let (gp_min, cbs_min) = (
         d.source_min_count(Source::Gp),
         d.source_min_count(Source::Cbs),
     );
-    let everyone = AgeBand::open(0);
-    let listed_mask = ledger.mask(
-        false,
-        gp.in_scope(&everyone, Sex::All),
-        Shape::Scope,
-        "0+ all",
-    );
-    let residents_mask = ledger.mask(
-        true,
-        residents.cells.in_scope(&everyone, Sex::All),
-        Shape::Scope,
-        "0+ all",
-    );
     let mode = Mode::Residence;
-    let listed = ledger.count(
-        (Family::Listed(mode), area, c.year, listed_mask),
-        c.listed.unwrap_or(0.0),
-        gp_min,
-        false,
-    );
-    let all_residents = ledger.count(
-        (Family::Residents, area, year, residents_mask),
-        c.residents.unwrap_or(0.0),
-        cbs_min,
-        false,
-    );
+    let listed = |ledger: &mut Ledger, mask: u32, value: Option<f64>| {
+        let key = (Family::Listed(mode), area, c.year, mask);
+        ledger.count(key, value.unwrap_or(0.0), gp_min, false)
+    };
+    let resident = |ledger: &mut Ledger, mask: u32, value: Option<f64>| {
+        let key = (Family::Residents, area, year, mask);
+        ledger.count(key, value.unwrap_or(0.0), cbs_min, false)
+    };
+    let listed_total = listed(ledger, scopes.all_gp?, c.listed);
+    let residents_total = resident(ledger, scopes.all, c.residents);
     let bands = c
         .by_age_band
         .iter()
-        .zip(&gp.bands)
-        .map(|(band, age)| {
-            let label = scope_label(age, Sex::All);
-            let on_gp = ledger.mask(false, gp.in_scope(age, Sex::All), Shape::Band, &label);
-            let on_population = ledger.mask(
-                true,
-                residents.cells.in_scope(age, Sex::All),
-                Shape::Band,
-                &label,
-            );
+        .zip(&scopes.bands)
+        .map(|(band, masks)| {
             [
-                ledger.count(
-                    (Family::Listed(mode), area, c.year, on_gp),
-                    band.listed.unwrap_or(0.0),
-                    gp_min,
-                    false,
-                ),
-                ledger.count(
-                    (Family::Residents, area, year, on_population),
-                    band.residents.unwrap_or(0.0),
-                    cbs_min,
-                    false,
-                ),
+                listed(ledger, masks[0], band.listed),
+                resident(ledger, masks[1], band.residents),
             ]
         })
         .collect();
     Some(CoverageCells {
-        listed,
-        residents: all_residents,
+        listed: listed_total,
+        residents: residents_total,
         bands,
     })
 }

@@ -355,12 +355,7 @@ impl Profiles {
                 escape_html(label)
             );
             for ind in rows {
-                let Some(f) = ind
-                    .figures
-                    .iter()
-                    .filter(|f| f.mode == Mode::Residence)
-                    .max_by_key(|f| f.year)
-                else {
+                let Some(f) = ind.latest(Mode::Residence) else {
                     continue;
                 };
                 self.spine_row(ind.label, ind.polarity, f, out, language);
@@ -415,10 +410,7 @@ impl Profiles {
             count(f.numerator),
             number(f.standing.parent.value),
             number(f.standing.region.value),
-            number(f.standing.national.value.filter(|_| !matches!(
-                f.method,
-                crate::profile::Method::Dsr | crate::profile::Method::Isr
-            ))),
+            number(f.national_in_unit()),
             svg::colour(judged),
             judgement_text(judged, language),
         );

@@ -12,7 +12,7 @@ pub(crate) mod svg;
 #[cfg(test)]
 mod tests;
 
-use super::figure::{Figure, Method};
+use super::figure::Figure;
 use super::{Language, Profiles};
 use crate::stats::compare::Judgement;
 
@@ -20,11 +20,7 @@ use crate::stats::compare::Judgement;
 /// where it is in the indicator's unit, else the region's (standardised GP figures, whose
 /// national comparison is their ratio to the national rates).
 pub(crate) fn spine_benchmark(f: &Figure) -> Option<(f64, Judgement)> {
-    let national = f
-        .standing
-        .national
-        .value
-        .filter(|_| !matches!(f.method, Method::Dsr | Method::Isr));
+    let national = f.national_in_unit();
     match national {
         Some(v) => Some((v, f.standing.national.judgement)),
         None => f
@@ -64,10 +60,9 @@ pub fn escape_html(text: &str) -> String {
     out
 }
 
-/// The file name of an area's page: the code, sanitised as the documents' names.
+/// The file name of an area's page: the code, made safe as the documents' names.
 pub fn page_file(code: &str) -> String {
-    let json = super::write::file_name(code);
-    format!("{}.html", json.trim_end_matches(".json"))
+    format!("{}.html", super::write::file_stem(code))
 }
 
 /// The styles of every page: readable on screen, A4 in print.
@@ -199,7 +194,8 @@ fn document(title: &str, language: Language, body: &str) -> String {
 }
 
 impl Profiles {
-    fn text(&self, nl: &'static str, en: &'static str) -> &'static str {
+    /// A label in the run's language.
+    pub(crate) fn text(&self, nl: &'static str, en: &'static str) -> &'static str {
         if self.options.language == Language::En {
             en
         } else {
