@@ -2,7 +2,7 @@
 # suite checks them against the built module.
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from types import ModuleType
 from typing import Any, final
 
@@ -65,6 +65,10 @@ class Region:
     @property
     def summary(self) -> str: ...
     def table(self, name: str) -> pl.DataFrame | None: ...
+    def with_custom_areas(
+        self, areas: pl.DataFrame | Iterable[Mapping[str, Any]] | str
+    ) -> Region: ...
+    def custom_areas(self) -> pl.DataFrame: ...
     def build(
         self,
         years: list[int] | None = None,

@@ -8,7 +8,7 @@ Examples
 >>> import wijkprofiel
 >>> profiles = wijkprofiel.build()            # the embedded demo region
 >>> profiles.summary["areas"]
-369
+372
 >>> table = profiles.table()                  # one row per area, indicator, year and mode
 >>> table.filter(table["area_code"] == "WK990100").height > 50
 True
@@ -18,8 +18,9 @@ True
 
 from __future__ import annotations
 
+import json
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import polars as pl
@@ -95,6 +96,31 @@ def from_tables(
     wijkprofiel.exceptions.InvalidDataError: ...
     """
     return Region.from_tables(dict(tables), catalogue, geometry, dataset)
+
+
+def _custom_areas_geojson(areas: pl.DataFrame | Iterable[Mapping[str, Any]]) -> str:
+    """The rows of a custom-areas table as a ``custom_areas.geojson`` FeatureCollection.
+
+    Used by ``Region.with_custom_areas``; each row keeps its position (the row a problem
+    names). ``members`` are codes; ``geometry`` a GeoJSON geometry as text or dict.
+
+    Examples
+    --------
+    >>> text = _custom_areas_geojson([{"id": "X", "name": "x", "kind": "other", "members": ["BU1"]}])
+    >>> json.loads(text)["features"][0]["properties"]["members"]
+    ['BU1']
+    """
+    rows = areas.to_dicts() if isinstance(areas, pl.DataFrame) else [dict(r) for r in areas]
+    features = []
+    for row in rows:
+        properties = {k: row.get(k) for k in ("id", "name", "kind") if row.get(k) is not None}
+        if row.get("members") is not None:
+            properties["members"] = list(row["members"])
+        geometry = row.get("geometry")
+        if isinstance(geometry, str):
+            geometry = json.loads(geometry)
+        features.append({"type": "Feature", "properties": properties, "geometry": geometry})
+    return json.dumps({"type": "FeatureCollection", "features": features})
 
 
 def build(

@@ -113,7 +113,7 @@ fn the_generator_is_deterministic_and_the_committed_demo_is_current() {
         assert!(out.status.success(), "{}", text(&out.stderr));
     }
     let (first, second) = (files_of(a.path()), files_of(b.path()));
-    assert_eq!(first.len(), 13);
+    assert_eq!(first.len(), 14);
     for ((name_a, bytes_a), (name_b, bytes_b)) in first.iter().zip(&second) {
         assert_eq!(name_a, name_b);
         assert!(
@@ -202,14 +202,14 @@ fn build_writes_the_table_and_a_document_per_area_and_shards_merge_to_the_same_b
     let out = wijkprofiel(&["build", "--out", single.to_str().expect("utf-8")]);
     let stdout = text(&out.stdout);
     assert!(out.status.success(), "{stdout}{}", text(&out.stderr));
-    assert!(stdout.contains("built 369 areas"), "{stdout}");
+    assert!(stdout.contains("built 372 areas"), "{stdout}");
     assert!(stdout.contains("SYNTHETIC DEMO DATA"), "{stdout}");
 
     // The table, read back with polars: one row per area × indicator × year × mode.
     let file = std::fs::File::open(single.join("profile.parquet")).expect("parquet");
     let table = ParquetReader::new(file).finish().expect("read");
     let areas = table.column("area_code").expect("c").n_unique().expect("n");
-    assert_eq!(areas, 369);
+    assert_eq!(areas, 372);
     let keys = table
         .clone()
         .lazy()
@@ -264,7 +264,7 @@ fn build_writes_the_table_and_a_document_per_area_and_shards_merge_to_the_same_b
     let documents = std::fs::read_dir(single.join("areas"))
         .expect("areas")
         .count();
-    assert_eq!(documents, 369);
+    assert_eq!(documents, 372);
     let doc: serde_json::Value = serde_json::from_slice(
         &std::fs::read(single.join("areas/WK990103.json")).expect("document"),
     )

@@ -35,7 +35,7 @@ def test_the_wheel_installs_into_a_fresh_environment_and_builds_profiles(tmp_pat
     assert not names & {"pytest", "numpy", "pandas", "scipy", "pyarrow"}, names
     check = (
         "import wijkprofiel; p = wijkprofiel.build(); "
-        "assert p.summary['areas'] == 369; assert p.area('WK990100').to_html(); "
+        "assert p.summary['areas'] == 372; assert p.area('WK990100').to_html(); "
         "import wijkprofiel.expr, polars as pl; "
         "print(pl.DataFrame({'x': [1], 'n': [2]}).select(wijkprofiel.expr.proportion('x', 'n')).height)"
     )

@@ -32,8 +32,8 @@ def profiles(region: wijkprofiel.Region) -> wijkprofiel.Profiles:
 
 def test_regions_and_profiles_describe_themselves(region, profiles):
     assert "300 buurt, 60 wijk, 8 gemeente" in region.summary
-    assert repr(region) == 'Region("Regio Lindewaard (synthetische demodata)", 370 areas)'
-    assert repr(profiles).startswith("Profiles(369 areas")
+    assert repr(region) == 'Region("Regio Lindewaard (synthetische demodata)", 373 areas)'
+    assert repr(profiles).startswith("Profiles(372 areas")
     assert repr(profiles.area("BU99070303")) == 'AreaProfile("BU99070303")'
     assert region.table("areas") is None, "kept as records, not a DataFrame"
     with pytest.raises(KeyError, match="unknown table"):
@@ -45,7 +45,7 @@ def test_the_long_table_has_one_row_per_key_and_no_withheld_counts(profiles):
     assert isinstance(table, pl.DataFrame)
     keys = ["area_code", "indicator", "year", "mode"]
     assert table.select(keys).unique().height == table.height
-    assert table["area_code"].n_unique() == len(profiles.areas) == 369
+    assert table["area_code"].n_unique() == len(profiles.areas) == 372
     published = table.filter(pl.col("status") == "published")
     assert published["value"].null_count() == 0
     counts = published.filter(pl.col("source") != "ggd")["numerator"].drop_nulls()
@@ -59,7 +59,9 @@ def test_the_audit_matches_the_summary_and_the_flags(profiles):
     audit = profiles.withheld()
     summary = profiles.summary
     withheld = summary["withheld_counts"]
-    assert audit.height == sum(withheld.values())
+    by_reason = ("primary_count", "small_denominator", "complementary")
+    assert audit.height == sum(withheld[k] for k in by_reason)
+    assert 0 < withheld["overlap"] <= withheld["complementary"]
     assert audit.filter(pl.col("reason") == "complementary").height == withheld["complementary"]
     assert "value" not in audit.columns and "numerator" not in audit.columns
     table = profiles.table()
@@ -157,7 +159,7 @@ def test_regions_come_from_dataframes_too(region, profiles):
         catalogue=(folder / "catalogue.toml").read_text(),
         geometry=(folder / "geometry.geojson").read_text(),
         dataset=(folder / "dataset.toml").read_text(),
-    )
+    ).with_custom_areas((folder / "custom_areas.geojson").read_text())
     assert again.table("gp_counts").equals(region.table("gp_counts"))
     assert wijkprofiel.build(again).table().equals(profiles.table())
     with pytest.raises(InvalidDataError) as caught:
@@ -168,7 +170,7 @@ def test_regions_come_from_dataframes_too(region, profiles):
 def test_python_writes_what_the_command_line_writes(profiles, tmp_path):
     python_out, cli_out = tmp_path / "python", tmp_path / "cli"
     documents, rows = profiles.write(python_out)
-    assert (documents, rows) == (369, profiles.table().height)
+    assert (documents, rows) == (372, profiles.table().height)
     subprocess.run(
         ["cargo", "run", "-q", "-p", "wijkprofiel-cli", "--", "build", "--out", str(cli_out)],
         cwd=ROOT,

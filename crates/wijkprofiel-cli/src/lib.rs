@@ -240,6 +240,31 @@ fn build(
             .collect::<Vec<_>>()
             .join(", ")
     );
+    for area in profiles.areas() {
+        let Some(custom) = &area.custom else {
+            continue;
+        };
+        let partial: Vec<String> = custom
+            .partial
+            .iter()
+            .map(|p| {
+                let counted = if p.member { "counted" } else { "left out" };
+                format!("{} {:.0}% {counted}", p.code, 100.0 * p.share)
+            })
+            .collect();
+        println!(
+            "custom area {} ({}, {}): {} buurten{}",
+            area.code,
+            area.name,
+            custom.kind,
+            custom.members.len(),
+            if partial.is_empty() {
+                String::new()
+            } else {
+                format!("; partly inside its polygon: {}", partial.join(", "))
+            }
+        );
+    }
     if summary.unplaced_practices + summary.unplaced_providers > 0 {
         println!(
             "note: {} practices and {} providers lie outside every buurt shape (not on the maps)",
@@ -249,11 +274,12 @@ fn build(
     let withheld = summary.withheld_counts;
     println!(
         "disclosure control withheld {} counts ({} small counts, {} numerators of small \
-         denominators, {} complementary), listed in {}",
+         denominators, {} complementary, {} of them for overlapping areas), listed in {}",
         withheld.total(),
         withheld.primary_count,
         withheld.small_denominator,
         withheld.complementary,
+        withheld.overlap,
         out.join(write::SUPPRESSION_CSV).display()
     );
     let disclosure = &profiles.options().disclosure;

@@ -90,6 +90,93 @@ impl Region {
         })
     }
 
+    /// The region with custom areas added (see `wijkprofiel.Region.with_custom_areas`).
+    ///
+    /// Parameters
+    /// ----------
+    /// areas : polars.DataFrame, list of dict, or str
+    ///     One row per area: `id`, `name`, `kind` (`stadsdeel`, `social-team`,
+    ///     `practice-catchment`, `other`) and either `members` (buurt or wijk codes) or
+    ///     `geometry` (a GeoJSON Polygon or MultiPolygon, as text or dict, in the CRS of the
+    ///     region's geometry); or the text of a `custom_areas.geojson` FeatureCollection.
+    ///
+    /// Raises
+    /// ------
+    /// InvalidDataError
+    ///     Naming every area that cannot be made (row = its position, from 1).
+    fn with_custom_areas(&self, py: Python<'_>, areas: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let text: String = match areas.extract::<String>() {
+            Ok(text) => text,
+            Err(_) => py
+                .import("wijkprofiel.profiles")?
+                .getattr("_custom_areas_geojson")?
+                .call1((areas,))?
+                .extract()?,
+        };
+        let region = py
+            .detach(|| {
+                self.inner
+                    .with_custom_areas_geojson("custom areas", text.as_bytes())
+            })
+            .map_err(|e| load_error(py, e))?;
+        Ok(Self {
+            inner: Arc::new(region),
+        })
+    }
+
+    /// The custom areas, one row per area and buurt: `id`, `name`, `kind`, `within` (the
+    /// gemeente or region it is compared with), `buurt`, `member` (whether the buurt counts)
+    /// and `share` (of the buurt's area inside the area: below 1 only for buurten a drawn
+    /// polygon cuts).
+    fn custom_areas(&self) -> PyResult<PyDataFrame> {
+        use polars::prelude::*;
+        type Row = (String, String, String, Option<String>, String, bool, f64);
+        let mut rows: Vec<Row> = Vec::new();
+        for area in self.inner.areas.iter() {
+            let Some(c) = &area.custom else { continue };
+            let mut buurten: Vec<(String, bool, f64)> = c
+                .members
+                .iter()
+                .map(|b| {
+                    let cut = c.partial.iter().find(|p| &p.code == b).map(|p| p.share);
+                    (b.clone(), true, cut.unwrap_or(1.0))
+                })
+                .collect();
+            buurten.extend(
+                c.partial
+                    .iter()
+                    .filter(|p| !p.member)
+                    .map(|p| (p.code.clone(), false, p.share)),
+            );
+            buurten.sort_by(|a, b| a.0.cmp(&b.0));
+            for (buurt, member, share) in buurten {
+                rows.push((
+                    area.code.clone(),
+                    area.name.clone(),
+                    c.kind.to_string(),
+                    c.within.clone(),
+                    buurt,
+                    member,
+                    share,
+                ));
+            }
+        }
+        let column = |name: &str, f: &dyn Fn(&Row) -> Option<String>| {
+            Column::new(name.into(), rows.iter().map(f).collect::<Vec<_>>())
+        };
+        let frame = DataFrame::new_infer_height(vec![
+            column("id", &|r| Some(r.0.clone())),
+            column("name", &|r| Some(r.1.clone())),
+            column("kind", &|r| Some(r.2.clone())),
+            column("within", &|r| r.3.clone()),
+            column("buurt", &|r| Some(r.4.clone())),
+            Column::new("member".into(), rows.iter().map(|r| r.5).collect::<Vec<_>>()),
+            Column::new("share".into(), rows.iter().map(|r| r.6).collect::<Vec<_>>()),
+        ])
+        .map_err(frame_error)?;
+        Ok(PyDataFrame(frame))
+    }
+
     /// What was loaded, as text.
     #[getter]
     fn summary(&self) -> String {

@@ -1,4 +1,5 @@
-//! Areas: CBS codes, levels and the hierarchy buurt → wijk → gemeente → region → country.
+//! Areas: CBS codes, levels and the hierarchy buurt → wijk → gemeente → region → country,
+//! and custom areas (groups of buurten such as a stadsdeel or a social-team area).
 
 use std::collections::HashMap;
 use std::fmt;
@@ -15,10 +16,13 @@ pub enum Level {
     Gemeente,
     Region,
     Country,
+    /// A custom area: a group of buurten defined by the analyst (see [`Custom`]).
+    Custom,
 }
 
 impl Level {
-    /// All levels, smallest first.
+    /// All CBS levels, smallest first ([`Level::Custom`] stands apart: it is no level of the
+    /// CBS hierarchy and no row of `areas` has it).
     pub const ALL: [Level; 5] = [
         Self::Buurt,
         Self::Wijk,
@@ -35,17 +39,18 @@ impl Level {
             Self::Gemeente => "gemeente",
             Self::Region => "region",
             Self::Country => "country",
+            Self::Custom => "custom",
         }
     }
 
-    /// The level of a parent.
+    /// The level of a parent in the CBS hierarchy (a custom area has none).
     pub const fn parent(self) -> Option<Level> {
         match self {
             Self::Buurt => Some(Self::Wijk),
             Self::Wijk => Some(Self::Gemeente),
             Self::Gemeente => Some(Self::Region),
             Self::Region => Some(Self::Country),
-            Self::Country => None,
+            Self::Country | Self::Custom => None,
         }
     }
 
@@ -57,6 +62,7 @@ impl Level {
             Self::Gemeente => ("GM", 4),
             Self::Region => ("GG", 4),
             Self::Country => ("NL", 2),
+            Self::Custom => ("", 0),
         }
     }
 
@@ -68,6 +74,7 @@ impl Level {
             Self::Gemeente => "GM + 4 digits",
             Self::Region => "GG + 4 digits",
             Self::Country => "NL + 2 digits",
+            Self::Custom => "letters, digits, `-` and `_`, at most 40",
         }
     }
 
@@ -81,6 +88,12 @@ impl Level {
     /// assert!(!Level::Wijk.is_valid_code("WK02680"));
     /// ```
     pub fn is_valid_code(self, code: &str) -> bool {
+        if self == Self::Custom {
+            return (1..=40).contains(&code.len())
+                && code
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        }
         let (prefix, digits) = self.code_shape();
         code.len() == prefix.len() + digits
             && code.starts_with(prefix)
@@ -122,10 +135,84 @@ pub struct Area {
     pub code: String,
     pub name: String,
     pub level: Level,
-    /// Parent code; `None` for the root.
+    /// Parent code; `None` for the root and for custom areas (see [`Custom::within`]).
     pub parent: Option<String>,
     /// Boundary vintage (year).
     pub vintage: i32,
+    /// What makes a custom area; `None` for a CBS area.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom: Option<Custom>,
+}
+
+/// The kind of a custom area; custom areas are ranked among those of their kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CustomKind {
+    Stadsdeel,
+    SocialTeam,
+    PracticeCatchment,
+    Other,
+}
+
+impl CustomKind {
+    /// All kinds.
+    pub const ALL: [CustomKind; 4] = [
+        Self::Stadsdeel,
+        Self::SocialTeam,
+        Self::PracticeCatchment,
+        Self::Other,
+    ];
+
+    /// The name used in data files: `stadsdeel`, `social-team`, `practice-catchment`, `other`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Stadsdeel => "stadsdeel",
+            Self::SocialTeam => "social-team",
+            Self::PracticeCatchment => "practice-catchment",
+            Self::Other => "other",
+        }
+    }
+}
+
+impl FromStr for CustomKind {
+    type Err = ();
+
+    fn from_str(text: &str) -> Result<Self, ()> {
+        Self::ALL
+            .into_iter()
+            .find(|kind| kind.as_str() == text.trim())
+            .ok_or(())
+    }
+}
+
+impl fmt::Display for CustomKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What makes a custom area: its kind and member buurten.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Custom {
+    pub kind: CustomKind,
+    /// The gemeente holding all its buurten, else the region: the area it is compared with
+    /// as its parent (it is not part of that area's sums as a child is).
+    pub within: Option<String>,
+    /// Member buurten (codes), in area order.
+    pub members: Vec<String>,
+    /// For an area drawn as a polygon: the buurten only partly inside it, with the share of
+    /// their area inside and whether that made them members (a buurt is a member when at
+    /// least half of it lies inside). Empty for an area given as a list of members.
+    pub partial: Vec<PartialBuurt>,
+}
+
+/// A buurt that a custom area's polygon covers only in part.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PartialBuurt {
+    pub code: String,
+    /// Share of the buurt's area inside the polygon, 0 to 1.
+    pub share: f64,
+    pub member: bool,
 }
 
 /// The validated area hierarchy, in input order, with lookup by code.
@@ -171,10 +258,11 @@ impl Areas {
         self.list.iter().filter(move |area| area.level == level)
     }
 
-    /// Number of areas per level, smallest level first.
+    /// Number of areas per level, smallest level first, custom areas last.
     pub fn count_by_level(&self) -> Vec<(Level, usize)> {
         Level::ALL
             .into_iter()
+            .chain([Level::Custom])
             .map(|level| (level, self.at_level(level).count()))
             .collect()
     }

@@ -261,6 +261,43 @@ pub enum GeometryError {
     },
 }
 
+/// Problems with custom areas (`custom_areas.geojson`, or areas given through the API;
+/// the row is the feature's or entry's number).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CustomAreaError {
+    /// Not a FeatureCollection, or a feature without an id.
+    #[error("{at}: {detail}")]
+    Format { at: Location, detail: String },
+    /// A custom area that cannot be made as defined.
+    #[error("{at}: custom area `{id}`: {detail}")]
+    Definition {
+        at: Location,
+        id: String,
+        detail: String,
+    },
+    /// A member code that is not in `areas`.
+    #[error("{at}: custom area `{id}`: member `{code}` is not in the areas table")]
+    UnknownMember {
+        at: Location,
+        id: String,
+        code: String,
+    },
+    /// A member above wijk level.
+    #[error(
+        "{at}: custom area `{id}`: member `{code}` is a {level}; members are buurten or wijken"
+    )]
+    WrongMemberLevel {
+        at: Location,
+        id: String,
+        code: String,
+        level: String,
+    },
+    /// The same id twice.
+    #[error("{at}: custom area `{id}` is defined twice")]
+    Duplicate { at: Location, id: String },
+}
+
 /// Problems with `catalogue.toml` and `dataset.toml`.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
@@ -292,6 +329,8 @@ pub enum DataError {
     Geometry(#[from] GeometryError),
     #[error(transparent)]
     Catalogue(#[from] CatalogueError),
+    #[error(transparent)]
+    Custom(#[from] CustomAreaError),
 }
 
 impl DataError {
@@ -299,6 +338,7 @@ impl DataError {
     pub fn location(&self) -> &Location {
         use AreaError as A;
         use CatalogueError as C;
+        use CustomAreaError as U;
         use GeometryError as G;
         use TableError as T;
         match self {
@@ -345,6 +385,13 @@ impl DataError {
             )
             | Self::Catalogue(
                 C::Parse { at, .. } | C::Indicator { at, .. } | C::Duplicate { at, .. },
+            )
+            | Self::Custom(
+                U::Format { at, .. }
+                | U::Definition { at, .. }
+                | U::UnknownMember { at, .. }
+                | U::WrongMemberLevel { at, .. }
+                | U::Duplicate { at, .. },
             ) => at,
         }
     }

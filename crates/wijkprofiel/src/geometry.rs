@@ -201,7 +201,7 @@ impl Geometries {
 }
 
 /// A Polygon or MultiPolygon geometry object as a valid `MultiPolygon`.
-fn read_shape(geometry: &Value) -> Result<MultiPolygon<f64>, String> {
+pub(crate) fn read_shape(geometry: &Value) -> Result<MultiPolygon<f64>, String> {
     let kind = geometry.get("type").and_then(Value::as_str).unwrap_or("");
     let coords = geometry
         .get("coordinates")

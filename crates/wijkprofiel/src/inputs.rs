@@ -67,7 +67,8 @@ impl fmt::Display for TableName {
     }
 }
 
-/// A text document (`catalogue.toml`, `dataset.toml`, `geometry.geojson`).
+/// A text document (`catalogue.toml`, `dataset.toml`, `geometry.geojson`,
+/// `custom_areas.geojson`).
 #[derive(Debug, Clone)]
 pub struct Document {
     pub name: String,
@@ -82,6 +83,7 @@ pub struct Inputs {
     pub dataset: Option<Document>,
     pub catalogue: Option<Document>,
     pub geometry: Option<Document>,
+    pub custom_areas: Option<Document>,
     pub tables: BTreeMap<TableName, Table>,
     /// Files that could not be read.
     pub read_problems: Vec<DataError>,
@@ -116,10 +118,12 @@ impl Inputs {
     }
 
     fn is_input_name(name: &str) -> bool {
-        matches!(name, "dataset.toml" | "catalogue.toml" | "geometry.geojson")
-            || name.rsplit_once('.').is_some_and(|(stem, ext)| {
-                matches!(ext, "csv" | "parquet") && TableName::from_stem(stem).is_some()
-            })
+        matches!(
+            name,
+            "dataset.toml" | "catalogue.toml" | "geometry.geojson" | crate::custom::FILE
+        ) || name.rsplit_once('.').is_some_and(|(stem, ext)| {
+            matches!(ext, "csv" | "parquet") && TableName::from_stem(stem).is_some()
+        })
     }
 
     /// Builds inputs from named files (as read from a folder or embedded).
@@ -137,6 +141,7 @@ impl Inputs {
                 "dataset.toml" => inputs.dataset = Some(document()),
                 "catalogue.toml" => inputs.catalogue = Some(document()),
                 "geometry.geojson" => inputs.geometry = Some(document()),
+                crate::custom::FILE => inputs.custom_areas = Some(document()),
                 _ => {
                     let Some((stem, ext)) = name.rsplit_once('.') else {
                         continue;

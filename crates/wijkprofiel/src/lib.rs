@@ -10,13 +10,15 @@
 //!
 //! - Loading and validating a region's data: [`Region::load`], [`Region::demo`],
 //!   [`validate()`], [`Inputs`]; the rules are those of `docs/data-contract.md`.
-//! - Areas and codes: [`Level`], [`Area`], [`Areas`].
+//! - Areas and codes: [`Level`], [`Area`], [`Areas`]; custom areas (groups of buurten):
+//!   [`CustomAreaSpec`], [`Region::with_custom_areas`], [`custom`].
 //! - Indicators: [`Catalogue`], [`Indicator`].
 //! - Dimensions of the tables: [`AgeBand`], [`Sex`].
 //! - Geometry: [`Geometries`], [`Crs`].
 //! - The social map: [`Practice`], [`Provider`], [`Project`], [`Role`].
 //! - Errors, one enum per domain, each naming file, row, column, area or indicator:
-//!   [`TableError`], [`AreaError`], [`GeometryError`], [`CatalogueError`], joined in
+//!   [`TableError`], [`AreaError`], [`GeometryError`], [`CatalogueError`],
+//!   [`CustomAreaError`], joined in
 //!   [`DataError`]; [`LoadError`] for a region that cannot be loaded.
 //! - Statistical methods (proportions, rates, means, DSR, ISR, comparisons, funnels, trends,
 //!   inequality, life expectancy, empirical Bayes), on scalars and columns: [`stats`].
@@ -39,6 +41,7 @@
 pub mod age_band;
 pub mod area;
 pub mod catalogue;
+pub mod custom;
 pub mod demo;
 pub mod error;
 pub mod geometry;
@@ -53,11 +56,12 @@ pub mod table;
 mod validate;
 
 pub use age_band::AgeBand;
-pub use area::{Area, Areas, Level};
+pub use area::{Area, Areas, Custom, CustomKind, Level, PartialBuurt};
 pub use catalogue::{Catalogue, Indicator, Kind, Polarity, Source, Standardisation};
+pub use custom::CustomAreaSpec;
 pub use error::{
-    AreaError, CatalogueError, DataError, DemoError, GeometryError, LoadError, Location,
-    ProfileError, TableError,
+    AreaError, CatalogueError, CustomAreaError, DataError, DemoError, GeometryError, LoadError,
+    Location, ProfileError, TableError,
 };
 pub use geometry::{Crs, Geometries};
 pub use inputs::{Inputs, TableName};

@@ -8,6 +8,7 @@ use serde::Deserialize;
 
 use crate::area::{Area, Areas, Level};
 use crate::catalogue::{Catalogue, Kind, Source, toml_problem};
+use crate::custom::CustomAreaSpec;
 use crate::error::{AreaError, GeometryError, Location, TableError};
 use crate::geometry::{Crs, Geometries};
 use crate::inputs::{Inputs, TableName};
@@ -55,6 +56,16 @@ pub(crate) fn check(inputs: &Inputs) -> (Option<Region>, ValidationReport) {
         .geometry
         .as_ref()
         .and_then(|doc| geometry(&doc.name, &doc.bytes, areas.as_ref(), &mut p));
+    let areas = match (areas, &inputs.custom_areas) {
+        (Some(areas), Some(doc)) => {
+            let (specs, problems) = CustomAreaSpec::parse_geojson(&doc.name, &doc.bytes);
+            for problem in problems {
+                p.push(problem);
+            }
+            Some(with_custom(areas, &specs, geometry.as_ref(), &mut p))
+        }
+        (areas, _) => areas,
+    };
     let ctx = Context {
         areas: areas.as_ref(),
         catalogue: catalogue.as_ref(),
@@ -387,6 +398,17 @@ fn indicator_refs(
     }
 }
 
+/// The areas with the custom areas added after them.
+pub(crate) fn with_custom(
+    areas: Areas,
+    specs: &[(CustomAreaSpec, Location)],
+    geometry: Option<&Geometries>,
+    p: &mut Problems,
+) -> Areas {
+    let custom = crate::custom::resolve(specs, &areas, geometry, p);
+    Areas::new(areas.iter().cloned().chain(custom).collect())
+}
+
 fn areas(t: &Table, p: &mut Problems) -> Option<Areas> {
     let mut r = Reader::new(t, p);
     let code = r.text("code", true);
@@ -438,6 +460,7 @@ fn areas(t: &Table, p: &mut Problems) -> Option<Areas> {
             level: lv,
             parent: parent.get(row).map(str::to_owned),
             vintage: i32::try_from(v).unwrap_or_default(),
+            custom: None,
         });
         rows.push(row);
     }

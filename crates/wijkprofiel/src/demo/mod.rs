@@ -7,6 +7,8 @@
 //! and 65+, and CBS context. A smooth deprivation field makes some wijken stand out on
 //! several indicators at once; a student wijk and an elderly village make crude and
 //! standardised rates point different ways; a few tiny buurten give suppression work.
+//! Three custom areas (a stadsdeel, a social-team area across wijken, a practice catchment
+//! drawn as a polygon) are profiled along with the CBS areas.
 //!
 //! The same seed gives the same bytes. Every file says that it is synthetic.
 //!
@@ -113,5 +115,9 @@ pub(crate) const EMBEDDED: &[(&str, &[u8])] = &[
     (
         "projects.csv",
         include_bytes!("../../../../data/demo/projects.csv"),
+    ),
+    (
+        "custom_areas.geojson",
+        include_bytes!("../../../../data/demo/custom_areas.geojson"),
     ),
 ];

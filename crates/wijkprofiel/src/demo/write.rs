@@ -14,7 +14,7 @@ use crate::rng::Rng;
 use crate::social::Role;
 
 /// Files of the demo scale, in writing order.
-pub const FILES: [&str; 13] = [
+pub const FILES: [&str; 14] = [
     "README.md",
     "dataset.toml",
     "catalogue.toml",
@@ -28,6 +28,7 @@ pub const FILES: [&str; 13] = [
     "benchmark_rates.csv",
     "providers.csv",
     "projects.csv",
+    "custom_areas.geojson",
 ];
 
 struct Out<'a> {
@@ -215,6 +216,7 @@ pub(super) fn all(
     ggd_estimates(&mut out, plan, &residents, &root)?;
     benchmarks(&mut out)?;
     providers_and_projects(&mut out, plan, &root)?;
+    custom_areas(&mut out, plan)?;
     Ok(out.written)
 }
 
@@ -367,6 +369,105 @@ fn geometry(out: &mut Out<'_>, plan: &Plan) -> Result<(), DemoError> {
         features.join(",\n")
     );
     out.text("geometry.geojson", &text)
+}
+
+/// Three custom areas of the first gemeente: a stadsdeel of its first four wijken (given as
+/// wijken), a social-team area of three buurten across two wijken (given as buurten, like the
+/// seeds' JES-gebied), and the catchment of the practice nearest the gemeente's centre drawn
+/// as an octagon (overlaid on the buurten; it cuts some in part).
+fn custom_areas(out: &mut Out<'_>, plan: &Plan) -> Result<(), DemoError> {
+    let codes = |list: &[&str]| {
+        list.iter()
+            .map(|c| format!("\"{c}\""))
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    let feature = |id: &str,
+                   name: &str,
+                   kind: &str,
+                   members: Option<String>,
+                   shape: Option<String>| {
+        let members = members.map_or_else(String::new, |m| format!(",\"members\":[{m}]"));
+        format!(
+            "{{\"type\":\"Feature\",\"properties\":{{\"id\":\"{id}\",\"name\":\"{name}\",\"kind\":\"{kind}\"{members}}},\
+             \"geometry\":{}}}",
+            shape.unwrap_or_else(|| "null".into())
+        )
+    };
+    let wijken: Vec<&super::plan::Wijk> = plan.wijken.iter().filter(|w| w.gemeente == 0).collect();
+    let stadsdeel: Vec<&str> = wijken.iter().take(4).map(|w| w.code.as_str()).collect();
+    let buurten_of = |w: usize| -> Vec<&str> {
+        plan.buurten
+            .iter()
+            .filter(|b| plan.wijken[b.wijk].code == wijken[w].code)
+            .map(|b| b.code.as_str())
+            .collect()
+    };
+    let (first, second) = (buurten_of(1), buurten_of(2));
+    let mut team: Vec<&str> = first.iter().rev().take(1).copied().collect();
+    team.extend(second.iter().take(2));
+    let centre = plan.gemeenten[0].rect.centre();
+    let distance = |p: &(f64, f64)| (p.0 - centre.0).hypot(p.1 - centre.1);
+    let practice = plan
+        .practices
+        .iter()
+        .min_by(|a, b| distance(&a.location).total_cmp(&distance(&b.location)));
+    let mut features = vec![
+        feature(
+            "SD-NOORD",
+            "Stadsdeel Noord",
+            "stadsdeel",
+            Some(codes(&stadsdeel)),
+            None,
+        ),
+        feature(
+            "ST-DE-BRUG",
+            "Sociaal team De Brug",
+            "social-team",
+            Some(codes(&team)),
+            None,
+        ),
+    ];
+    if let Some(p) = practice {
+        // The size of a buurt near the centre sets the radius: about two buurten across.
+        let near = plan
+            .buurten
+            .iter()
+            .min_by(|a, b| distance(&a.rect.centre()).total_cmp(&distance(&b.rect.centre())));
+        #[allow(clippy::cast_precision_loss)]
+        let radius = near.map_or(1000.0, |b| {
+            1.2 * (b.rect.x1 - b.rect.x0).max(b.rect.y1 - b.rect.y0) as f64
+        });
+        let ring: Vec<String> = (0..=8)
+            .map(|k| {
+                let angle =
+                    std::f64::consts::PI * f64::from(k % 8) / 4.0 + std::f64::consts::PI / 8.0;
+                let (x, y) = (
+                    p.location.0 + radius * angle.cos(),
+                    p.location.1 + radius * angle.sin(),
+                );
+                format!("[{},{}]", x.round(), y.round())
+            })
+            .collect();
+        let shape = format!(
+            "{{\"type\":\"Polygon\",\"coordinates\":[[{}]]}}",
+            ring.join(",")
+        );
+        features.push(feature(
+            &format!("WG-{}", p.id),
+            &format!("Werkgebied {}", p.name),
+            "practice-catchment",
+            None,
+            Some(shape),
+        ));
+    }
+    let text = format!(
+        "{{\"type\":\"FeatureCollection\",\"name\":\"wijkprofiel demo custom areas\",\"synthetic\":true,\
+         \"description\":\"{}\",\"features\":[\n{}\n]}}\n",
+        out.notice(),
+        features.join(",\n")
+    );
+    out.text("custom_areas.geojson", &text)
 }
 
 /// Residents per buurt × year × sex × band.

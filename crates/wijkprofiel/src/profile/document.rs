@@ -9,7 +9,7 @@ use super::priorities::{self, ThemeRank};
 use super::social_map::SocialMap;
 use super::{Language, Options, PracticePlace, Profiles};
 use crate::catalogue::{Kind, Polarity, Prevalence, Source, Standardisation};
-use crate::{Indicator, Level};
+use crate::{Custom, Indicator, Level};
 
 /// The version of the document layout; raised when a field changes meaning or goes away.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -29,10 +29,13 @@ pub struct AreaHeader {
     pub name: String,
     pub level: Level,
     pub vintage: i32,
-    /// The parent (none for the region).
+    /// The parent (none for the region); for a custom area, the area it lies within.
     pub parent: Option<AreaRef>,
     /// The region's code.
     pub region: Option<String>,
+    /// A custom area's kind, member buurten and partly covered buurten.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom: Option<Custom>,
 }
 
 /// Another area, by code and name.
@@ -126,10 +129,7 @@ impl Profiles {
             Language::Nl => t.label_nl.clone(),
             Language::En => t.label_en.clone(),
         });
-        let parent = area
-            .parent
-            .as_deref()
-            .and_then(|p| self.area_index(p))
+        let parent = self.tree.parent[a]
             .filter(|&p| self.tree.level[p] != Level::Country)
             .map(|p| AreaRef {
                 code: self.areas[p].code.clone(),
@@ -148,6 +148,7 @@ impl Profiles {
                 vintage: area.vintage,
                 parent,
                 region: self.tree.region[a].map(|r| self.areas[r].code.clone()),
+                custom: area.custom.clone(),
             },
             options: &self.options,
             context: self.contexts[a].as_ref(),

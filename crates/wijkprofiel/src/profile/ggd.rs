@@ -162,7 +162,8 @@ fn model_intervals(g: &Given, levels: (Confidence, Confidence), ceiling: f64) ->
     Intervals::from_pair(at(levels.0), at(levels.1))
 }
 
-/// The population-weighted mean of the children's figures, when every child has one.
+/// The population-weighted mean of the parts' figures (children, or a custom area's member
+/// buurten), when every part has one.
 fn aggregate(
     f: &mut Figure,
     done: &[Figure],
@@ -172,8 +173,8 @@ fn aggregate(
     ceiling: f64,
 ) {
     f.method = Method::GgdWeighted;
-    let children = &tree.children[f.area];
-    let parts: Option<Vec<&Figure>> = children
+    let parts: Option<Vec<&Figure>> = tree
+        .parts(f.area)
         .iter()
         .map(|c| made.get(c).map(|&i| &done[i]).filter(|c| c.value.is_some()))
         .collect();

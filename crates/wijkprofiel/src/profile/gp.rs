@@ -24,8 +24,8 @@ pub(crate) struct GpInputs<'a> {
     pub cubes: &'a GpCubes,
     pub residents: &'a Residents,
     pub national: &'a Reference,
-    /// The wijk each practice lies in (by unit order), if placed.
-    pub practice_wijk: &'a [Option<usize>],
+    /// The buurt each practice lies in (by unit order), if placed.
+    pub practice_buurt: &'a [Option<usize>],
     pub standard: &'a StandardPopulation,
     pub levels: (Confidence, Confidence),
 }
@@ -97,13 +97,14 @@ pub(crate) fn coverage(inputs: &GpInputs, listed: &Listed) -> Vec<Option<Coverag
 }
 
 /// The areas (by index) each unit of a mode's cube adds into: buurten by residence, practices
-/// into the wijk they lie in.
+/// into the buurt they lie in (practice figures are made for wijken and up, and for custom
+/// areas: the practices inside them).
 fn units<'a>(inputs: &'a GpInputs, mode: Mode) -> Box<dyn Iterator<Item = (usize, usize)> + 'a> {
     match mode {
         Mode::Residence => Box::new(inputs.tree.buurten.iter().copied().enumerate()),
         Mode::Practice => Box::new(
             inputs
-                .practice_wijk
+                .practice_buurt
                 .iter()
                 .enumerate()
                 .filter_map(|(p, w)| Some((p, (*w)?))),

@@ -24,6 +24,8 @@
 
 mod card;
 mod cube;
+#[cfg(test)]
+mod custom_tests;
 mod disclosure;
 mod document;
 mod figure;
@@ -356,16 +358,12 @@ impl Profiles {
             let practice_ids: Vec<&str> = region.practices.iter().map(|p| p.id.as_str()).collect();
             let cubes = GpCubes::gather(counts, &buurt_codes, &practice_ids, &ids)
                 .map_err(table_error("gp_counts"))?;
-            let practice_wijk: Vec<Option<usize>> = practice_buurt
-                .iter()
-                .map(|b| b.and_then(|b| tree.wijk_of(b)))
-                .collect();
             let inputs = gp::GpInputs {
                 tree: &tree,
                 cubes: &cubes,
                 residents: &residents,
                 national: &national,
-                practice_wijk: &practice_wijk,
+                practice_buurt: &practice_buurt,
                 standard: &options.standard,
                 levels,
             };
@@ -401,16 +399,23 @@ impl Profiles {
             }
             figures.retain(|f| options.years.contains(&f.year));
         }
+        let km2 = |a: usize| {
+            region
+                .geometry
+                .as_ref()
+                .and_then(|g| Some((g.get(codes[a])?, g.crs)))
+                .map(|(shape, crs)| match crs {
+                    Crs::RdNew => shape.unsigned_area() / 1e6,
+                    Crs::Wgs84 => shape.geodesic_area_unsigned() / 1e6,
+                })
+        };
         let mut contexts: Vec<Option<Context>> = (0..areas.len())
             .map(|a| {
-                let km2 = region
-                    .geometry
-                    .as_ref()
-                    .and_then(|g| Some((g.get(codes[a])?, g.crs)))
-                    .map(|(shape, crs)| match crs {
-                        Crs::RdNew => shape.unsigned_area() / 1e6,
-                        Crs::Wgs84 => shape.geodesic_area_unsigned() / 1e6,
-                    });
+                // A custom area's land is its buurten's.
+                let km2 = match tree.level[a] {
+                    Level::Custom => tree.members[a].iter().map(|&b| km2(b)).sum(),
+                    _ => km2(a),
+                };
                 (tree.level[a] != Level::Country)
                     .then(|| residents.context(a, km2))
                     .flatten()
@@ -460,6 +465,12 @@ impl Profiles {
                 practices_in[a].push(k);
                 next = tree.parent[a];
             }
+        }
+        for custom in tree.custom() {
+            let members = &tree.members[custom];
+            practices_in[custom] = (0..practice_buurt.len())
+                .filter(|&k| practice_buurt[k].is_some_and(|b| members.binary_search(&b).is_ok()))
+                .collect();
         }
         let social = Placed::new(
             &tree,

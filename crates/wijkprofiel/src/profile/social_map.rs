@@ -36,19 +36,21 @@ pub struct ProjectEntry {
     pub areas: Vec<String>,
 }
 
-/// The social map of one area. A buurt shows its wijk's map.
+/// The social map of one area. A buurt shows its wijk's map; a custom area its own, from
+/// the providers in its buurten.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SocialMap {
     /// The area the map describes (the wijk for a buurt).
     pub scope: String,
     /// Providers per role inside the scope.
     pub roles: BTreeMap<Role, usize>,
-    /// Triangle roles missing in the wijk (empty when complete); for larger areas, the
-    /// roles missing anywhere in it.
+    /// Triangle roles missing in the wijk or custom area (empty when complete); for larger
+    /// areas, the roles missing anywhere in it.
     pub triangle_missing: Vec<Role>,
-    /// Wijken inside the scope with a complete triangle, and all wijken.
+    /// Wijken inside the scope (for a custom area: wholly inside) with a complete
+    /// triangle, and all such wijken.
     pub wijken_with_triangle: (usize, usize),
-    /// The providers, listed for a wijk only.
+    /// The providers, listed for a wijk or custom area only.
     pub providers: Vec<ProviderEntry>,
     /// Projects running in, around or inside the scope, by theme id.
     pub projects: BTreeMap<String, Vec<ProjectEntry>>,
@@ -59,8 +61,9 @@ pub struct SocialMap {
 pub(crate) struct Placed {
     tree: Hierarchy,
     codes: Vec<String>,
-    /// Providers per wijk (area index), in input order.
-    by_wijk: Vec<Vec<ProviderEntry>>,
+    providers: Vec<ProviderEntry>,
+    /// Providers (by input order) per buurt (area index).
+    by_buurt: Vec<Vec<usize>>,
     projects: Vec<Project>,
     /// Projects (by input order) named at each area.
     projects_at: Vec<Vec<usize>>,
@@ -75,15 +78,10 @@ impl Placed {
         provider_buurt: &[Option<usize>],
         projects: &[Project],
     ) -> Self {
-        let mut by_wijk = vec![Vec::new(); tree.len()];
-        for (p, buurt) in providers.iter().zip(provider_buurt) {
-            if let Some(w) = buurt.and_then(|b| tree.wijk_of(b)) {
-                by_wijk[w].push(ProviderEntry {
-                    id: p.id.clone(),
-                    name: p.name.clone(),
-                    role: p.role,
-                    organisation: p.organisation.clone(),
-                });
+        let mut by_buurt = vec![Vec::new(); tree.len()];
+        for (k, buurt) in provider_buurt.iter().enumerate() {
+            if let Some(b) = buurt {
+                by_buurt[*b].push(k);
             }
         }
         let index: std::collections::HashMap<&str, usize> =
@@ -97,61 +95,118 @@ impl Placed {
         Self {
             tree: tree.clone(),
             codes: codes.iter().map(|c| (*c).to_owned()).collect(),
-            by_wijk,
+            providers: providers
+                .iter()
+                .map(|p| ProviderEntry {
+                    id: p.id.clone(),
+                    name: p.name.clone(),
+                    role: p.role,
+                    organisation: p.organisation.clone(),
+                })
+                .collect(),
+            by_buurt,
             projects: projects.to_vec(),
             projects_at,
         }
     }
 
-    /// The area and every area inside it.
-    fn subtree(&self, area: usize) -> Vec<usize> {
+    /// The providers (by input order) in an area.
+    fn providers_in(&self, area: usize) -> Vec<usize> {
+        let mut out: Vec<usize> = self
+            .tree
+            .buurten_of(area)
+            .into_iter()
+            .flat_map(|b| self.by_buurt[b].iter().copied())
+            .collect();
+        out.sort_unstable();
+        out
+    }
+
+    /// The area and every area inside it; for a custom area, its buurten and the wijken
+    /// wholly inside it.
+    fn inside(&self, area: usize) -> Vec<usize> {
+        let tree = &self.tree;
+        if tree.level[area] == Level::Custom {
+            let members = &tree.members[area];
+            let mut out = vec![area];
+            out.extend(members);
+            let mut wijken: Vec<usize> = members.iter().filter_map(|&b| tree.parent[b]).collect();
+            wijken.dedup();
+            out.extend(wijken.into_iter().filter(|&w| {
+                tree.children[w]
+                    .iter()
+                    .all(|b| members.binary_search(b).is_ok())
+            }));
+            return out;
+        }
         let mut out = vec![area];
         let mut k = 0;
         while k < out.len() {
-            out.extend(&self.tree.children[out[k]]);
+            out.extend(&tree.children[out[k]]);
             k += 1;
         }
         out
     }
 
+    /// The areas around an area: its ancestors, and for a custom area its members'.
+    fn around(&self, area: usize) -> Vec<usize> {
+        let tree = &self.tree;
+        let starts: Vec<usize> = if tree.level[area] == Level::Custom {
+            tree.members[area].clone()
+        } else {
+            vec![area]
+        };
+        let mut out = Vec::new();
+        for start in starts {
+            let mut up = tree.parent[start];
+            while let Some(a) = up {
+                out.push(a);
+                up = tree.parent[a];
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
     /// The map of an area (for a buurt, its wijk's).
     pub fn map(&self, area: usize) -> SocialMap {
-        let scope = match self.tree.level[area] {
-            Level::Buurt => self.tree.wijk_of(area).unwrap_or(area),
+        let tree = &self.tree;
+        let scope = match tree.level[area] {
+            Level::Buurt => tree.wijk_of(area).unwrap_or(area),
             _ => area,
         };
-        let inside = self.subtree(scope);
+        let inside = self.inside(scope);
         let wijken: Vec<usize> = inside
             .iter()
             .copied()
-            .filter(|&w| self.tree.level[w] == Level::Wijk)
+            .filter(|&w| tree.level[w] == Level::Wijk)
             .collect();
+        let here = self.providers_in(scope);
         let mut roles = BTreeMap::new();
-        let mut complete = 0;
-        for &w in &wijken {
-            let here: Vec<Role> = self.by_wijk[w].iter().map(|p| p.role).collect();
-            for role in &here {
-                *roles.entry(*role).or_insert(0) += 1;
-            }
-            if TRIANGLE.iter().all(|r| here.contains(r)) {
-                complete += 1;
-            }
+        for &k in &here {
+            *roles.entry(self.providers[k].role).or_insert(0) += 1;
         }
-        let providers = if self.tree.level[scope] == Level::Wijk {
-            self.by_wijk[scope].clone()
+        let complete = wijken
+            .iter()
+            .filter(|&&w| {
+                let present: Vec<Role> = self
+                    .providers_in(w)
+                    .into_iter()
+                    .map(|k| self.providers[k].role)
+                    .collect();
+                TRIANGLE.iter().all(|r| present.contains(r))
+            })
+            .count();
+        let providers = if matches!(tree.level[scope], Level::Wijk | Level::Custom) {
+            here.iter().map(|&k| self.providers[k].clone()).collect()
         } else {
             Vec::new()
         };
         // Projects named at the scope, at an area around it, or at an area inside it.
-        let mut around = Vec::new();
-        let mut up = self.tree.parent[scope];
-        while let Some(a) = up {
-            around.push(a);
-            up = self.tree.parent[a];
-        }
         let mut running: Vec<usize> = inside
             .iter()
-            .chain(&around)
+            .chain(&self.around(scope))
             .flat_map(|&a| self.projects_at[a].iter().copied())
             .collect();
         running.sort_unstable();

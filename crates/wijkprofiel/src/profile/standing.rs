@@ -10,7 +10,7 @@ use crate::stats::Confidence;
 use crate::stats::compare::{Judgement, judge, significance};
 use crate::stats::distribution::{Order, percentiles, quantile_groups, ranks, spine};
 use crate::stats::trend::{self, weighted};
-use crate::{Catalogue, Level, Polarity, Sex, Standardisation};
+use crate::{Catalogue, CustomKind, Level, Polarity, Sex, Standardisation};
 
 /// Figures by mode, area, indicator and year.
 pub(crate) type Index = HashMap<(Mode, usize, usize, i32), usize>;
@@ -126,10 +126,11 @@ fn excess(f: &Figure, benchmark: Option<f64>, multiplier: f64) -> Option<f64> {
 }
 
 /// Rank, quintile and spine chart among the published figures of the same mode,
-/// indicator, year and level in the same region (regions among all regions).
+/// indicator, year and level in the same region (regions among all regions; custom areas
+/// among those of their kind).
 fn peers(figures: &mut [Figure], tree: &Hierarchy, catalogue: &Catalogue) {
-    // Peers share mode, indicator, year, level and region.
-    type Peers = (Mode, usize, i32, Level, Option<usize>);
+    // Peers share mode, indicator, year, level, custom kind and region.
+    type Peers = (Mode, usize, i32, Level, Option<CustomKind>, Option<usize>);
     let mut groups: BTreeMap<Peers, Vec<usize>> = BTreeMap::new();
     for (i, f) in figures.iter().enumerate() {
         if f.is_published() {
@@ -140,12 +141,19 @@ fn peers(figures: &mut [Figure], tree: &Hierarchy, catalogue: &Catalogue) {
                 tree.region[f.area]
             };
             groups
-                .entry((f.mode, f.indicator, f.year, level, region))
+                .entry((
+                    f.mode,
+                    f.indicator,
+                    f.year,
+                    level,
+                    tree.kind[f.area],
+                    region,
+                ))
                 .or_default()
                 .push(i);
         }
     }
-    for ((_, ind, _, _, _), members) in groups {
+    for ((_, ind, ..), members) in groups {
         let polarity = catalogue.indicators()[ind].polarity;
         let order = match polarity {
             Polarity::LowerBetter => Order::LowestFirst,

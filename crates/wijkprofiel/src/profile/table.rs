@@ -101,6 +101,7 @@ impl Profiles {
             area_code,
             area_name,
             level,
+            custom_kind,
             parent_code,
             region_code,
             indicator,
@@ -118,6 +119,7 @@ impl Profiles {
             "area_code",
             "area_name",
             "level",
+            "custom_kind",
             "parent_code",
             "region_code",
             "indicator",
@@ -207,7 +209,11 @@ impl Profiles {
                     (area_code, Some(area.code.as_str())),
                     (area_name, Some(area.name.as_str())),
                     (level, Some(area.level.as_str())),
-                    (parent_code, area.parent.as_deref()),
+                    (custom_kind, area.custom.as_ref().map(|c| c.kind.as_str())),
+                    (
+                        parent_code,
+                        self.tree.parent[a].map(|p| self.areas[p].code.as_str()),
+                    ),
                     (
                         region_code,
                         self.tree.region[a].map(|r| self.areas[r].code.as_str()),

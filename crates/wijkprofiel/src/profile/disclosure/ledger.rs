@@ -2,15 +2,18 @@
 //! sums that tie counts together, and which counts are withheld and why.
 //!
 //! Secondary suppression works on the ledger alone: a sum with exactly one withheld cell
-//! gives that cell away by subtraction, so another cell of the sum is withheld as well (the
-//! smallest non-zero part first, the total last), until no sum has exactly one.
+//! gives that cell away by subtraction, so another cell of the sum is withheld as well (a
+//! custom area's count first, then the smallest non-zero part, the total last), until no sum
+//! has exactly one. Custom areas add sums: each is the sum of its buurten, and differs from
+//! every area it overlaps by the buurten only one of them holds.
 
 use std::collections::HashMap;
 
 use foldhash::fast::FixedState;
 
 use super::super::figure::Mode;
-use super::super::hierarchy::Hierarchy;
+use super::super::hierarchy::{Difference, Hierarchy};
+use crate::Level;
 
 /// Index of a cell in the ledger.
 pub(crate) type CellId = u32;
@@ -66,8 +69,12 @@ pub(crate) enum Reason {
     /// The count is the numerator of a value whose denominator is below the minimum.
     Denominator,
     /// Withheld so that another withheld cell of the sum with this total cannot be
-    /// recovered by subtraction.
-    Complementary { total: CellId },
+    /// recovered by subtraction; `against` is the other area's cell when the sum is the
+    /// difference between two overlapping areas.
+    Complementary {
+        total: CellId,
+        against: Option<CellId>,
+    },
 }
 
 impl Reason {
@@ -101,15 +108,29 @@ struct Mask {
     label: String,
 }
 
-/// One sum: `total = Σ parts`.
+/// One sum: `total = Σ parts − Σ minus`.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Sum {
     pub total: CellId,
     pub parts: Vec<CellId>,
+    pub minus: Vec<CellId>,
+    /// For the difference between overlapping areas: the other area's cell (among `parts`).
+    pub against: Option<CellId>,
+}
+
+impl Sum {
+    fn of(total: CellId, parts: Vec<CellId>) -> Self {
+        Self {
+            total,
+            parts,
+            minus: Vec::new(),
+            against: None,
+        }
+    }
 }
 
 /// Every published count, and which are withheld.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct Ledger {
     cells: Vec<Cell>,
     index: HashMap<Key, CellId, FixedState>,
@@ -214,25 +235,47 @@ impl Ledger {
     }
 
     /// The sums that hold between recorded cells: each area's count is the sum of its
-    /// children's (buurten of a wijk, wijken of a gemeente, gemeenten of the region), and
-    /// within one area and year, a mask is the sum of the bands or bars that tile it (the
-    /// sexes and age bands of a total). A sum is kept only where the numbers add up.
+    /// children's (buurten of a wijk, wijken of a gemeente, gemeenten of the region; a
+    /// custom area's buurten); a custom area's count differs from that of each area it
+    /// overlaps by the counts of the buurten (or the largest CBS areas) only one of them
+    /// holds; and within one area and year, a mask is the sum of the bands or bars that tile
+    /// it (the sexes and age bands of a total). A sum is kept only where the numbers add up.
     pub fn sums(&self, tree: &Hierarchy) -> Vec<Sum> {
         let mut sums = Vec::new();
+        let mut differences: Vec<Vec<Difference>> = vec![Vec::new(); tree.len()];
+        for d in tree.differences() {
+            differences[d.area].push(d);
+        }
         let mut by_area: HashMap<(Family, i32, u32), Vec<CellId>, FixedState> = HashMap::default();
         for (id, cell) in self.ids().zip(&self.cells) {
             let k = cell.key;
-            let children = &tree.children[k.area as usize];
-            if !children.is_empty() {
-                let parts: Option<Vec<CellId>> = children
+            let find = |areas: &[usize]| -> Option<Vec<CellId>> {
+                areas
                     .iter()
-                    .map(|&child| {
-                        let area = u32::try_from(child).ok()?;
+                    .map(|&a| {
+                        let area = u32::try_from(a).ok()?;
                         self.index.get(&Key { area, ..k }).copied()
                     })
-                    .collect();
-                if let Some(parts) = parts {
-                    sums.push(Sum { total: id, parts });
+                    .collect()
+            };
+            let parts = tree.parts(k.area as usize);
+            if !parts.is_empty()
+                && let Some(parts) = find(parts)
+            {
+                sums.push(Sum::of(id, parts));
+            }
+            for d in &differences[k.area as usize] {
+                if let (Some(other), Some(plus), Some(minus)) =
+                    (find(&[d.other]), find(&d.plus), find(&d.minus))
+                {
+                    let mut parts = other.clone();
+                    parts.extend(plus);
+                    sums.push(Sum {
+                        total: id,
+                        parts,
+                        minus,
+                        against: other.first().copied(),
+                    });
                 }
             }
             if matches!(k.family, Family::Residents | Family::Listed(_)) {
@@ -276,7 +319,7 @@ impl Ledger {
             })
             .collect();
         if let Some(parts) = sexes.filter(|p| !p.contains(&total)) {
-            out.push(Sum { total, parts });
+            out.push(Sum::of(total, parts));
         }
         for shape in [Shape::Band, Shape::Bar] {
             let parts: Vec<CellId> = group
@@ -301,54 +344,53 @@ impl Ledger {
             }
             let tiles = covered.iter().zip(bits).all(|(c, b)| *c == u8::from(*b));
             if parts.len() >= 2 && tiles {
-                out.push(Sum { total, parts });
+                out.push(Sum::of(total, parts));
             }
         }
         out
     }
 
     fn adds_up(&self, sum: &Sum) -> bool {
+        let value =
+            |cells: &[CellId]| -> f64 { cells.iter().map(|&p| self.cells[p as usize].value).sum() };
         let total = self.cells[sum.total as usize].value;
-        let parts: f64 = sum
-            .parts
-            .iter()
-            .map(|&p| self.cells[p as usize].value)
-            .sum();
-        (total - parts).abs() <= 1e-6 * total.abs().max(1.0)
+        let rest = value(&sum.parts) - value(&sum.minus);
+        let scale = total.abs().max(value(&sum.minus)).max(1.0);
+        (total - rest).abs() <= 1e-6 * scale
     }
 
     /// Secondary suppression: while a sum has exactly one withheld cell, withholds the
-    /// cheapest other cell of it (a part before the total; non-zero before zero; the
+    /// cheapest other cell of it (a custom area's count first, so that custom areas do not
+    /// cost the CBS areas detail; then a part before the total; non-zero before zero; the
     /// smallest; the first recorded), so that nothing withheld can be recovered by one
     /// subtraction. Returns how many cells it withheld.
-    pub fn complete(&mut self, sums: &[Sum]) -> usize {
+    pub fn complete(&mut self, sums: &[Sum], tree: &Hierarchy) -> usize {
         let mut added = 0;
         loop {
             let mut changed = false;
             for sum in sums {
-                let cells = std::iter::once(sum.total).chain(sum.parts.iter().copied());
-                if cells.filter(|&c| !self.shown(c)).count() != 1 {
+                let cells = std::iter::once(sum.total)
+                    .chain(sum.parts.iter().copied())
+                    .chain(sum.minus.iter().copied());
+                if cells.clone().filter(|&c| !self.shown(c)).count() != 1 {
                     continue;
                 }
                 let cost = |c: CellId| {
                     let cell = &self.cells[c as usize];
-                    (cell.value == 0.0, cell.value, c)
+                    let custom = tree.level[cell.key.area as usize] == Level::Custom;
+                    (!custom, c == sum.total, cell.value == 0.0, cell.value, c)
                 };
                 let open = |c: &CellId| self.shown(*c) && !self.cells[*c as usize].fixed;
-                let choice = sum
-                    .parts
-                    .iter()
-                    .copied()
-                    .filter(open)
-                    .min_by(|a, b| {
-                        cost(*a)
-                            .partial_cmp(&cost(*b))
-                            .unwrap_or(std::cmp::Ordering::Equal)
-                    })
-                    .or_else(|| Some(sum.total).filter(open));
+                let choice = cells.filter(open).min_by(|a, b| {
+                    cost(*a)
+                        .partial_cmp(&cost(*b))
+                        .unwrap_or(std::cmp::Ordering::Equal)
+                });
                 if let Some(c) = choice {
-                    self.cells[c as usize].reason =
-                        Some(Reason::Complementary { total: sum.total });
+                    self.cells[c as usize].reason = Some(Reason::Complementary {
+                        total: sum.total,
+                        against: sum.against,
+                    });
                     added += 1;
                     changed = true;
                 }

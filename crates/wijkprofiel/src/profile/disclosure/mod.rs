@@ -288,6 +288,9 @@ pub struct WithheldCounts {
     pub primary_count: usize,
     pub small_denominator: usize,
     pub complementary: usize,
+    /// Of the complementary ones, those protecting a difference between overlapping areas
+    /// (a custom area and another area).
+    pub overlap: usize,
 }
 
 impl WithheldCounts {

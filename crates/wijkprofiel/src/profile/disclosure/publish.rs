@@ -138,7 +138,7 @@ pub(crate) fn publish(
         .collect();
 
     let sums = ledger.sums(inputs.tree);
-    ledger.complete(&sums);
+    ledger.complete(&sums, inputs.tree);
 
     for (f, c) in figures.iter_mut().zip(&cells) {
         clear_figure(inputs, &ledger, f, c);
@@ -409,12 +409,26 @@ fn rule(inputs: &Inputs, ledger: &Ledger, f: &Figure, id: CellId, denominator: b
             let minimum = inputs.disclosure.limits(ind).min_denominator;
             format!("primary: denominator below {minimum}")
         }
-        Some(Reason::Complementary { total }) => {
+        Some(Reason::Complementary {
+            total,
+            against: None,
+        }) => {
             let (_, area, ..) = ledger.describe(total);
             format!(
                 "complementary: withheld with other counts of {} so that none can be \
                  recovered by subtraction",
                 inputs.codes[area]
+            )
+        }
+        Some(Reason::Complementary {
+            total,
+            against: Some(other),
+        }) => {
+            let (area, other) = (ledger.describe(total).1, ledger.describe(other).1);
+            format!(
+                "complementary: withheld so that no count can be recovered from the \
+                 difference between {} and {}",
+                inputs.codes[area], inputs.codes[other]
             )
         }
         None => String::new(),
@@ -580,15 +594,29 @@ fn audit(inputs: &Inputs, ledger: &Ledger) -> Published {
             Reason::Denominator => {
                 "the numerator of a value whose denominator is below the minimum".into()
             }
-            Reason::Complementary { total } => format!(
+            Reason::Complementary {
+                total,
+                against: None,
+            } => format!(
                 "protects another withheld count of the sum {}",
                 inputs.codes[ledger.describe(total).1]
+            ),
+            Reason::Complementary {
+                total,
+                against: Some(other),
+            } => format!(
+                "protects a withheld count from the difference between {} and {}",
+                inputs.codes[ledger.describe(total).1],
+                inputs.codes[ledger.describe(other).1]
             ),
         };
         match reason {
             Reason::Count => out.counts.primary_count += 1,
             Reason::Denominator => out.counts.small_denominator += 1,
-            Reason::Complementary { .. } => out.counts.complementary += 1,
+            Reason::Complementary { against, .. } => {
+                out.counts.complementary += 1;
+                out.counts.overlap += usize::from(against.is_some());
+            }
         }
         out.audit.push(Withheld {
             count,

@@ -153,13 +153,16 @@ impl Profiles {
 
     fn header(&self, doc: &AreaDocument, out: &mut String) {
         let t = |nl, en| self.text(nl, en);
+        let level = match &doc.area.custom {
+            Some(c) => format!("{} ({})", t("eigen gebied", "custom area"), c.kind),
+            None => doc.area.level.as_str().to_owned(),
+        };
         let _ = write!(
             out,
-            "<header>{}<h1>{}</h1><p class=\"meta\">{} {}",
+            "<header>{}<h1>{}</h1><p class=\"meta\">{} {level}",
             self.synthetic_mark(),
             escape_html(&doc.area.name),
             escape_html(&doc.area.code),
-            doc.area.level.as_str()
         );
         if let Some(parent) = &doc.area.parent {
             let _ = write!(
@@ -206,7 +209,62 @@ impl Profiles {
         if let (Some(first), Some(last)) = (years.first(), years.last()) {
             let _ = write!(out, " · {} {first}–{last}", t("gegevens", "data"));
         }
-        out.push_str("</p></header>");
+        out.push_str("</p>");
+        if let Some(custom) = &doc.area.custom {
+            self.composition(custom, out);
+        }
+        out.push_str("</header>");
+    }
+
+    /// A custom area's buurten, and the buurten its polygon cuts.
+    fn composition(&self, custom: &crate::Custom, out: &mut String) {
+        let t = |nl, en| self.text(nl, en);
+        let link = |code: &str| {
+            let name = self
+                .index
+                .get(code)
+                .map_or(code, |&i| self.areas[i].name.as_str());
+            format!(
+                "<a href=\"{}\">{}</a>",
+                escape_html(&page_file(code)),
+                escape_html(name)
+            )
+        };
+        let members: Vec<String> = custom.members.iter().map(|c| link(c)).collect();
+        let _ = write!(
+            out,
+            "<p class=\"meta\">{} ({}): {}</p>",
+            t("Buurten", "Buurten"),
+            members.len(),
+            members.join(" · ")
+        );
+        if !custom.partial.is_empty() {
+            let partial: Vec<String> = custom
+                .partial
+                .iter()
+                .map(|p| {
+                    format!(
+                        "{} {:.0}% {}",
+                        link(&p.code),
+                        100.0 * p.share,
+                        if p.member {
+                            t("(meegeteld)", "(counted)")
+                        } else {
+                            t("(niet meegeteld)", "(not counted)")
+                        }
+                    )
+                })
+                .collect();
+            let _ = write!(
+                out,
+                "<p class=\"meta\">{}: {}</p>",
+                t(
+                    "Deels binnen de getekende grens (aandeel van de oppervlakte; een buurt telt mee vanaf de helft)",
+                    "Partly inside the drawn boundary (share of area; a buurt counts from half)"
+                ),
+                partial.join(" · ")
+            );
+        }
     }
 
     fn pyramid_section(&self, doc: &AreaDocument, out: &mut String) {
@@ -275,12 +333,16 @@ impl Profiles {
         let Some(&a) = self.index.get(&doc.area.code) else {
             return;
         };
-        // The area with its siblings (the parent's other children).
-        let siblings: Vec<usize> = match self.tree.parent[a] {
-            Some(p) if self.tree.level[p] != crate::Level::Country => self.tree.children[p].clone(),
-            _ => vec![a],
+        // The area with its siblings (the parent's other children); a custom area's buurten.
+        let custom = self.tree.level[a] == crate::Level::Custom;
+        let (shown, outlined) = match self.tree.parent[a] {
+            _ if custom => (self.tree.members[a].clone(), None),
+            Some(p) if self.tree.level[p] != crate::Level::Country => {
+                (self.tree.children[p].clone(), Some(a))
+            }
+            _ => (vec![a], Some(a)),
         };
-        let (map, lo, hi) = self.choropleth(&siblings, indicator, Some(a), 520.0);
+        let (map, lo, hi) = self.choropleth(&shown, indicator, outlined, 520.0);
         let ind = &self.catalogue.indicators()[indicator];
         let label = if self.options.language == Language::En {
             &ind.label_en
@@ -291,10 +353,17 @@ impl Profiles {
             out,
             "<section><h2>{}</h2><p class=\"meta\">{}: <strong>{}</strong> ({} {} – {} {}; {})</p>{}</section>",
             t("Kaart", "Map"),
-            t(
-                "Het gebied (dikke rand) tussen zijn buren, gekleurd naar",
-                "The area (heavy outline) among its neighbours, shaded by"
-            ),
+            if custom {
+                t(
+                    "De buurten van het gebied, gekleurd naar",
+                    "The area's buurten, shaded by",
+                )
+            } else {
+                t(
+                    "Het gebied (dikke rand) tussen zijn buren, gekleurd naar",
+                    "The area (heavy outline) among its neighbours, shaded by",
+                )
+            },
             escape_html(label),
             t("licht", "light"),
             number(lo),

@@ -204,7 +204,13 @@ impl Profiles {
             "<section><h2>{}</h2>",
             t("Alle gebieden", "Every area")
         );
-        for level in [Level::Region, Level::Gemeente, Level::Wijk, Level::Buurt] {
+        for level in [
+            Level::Region,
+            Level::Gemeente,
+            Level::Custom,
+            Level::Wijk,
+            Level::Buurt,
+        ] {
             let links: Vec<String> = self
                 .profiled
                 .iter()
@@ -219,10 +225,13 @@ impl Profiles {
                 })
                 .collect();
             if !links.is_empty() {
+                let heading = match level {
+                    Level::Custom => t("eigen gebieden", "custom areas"),
+                    other => other.as_str(),
+                };
                 let _ = write!(
                     body,
-                    "<h3>{} ({})</h3><p>{}</p>",
-                    level.as_str(),
+                    "<h3>{heading} ({})</h3><p>{}</p>",
                     links.len(),
                     links.join(" · ")
                 );
