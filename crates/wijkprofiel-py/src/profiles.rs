@@ -170,7 +170,10 @@ impl Region {
             column("kind", &|r| Some(r.2.clone())),
             column("within", &|r| r.3.clone()),
             column("buurt", &|r| Some(r.4.clone())),
-            Column::new("member".into(), rows.iter().map(|r| r.5).collect::<Vec<_>>()),
+            Column::new(
+                "member".into(),
+                rows.iter().map(|r| r.5).collect::<Vec<_>>(),
+            ),
             Column::new("share".into(), rows.iter().map(|r| r.6).collect::<Vec<_>>()),
         ])
         .map_err(frame_error)?;
