@@ -360,7 +360,7 @@ impl Ledger {
     }
 
     /// Secondary suppression: while a sum has exactly one withheld cell, withholds the
-    /// cheapest other cell of it (a custom area's count first, so that custom areas do not
+    /// cheapest other cell of it (a custom area's count first, so that custom areas seldom
     /// cost the CBS areas detail; then a part before the total; non-zero before zero; the
     /// smallest; the first recorded), so that nothing withheld can be recovered by one
     /// subtraction. Returns how many cells it withheld.
