@@ -127,57 +127,12 @@ impl Region {
     /// The custom areas, one row per area and buurt: `id`, `name`, `kind`, `within` (the
     /// gemeente or region it is compared with), `buurt`, `member` (whether the buurt counts)
     /// and `share` (of the buurt's area inside the area: below 1 only for buurten a drawn
-    /// polygon cuts).
+    /// polygon cuts). The core's `Region::custom_areas_table`.
     fn custom_areas(&self) -> PyResult<PyDataFrame> {
-        use polars::prelude::*;
-        type Row = (String, String, String, Option<String>, String, bool, f64);
-        let mut rows: Vec<Row> = Vec::new();
-        for area in self.inner.areas.iter() {
-            let Some(c) = &area.custom else { continue };
-            let mut buurten: Vec<(String, bool, f64)> = c
-                .members
-                .iter()
-                .map(|b| {
-                    let cut = c.partial.iter().find(|p| &p.code == b).map(|p| p.share);
-                    (b.clone(), true, cut.unwrap_or(1.0))
-                })
-                .collect();
-            buurten.extend(
-                c.partial
-                    .iter()
-                    .filter(|p| !p.member)
-                    .map(|p| (p.code.clone(), false, p.share)),
-            );
-            buurten.sort_by(|a, b| a.0.cmp(&b.0));
-            for (buurt, member, share) in buurten {
-                rows.push((
-                    area.code.clone(),
-                    area.name.clone(),
-                    c.kind.to_string(),
-                    c.within.clone(),
-                    buurt,
-                    member,
-                    share,
-                ));
-            }
-        }
-        let column = |name: &str, f: &dyn Fn(&Row) -> Option<String>| {
-            Column::new(name.into(), rows.iter().map(f).collect::<Vec<_>>())
-        };
-        let frame = DataFrame::new_infer_height(vec![
-            column("id", &|r| Some(r.0.clone())),
-            column("name", &|r| Some(r.1.clone())),
-            column("kind", &|r| Some(r.2.clone())),
-            column("within", &|r| r.3.clone()),
-            column("buurt", &|r| Some(r.4.clone())),
-            Column::new(
-                "member".into(),
-                rows.iter().map(|r| r.5).collect::<Vec<_>>(),
-            ),
-            Column::new("share".into(), rows.iter().map(|r| r.6).collect::<Vec<_>>()),
-        ])
-        .map_err(frame_error)?;
-        Ok(PyDataFrame(frame))
+        self.inner
+            .custom_areas_table()
+            .map(PyDataFrame)
+            .map_err(frame_error)
     }
 
     /// What was loaded, as text.

@@ -216,6 +216,7 @@ pub(crate) fn resolve(
     p: &mut Problems,
 ) -> Vec<Area> {
     let buurten_of = buurten_by_wijk(areas);
+    let list: Vec<&Area> = areas.iter().collect();
     let position: HashMap<&str, usize> = areas
         .iter()
         .enumerate()
@@ -302,7 +303,6 @@ pub(crate) fn resolve(
             });
             continue;
         }
-        let list: Vec<&Area> = areas.iter().collect();
         let member_codes: Vec<String> = members.iter().map(|&i| list[i].code.clone()).collect();
         out.push(Area {
             code: spec.id.clone(),

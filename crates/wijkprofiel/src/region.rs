@@ -154,6 +154,61 @@ impl Region {
         })
     }
 
+    /// The custom areas, one row per area and buurt: `id`, `name`, `kind`, `within` (the
+    /// gemeente or region it is compared with), `buurt`, `member` (whether the buurt counts)
+    /// and `share` (of the buurt's area inside the area: below 1 only for buurten a drawn
+    /// polygon cuts, including those left out).
+    ///
+    /// # Errors
+    ///
+    /// Only if polars cannot assemble the frame.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let region = wijkprofiel::Region::demo()?;
+    /// let table = region.custom_areas_table()?;
+    /// assert_eq!(table.column("id")?.n_unique()?, 3);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn custom_areas_table(&self) -> PolarsResult<DataFrame> {
+        // Per row: the area, its definition, the buurt, whether it counts, its share.
+        type Row<'a> = (&'a crate::Area, &'a crate::Custom, String, bool, f64);
+        let mut rows: Vec<Row> = Vec::new();
+        for area in self.areas.iter() {
+            let Some(c) = &area.custom else { continue };
+            let share = |code: &str| c.partial.iter().find(|p| p.code == code).map(|p| p.share);
+            let mut buurten: Vec<(String, bool, f64)> = c
+                .members
+                .iter()
+                .map(|b| (b.clone(), true, share(b).unwrap_or(1.0)))
+                .collect();
+            buurten.extend(
+                c.partial
+                    .iter()
+                    .filter(|p| !p.member)
+                    .map(|p| (p.code.clone(), false, p.share)),
+            );
+            buurten.sort_by(|a, b| a.0.cmp(&b.0));
+            rows.extend(buurten.into_iter().map(|(b, m, s)| (area, c, b, m, s)));
+        }
+        let text = |name: &str, f: &dyn Fn(&Row) -> Option<String>| {
+            Column::new(name.into(), rows.iter().map(f).collect::<Vec<_>>())
+        };
+        DataFrame::new_infer_height(vec![
+            text("id", &|r| Some(r.0.code.clone())),
+            text("name", &|r| Some(r.0.name.clone())),
+            text("kind", &|r| Some(r.1.kind.to_string())),
+            text("within", &|r| r.1.within.clone()),
+            text("buurt", &|r| Some(r.2.clone())),
+            Column::new(
+                "member".into(),
+                rows.iter().map(|r| r.3).collect::<Vec<_>>(),
+            ),
+            Column::new("share".into(), rows.iter().map(|r| r.4).collect::<Vec<_>>()),
+        ])
+    }
+
     /// One of the region's tables as a DataFrame: `population`, `gp_counts`,
     /// `ggd_estimates`, `benchmarks` or `benchmark_rates`. `None` for a table the region does
     /// not have, or one that is held as records (areas, practices, providers, projects).
