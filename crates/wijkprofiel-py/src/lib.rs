@@ -199,7 +199,7 @@ fn load_table(py: Python<'_>, table: &str, path: Option<PathBuf>) -> PyResult<Py
     let region = py
         .detach(|| Region::from_inputs(&inputs))
         .map_err(|e| errors::load_error(py, e))?;
-    region.frame(name).cloned().map(PyDataFrame).ok_or_else(|| {
+    region.frame(name).map(PyDataFrame).ok_or_else(|| {
         PyKeyError::new_err(format!(
             "`{table}` is not a table of this region held as a DataFrame \
              (population, gp_counts, ggd_estimates, benchmarks, benchmark_rates)"

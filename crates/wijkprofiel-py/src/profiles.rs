@@ -147,7 +147,7 @@ impl Region {
     /// practices, providers, projects); raises KeyError for an unknown name.
     fn table(&self, name: &str) -> PyResult<Option<PyDataFrame>> {
         let table: TableName = crate::table_name(name)?;
-        Ok(self.inner.frame(table).cloned().map(PyDataFrame))
+        Ok(self.inner.frame(table).map(PyDataFrame))
     }
 
     /// Builds every profile of the region; see `wijkprofiel.build` for the arguments.

@@ -41,6 +41,7 @@
 pub mod age_band;
 pub mod area;
 pub mod catalogue;
+pub mod cube;
 pub mod custom;
 pub mod demo;
 pub mod error;

@@ -3,12 +3,14 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::Path;
+use std::sync::Arc;
 
 use polars::prelude::*;
 use serde::Serialize;
 
 use crate::area::{Areas, Level};
 use crate::catalogue::Catalogue;
+use crate::cube::GpCounts;
 use crate::custom::CustomAreaSpec;
 use crate::error::{DataError, LoadError, Location};
 use crate::geometry::Geometries;
@@ -39,10 +41,12 @@ pub struct Region {
     pub geometry: Option<Geometries>,
     /// `area_code, year, sex, age_band, residents`, per buurt.
     pub population: DataFrame,
-    /// `practice_id, year, area_code, sex, age_band, indicator, numerator, denominator`.
-    pub gp_counts: Option<DataFrame>,
-    /// Listed patients per year in `gp_counts`: each practice × buurt × sex × age-band cell
-    /// once (its denominator repeats per indicator), with its largest denominator.
+    /// `practice_id, year, area_code, sex, age_band, indicator, numerator, denominator`,
+    /// held compactly with their sums by buurt and by practice ([`GpCounts::frame`] gives
+    /// the table).
+    pub gp_counts: Option<Arc<GpCounts>>,
+    /// Listed patients per year in `gp_counts` ([`GpCounts::listed`]): per buurt × sex ×
+    /// age band the largest denominator of any indicator, summed.
     pub gp_listed: BTreeMap<i32, i64>,
     pub practices: Vec<Practice>,
     /// `area_code, year, indicator, age_group, value, lower, upper, respondents`.
@@ -209,9 +213,10 @@ impl Region {
         ])
     }
 
-    /// One of the region's tables as a DataFrame: `population`, `gp_counts`,
-    /// `ggd_estimates`, `benchmarks` or `benchmark_rates`. `None` for a table the region does
-    /// not have, or one that is held as records (areas, practices, providers, projects).
+    /// One of the region's tables as a DataFrame: `population`, `gp_counts` (made from its
+    /// compact rows on each call), `ggd_estimates`, `benchmarks` or `benchmark_rates`. `None`
+    /// for a table the region does not have, or one that is held as records (areas,
+    /// practices, providers, projects).
     ///
     /// # Examples
     ///
@@ -223,13 +228,14 @@ impl Region {
     /// assert!(region.frame(TableName::Areas).is_none());
     /// # Ok::<(), wijkprofiel::LoadError>(())
     /// ```
-    pub fn frame(&self, table: TableName) -> Option<&DataFrame> {
+    pub fn frame(&self, table: TableName) -> Option<DataFrame> {
         match table {
-            TableName::Population => Some(&self.population),
-            TableName::GpCounts => self.gp_counts.as_ref(),
-            TableName::GgdEstimates => self.ggd_estimates.as_ref(),
-            TableName::Benchmarks => self.benchmarks.as_ref(),
-            TableName::BenchmarkRates => self.benchmark_rates.as_ref(),
+            TableName::Population => Some(self.population.clone()),
+            // Built from valid rows: polars cannot fail on them.
+            TableName::GpCounts => self.gp_counts.as_ref().and_then(|c| c.frame().ok()),
+            TableName::GgdEstimates => self.ggd_estimates.clone(),
+            TableName::Benchmarks => self.benchmarks.clone(),
+            TableName::BenchmarkRates => self.benchmark_rates.clone(),
             _ => None,
         }
     }
@@ -263,7 +269,11 @@ impl Region {
                 .into_iter()
                 .map(|(k, v)| (k.to_owned(), v))
                 .collect(),
-            gp_years: years_of(self.gp_counts.as_ref()),
+            gp_years: self
+                .gp_counts
+                .as_ref()
+                .map(|c| c.years().to_vec())
+                .unwrap_or_default(),
             ggd_years: years_of(self.ggd_estimates.as_ref()),
             practices: self.practices.len(),
             providers: self.providers.len(),

@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Cursor;
+use std::sync::Arc;
 
 use polars::prelude::*;
 
@@ -13,19 +14,35 @@ use crate::error::{DataError, Location, TableError};
 pub struct Table {
     /// Name used in messages: the file name, or the table name for in-memory data.
     pub name: String,
-    /// The cells; CSV columns arrive as text and are typed during validation.
-    pub frame: DataFrame,
+    data: Data,
     /// For a text file: the line of the first data row.
     first_line: Option<usize>,
+    /// For a batch of a larger table: the position of its first row in the table.
+    offset: usize,
 }
+
+/// The cells of a table: in memory, or Parquet bytes decoded a batch at a time.
+#[derive(Debug, Clone)]
+enum Data {
+    /// CSV columns arrive as text and are typed during validation.
+    Frame(DataFrame),
+    Parquet {
+        bytes: Arc<[u8]>,
+        metadata: FileMetadataRef,
+    },
+}
+
+/// Rows per batch when a large table is validated a batch at a time.
+pub(crate) const BATCH_ROWS: usize = 1 << 20;
 
 impl Table {
     /// Wraps an in-memory DataFrame (rows are numbered from 1).
     pub fn from_frame(name: impl Into<String>, frame: DataFrame) -> Self {
         Self {
             name: name.into(),
-            frame,
+            data: Data::Frame(frame),
             first_line: None,
+            offset: 0,
         }
     }
 
@@ -52,35 +69,117 @@ impl Table {
                 message: e.to_string(),
             })?;
         Ok(Self {
-            name,
-            frame,
             first_line: Some(leading + 2),
+            ..Self::from_frame(name, frame)
         })
     }
 
-    /// Reads Parquet bytes.
+    /// Takes Parquet bytes: the file's metadata is read now, its rows when validated (a
+    /// batch at a time for a large table, so that its text columns are never all in memory).
     ///
     /// # Errors
     ///
     /// [`TableError::Unreadable`] when the bytes are not Parquet.
     pub fn from_parquet(name: impl Into<String>, bytes: Vec<u8>) -> Result<Self, TableError> {
         let name = name.into();
-        let frame = ParquetReader::new(Cursor::new(bytes))
-            .finish()
+        let metadata = ParquetReader::new(Cursor::new(bytes.as_slice()))
+            .get_metadata()
+            .cloned()
             .map_err(|e| TableError::Unreadable {
                 at: Location::file(&name),
                 message: e.to_string(),
             })?;
-        Ok(Self::from_frame(name, frame))
+        Ok(Self {
+            name,
+            data: Data::Parquet {
+                bytes: bytes.into(),
+                metadata,
+            },
+            first_line: None,
+            offset: 0,
+        })
     }
 
     /// Number of data rows.
     pub fn height(&self) -> usize {
-        self.frame.height()
+        match &self.data {
+            Data::Frame(frame) => frame.height(),
+            Data::Parquet { metadata, .. } => metadata.num_rows,
+        }
+    }
+
+    /// The table's columns, all rows at once (for the tables that are validated whole).
+    ///
+    /// # Errors
+    ///
+    /// [`TableError::Unreadable`] when Parquet data cannot be decoded.
+    pub(crate) fn decoded(&self) -> Result<Table, TableError> {
+        match &self.data {
+            Data::Frame(_) => Ok(self.clone()),
+            Data::Parquet { .. } => self.rows(0, self.height()),
+        }
+    }
+
+    /// The table in batches of about `rows` rows (whole row groups for Parquet), each
+    /// numbering its rows from its place in the table.
+    pub(crate) fn batches(
+        &self,
+        rows: usize,
+    ) -> impl Iterator<Item = Result<Table, TableError>> + '_ {
+        let mut starts = vec![0];
+        match &self.data {
+            Data::Frame(frame) => {
+                starts.extend((rows..frame.height()).step_by(rows.max(1)));
+            }
+            Data::Parquet { metadata, .. } => {
+                let mut at = 0;
+                for group in &metadata.row_groups {
+                    at += group.num_rows();
+                    if at - starts.last().copied().unwrap_or(0) >= rows && at < self.height() {
+                        starts.push(at);
+                    }
+                }
+            }
+        }
+        starts.push(self.height());
+        (0..starts.len() - 1).map(move |i| self.rows(starts[i], starts[i + 1] - starts[i]))
+    }
+
+    /// `len` rows from `offset`, as a table of their own that names rows as this one does.
+    fn rows(&self, offset: usize, len: usize) -> Result<Table, TableError> {
+        let frame = match &self.data {
+            Data::Frame(frame) => frame.slice(i64::try_from(offset).unwrap_or(i64::MAX), len),
+            Data::Parquet { bytes, metadata } => {
+                let mut reader = ParquetReader::new(Cursor::new(&bytes[..]));
+                reader.set_metadata(metadata.clone());
+                reader
+                    .with_slice(Some((offset, len)))
+                    .finish()
+                    .map_err(|e| TableError::Unreadable {
+                        at: self.whole(),
+                        message: e.to_string(),
+                    })?
+            }
+        };
+        Ok(Table {
+            name: self.name.clone(),
+            data: Data::Frame(frame),
+            first_line: self.first_line,
+            offset: self.offset + offset,
+        })
+    }
+
+    /// The decoded columns (empty for Parquet data not yet decoded: see [`Table::decoded`]).
+    pub(crate) fn frame(&self) -> Option<&DataFrame> {
+        match &self.data {
+            Data::Frame(frame) => Some(frame),
+            Data::Parquet { .. } => None,
+        }
     }
 
     /// Location of a cell, from its 0-based row index.
     pub fn at(&self, row: usize, column: &str) -> Location {
+        let row = self.offset + row;
         Location {
             file: self.name.clone(),
             row: Some(row + 1),
@@ -145,7 +244,27 @@ impl Problems {
 }
 
 /// Marks a missing cell in [`Coded::rows`].
-const MISSING: u32 = u32::MAX;
+pub(crate) const MISSING: u32 = u32::MAX;
+
+/// The distinct values of a text column, each with its index (in order of appearance).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Dictionary {
+    pub(crate) values: Vec<String>,
+    index: PlHashMap<String, u32>,
+}
+
+impl Dictionary {
+    /// The index of a value, added if new.
+    pub(crate) fn id(&mut self, value: &str) -> u32 {
+        if let Some(&id) = self.index.get(value) {
+            return id;
+        }
+        let id = u32::try_from(self.values.len()).unwrap_or(MISSING - 1);
+        self.values.push(value.to_owned());
+        self.index.insert(value.to_owned(), id);
+        id
+    }
+}
 
 /// A text column as a dictionary: the distinct (trimmed) values and, per row, an index into
 /// them (4 bytes a row). Missing cells have no index; a problem has been recorded if the
@@ -245,9 +364,9 @@ impl<'a> Reader<'a> {
     }
 
     fn column(&mut self, name: &str, required: bool) -> Option<&'a Column> {
-        match self.table.frame.column(name) {
-            Ok(column) => Some(column),
-            Err(_) => {
+        match self.table.frame().and_then(|f| f.column(name).ok()) {
+            Some(column) => Some(column),
+            None => {
                 if required {
                     self.problems.push(TableError::MissingColumn {
                         at: self.table.whole().column(name),
@@ -276,6 +395,25 @@ impl<'a> Reader<'a> {
     /// A text column, dictionary-coded. Values are trimmed; numbers and categories are read
     /// as their text.
     pub(crate) fn text(&mut self, name: &str, required: bool) -> Option<Coded> {
+        let mut dictionary = Dictionary::default();
+        let (rows, clean) = self.code(name, required, &mut dictionary)?;
+        let source = clean.then(|| self.column(name, false)).flatten().cloned();
+        Some(Coded {
+            values: dictionary.values,
+            rows,
+            source,
+        })
+    }
+
+    /// A text column coded into `dictionary` (which may hold values from earlier batches):
+    /// per row an index into it, or [`MISSING`]; and whether every cell was text that needed
+    /// no trimming.
+    pub(crate) fn code(
+        &mut self,
+        name: &str,
+        required: bool,
+        dictionary: &mut Dictionary,
+    ) -> Option<(Vec<u32>, bool)> {
         let column = self.column(name, required)?;
         let is_text = column.dtype() == &DataType::String;
         let series = match column.dtype() {
@@ -289,8 +427,6 @@ impl<'a> Reader<'a> {
             _ => return self.type_error(name, column, "text"),
         };
         let strings = series.str().ok()?;
-        let mut index: PlHashMap<&str, u32> = PlHashMap::new();
-        let mut values = Vec::new();
         let mut rows = Vec::with_capacity(strings.len());
         let mut clean = is_text;
         // A few recent distinct cells, checked before hashing: codes come in runs and small
@@ -308,11 +444,7 @@ impl<'a> Reader<'a> {
             clean &= trimmed == cell;
             match trimmed {
                 Some(value) => {
-                    let next = u32::try_from(values.len()).unwrap_or(MISSING - 1);
-                    let id = *index.entry(value).or_insert_with(|| {
-                        values.push(value.to_owned());
-                        next
-                    });
+                    let id = dictionary.id(value);
                     rows.push(id);
                     recent[slot] = cell.map(|c| (c, id));
                     slot = (slot + 1) % recent.len();
@@ -325,11 +457,7 @@ impl<'a> Reader<'a> {
                 }
             }
         }
-        Some(Coded {
-            values,
-            rows,
-            source: clean.then(|| column.clone()),
-        })
+        Some((rows, clean))
     }
 
     /// A whole-number column within `range`, as one contiguous `Int64` array.
@@ -527,18 +655,31 @@ fn fits_u64(columns: &[&dyn KeyColumn]) -> bool {
 /// only rows with a repeated key are looked at again. Memory: 8 or 16 bytes a row.
 pub(crate) fn check_unique(table: &Table, problems: &mut Problems, columns: &[&dyn KeyColumn]) {
     let rows = table.height();
-    let repeated = if fits_u64(columns) {
+    let show = |row| {
+        let key: Vec<String> = columns.iter().map(|c| c.show(row)).collect();
+        key.join(" ")
+    };
+    if fits_u64(columns) {
         #[allow(clippy::cast_possible_truncation)]
         let narrow = |row| packed_key(columns, row).map(|k| k as u64);
-        repeated_rows(rows, narrow)
+        report_repeated(table, problems, rows, narrow, show);
     } else {
-        repeated_rows(rows, |row| packed_key(columns, row))
-    };
-    for (row, first) in repeated {
-        let key: Vec<String> = columns.iter().map(|c| c.show(row)).collect();
+        report_repeated(table, problems, rows, |row| packed_key(columns, row), show);
+    }
+}
+
+/// Records every row whose key repeats an earlier row's; `show` gives a row's key as text.
+pub(crate) fn report_repeated<K: Ord + Copy + std::hash::Hash>(
+    table: &Table,
+    problems: &mut Problems,
+    rows: usize,
+    key: impl Fn(usize) -> Option<K>,
+    show: impl Fn(usize) -> String,
+) {
+    for (row, first) in repeated_rows(rows, key) {
         problems.push(TableError::DuplicateKey {
             at: table.row(row),
-            key: key.join(" "),
+            key: show(row),
             first_row: first + 1,
         });
     }

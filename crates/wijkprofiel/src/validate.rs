@@ -14,16 +14,18 @@ use crate::geometry::{Crs, Geometries};
 use crate::inputs::{Inputs, TableName};
 use crate::region::{Dataset, Region, ValidationReport};
 use crate::social::{Point, Practice, Project, Provider, Role};
-use crate::table::{Coded, KeyColumn, Problems, Reader, Table, check_unique, packed_key};
+use crate::table::{Coded, KeyColumn, Problems, Reader, Table, check_unique};
 use crate::{AgeBand, Sex, age_band};
+
+mod gp_counts;
 
 /// Problems kept per file; the rest are counted.
 pub const PROBLEMS_PER_FILE: usize = 50;
 
-const YEARS: std::ops::RangeInclusive<i64> = 1900..=2100;
-const YEAR: &str = "a year from 1900 to 2100";
-const COUNT: &str = "a whole number of at least 0";
-const SEXES_CELL: &str = "`male` or `female`";
+pub(crate) const YEARS: std::ops::RangeInclusive<i64> = 1900..=2100;
+pub(crate) const YEAR: &str = "a year from 1900 to 2100";
+pub(crate) const COUNT: &str = "a whole number of at least 0";
+pub(crate) const SEXES_CELL: &str = "`male` or `female`";
 const SEXES_ANY: &str = "`all`, `male` or `female`";
 
 /// Checks all inputs; returns the region when no problem was found, and the report always.
@@ -50,7 +52,19 @@ pub(crate) fn check(inputs: &Inputs) -> (Option<Region>, ValidationReport) {
             p.push(TableError::Empty { at: t.whole() });
         }
     }
-    let table = |name| inputs.tables.get(&name);
+    // Every table but `gp_counts` (checked a batch at a time) is decoded whole.
+    let mut decoded = BTreeMap::new();
+    for (&name, t) in &inputs.tables {
+        if name != TableName::GpCounts {
+            match t.decoded() {
+                Ok(t) => {
+                    decoded.insert(name, t);
+                }
+                Err(e) => p.push(e),
+            }
+        }
+    }
+    let table = |name| decoded.get(&name);
     let areas = table(TableName::Areas).and_then(|t| areas(t, &mut p));
     let geometry = inputs
         .geometry
@@ -77,11 +91,11 @@ pub(crate) fn check(inputs: &Inputs) -> (Option<Region>, ValidationReport) {
         .map(|(_, years)| years.clone())
         .unwrap_or_default();
     let practices = table(TableName::Practices).and_then(|t| practices(t, &ctx, &mut p));
-    let gp_counts = table(TableName::GpCounts).and_then(|t| {
+    let gp_counts = inputs.tables.get(&TableName::GpCounts).and_then(|t| {
         if practices.is_none() && !inputs.tables.contains_key(&TableName::Practices) {
             p.push(missing_table(inputs, "practices"));
         }
-        gp_counts(t, &ctx, practices.as_deref(), &population_years, &mut p)
+        gp_counts::gp_counts(t, &ctx, practices.as_deref(), &population_years, &mut p)
     });
     let ggd = table(TableName::GgdEstimates).and_then(|t| ggd_estimates(t, &ctx, &mut p));
     let benchmarks = table(TableName::Benchmarks).and_then(|t| benchmarks(t, &ctx, &mut p));
@@ -101,9 +115,9 @@ pub(crate) fn check(inputs: &Inputs) -> (Option<Region>, ValidationReport) {
             population,
             gp_listed: gp_counts
                 .as_ref()
-                .map(|(_, listed)| listed.clone())
+                .map(crate::cube::GpCounts::listed)
                 .unwrap_or_default(),
-            gp_counts: gp_counts.map(|(frame, _)| frame),
+            gp_counts: gp_counts.map(Arc::new),
             practices: practices.unwrap_or_default(),
             ggd_estimates: ggd,
             benchmarks,
@@ -131,7 +145,7 @@ fn missing_table(inputs: &Inputs, stem: &str) -> TableError {
 }
 
 /// What cross-table checks need.
-struct Context<'a> {
+pub(crate) struct Context<'a> {
     areas: Option<&'a Areas>,
     catalogue: Option<&'a Catalogue>,
     crs: Option<Crs>,
@@ -417,7 +431,7 @@ fn areas(t: &Table, p: &mut Problems) -> Option<Areas> {
     let parent = r.text("parent_code", false);
     let vintage = r.integer("vintage", true, YEARS, YEAR);
     // `parent_code` is empty for the root, but the column must be there.
-    if t.frame.column("parent_code").is_err() {
+    if t.frame().is_none_or(|f| f.column("parent_code").is_err()) {
         p.push(TableError::MissingColumn {
             at: t.whole().column("parent_code"),
         });
@@ -745,145 +759,6 @@ fn practices(t: &Table, ctx: &Context<'_>, p: &mut Problems) -> Option<Vec<Pract
         })
         .collect();
     Some(practices)
-}
-
-fn gp_counts(
-    t: &Table,
-    ctx: &Context<'_>,
-    practices: Option<&[Practice]>,
-    population_years: &BTreeSet<i32>,
-    p: &mut Problems,
-) -> Option<(DataFrame, BTreeMap<i32, i64>)> {
-    let mut r = Reader::new(t, p);
-    let practice = r.text("practice_id", true);
-    let year = years(&mut r);
-    let area = r.text("area_code", true);
-    let sex = r.text("sex", true);
-    let band = r.text("age_band", true);
-    let indicator = r.text("indicator", true);
-    let numerator = r.integer("numerator", true, 0..=i64::from(u32::MAX), COUNT);
-    let denominator = r.integer("denominator", true, 0..=i64::from(u32::MAX), COUNT);
-    let (practice, year, area, sex, band, indicator, numerator, denominator) = (
-        practice?,
-        year?,
-        area?,
-        sex?,
-        band?,
-        indicator?,
-        numerator?,
-        denominator?,
-    );
-    let sex = sexes(sex, t, p, true);
-    let band = bands(band, t, "age_band", p, true);
-    area_refs(
-        &area,
-        t,
-        "area_code",
-        ctx,
-        &[Level::Buurt],
-        "buurten (the patients' residence)",
-        p,
-    );
-    indicator_refs(&indicator, t, ctx, Some(Source::Gp), p);
-    if let Some(practices) = practices {
-        let known: HashSet<&str> = practices.iter().map(|pr| pr.id.as_str()).collect();
-        let unknown: Vec<bool> = practice
-            .values
-            .iter()
-            .map(|v| !known.contains(v.as_str()))
-            .collect();
-        for row in 0..practice.len() {
-            if let Some(id) = practice.id(row)
-                && unknown[id as usize]
-            {
-                p.push(TableError::UnknownPractice {
-                    at: t.at(row, "practice_id"),
-                    practice: practice.values[id as usize].clone(),
-                });
-            }
-        }
-    }
-    let proportion: Vec<bool> = indicator
-        .values
-        .iter()
-        .map(|id| {
-            ctx.catalogue
-                .and_then(|c| c.get(id))
-                .is_some_and(|i| i.kind == Kind::Proportion)
-        })
-        .collect();
-    let mut missing_years = BTreeSet::new();
-    for row in 0..t.height() {
-        if let (Some(n), Some(d), Some(i)) =
-            (numerator.get(row), denominator.get(row), indicator.id(row))
-            && n > d
-            && proportion[i as usize]
-        {
-            p.push(TableError::NumeratorAboveDenominator {
-                at: t.at(row, "numerator"),
-                indicator: indicator.values[i as usize].clone(),
-                numerator: n,
-                denominator: d,
-            });
-        }
-        if let (Some(y), Some(a)) = (
-            year.get(row).and_then(|y| i32::try_from(y).ok()),
-            area.get(row),
-        ) && !population_years.is_empty()
-            && !population_years.contains(&y)
-            && missing_years.insert(y)
-        {
-            p.push(TableError::MissingPopulation {
-                at: t.at(row, "year"),
-                code: a.to_owned(),
-                year: y,
-            });
-        }
-    }
-    check_unique(t, p, &[&practice, &year, &area, &sex, &band, &indicator]);
-    // Listed patients per year: each practice × buurt × sex × age-band cell once, with its
-    // largest denominator (the denominator repeats per indicator).
-    let cell: [&dyn KeyColumn; 5] = [&practice, &year, &area, &sex, &band];
-    let mut cells: PlHashMap<u128, (i64, i64)> = PlHashMap::with_capacity(t.height() / 4);
-    let mut last: Option<(u128, i64, i64)> = None;
-    for row in 0..t.height() {
-        let (Some(key), Some(y), Some(d)) =
-            (packed_key(&cell, row), year.get(row), denominator.get(row))
-        else {
-            continue;
-        };
-        // Consecutive rows are usually one cell's indicators: fold them before hashing.
-        match &mut last {
-            Some((k, _, max)) if *k == key => *max = (*max).max(d),
-            _ => {
-                if let Some((k, y, max)) = last.replace((key, y, d)) {
-                    let entry = cells.entry(k).or_insert((y, max));
-                    entry.1 = entry.1.max(max);
-                }
-            }
-        }
-    }
-    if let Some((k, y, max)) = last {
-        let entry = cells.entry(k).or_insert((y, max));
-        entry.1 = entry.1.max(max);
-    }
-    let mut listed: BTreeMap<i32, i64> = BTreeMap::new();
-    for (y, d) in cells.into_values() {
-        *listed
-            .entry(i32::try_from(y).unwrap_or_default())
-            .or_default() += d;
-    }
-    let frame = frame(vec![
-        practice.column("practice_id", None),
-        year_column(&year),
-        area.column("area_code", None),
-        sex.column("sex"),
-        band.column("age_band"),
-        indicator.column("indicator", None),
-        numerator.into_column(),
-        denominator.into_column(),
-    ])?;
-    Some((frame, listed))
 }
 
 /// Checks `lower <= value <= upper` where all are given.

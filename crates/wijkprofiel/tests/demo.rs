@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use geo::{Area as _, Contains, Point};
 use polars::prelude::*;
-use wijkprofiel::{Level, Region, Role};
+use wijkprofiel::{Level, Region, Role, TableName};
 
 fn demo() -> Region {
     Region::demo().expect("the embedded demo is valid")
@@ -119,9 +119,8 @@ fn diabetes(region: &Region) -> (BTreeMap<String, (f64, f64)>, (f64, f64)) {
     ]
     .into_iter()
     .collect();
-    let gp = region.gp_counts.as_ref().expect("gp counts");
+    let gp = region.frame(TableName::GpCounts).expect("gp counts");
     let frame = gp
-        .clone()
         .lazy()
         .filter(
             col("year")

@@ -4,11 +4,11 @@
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::cube::{Cells, Cube, GpCubes};
 use super::figure::{Figure, Intervals, Method, Mode, Status};
 use super::hierarchy::Hierarchy;
 use super::population::Residents;
 use super::reference::Reference;
+use crate::cube::{Cells, Cube, GpCubes};
 use crate::stats::dsr::{Dsr, Stratum};
 use crate::stats::indirect::Indirect;
 use crate::stats::proportion::wilson;

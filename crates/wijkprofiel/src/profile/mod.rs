@@ -23,7 +23,6 @@
 //! ```
 
 mod card;
-mod cube;
 #[cfg(test)]
 mod custom_tests;
 mod disclosure;
@@ -53,7 +52,7 @@ use geo::{Area as _, GeodesicArea as _};
 use rayon::prelude::*;
 use serde::Serialize;
 
-pub use cube::Cells;
+pub use crate::cube::Cells;
 pub use disclosure::{Disclosure, Limits, Thresholds, Withheld, WithheldCounts};
 pub use document::{AreaDocument, SCHEMA_VERSION};
 pub use figure::{
@@ -70,7 +69,6 @@ use crate::error::ProfileError;
 use crate::stats::Confidence;
 use crate::stats::standard::StandardPopulation;
 use crate::{Area, Catalogue, Crs, Dataset, Level, Region, Source};
-use cube::GpCubes;
 use hierarchy::Hierarchy;
 use placement::Locator;
 use population::Residents;
@@ -346,21 +344,19 @@ impl Profiles {
                 Source::Gp => {}
             }
         }
-        if let Some(counts) = &region.gp_counts {
+        if let Some(counts) = region.gp_counts.as_deref() {
             let gp: Vec<(usize, &crate::Indicator)> = catalogue
                 .indicators()
                 .iter()
                 .enumerate()
                 .filter(|(_, ind)| ind.source == Source::Gp)
                 .collect();
-            let ids: Vec<&str> = gp.iter().map(|(_, ind)| ind.id.as_str()).collect();
-            let buurt_codes: Vec<&str> = tree.buurten.iter().map(|&b| codes[b]).collect();
-            let practice_ids: Vec<&str> = region.practices.iter().map(|p| p.id.as_str()).collect();
-            let cubes = GpCubes::gather(counts, &buurt_codes, &practice_ids, &ids)
-                .map_err(table_error("gp_counts"))?;
+            // Validation gathered the counts by the region's buurten (the tree's order),
+            // its practices and the GP indicators in catalogue order.
+            let cubes = &counts.cubes;
             let inputs = gp::GpInputs {
                 tree: &tree,
-                cubes: &cubes,
+                cubes,
                 residents: &residents,
                 national: &national,
                 practice_buurt: &practice_buurt,

@@ -4,9 +4,9 @@
 use polars::prelude::*;
 use serde::Serialize;
 
-use super::cube::{Cells, distinct_years};
 use super::figure::{Figure, Intervals, Method, Mode, Status};
 use super::hierarchy::Hierarchy;
+use crate::cube::{Cells, distinct_years};
 use crate::stats::Confidence;
 use crate::stats::proportion::wilson;
 use crate::{AgeBand, Indicator, Kind, Sex};

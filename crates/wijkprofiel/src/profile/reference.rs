@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use polars::prelude::*;
 
-use super::cube::Cells;
+use crate::cube::Cells;
 use crate::{AgeBand, Sex};
 
 /// A reference rate of one sex and age band.

@@ -7,9 +7,9 @@ use std::sync::OnceLock;
 use polars::prelude::*;
 
 use super::*;
-use crate::AgeBand;
 use crate::stats::compare::Judgement;
 use crate::stats::dsr::{Dsr, Stratum};
+use crate::{AgeBand, TableName};
 
 fn region() -> &'static Region {
     static REGION: OnceLock<Region> = OnceLock::new();
@@ -75,7 +75,7 @@ fn numerators_add_up_the_tree_where_nothing_is_suppressed() {
 #[test]
 fn the_region_dsr_is_the_dsr_of_the_region_totals() {
     // Independently: sum the raw counts over practices, buurten and sexes per band.
-    let counts = region().gp_counts.clone().expect("gp counts");
+    let counts = region().frame(TableName::GpCounts).expect("gp counts");
     let bands = counts
         .lazy()
         .filter(
@@ -247,7 +247,7 @@ fn practices_stand_for_their_wijk() {
     let p = profiles();
     let region = region();
     // Independently: each practice's whole list in 2024, summed per wijk of its location.
-    let counts = region.gp_counts.as_ref().expect("gp counts");
+    let counts = region.frame(TableName::GpCounts).expect("gp counts");
     let mut listed: HashMap<String, f64> = HashMap::new();
     let ids = counts.column("practice_id").expect("c").str().expect("s");
     let years = counts.column("year").expect("c").i32().expect("i");

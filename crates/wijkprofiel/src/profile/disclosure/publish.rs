@@ -3,13 +3,13 @@
 //! suppression completes the pattern, counts are rounded if asked, and what is withheld is
 //! cleared from the figures, contexts and coverage.
 
-use super::super::cube::Cells;
 use super::super::figure::{Figure, Intervals, Method, Mode, Standing, Status, Suppression};
 use super::super::gp::Coverage;
 use super::super::hierarchy::Hierarchy;
 use super::super::population::{Context, Residents};
 use super::ledger::{CellId, Family, Ledger, Reason, Shape};
 use super::{Disclosure, Limits, Withheld, WithheldCounts};
+use crate::cube::Cells;
 use crate::stats::Confidence;
 use crate::stats::indirect::Indirect;
 use crate::stats::proportion::wilson;
