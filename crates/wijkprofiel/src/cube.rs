@@ -158,6 +158,18 @@ pub(crate) struct Rows {
 }
 
 impl Rows {
+    pub(crate) fn with_capacity(rows: usize) -> Self {
+        Self {
+            practice: Vec::with_capacity(rows),
+            buurt: Vec::with_capacity(rows),
+            year: Vec::with_capacity(rows),
+            cell: Vec::with_capacity(rows),
+            indicator: Vec::with_capacity(rows),
+            numerator: Vec::with_capacity(rows),
+            denominator: Vec::with_capacity(rows),
+        }
+    }
+
     pub(crate) fn len(&self) -> usize {
         self.practice.len()
     }

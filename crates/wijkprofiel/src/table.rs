@@ -6,6 +6,7 @@ use std::io::Cursor;
 use std::sync::Arc;
 
 use polars::prelude::*;
+use rayon::slice::ParallelSliceMut;
 
 use crate::error::{DataError, Location, TableError};
 
@@ -33,7 +34,7 @@ enum Data {
 }
 
 /// Rows per batch when a large table is validated a batch at a time.
-pub(crate) const BATCH_ROWS: usize = 1 << 20;
+pub(crate) const BATCH_ROWS: usize = 1 << 18;
 
 impl Table {
     /// Wraps an in-memory DataFrame (rows are numbered from 1).
@@ -238,6 +239,17 @@ impl Problems {
         self.per_file.values().sum()
     }
 
+    /// Adds the problems another collection found (kept or counted), after this one's.
+    pub(crate) fn absorb(&mut self, other: Problems) {
+        for problem in other.list {
+            self.push(problem);
+        }
+        for (file, n) in other.omitted {
+            *self.per_file.entry(file.clone()).or_default() += n;
+            *self.omitted.entry(file).or_default() += n;
+        }
+    }
+
     pub(crate) fn into_parts(self) -> (Vec<DataError>, BTreeMap<String, usize>) {
         (self.list, self.omitted)
     }
@@ -429,15 +441,19 @@ impl<'a> Reader<'a> {
         let strings = series.str().ok()?;
         let mut rows = Vec::with_capacity(strings.len());
         let mut clean = is_text;
-        // A few recent distinct cells, checked before hashing: codes come in runs and small
-        // categories (sex, indicator) cycle.
+        // A few recent distinct cells, checked before hashing from the last one found on:
+        // codes come in runs (found first) and small categories (sex, indicator) cycle
+        // (found next).
         let mut recent: [Option<(&str, u32)>; 8] = [None; 8];
-        let mut slot = 0;
+        let (mut slot, mut hit) = (0, 0);
         for (row, cell) in strings.iter().enumerate() {
             if let Some(cell) = cell
-                && let Some((_, id)) = recent.iter().flatten().find(|(seen, _)| *seen == cell)
+                && let Some(k) = (0..recent.len())
+                    .map(|k| (hit + k) % recent.len())
+                    .find(|&k| recent[k].is_some_and(|(seen, _)| seen == cell))
             {
-                rows.push(*id);
+                hit = k;
+                rows.push(recent[k].map_or(MISSING, |(_, id)| id));
                 continue;
             }
             let trimmed = cell.map(str::trim).filter(|s| !s.is_empty());
@@ -669,7 +685,7 @@ pub(crate) fn check_unique(table: &Table, problems: &mut Problems, columns: &[&d
 }
 
 /// Records every row whose key repeats an earlier row's; `show` gives a row's key as text.
-pub(crate) fn report_repeated<K: Ord + Copy + std::hash::Hash>(
+pub(crate) fn report_repeated<K: Ord + Copy + std::hash::Hash + Send>(
     table: &Table,
     problems: &mut Problems,
     rows: usize,
@@ -686,13 +702,13 @@ pub(crate) fn report_repeated<K: Ord + Copy + std::hash::Hash>(
 }
 
 /// Rows whose key equals an earlier row's key, with that earlier row.
-fn repeated_rows<K: Ord + Copy + std::hash::Hash>(
+fn repeated_rows<K: Ord + Copy + std::hash::Hash + Send>(
     rows: usize,
     key: impl Fn(usize) -> Option<K>,
 ) -> Vec<(usize, usize)> {
     let mut keys: Vec<K> = Vec::with_capacity(rows);
     keys.extend((0..rows).filter_map(&key));
-    keys.sort_unstable();
+    keys.par_sort_unstable();
     let repeated: std::collections::HashSet<K> = keys
         .windows(2)
         .filter(|w| w[0] == w[1])

@@ -276,6 +276,33 @@ pub struct Profiles {
     summary: BuildSummary,
 }
 
+/// Figures in canonical order (area, indicator, year, mode: one figure each). Figures are
+/// large, so their keys are sorted and the figures then moved into place along the cycles of
+/// the permutation, in place.
+fn canonical_order(mut figures: Vec<Figure>) -> Vec<Figure> {
+    let mut keys: Vec<_> = figures
+        .iter()
+        .enumerate()
+        .map(|(k, f)| (f.area, f.indicator, f.year, f.mode, k))
+        .collect();
+    keys.sort_unstable();
+    // `from[k]`: the position of the figure that belongs at `k`.
+    let from: Vec<usize> = keys.into_iter().map(|key| key.4).collect();
+    let mut placed = vec![false; figures.len()];
+    for start in 0..figures.len() {
+        let mut k = start;
+        while !placed[k] {
+            placed[k] = true;
+            if from[k] == start {
+                break;
+            }
+            figures.swap(k, from[k]);
+            k = from[k];
+        }
+    }
+    figures
+}
+
 fn table_error(table: &'static str) -> impl Fn(polars::error::PolarsError) -> ProfileError {
     move |e| ProfileError::Table {
         table,
@@ -333,17 +360,20 @@ impl Profiles {
                 .map_err(table_error("ggd_estimates"))?,
             None => HashMap::new(),
         };
-        for (i, ind) in catalogue.indicators().iter().enumerate() {
-            match ind.source {
-                Source::Cbs => figures.extend(residents.figures(&tree, (i, ind), levels)),
-                Source::Ggd => {
-                    if let Some(given) = estimates.get(&i) {
-                        figures.extend(ggd::figures(given, &tree, &residents, (i, ind), levels));
-                    }
-                }
-                Source::Gp => {}
-            }
-        }
+        // CBS and GGD indicators one per task (collecting keeps the catalogue order).
+        let made: Vec<Vec<Figure>> = catalogue
+            .indicators()
+            .par_iter()
+            .enumerate()
+            .map(|(i, ind)| match ind.source {
+                Source::Cbs => residents.figures(&tree, (i, ind), levels),
+                Source::Ggd => estimates.get(&i).map_or_else(Vec::new, |given| {
+                    ggd::figures(given, &tree, &residents, (i, ind), levels)
+                }),
+                Source::Gp => Vec::new(),
+            })
+            .collect();
+        figures.extend(made.into_iter().flatten());
         if let Some(counts) = region.gp_counts.as_deref() {
             let gp: Vec<(usize, &crate::Indicator)> = catalogue
                 .indicators()
@@ -417,7 +447,7 @@ impl Profiles {
                     .flatten()
             })
             .collect();
-        figures.sort_by_key(|f| (f.area, f.indicator, f.year, f.mode));
+        let mut figures = canonical_order(figures);
         let published = disclosure::publish(
             &disclosure::Inputs {
                 tree: &tree,

@@ -3,7 +3,9 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::figure::{Comparison, Figure, Intervals, Mode, TrendFigure};
+use rayon::prelude::*;
+
+use super::figure::{Comparison, Figure, Intervals, Mode, Standing, TrendFigure};
 use super::hierarchy::Hierarchy;
 use super::reference::Reference;
 use crate::stats::Confidence;
@@ -41,66 +43,73 @@ pub(crate) fn fill(
         let i = *index.get(&(mode, area, ind, year))?;
         figures[i].published().and(figures[i].crude)
     };
-    // Comparisons: read from a snapshot of the values, write into the figures.
-    let mut standings = Vec::with_capacity(figures.len());
-    for f in figures.iter() {
-        let ind = &catalogue.indicators()[f.indicator];
-        let polarity = ind.polarity;
-        let mut s = f.standing;
-        if let Some(v) = f.published() {
-            let against = |other: Option<Intervals>| Comparison {
-                value: other.map(|o| o.value),
-                judgement: judge(
-                    Some(&v.inner()),
-                    Some(&v.outer()),
-                    other.map(|o| o.value),
-                    polarity,
-                ),
-            };
-            let parent = tree.parent[f.area].filter(|p| tree.level[*p] != Level::Country);
-            s.parent =
-                against(parent.and_then(|p| value_of(figures, f.mode, p, f.indicator, f.year)));
-            let region = tree.region[f.area].filter(|r| *r != f.area);
-            s.region =
-                against(region.and_then(|r| value_of(figures, f.mode, r, f.indicator, f.year)));
-            if let (Some(c), Some(r)) = (
-                f.crude,
-                region.and_then(|r| crude_of(figures, f.mode, r, f.indicator, f.year)),
-            ) {
-                s.crude_region = Comparison {
-                    value: Some(r.value),
-                    judgement: judge(Some(&c.inner()), Some(&c.outer()), Some(r.value), polarity),
+    // Comparisons: read from the figures in parallel, then written into them.
+    let standings: Vec<Standing> = figures
+        .par_iter()
+        .map(|f| {
+            let ind = &catalogue.indicators()[f.indicator];
+            let polarity = ind.polarity;
+            let mut s = f.standing;
+            if let Some(v) = f.published() {
+                let against = |other: Option<Intervals>| Comparison {
+                    value: other.map(|o| o.value),
+                    judgement: judge(
+                        Some(&v.inner()),
+                        Some(&v.outer()),
+                        other.map(|o| o.value),
+                        polarity,
+                    ),
+                };
+                let parent = tree.parent[f.area].filter(|p| tree.level[*p] != Level::Country);
+                s.parent =
+                    against(parent.and_then(|p| value_of(figures, f.mode, p, f.indicator, f.year)));
+                let region = tree.region[f.area].filter(|r| *r != f.area);
+                s.region =
+                    against(region.and_then(|r| value_of(figures, f.mode, r, f.indicator, f.year)));
+                if let (Some(c), Some(r)) = (
+                    f.crude,
+                    region.and_then(|r| crude_of(figures, f.mode, r, f.indicator, f.year)),
+                ) {
+                    s.crude_region = Comparison {
+                        value: Some(r.value),
+                        judgement: judge(
+                            Some(&c.inner()),
+                            Some(&c.outer()),
+                            Some(r.value),
+                            polarity,
+                        ),
+                    };
+                }
+                let sex: Sex = ind.sex.parse().unwrap_or(Sex::All);
+                let benchmark = national.value(&ind.id, f.year, sex);
+                s.national = match (ind.standardisation, f.isr_national) {
+                    // A standardised value is judged by its ratio to the national rates.
+                    (Standardisation::Direct | Standardisation::Indirect, Some(isr))
+                        if polarity != Polarity::NotCompared =>
+                    {
+                        Comparison {
+                            value: benchmark,
+                            judgement: significance(&isr.inner(), Some(&isr.outer()), 1.0)
+                                .judge(polarity),
+                        }
+                    }
+                    (Standardisation::None, _) => Comparison {
+                        value: benchmark,
+                        judgement: judge(Some(&v.inner()), Some(&v.outer()), benchmark, polarity),
+                    },
+                    _ => Comparison {
+                        value: benchmark,
+                        judgement: if polarity == Polarity::NotCompared {
+                            Judgement::NotCompared
+                        } else {
+                            Judgement::NotAvailable
+                        },
+                    },
                 };
             }
-            let sex: Sex = ind.sex.parse().unwrap_or(Sex::All);
-            let benchmark = national.value(&ind.id, f.year, sex);
-            s.national = match (ind.standardisation, f.isr_national) {
-                // A standardised value is judged by its ratio to the national rates.
-                (Standardisation::Direct | Standardisation::Indirect, Some(isr))
-                    if polarity != Polarity::NotCompared =>
-                {
-                    Comparison {
-                        value: benchmark,
-                        judgement: significance(&isr.inner(), Some(&isr.outer()), 1.0)
-                            .judge(polarity),
-                    }
-                }
-                (Standardisation::None, _) => Comparison {
-                    value: benchmark,
-                    judgement: judge(Some(&v.inner()), Some(&v.outer()), benchmark, polarity),
-                },
-                _ => Comparison {
-                    value: benchmark,
-                    judgement: if polarity == Polarity::NotCompared {
-                        Judgement::NotCompared
-                    } else {
-                        Judgement::NotAvailable
-                    },
-                },
-            };
-        }
-        standings.push(s);
-    }
+            s
+        })
+        .collect();
     for (f, s) in figures.iter_mut().zip(standings) {
         f.standing = s;
     }

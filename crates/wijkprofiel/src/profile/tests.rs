@@ -486,3 +486,20 @@ fn coverage_by_age_band_adds_up_to_the_region_coverage() {
         assert!((0.0..=1.0).contains(&c), "{band:?}");
     }
 }
+
+#[test]
+fn canonical_order_puts_figures_of_any_order_back() {
+    let built = profiles().figures();
+    let key = |f: &Figure| (f.area, f.indicator, f.year, f.mode);
+    // Grouped by year, mode and indicator, areas last to first: long cycles to follow.
+    let mut shuffled = built.to_vec();
+    shuffled.sort_by_key(|f| (f.year, f.mode, f.indicator, std::cmp::Reverse(f.area)));
+    assert_ne!(key(&shuffled[0]), key(&built[0]));
+    let back = canonical_order(shuffled);
+    assert_eq!(back.len(), built.len());
+    assert!(
+        back.iter()
+            .zip(built)
+            .all(|(a, b)| key(a) == key(b) && a.value == b.value)
+    );
+}

@@ -111,8 +111,9 @@ fn atomic(
     let file = File::create(&temporary).map_err(io)?;
     let mut out = BufWriter::new(file);
     fill(&mut out)?;
-    let file = out.into_inner().map_err(|e| io(e.into_error()))?;
-    file.sync_all().map_err(io)?;
+    // Not synced file by file (tens of thousands of fsyncs cost seconds): the rename makes
+    // each file appear whole, and after a crash of the machine a rerun rewrites every file.
+    out.into_inner().map_err(|e| io(e.into_error()))?;
     std::fs::rename(&temporary, path).map_err(io)
 }
 
@@ -164,7 +165,9 @@ pub fn file_name(code: &str) -> String {
 /// Writes this worker's outputs into `dir`: the area documents and pages of its block, the long
 /// table (the whole table for [`Shard::WHOLE`], else its part in `parts/`) and, from the
 /// first worker, the audit of disclosure control (`suppression.csv`), the run's
-/// `metadata.json` and the regional overview `pages/index.html` (the same for every worker). `progress` is called with (documents written, documents to write).
+/// `metadata.json` and the regional overview `pages/index.html` (the same for every worker).
+/// The tables are written on a thread of their own while the documents and pages are written
+/// here. `progress` is called with (documents written, documents to write).
 ///
 /// # Errors
 ///
@@ -182,12 +185,37 @@ pub fn write(
     mkdir(documents.clone())?;
     let pages = dir.join(PAGES);
     mkdir(pages.clone())?;
+    if shard != Shard::WHOLE {
+        mkdir(dir.join(PARTS))?;
+    }
     let block = shard.block(profiles.areas().count());
-    let mut frame = profiles.table(block.clone()).map_err(encode(dir))?;
-    let mut written = Written {
-        rows: frame.height(),
-        ..Written::default()
-    };
+    let (tables, areas) = std::thread::scope(|scope| {
+        let tables = scope.spawn(|| write_tables(profiles, dir, shard, block.clone()));
+        let areas = write_areas(profiles, &documents, &pages, block.clone(), progress);
+        let tables = tables
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (tables, areas)
+    });
+    let (rows, tables) = tables?;
+    Ok(Written {
+        documents: areas?,
+        rows,
+        tables,
+    })
+}
+
+/// Writes the long table of the areas in `block` (or this worker's part of it) and, from the
+/// first worker, `suppression.csv`, `metadata.json` and the overview page; returns the table's
+/// rows and the table files written.
+fn write_tables(
+    profiles: &Profiles,
+    dir: &Path,
+    shard: Shard,
+    block: std::ops::Range<usize>,
+) -> Result<(usize, Vec<PathBuf>), ProfileError> {
+    let mut frame = profiles.table(block).map_err(encode(dir))?;
+    let mut tables = Vec::new();
     if shard == Shard::WHOLE {
         for (name, csv) in [(TABLE_PARQUET, false), (TABLE_CSV, true)] {
             let path = dir.join(name);
@@ -196,18 +224,17 @@ pub fn write(
             } else {
                 write_parquet(&path, &mut frame)?;
             }
-            written.tables.push(path);
+            tables.push(path);
         }
     } else {
-        mkdir(dir.join(PARTS))?;
         let path = part_path(dir, shard);
         write_parquet(&path, &mut frame)?;
-        written.tables.push(path);
+        tables.push(path);
     }
     if shard.index == 1 {
         let path = dir.join(SUPPRESSION_CSV);
         write_csv(&path, &mut profiles.withheld_table().map_err(encode(dir))?)?;
-        written.tables.push(path);
+        tables.push(path);
         write_json(
             &dir.join(METADATA),
             &serde_json::json!({
@@ -217,12 +244,26 @@ pub fn write(
                 "summary": profiles.summary(),
             }),
         )?;
-        write_text(&pages.join("index.html"), &profiles.overview_html())?;
+        write_text(
+            &dir.join(PAGES).join("index.html"),
+            &profiles.overview_html(),
+        )?;
     }
+    Ok((frame.height(), tables))
+}
+
+/// Writes the documents and pages of the areas in `block`, a batch at a time in parallel, so
+/// that progress is reported from this thread; returns the documents written.
+fn write_areas(
+    profiles: &Profiles,
+    documents: &Path,
+    pages: &Path,
+    block: std::ops::Range<usize>,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<usize, ProfileError> {
     let areas: Vec<&crate::Area> = profiles.areas().collect();
     let block = &areas[block];
-    // Documents are made and written in parallel, a batch at a time, so that progress is
-    // reported from this thread.
+    let mut written = 0;
     for (k, batch) in block.chunks(256).enumerate() {
         let done: Vec<usize> = batch
             .par_iter()
@@ -230,10 +271,10 @@ pub fn write(
                 if let Some(page) = profiles.page_html(&area.code) {
                     write_text(&pages.join(super::page_file(&area.code)), &page)?;
                 }
-                write_document(profiles, &documents, &area.code)
+                write_document(profiles, documents, &area.code)
             })
             .collect::<Result<_, _>>()?;
-        written.documents += done.iter().sum::<usize>();
+        written += done.iter().sum::<usize>();
         progress((k * 256 + batch.len()).min(block.len()), block.len());
     }
     Ok(written)

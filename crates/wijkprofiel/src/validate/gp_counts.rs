@@ -14,7 +14,10 @@ use crate::table::{BATCH_ROWS, Dictionary, MISSING, Problems, Reader, Table, rep
 use crate::{AgeBand, Sex, age_band};
 
 /// What a distinct value stands for, or the problem to record on every row holding it.
-type Verdict<T> = Result<T, Box<dyn Fn(Location) -> TableError>>;
+type Verdict<T> = Result<T, Problem>;
+
+/// A problem to record at a cell.
+type Problem = Box<dyn Fn(Location) -> TableError + Send + Sync>;
 
 /// A text column read batch by batch: its distinct values and what each stands for.
 struct Judged<T> {
@@ -63,13 +66,25 @@ impl<T: Copy> Judged<T> {
     }
 }
 
-fn bad_value(value: &str, expected: String) -> Box<dyn Fn(Location) -> TableError> {
+fn bad_value(value: &str, expected: String) -> Problem {
     let value = value.to_owned();
     Box::new(move |at| TableError::BadValue {
         at,
         value: value.clone(),
         expected: expected.clone(),
     })
+}
+
+/// Codes a batch's text column into `judged`, with the problems found in it.
+fn read_text<T: Copy>(
+    batch: &Table,
+    judged: &mut Judged<T>,
+    name: &str,
+    judge: impl FnMut(&str) -> Verdict<T>,
+) -> (Option<Vec<u32>>, Problems) {
+    let mut problems = Problems::new(crate::PROBLEMS_PER_FILE);
+    let ids = judged.read(&mut Reader::new(batch, &mut problems), name, judge);
+    (ids, problems)
 }
 
 /// Index of `value` in `seen`, added if new; `u8::MAX` once 255 values are seen.
@@ -126,6 +141,70 @@ fn in_batches(
             .collect()
     });
 
+    let judge_practice = |v: &str| -> Verdict<u32> {
+        match &practice_index {
+            Some(index) => index.get(v).copied().ok_or_else(|| {
+                let practice = v.to_owned();
+                Box::new(move |at| TableError::UnknownPractice {
+                    at,
+                    practice: practice.clone(),
+                }) as Problem
+            }),
+            // Without a practices table (itself a problem) practices are not checked.
+            None => Ok(MISSING),
+        }
+    };
+    let judge_area = |v: &str| -> Verdict<u32> {
+        let Some(areas) = ctx.areas else {
+            return Ok(MISSING);
+        };
+        let code = v.to_owned();
+        match (buurt_index.get(v), areas.get(v)) {
+            (Some(&i), _) => Ok(i),
+            (None, Some(found)) => {
+                let found = found.level.to_string();
+                Err(Box::new(move |at| TableError::WrongAreaLevel {
+                    at,
+                    code: code.clone(),
+                    found: found.clone(),
+                    expected: "buurten (the patients' residence)",
+                }))
+            }
+            (None, None) => Err(Box::new(move |at| TableError::UnknownArea {
+                at,
+                code: code.clone(),
+            })),
+        }
+    };
+    let judge_sex = |v: &str| -> Verdict<u8> {
+        match v.parse::<Sex>() {
+            Ok(Sex::Male) => Ok(0),
+            Ok(Sex::Female) => Ok(1),
+            _ => Err(bad_value(v, SEXES_CELL.to_owned())),
+        }
+    };
+    let judge_indicator = |v: &str| -> Verdict<u16> {
+        let Some(catalogue) = ctx.catalogue else {
+            return Ok(u16::MAX);
+        };
+        let reason = match catalogue.get(v) {
+            None => "is not in the catalogue",
+            Some(ind) if ind.source != Source::Gp => {
+                "is not a GP indicator (source = \"gp\") in the catalogue"
+            }
+            Some(_) => {
+                let at = gp.iter().position(|i| i.id == v).unwrap_or_default();
+                return Ok(u16::try_from(at).unwrap_or(u16::MAX));
+            }
+        };
+        let indicator = v.to_owned();
+        Err(Box::new(move |at| TableError::UnknownIndicator {
+            at,
+            indicator: indicator.clone(),
+            reason,
+        }))
+    };
+
     let mut practice = Judged::<u32>::new();
     let mut area = Judged::<u32>::new();
     let mut sex = Judged::<u8>::new();
@@ -134,156 +213,134 @@ fn in_batches(
     // Distinct years and bands in order of appearance; rows hold their index until the end.
     let (mut years, mut bands): (Vec<i32>, Vec<AgeBand>) = (Vec::new(), Vec::new());
     let mut missing_years = BTreeSet::new();
-    let mut rows = Rows::default();
-    let mut sexes: Vec<u8> = Vec::new();
-    for batch in t.batches(batch_rows) {
-        let batch = match batch {
-            Ok(batch) => batch,
-            Err(e) => {
-                p.push(e);
-                return None;
-            }
-        };
-        let mut r = Reader::new(&batch, p);
-        let practice_ids = practice.read(&mut r, "practice_id", |v| {
-            match &practice_index {
-                Some(index) => index.get(v).copied().ok_or_else(|| {
-                    let practice = v.to_owned();
-                    Box::new(move |at| TableError::UnknownPractice {
-                        at,
-                        practice: practice.clone(),
-                    }) as Box<dyn Fn(Location) -> TableError>
-                }),
-                // Without a practices table (itself a problem) practices are not checked.
-                None => Ok(MISSING),
-            }
-        });
-        let year = r.integer("year", true, YEARS, YEAR);
-        let area_ids = area.read(&mut r, "area_code", |v| {
-            let Some(areas) = ctx.areas else {
-                return Ok(MISSING);
-            };
-            let code = v.to_owned();
-            match (buurt_index.get(v), areas.get(v)) {
-                (Some(&i), _) => Ok(i),
-                (None, Some(found)) => {
-                    let found = found.level.to_string();
-                    Err(Box::new(move |at| TableError::WrongAreaLevel {
-                        at,
-                        code: code.clone(),
-                        found: found.clone(),
-                        expected: "buurten (the patients' residence)",
-                    }))
+    let mut rows = Rows::with_capacity(t.height());
+    let mut sexes: Vec<u8> = Vec::with_capacity(t.height());
+    // The next batch is decoded while this one is checked.
+    std::thread::scope(|scope| -> Option<()> {
+        let (send, receive) = std::sync::mpsc::sync_channel(1);
+        scope.spawn(move || {
+            for batch in t.batches(batch_rows) {
+                if send.send(batch).is_err() {
+                    break;
                 }
-                (None, None) => Err(Box::new(move |at| TableError::UnknownArea {
-                    at,
-                    code: code.clone(),
-                })),
             }
         });
-        let sex_ids = sex.read(&mut r, "sex", |v| match v.parse::<Sex>() {
-            Ok(Sex::Male) => Ok(0),
-            Ok(Sex::Female) => Ok(1),
-            _ => Err(bad_value(v, SEXES_CELL.to_owned())),
-        });
-        let band_ids = band.read(&mut r, "age_band", |v| match v.parse::<AgeBand>() {
+        for batch in receive {
+            let batch = match batch {
+                Ok(batch) => batch,
+                Err(e) => {
+                    p.push(e);
+                    return None;
+                }
+            };
+            // The five text columns are coded in parallel, each into its own problems, which
+            // are then taken in column order.
             // Past 254 distinct bands the index saturates; such bands cannot tile, which is
             // reported below.
-            Ok(b) => Ok(small_index(&mut bands, b)),
-            Err(e) => Err(bad_value(v, format!("{} ({e})", AgeBand::EXPECTED))),
-        });
-        let indicator_ids = indicator.read(&mut r, "indicator", |v| {
-            let Some(catalogue) = ctx.catalogue else {
-                return Ok(u16::MAX);
-            };
-            let reason = match catalogue.get(v) {
-                None => "is not in the catalogue",
-                Some(ind) if ind.source != Source::Gp => {
-                    "is not a GP indicator (source = \"gp\") in the catalogue"
-                }
-                Some(_) => {
-                    let at = gp.iter().position(|i| i.id == v).unwrap_or_default();
-                    return Ok(u16::try_from(at).unwrap_or(u16::MAX));
+            let judge_band = |v: &str| -> Verdict<u8> {
+                match v.parse::<AgeBand>() {
+                    Ok(b) => Ok(small_index(&mut bands, b)),
+                    Err(e) => Err(bad_value(v, format!("{} ({e})", AgeBand::EXPECTED))),
                 }
             };
-            let indicator = v.to_owned();
-            Err(Box::new(move |at| TableError::UnknownIndicator {
-                at,
-                indicator: indicator.clone(),
-                reason,
-            }))
-        });
-        let count = 0..=i64::from(u32::MAX);
-        let numerator = r.integer("numerator", true, count.clone(), COUNT);
-        let denominator = r.integer("denominator", true, count, COUNT);
-        let (
-            Some(practice_ids),
-            Some(year),
-            Some(area_ids),
-            Some(sex_ids),
-            Some(band_ids),
-            Some(indicator_ids),
-            Some(numerator),
-            Some(denominator),
-        ) = (
-            practice_ids,
-            year,
-            area_ids,
-            sex_ids,
-            band_ids,
-            indicator_ids,
-            numerator,
-            denominator,
-        )
-        else {
-            // A column is missing or of the wrong type (reported once, from the first batch).
-            return None;
-        };
-        let cells = |c: polars::prelude::Int64Chunked| c.iter().collect::<Vec<Option<i64>>>();
-        let (year, numerator, denominator) = (cells(year), cells(numerator), cells(denominator));
-        for row in 0..batch.height() {
-            let y = year[row].and_then(|y| i32::try_from(y).ok());
-            let i = indicator.value(indicator_ids[row]);
-            let (n, d) = (numerator[row], denominator[row]);
-            if let (Some(n), Some(d), Some(i)) = (n, d, i)
-                && n > d
-                && gp
-                    .get(usize::from(i))
-                    .is_some_and(|ind| ind.kind == Kind::Proportion)
-            {
-                p.push(TableError::NumeratorAboveDenominator {
-                    at: batch.at(row, "numerator"),
-                    indicator: indicator.text(indicator_ids[row]).to_owned(),
-                    numerator: n,
-                    denominator: d,
-                });
+            let (
+                ((practice_ids, pp), (area_ids, ap)),
+                (((sex_ids, sp), (band_ids, bp)), (indicator_ids, ip)),
+            ) = rayon::join(
+                || {
+                    rayon::join(
+                        || read_text(&batch, &mut practice, "practice_id", &judge_practice),
+                        || read_text(&batch, &mut area, "area_code", &judge_area),
+                    )
+                },
+                || {
+                    rayon::join(
+                        || {
+                            rayon::join(
+                                || read_text(&batch, &mut sex, "sex", &judge_sex),
+                                || read_text(&batch, &mut band, "age_band", judge_band),
+                            )
+                        },
+                        || read_text(&batch, &mut indicator, "indicator", &judge_indicator),
+                    )
+                },
+            );
+            for problems in [pp, ap, sp, bp, ip] {
+                p.absorb(problems);
             }
-            if let Some(y) = y
-                && area_ids[row] != MISSING
-                && !population_years.is_empty()
-                && !population_years.contains(&y)
-                && missing_years.insert(y)
-            {
-                p.push(TableError::MissingPopulation {
-                    at: batch.at(row, "year"),
-                    code: area.text(area_ids[row]).to_owned(),
-                    year: y,
-                });
+            let mut r = Reader::new(&batch, p);
+            let year = r.integer("year", true, YEARS, YEAR);
+            let count = 0..=i64::from(u32::MAX);
+            let numerator = r.integer("numerator", true, count.clone(), COUNT);
+            let denominator = r.integer("denominator", true, count, COUNT);
+            let (
+                Some(practice_ids),
+                Some(year),
+                Some(area_ids),
+                Some(sex_ids),
+                Some(band_ids),
+                Some(indicator_ids),
+                Some(numerator),
+                Some(denominator),
+            ) = (
+                practice_ids,
+                year,
+                area_ids,
+                sex_ids,
+                band_ids,
+                indicator_ids,
+                numerator,
+                denominator,
+            )
+            else {
+                // A column is missing or of the wrong type (reported once, from the first batch).
+                return None;
+            };
+            let counts = year.iter().zip(numerator.iter()).zip(denominator.iter());
+            for (row, ((y, n), d)) in counts.enumerate() {
+                let y = y.and_then(|y| i32::try_from(y).ok());
+                let i = indicator.value(indicator_ids[row]);
+                if let (Some(n), Some(d), Some(i)) = (n, d, i)
+                    && n > d
+                    && gp
+                        .get(usize::from(i))
+                        .is_some_and(|ind| ind.kind == Kind::Proportion)
+                {
+                    p.push(TableError::NumeratorAboveDenominator {
+                        at: batch.at(row, "numerator"),
+                        indicator: indicator.text(indicator_ids[row]).to_owned(),
+                        numerator: n,
+                        denominator: d,
+                    });
+                }
+                if let Some(y) = y
+                    && area_ids[row] != MISSING
+                    && !population_years.is_empty()
+                    && !population_years.contains(&y)
+                    && missing_years.insert(y)
+                {
+                    p.push(TableError::MissingPopulation {
+                        at: batch.at(row, "year"),
+                        code: area.text(area_ids[row]).to_owned(),
+                        year: y,
+                    });
+                }
+                let narrow = |v: Option<i64>| v.and_then(|v| u32::try_from(v).ok()).unwrap_or(0);
+                rows.practice
+                    .push(practice.value(practice_ids[row]).unwrap_or(MISSING));
+                rows.year
+                    .push(y.map_or(u8::MAX, |y| small_index(&mut years, y)));
+                rows.buurt
+                    .push(area.value(area_ids[row]).unwrap_or(MISSING));
+                sexes.push(sex.value(sex_ids[row]).unwrap_or(u8::MAX));
+                rows.cell.push(band.value(band_ids[row]).unwrap_or(u8::MAX));
+                rows.indicator.push(i.unwrap_or(u16::MAX));
+                rows.numerator.push(narrow(n));
+                rows.denominator.push(narrow(d));
             }
-            let narrow = |v: Option<i64>| v.and_then(|v| u32::try_from(v).ok()).unwrap_or(0);
-            rows.practice
-                .push(practice.value(practice_ids[row]).unwrap_or(MISSING));
-            rows.year
-                .push(y.map_or(u8::MAX, |y| small_index(&mut years, y)));
-            rows.buurt
-                .push(area.value(area_ids[row]).unwrap_or(MISSING));
-            sexes.push(sex.value(sex_ids[row]).unwrap_or(u8::MAX));
-            rows.cell.push(band.value(band_ids[row]).unwrap_or(u8::MAX));
-            rows.indicator.push(i.unwrap_or(u16::MAX));
-            rows.numerator.push(narrow(n));
-            rows.denominator.push(narrow(d));
         }
-    }
+        Some(())
+    })?;
     if !bands.is_empty()
         && let Err(detail) = age_band::check_tiling(&bands)
     {
