@@ -233,8 +233,6 @@ fn in_batches(
                     return None;
                 }
             };
-            // The five text columns are coded in parallel, each into its own problems, which
-            // are then taken in column order.
             // Past 254 distinct bands the index saturates; such bands cannot tile, which is
             // reported below.
             let judge_band = |v: &str| -> Verdict<u8> {
@@ -243,6 +241,8 @@ fn in_batches(
                     Err(e) => Err(bad_value(v, format!("{} ({e})", AgeBand::EXPECTED))),
                 }
             };
+            // The five text columns are coded in parallel, each into its own problems, which
+            // are then taken in column order.
             let (
                 ((practice_ids, pp), (area_ids, ap)),
                 (((sex_ids, sp), (band_ids, bp)), (indicator_ids, ip)),
