@@ -107,6 +107,18 @@ impl Cube {
         self.years.iter().position(|&y| y == year)
     }
 
+    /// Listed patients of a unit and year per cell: the largest denominator of any indicator,
+    /// kept in `into` where that is larger (so that units can share one area).
+    pub(crate) fn largest_denominators(&self, unit: usize, year: usize, into: &mut [f64]) {
+        for indicator in 0..self.indicators {
+            let at = self.offset(unit, year, indicator);
+            let cells = &self.denominator[at..at + self.cells];
+            for (most, &d) in into.iter_mut().zip(cells) {
+                *most = most.max(d);
+            }
+        }
+    }
+
     /// Adds every row's counts into its unit (`units`: the row's index in the unit list).
     /// Validation makes every index fit; a row that would not is skipped.
     fn add(&mut self, rows: &Rows, units: &[u32]) {
@@ -236,14 +248,12 @@ impl GpCounts {
             .iter()
             .enumerate()
             .map(|(y, &year)| {
+                let mut cells = vec![0.0; cube.cells];
                 let mut total = 0.0;
                 for unit in 0..units {
-                    for cell in 0..cube.cells {
-                        let most = (0..cube.indicators)
-                            .map(|i| cube.denominator[cube.offset(unit, y, i) + cell])
-                            .fold(0.0, f64::max);
-                        total += most;
-                    }
+                    cells.fill(0.0);
+                    cube.largest_denominators(unit, y, &mut cells);
+                    total += cells.iter().sum::<f64>();
                 }
                 #[allow(clippy::cast_possible_truncation)]
                 (year, total as i64)

@@ -25,7 +25,7 @@ pub const PROBLEMS_PER_FILE: usize = 50;
 pub(crate) const YEARS: std::ops::RangeInclusive<i64> = 1900..=2100;
 pub(crate) const YEAR: &str = "a year from 1900 to 2100";
 pub(crate) const COUNT: &str = "a whole number of at least 0";
-pub(crate) const SEXES_CELL: &str = "`male` or `female`";
+const SEXES_CELL: &str = "`male` or `female`";
 const SEXES_ANY: &str = "`all`, `male` or `female`";
 
 /// Checks all inputs; returns the region when no problem was found, and the report always.
@@ -238,31 +238,42 @@ impl<T: Copy + ToString> Parsed<T> {
     }
 }
 
-fn sexes(coded: Coded, t: &Table, p: &mut Problems, cells_only: bool) -> Parsed<Sex> {
+/// A sex cell: `male` or `female`, or also `all` unless `cells_only`; else the expectation.
+fn sex_of(v: &str, cells_only: bool) -> Result<Sex, String> {
     let expected = if cells_only { SEXES_CELL } else { SEXES_ANY };
-    Parsed::new(coded, t, "sex", p, |v| {
-        v.parse::<Sex>()
-            .ok()
-            .filter(|s| !cells_only || *s != Sex::All)
-            .ok_or_else(|| expected.to_owned())
-    })
+    v.parse::<Sex>()
+        .ok()
+        .filter(|s| !cells_only || *s != Sex::All)
+        .ok_or_else(|| expected.to_owned())
+}
+
+/// An age-band cell, or the expectation it fails.
+fn band_of(v: &str) -> Result<AgeBand, String> {
+    v.parse::<AgeBand>()
+        .map_err(|e| format!("{} ({e})", AgeBand::EXPECTED))
+}
+
+/// Records a problem when the distinct bands of a column do not tile the ages.
+fn check_tiling(t: &Table, column: &str, distinct: &[AgeBand], p: &mut Problems) {
+    if !distinct.is_empty()
+        && let Err(detail) = age_band::check_tiling(distinct)
+    {
+        p.push(TableError::AgeBandTiling {
+            at: t.whole().column(column),
+            detail,
+        });
+    }
+}
+
+fn sexes(coded: Coded, t: &Table, p: &mut Problems, cells_only: bool) -> Parsed<Sex> {
+    Parsed::new(coded, t, "sex", p, |v| sex_of(v, cells_only))
 }
 
 fn bands(coded: Coded, t: &Table, column: &str, p: &mut Problems, tile: bool) -> Parsed<AgeBand> {
-    let parsed = Parsed::new(coded, t, column, p, |v| {
-        v.parse::<AgeBand>()
-            .map_err(|e| format!("{} ({e})", AgeBand::EXPECTED))
-    });
+    let parsed = Parsed::new(coded, t, column, p, band_of);
     if tile {
         let distinct: Vec<AgeBand> = parsed.values.iter().flatten().copied().collect();
-        if !distinct.is_empty()
-            && let Err(detail) = age_band::check_tiling(&distinct)
-        {
-            p.push(TableError::AgeBandTiling {
-                at: t.whole().column(column),
-                detail,
-            });
-        }
+        check_tiling(t, column, &distinct, p);
     }
     parsed
 }
@@ -332,6 +343,33 @@ fn year_column(years: &Years) -> Column {
         .unwrap_or_else(|_| years.0.clone().into_column())
 }
 
+/// Whether an area exists with one of `levels`: else the level it has, or `None` when unknown.
+fn area_level(areas: &Areas, code: &str, levels: &[Level]) -> Result<(), Option<Level>> {
+    match areas.get(code) {
+        Some(area) if levels.contains(&area.level) => Ok(()),
+        Some(area) => Err(Some(area.level)),
+        None => Err(None),
+    }
+}
+
+/// Why an indicator id cannot be used here (not in the catalogue, or not from `source`);
+/// `None` when it can.
+fn unknown_indicator(
+    catalogue: &Catalogue,
+    id: &str,
+    source: Option<Source>,
+) -> Option<&'static str> {
+    match catalogue.get(id) {
+        None => Some("is not in the catalogue"),
+        Some(ind) if source.is_some_and(|s| s != ind.source) => Some(match source {
+            Some(Source::Gp) => "is not a GP indicator (source = \"gp\") in the catalogue",
+            Some(Source::Ggd) => "is not a GGD indicator (source = \"ggd\") in the catalogue",
+            _ => "has another source in the catalogue",
+        }),
+        Some(_) => None,
+    }
+}
+
 /// Checks that each row's area exists and has one of `levels`.
 fn area_refs(
     coded: &Coded,
@@ -348,11 +386,7 @@ fn area_refs(
     let verdict: Vec<Result<(), Option<Level>>> = coded
         .values
         .iter()
-        .map(|code| match areas.get(code) {
-            Some(area) if levels.contains(&area.level) => Ok(()),
-            Some(area) => Err(Some(area.level)),
-            None => Err(None),
-        })
+        .map(|code| area_level(areas, code, levels))
         .collect();
     let mut ok = vec![false; coded.len()];
     for row in 0..coded.len() {
@@ -389,15 +423,7 @@ fn indicator_refs(
     let verdict: Vec<Option<&'static str>> = coded
         .values
         .iter()
-        .map(|id| match catalogue.get(id) {
-            None => Some("is not in the catalogue"),
-            Some(ind) if source.is_some_and(|s| s != ind.source) => Some(match source {
-                Some(Source::Gp) => "is not a GP indicator (source = \"gp\") in the catalogue",
-                Some(Source::Ggd) => "is not a GGD indicator (source = \"ggd\") in the catalogue",
-                _ => "has another source in the catalogue",
-            }),
-            Some(_) => None,
-        })
+        .map(|id| unknown_indicator(catalogue, id, source))
         .collect();
     for row in 0..coded.len() {
         if let Some(id) = coded.id(row)

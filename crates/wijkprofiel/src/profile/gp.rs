@@ -142,13 +142,8 @@ impl Listed {
                 let width = cube.cells;
                 let mut listed: Vec<f64> = vec![0.0; inputs.tree.len() * width];
                 for (unit, area) in units(inputs, mode) {
-                    for indicator in 0..cube.indicators {
-                        let at = cube.offset(unit, year, indicator);
-                        for k in 0..width {
-                            let cell = &mut listed[area * width + k];
-                            *cell = cell.max(cube.denominator[at + k]);
-                        }
-                    }
+                    let cells = &mut listed[area * width..(area + 1) * width];
+                    cube.largest_denominators(unit, year, cells);
                 }
                 inputs.tree.roll_up(&mut listed, width);
                 listed

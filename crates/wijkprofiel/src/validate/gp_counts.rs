@@ -4,14 +4,16 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use super::{COUNT, Context, SEXES_CELL, YEAR, YEARS};
+use super::{
+    COUNT, Context, YEAR, YEARS, area_level, band_of, check_tiling, sex_of, unknown_indicator,
+};
 use crate::area::Level;
 use crate::catalogue::{Kind, Source};
 use crate::cube::{Cells, GpCounts, Rows};
 use crate::error::{Location, TableError};
 use crate::social::Practice;
 use crate::table::{BATCH_ROWS, Dictionary, MISSING, Problems, Reader, Table, report_repeated};
-use crate::{AgeBand, Sex, age_band};
+use crate::{AgeBand, Sex};
 
 /// What a distinct value stands for, or the problem to record on every row holding it.
 type Verdict<T> = Result<T, Problem>;
@@ -159,10 +161,10 @@ fn in_batches(
             return Ok(MISSING);
         };
         let code = v.to_owned();
-        match (buurt_index.get(v), areas.get(v)) {
-            (Some(&i), _) => Ok(i),
-            (None, Some(found)) => {
-                let found = found.level.to_string();
+        match area_level(areas, v, &[Level::Buurt]) {
+            Ok(()) => Ok(buurt_index.get(v).copied().unwrap_or(MISSING)),
+            Err(Some(level)) => {
+                let found = level.to_string();
                 Err(Box::new(move |at| TableError::WrongAreaLevel {
                     at,
                     code: code.clone(),
@@ -170,32 +172,25 @@ fn in_batches(
                     expected: "buurten (the patients' residence)",
                 }))
             }
-            (None, None) => Err(Box::new(move |at| TableError::UnknownArea {
+            Err(None) => Err(Box::new(move |at| TableError::UnknownArea {
                 at,
                 code: code.clone(),
             })),
         }
     };
     let judge_sex = |v: &str| -> Verdict<u8> {
-        match v.parse::<Sex>() {
-            Ok(Sex::Male) => Ok(0),
-            Ok(Sex::Female) => Ok(1),
-            _ => Err(bad_value(v, SEXES_CELL.to_owned())),
+        match sex_of(v, true) {
+            Ok(sex) => Ok(u8::from(sex == Sex::Female)),
+            Err(expected) => Err(bad_value(v, expected)),
         }
     };
     let judge_indicator = |v: &str| -> Verdict<u16> {
         let Some(catalogue) = ctx.catalogue else {
             return Ok(u16::MAX);
         };
-        let reason = match catalogue.get(v) {
-            None => "is not in the catalogue",
-            Some(ind) if ind.source != Source::Gp => {
-                "is not a GP indicator (source = \"gp\") in the catalogue"
-            }
-            Some(_) => {
-                let at = gp.iter().position(|i| i.id == v).unwrap_or_default();
-                return Ok(u16::try_from(at).unwrap_or(u16::MAX));
-            }
+        let Some(reason) = unknown_indicator(catalogue, v, Some(Source::Gp)) else {
+            let at = gp.iter().position(|i| i.id == v).unwrap_or_default();
+            return Ok(u16::try_from(at).unwrap_or(u16::MAX));
         };
         let indicator = v.to_owned();
         Err(Box::new(move |at| TableError::UnknownIndicator {
@@ -236,9 +231,9 @@ fn in_batches(
             // Past 254 distinct bands the index saturates; such bands cannot tile, which is
             // reported below.
             let judge_band = |v: &str| -> Verdict<u8> {
-                match v.parse::<AgeBand>() {
+                match band_of(v) {
                     Ok(b) => Ok(small_index(&mut bands, b)),
-                    Err(e) => Err(bad_value(v, format!("{} ({e})", AgeBand::EXPECTED))),
+                    Err(expected) => Err(bad_value(v, expected)),
                 }
             };
             // The five text columns are coded in parallel, each into its own problems, which
@@ -341,14 +336,7 @@ fn in_batches(
         }
         Some(())
     })?;
-    if !bands.is_empty()
-        && let Err(detail) = age_band::check_tiling(&bands)
-    {
-        p.push(TableError::AgeBandTiling {
-            at: t.whole().column("age_band"),
-            detail,
-        });
-    }
+    check_tiling(t, "age_band", &bands, p);
 
     // Years and bands in order; the cell of a row is its sex and band together.
     let order = |n: usize, less: &dyn Fn(usize, usize) -> std::cmp::Ordering| {
