@@ -443,34 +443,44 @@ impl<'a> Reader<'a> {
         let mut clean = is_text;
         // A few recent distinct cells, checked before hashing from the last one found on:
         // codes come in runs (found first) and small categories (sex, indicator) cycle
-        // (found next).
-        let mut recent: [Option<(&str, u32)>; 8] = [None; 8];
-        let (mut slot, mut hit) = (0, 0);
-        for (row, cell) in strings.iter().enumerate() {
-            if let Some(cell) = cell
-                && let Some(k) = (0..recent.len())
-                    .map(|k| (hit + k) % recent.len())
-                    .find(|&k| recent[k].is_some_and(|(seen, _)| seen == cell))
-            {
-                hit = k;
-                rows.push(recent[k].map_or(MISSING, |(_, id)| id));
-                continue;
-            }
-            let trimmed = cell.map(str::trim).filter(|s| !s.is_empty());
-            clean &= trimmed == cell;
-            match trimmed {
-                Some(value) => {
-                    let id = dictionary.id(value);
-                    rows.push(id);
-                    recent[slot] = cell.map(|c| (c, id));
-                    slot = (slot + 1) % recent.len();
+        // (found next). Cells are compared by their 16-byte views: a short text lies in its
+        // view whole, a long one is named by its buffer and place, which only identical
+        // texts share within one array (so the cache starts afresh with every chunk).
+        let (mut row, no_nulls) = (0, strings.null_count() == 0);
+        for array in strings.downcast_iter() {
+            let mut recent: [Option<(u128, u32)>; 8] = [None; 8];
+            let (mut slot, mut hit) = (0, 0);
+            let valid = |i: usize| no_nulls || array.get(i).is_some();
+            for (i, view) in array.views().iter().enumerate() {
+                let view = view.as_u128();
+                if valid(i)
+                    && let Some(k) = (0..recent.len())
+                        .map(|k| (hit + k) % recent.len())
+                        .find(|&k| recent[k].is_some_and(|(seen, _)| seen == view))
+                {
+                    hit = k;
+                    rows.push(recent[k].map_or(MISSING, |(_, id)| id));
+                    row += 1;
+                    continue;
                 }
-                None => {
-                    if required {
-                        self.missing(row, name);
+                let cell = array.get(i);
+                let trimmed = cell.map(str::trim).filter(|s| !s.is_empty());
+                clean &= trimmed == cell;
+                match trimmed {
+                    Some(value) => {
+                        let id = dictionary.id(value);
+                        rows.push(id);
+                        recent[slot] = Some((view, id));
+                        slot = (slot + 1) % recent.len();
                     }
-                    rows.push(MISSING);
+                    None => {
+                        if required {
+                            self.missing(row, name);
+                        }
+                        rows.push(MISSING);
+                    }
                 }
+                row += 1;
             }
         }
         Some((rows, clean))

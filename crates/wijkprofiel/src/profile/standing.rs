@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use foldhash::fast::FixedState;
 use rayon::prelude::*;
 
 use super::figure::{Comparison, Figure, Intervals, Mode, Standing, TrendFigure};
@@ -15,7 +16,7 @@ use crate::stats::trend::{self, weighted};
 use crate::{Catalogue, CustomKind, Level, Polarity, Sex, Standardisation};
 
 /// Figures by mode, area, indicator and year.
-pub(crate) type Index = HashMap<(Mode, usize, usize, i32), usize>;
+pub(crate) type Index = HashMap<(Mode, usize, usize, i32), usize, FixedState>;
 
 /// Builds the lookup.
 pub(crate) fn index(figures: &[Figure]) -> Index {
@@ -43,13 +44,15 @@ pub(crate) fn fill(
         let i = *index.get(&(mode, area, ind, year))?;
         figures[i].published().and(figures[i].crude)
     };
-    // Comparisons: read from the figures in parallel, then written into them.
-    let standings: Vec<Standing> = figures
+    // Comparisons and excess: read from the figures in parallel, then written into them.
+    let standings: Vec<(Standing, Option<f64>)> = figures
         .par_iter()
         .map(|f| {
             let ind = &catalogue.indicators()[f.indicator];
             let polarity = ind.polarity;
             let mut s = f.standing;
+            let sex: Sex = ind.sex.parse().unwrap_or(Sex::All);
+            let benchmark = national.value(&ind.id, f.year, sex);
             if let Some(v) = f.published() {
                 let against = |other: Option<Intervals>| Comparison {
                     value: other.map(|o| o.value),
@@ -80,8 +83,6 @@ pub(crate) fn fill(
                         ),
                     };
                 }
-                let sex: Sex = ind.sex.parse().unwrap_or(Sex::All);
-                let benchmark = national.value(&ind.id, f.year, sex);
                 s.national = match (ind.standardisation, f.isr_national) {
                     // A standardised value is judged by its ratio to the national rates.
                     (Standardisation::Direct | Standardisation::Indirect, Some(isr))
@@ -107,18 +108,17 @@ pub(crate) fn fill(
                     },
                 };
             }
-            s
+            let excess = if f.is_published() {
+                excess(f, benchmark, ind.multiplier)
+            } else {
+                f.excess
+            };
+            (s, excess)
         })
         .collect();
-    for (f, s) in figures.iter_mut().zip(standings) {
-        f.standing = s;
-    }
-    for f in figures.iter_mut() {
-        let ind = &catalogue.indicators()[f.indicator];
-        let sex: Sex = ind.sex.parse().unwrap_or(Sex::All);
-        if f.is_published() {
-            f.excess = excess(f, national.value(&ind.id, f.year, sex), ind.multiplier);
-        }
+    for (f, (standing, excess)) in figures.iter_mut().zip(standings) {
+        f.standing = standing;
+        f.excess = excess;
     }
     peers(figures, tree, catalogue);
     trends(figures, catalogue, levels.0);

@@ -4,6 +4,7 @@ use polars::prelude::*;
 
 use super::figure::{Comparison, Intervals};
 use super::{Language, Profiles};
+use crate::Area;
 
 /// Column builders, one per output column, filled figure by figure.
 #[derive(Default)]
@@ -12,11 +13,36 @@ struct Columns<'a> {
     number: Vec<(String, Vec<Option<f64>>)>,
     whole: Vec<(String, Vec<Option<i64>>)>,
     flag: Vec<(String, Vec<bool>)>,
+    /// Text columns holding an attribute of the row's area and of its indicator.
+    area: Repeated<'a>,
+    indicator: Repeated<'a>,
     /// Output order: (kind, index within kind).
     order: Vec<(u8, usize)>,
 }
 
-impl Columns<'_> {
+/// Text columns that repeat an attribute of an area or an indicator: the values once per
+/// area or indicator, and each row's index into them. Gathering shares long texts (a
+/// definition, say) between rows instead of copying them into every row.
+#[derive(Default)]
+struct Repeated<'a> {
+    /// Per column: its name and the value of every area or indicator.
+    columns: Vec<(String, Vec<Option<&'a str>>)>,
+    /// Per row: the area or indicator (an index into the values).
+    rows: Vec<IdxSize>,
+}
+
+impl Repeated<'_> {
+    fn frame_columns(self) -> impl Iterator<Item = PolarsResult<Column>> {
+        let rows = IdxCa::from_vec(PlSmallStr::EMPTY, self.rows);
+        self.columns.into_iter().map(move |(name, values)| {
+            Series::new(name.into(), values)
+                .take(&rows)
+                .map(Column::from)
+        })
+    }
+}
+
+impl<'a> Columns<'a> {
     fn text(&mut self, name: &str) -> usize {
         self.order.push((0, self.text.len()));
         self.text.push((name.to_owned(), Vec::new()));
@@ -37,6 +63,24 @@ impl Columns<'_> {
         self.flag.push((name.to_owned(), Vec::new()));
         self.flag.len() - 1
     }
+    fn reserve(&mut self, rows: usize) {
+        self.text.iter_mut().for_each(|(_, v)| v.reserve(rows));
+        self.number.iter_mut().for_each(|(_, v)| v.reserve(rows));
+        self.whole.iter_mut().for_each(|(_, v)| v.reserve(rows));
+        self.flag.iter_mut().for_each(|(_, v)| v.reserve(rows));
+        self.area.rows.reserve(rows);
+        self.indicator.rows.reserve(rows);
+    }
+    /// A column of an area's attribute, with its value for each area in `values`' order.
+    fn of_area(&mut self, name: &str, values: Vec<Option<&'a str>>) {
+        self.order.push((4, self.area.columns.len()));
+        self.area.columns.push((name.to_owned(), values));
+    }
+    /// A column of an indicator's attribute, with its value for each catalogue indicator.
+    fn of_indicator(&mut self, name: &str, values: Vec<Option<&'a str>>) {
+        self.order.push((5, self.indicator.columns.len()));
+        self.indicator.columns.push((name.to_owned(), values));
+    }
 
     fn frame(self) -> PolarsResult<DataFrame> {
         let mut text = self.text.into_iter().map(|(n, v)| Column::new(n.into(), v));
@@ -49,16 +93,20 @@ impl Columns<'_> {
             .into_iter()
             .map(|(n, v)| Column::new(n.into(), v));
         let mut flag = self.flag.into_iter().map(|(n, v)| Column::new(n.into(), v));
+        let mut area = self.area.frame_columns();
+        let mut indicator = self.indicator.frame_columns();
         let columns: Vec<Column> = self
             .order
             .iter()
             .filter_map(|(kind, _)| match kind {
-                0 => text.next(),
-                1 => number.next(),
-                2 => whole.next(),
-                _ => flag.next(),
+                0 => text.next().map(Ok),
+                1 => number.next().map(Ok),
+                2 => whole.next().map(Ok),
+                3 => flag.next().map(Ok),
+                4 => area.next(),
+                _ => indicator.next(),
             })
-            .collect();
+            .collect::<PolarsResult<_>>()?;
         DataFrame::new_infer_height(columns)
     }
 }
@@ -91,50 +139,54 @@ impl Profiles {
     /// assert_eq!(table.column("area_code")?.str()?.get(0), Some("GG9901"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn table(&self, positions: std::ops::Range<usize>) -> PolarsResult<DataFrame> {
+    pub fn table<'a>(&'a self, positions: std::ops::Range<usize>) -> PolarsResult<DataFrame> {
         let (inner, outer) = (
             self.options.confidence.0.label(),
             self.options.confidence.1.label(),
         );
         let mut c = Columns::default();
-        let [
-            area_code,
-            area_name,
-            level,
-            custom_kind,
-            parent_code,
-            region_code,
-            indicator,
-            label,
-            theme,
-            source,
-            kind,
-            polarity,
-            definition,
-            mode,
-            method,
-            status,
-            reason,
-        ] = [
-            "area_code",
-            "area_name",
-            "level",
+        let profiled = &self.profiled[positions];
+        let code_of = |a: Option<usize>| a.map(|a| self.areas[a].code.as_str());
+        let of_areas = |value: &dyn Fn(usize, &'a Area) -> Option<&'a str>| {
+            profiled.iter().map(|&a| value(a, &self.areas[a])).collect()
+        };
+        c.of_area("area_code", of_areas(&|_, area| Some(&area.code)));
+        c.of_area("area_name", of_areas(&|_, area| Some(&area.name)));
+        c.of_area("level", of_areas(&|_, area| Some(area.level.as_str())));
+        c.of_area(
             "custom_kind",
+            of_areas(&|_, area| area.custom.as_ref().map(|c| c.kind.as_str())),
+        );
+        c.of_area(
             "parent_code",
+            of_areas(&|a, _| code_of(self.tree.parent[a])),
+        );
+        c.of_area(
             "region_code",
-            "indicator",
+            of_areas(&|a, _| code_of(self.tree.region[a])),
+        );
+        let indicators = self.catalogue.indicators();
+        let of_indicators =
+            |value: &dyn Fn(&'a crate::Indicator) -> Option<&'a str>| -> Vec<Option<&'a str>> {
+                indicators.iter().map(value).collect()
+            };
+        c.of_indicator("indicator", of_indicators(&|i| Some(&i.id)));
+        c.of_indicator(
             "label",
-            "theme",
-            "source",
-            "kind",
-            "polarity",
-            "definition",
-            "mode",
-            "method",
-            "status",
-            "status_reason",
-        ]
-        .map(|n| c.text(n));
+            of_indicators(&|i| {
+                Some(match self.options.language {
+                    Language::Nl => &i.label_nl,
+                    Language::En => &i.label_en,
+                })
+            }),
+        );
+        c.of_indicator("theme", of_indicators(&|i| Some(i.theme.as_str())));
+        c.of_indicator("source", of_indicators(&|i| Some(i.source.as_str())));
+        c.of_indicator("kind", of_indicators(&|i| Some(i.kind.as_str())));
+        c.of_indicator("polarity", of_indicators(&|i| Some(i.polarity.as_str())));
+        c.of_indicator("definition", of_indicators(&|i| Some(&i.definition)));
+        let [mode, method, status, reason] =
+            ["mode", "method", "status", "status_reason"].map(|n| c.text(n));
         let withheld = [
             "numerator_withheld",
             "denominator_withheld",
@@ -187,50 +239,13 @@ impl Profiles {
         let trend_slope = c.number("trend_slope");
         let synthetic = c.flag("synthetic");
 
-        // Per indicator: source, kind and polarity as written in the catalogue.
-        let names: Vec<[Option<&str>; 3]> = self
-            .catalogue
-            .indicators()
-            .iter()
-            .map(|i| {
-                [
-                    Some(i.source.as_str()),
-                    Some(i.kind.as_str()),
-                    Some(i.polarity.as_str()),
-                ]
-            })
-            .collect();
-        let areas: Vec<usize> = self.profiled[positions].to_vec();
-        for &a in &areas {
-            let area = &self.areas[a];
+        c.reserve(profiled.iter().map(|&a| self.by_area[a].len()).sum());
+        for (k, &a) in profiled.iter().enumerate() {
             for f in &self.figures[self.by_area[a].clone()] {
-                let ind = &self.catalogue.indicators()[f.indicator];
+                let ind = &indicators[f.indicator];
+                c.area.rows.push(k as IdxSize);
+                c.indicator.rows.push(f.indicator as IdxSize);
                 let texts = [
-                    (area_code, Some(area.code.as_str())),
-                    (area_name, Some(area.name.as_str())),
-                    (level, Some(area.level.as_str())),
-                    (custom_kind, area.custom.as_ref().map(|c| c.kind.as_str())),
-                    (
-                        parent_code,
-                        self.tree.parent[a].map(|p| self.areas[p].code.as_str()),
-                    ),
-                    (
-                        region_code,
-                        self.tree.region[a].map(|r| self.areas[r].code.as_str()),
-                    ),
-                    (indicator, Some(ind.id.as_str())),
-                    (
-                        label,
-                        Some(match self.options.language {
-                            Language::Nl => &ind.label_nl,
-                            Language::En => &ind.label_en,
-                        }),
-                    ),
-                    (theme, Some(ind.theme.as_str())),
-                    (source, names[f.indicator][0]),
-                    (kind, names[f.indicator][1]),
-                    (polarity, names[f.indicator][2]),
-                    (definition, Some(ind.definition.as_str())),
                     (mode, Some(f.mode.as_str())),
                     (method, Some(f.method.as_str())),
                     (status, Some(f.status.label())),
@@ -248,7 +263,7 @@ impl Profiles {
                 for (k, v) in texts {
                     c.text[k].1.push(v);
                 }
-                let mut numbers = vec![
+                let numbers = [
                     (multiplier, Some(ind.multiplier)),
                     (numerator, f.numerator),
                     (denominator, f.denominator),
@@ -262,21 +277,17 @@ impl Profiles {
                     (crude_region.0, f.standing.crude_region.value),
                     (trend_slope, f.standing.trend.and_then(|t| t.slope)),
                 ];
-                for (columns, v) in [
+                let bounds = [
                     (value, f.value),
                     (crude, f.crude),
                     (isr_region, f.isr_region),
                     (isr_national, f.isr_national),
-                ] {
-                    numbers.extend(columns.into_iter().zip(intervals(v)));
-                }
-                numbers.extend(
-                    spine
-                        .into_iter()
-                        .enumerate()
-                        .map(|(k, col)| (col, f.standing.spine.map(|s| s[k]))),
-                );
-                for (k, v) in numbers {
+                ]
+                .into_iter()
+                .flat_map(|(columns, v)| columns.into_iter().zip(intervals(v)));
+                let spine = (spine.into_iter().enumerate())
+                    .map(|(k, col)| (col, f.standing.spine.map(|s| s[k])));
+                for (k, v) in numbers.into_iter().chain(bounds).chain(spine) {
                     c.number[k].1.push(v.filter(|x| x.is_finite()));
                 }
                 for (k, v) in [

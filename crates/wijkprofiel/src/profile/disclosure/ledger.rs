@@ -10,6 +10,7 @@
 use std::collections::HashMap;
 
 use foldhash::fast::FixedState;
+use rayon::prelude::*;
 
 use super::super::figure::Mode;
 use super::super::hierarchy::{Difference, Hierarchy};
@@ -104,8 +105,20 @@ struct Mask {
     /// Over population cells (else GP cells); either way male cells first.
     population: bool,
     bits: Vec<bool>,
+    /// The bits packed 64 to a word, for quick subset tests.
+    words: Vec<u64>,
     shapes: u8,
     label: String,
+}
+
+impl Mask {
+    /// Whether every cell of this mask lies in `outer` (of the same domain).
+    fn within(&self, outer: &Mask) -> bool {
+        self.words
+            .iter()
+            .zip(&outer.words)
+            .all(|(inner, outer)| inner & !outer == 0)
+    }
 }
 
 /// One sum: `total = Σ parts − Σ minus`.
@@ -149,9 +162,14 @@ impl Ledger {
             .entry((population, bits.clone()))
             .or_insert_with(|| u32::try_from(n).unwrap_or(u32::MAX));
         if id as usize == n {
+            let mut words = vec![0_u64; bits.len().div_ceil(64)];
+            for (i, _) in bits.iter().enumerate().filter(|(_, b)| **b) {
+                words[i / 64] |= 1 << (i % 64);
+            }
             self.masks.push(Mask {
                 population,
                 bits,
+                words,
                 shapes: 0,
                 label: label.to_owned(),
             });
@@ -241,43 +259,30 @@ impl Ledger {
     /// holds; and within one area and year, a mask is the sum of the bands or bars that tile
     /// it (the sexes and age bands of a total). A sum is kept only where the numbers add up.
     pub fn sums(&self, tree: &Hierarchy) -> Vec<Sum> {
-        let mut sums = Vec::new();
         let mut differences: Vec<Vec<Difference>> = vec![Vec::new(); tree.len()];
         for d in tree.differences() {
             differences[d.area].push(d);
         }
+        // Between areas: cells in blocks, in parallel; the blocks keep the cell order.
+        let block = 1 << 14;
+        let between = self.cells.par_chunks(block).enumerate().map(|(b, cells)| {
+            let mut sums = Vec::new();
+            for (k, cell) in cells.iter().enumerate() {
+                let id = CellId::try_from(b * block + k).unwrap_or(CellId::MAX);
+                self.area_sums(
+                    id,
+                    cell.key,
+                    tree,
+                    &differences[cell.key.area as usize],
+                    &mut sums,
+                );
+            }
+            sums.retain(|s| self.adds_up(s));
+            sums
+        });
         let mut by_area: HashMap<(Family, i32, u32), Vec<CellId>, FixedState> = HashMap::default();
         for (id, cell) in self.ids().zip(&self.cells) {
             let k = cell.key;
-            let find = |areas: &[usize]| -> Option<Vec<CellId>> {
-                areas
-                    .iter()
-                    .map(|&a| {
-                        let area = u32::try_from(a).ok()?;
-                        self.index.get(&Key { area, ..k }).copied()
-                    })
-                    .collect()
-            };
-            let parts = tree.parts(k.area as usize);
-            if !parts.is_empty()
-                && let Some(parts) = find(parts)
-            {
-                sums.push(Sum::of(id, parts));
-            }
-            for d in &differences[k.area as usize] {
-                if let (Some(other), Some(plus), Some(minus)) =
-                    (find(&[d.other]), find(&d.plus), find(&d.minus))
-                {
-                    let mut parts = other.clone();
-                    parts.extend(plus);
-                    sums.push(Sum {
-                        total: id,
-                        parts,
-                        minus,
-                        against: other.first().copied(),
-                    });
-                }
-            }
             if matches!(k.family, Family::Residents | Family::Listed(_)) {
                 by_area
                     .entry((k.family, k.year, k.area))
@@ -288,13 +293,58 @@ impl Ledger {
         // Within-area sums, in cell order for determinism.
         let mut groups: Vec<&Vec<CellId>> = by_area.values().filter(|g| g.len() > 2).collect();
         groups.sort_unstable_by_key(|g| g[0]);
-        for group in groups {
-            for &total in group {
-                sums.extend(self.tilings(total, group));
+        let within = groups.par_iter().map(|group| {
+            let mut sums: Vec<Sum> = group
+                .iter()
+                .flat_map(|&total| self.tilings(total, group))
+                .collect();
+            sums.retain(|s| self.adds_up(s));
+            sums
+        });
+        let between: Vec<Vec<Sum>> = between.collect();
+        let within: Vec<Vec<Sum>> = within.collect();
+        between.into_iter().chain(within).flatten().collect()
+    }
+
+    /// The sums of cell `id` over other areas: its area's parts, and its differences with the
+    /// areas it overlaps.
+    fn area_sums(
+        &self,
+        id: CellId,
+        k: Key,
+        tree: &Hierarchy,
+        differences: &[Difference],
+        sums: &mut Vec<Sum>,
+    ) {
+        let find = |areas: &[usize]| -> Option<Vec<CellId>> {
+            areas
+                .iter()
+                .map(|&a| {
+                    let area = u32::try_from(a).ok()?;
+                    self.index.get(&Key { area, ..k }).copied()
+                })
+                .collect()
+        };
+        let parts = tree.parts(k.area as usize);
+        if !parts.is_empty()
+            && let Some(parts) = find(parts)
+        {
+            sums.push(Sum::of(id, parts));
+        }
+        for d in differences {
+            if let (Some(other), Some(plus), Some(minus)) =
+                (find(&[d.other]), find(&d.plus), find(&d.minus))
+            {
+                let mut parts = other.clone();
+                parts.extend(plus);
+                sums.push(Sum {
+                    total: id,
+                    parts,
+                    minus,
+                    against: other.first().copied(),
+                });
             }
         }
-        sums.retain(|s| self.adds_up(s));
-        sums
     }
 
     /// The sums of a total over the recorded masks of its area and year that tile it: its
@@ -327,12 +377,7 @@ impl Ledger {
                 .copied()
                 .filter(|&p| {
                     let m = &self.masks[self.cells[p as usize].key.mask as usize];
-                    p != total
-                        && m.shapes & shape.bit() != 0
-                        && m.bits
-                            .iter()
-                            .zip(bits)
-                            .all(|(inner, outer)| !inner || *outer)
+                    p != total && m.shapes & shape.bit() != 0 && m.within(mask)
                 })
                 .collect();
             let mut covered = vec![0_u8; bits.len()];

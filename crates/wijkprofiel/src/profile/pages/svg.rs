@@ -33,6 +33,25 @@ pub(crate) fn shade(t: f64) -> String {
     )
 }
 
+/// A number with one decimal, as `{:.1}` writes it but without its slow exact path (pages
+/// write hundreds of coordinates each). It rounds `10 × x` half to even, so only a value
+/// within rounding error of a half tenth can come out one tenth apart from `{:.1}`, which
+/// rounds the exact decimal value of `x`.
+struct Tenths(f64);
+
+impl std::fmt::Display for Tenths {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let tenths = (self.0 * 10.0).round_ties_even();
+        if !tenths.is_finite() || tenths.abs() >= 1e15 {
+            return write!(f, "{:.1}", self.0);
+        }
+        #[allow(clippy::cast_possible_truncation)]
+        let tenths = tenths.abs() as u64;
+        let sign = if self.0.is_sign_negative() { "-" } else { "" };
+        write!(f, "{sign}{}.{}", tenths / 10, tenths % 10)
+    }
+}
+
 const SPINE_WIDTH: f64 = 180.0;
 
 /// One spine: worst to best among the level's areas, the middle half darker, the benchmark
@@ -51,13 +70,17 @@ pub(crate) fn spine(spine: [f64; 5], benchmark: f64, value: f64, judgement: Judg
     format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"spine\" width=\"{SPINE_WIDTH}\" \
          height=\"14\" viewBox=\"0 0 {SPINE_WIDTH} 14\" role=\"img\" aria-label=\"spine chart\">\
-         <rect x=\"{outer_x:.1}\" y=\"3\" width=\"{outer_w:.1}\" height=\"8\" fill=\"#d9d9d9\"/>\
-         <rect x=\"{inner_x:.1}\" y=\"3\" width=\"{inner_w:.1}\" height=\"8\" fill=\"#a6a6a6\"/>\
-         <line x1=\"{c:.1}\" y1=\"0\" x2=\"{c:.1}\" y2=\"14\" stroke=\"#000\" stroke-width=\"1.5\"/>\
-         <circle cx=\"{v:.1}\" cy=\"7\" r=\"4.5\" fill=\"{fill}\" stroke=\"#000\" stroke-width=\"0.5\"/>\
+         <rect x=\"{outer_x}\" y=\"3\" width=\"{outer_w}\" height=\"8\" fill=\"#d9d9d9\"/>\
+         <rect x=\"{inner_x}\" y=\"3\" width=\"{inner_w}\" height=\"8\" fill=\"#a6a6a6\"/>\
+         <line x1=\"{c}\" y1=\"0\" x2=\"{c}\" y2=\"14\" stroke=\"#000\" stroke-width=\"1.5\"/>\
+         <circle cx=\"{v}\" cy=\"7\" r=\"4.5\" fill=\"{fill}\" stroke=\"#000\" stroke-width=\"0.5\"/>\
          </svg>",
-        c = SPINE_WIDTH / 2.0,
-        v = x(value),
+        outer_x = Tenths(outer_x),
+        outer_w = Tenths(outer_w),
+        inner_x = Tenths(inner_x),
+        inner_w = Tenths(inner_w),
+        c = Tenths(SPINE_WIDTH / 2.0),
+        v = Tenths(x(value)),
         fill = colour(judgement),
     )
 }
@@ -129,9 +152,11 @@ pub(crate) fn pyramid(area: &[Bar], parent: &[Bar], labels: [&str; 3]) -> String
             };
             let _ = write!(
                 out,
-                "<rect x=\"{x:.1}\" y=\"{:.1}\" width=\"{w:.1}\" height=\"{:.1}\" fill=\"{fill}\"/>",
-                y + 1.0,
-                row - 2.0
+                "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{fill}\"/>",
+                Tenths(x),
+                Tenths(y + 1.0),
+                Tenths(w),
+                Tenths(row - 2.0)
             );
             if let Some(s) = theirs {
                 let w = len(*s);
@@ -142,28 +167,30 @@ pub(crate) fn pyramid(area: &[Bar], parent: &[Bar], labels: [&str; 3]) -> String
                 };
                 let _ = write!(
                     out,
-                    "<line x1=\"{x:.1}\" y1=\"{:.1}\" x2=\"{x:.1}\" y2=\"{:.1}\" stroke=\"#000\" \
+                    "<line x1=\"{x}\" y1=\"{}\" x2=\"{x}\" y2=\"{}\" stroke=\"#000\" \
                      stroke-width=\"1.5\"/>",
-                    y,
-                    y + row
+                    Tenths(y),
+                    Tenths(y + row),
+                    x = Tenths(x),
                 );
             }
         }
         let _ = write!(
             out,
-            "<text x=\"{centre:.1}\" y=\"{:.1}\" font-size=\"9\" text-anchor=\"middle\">{}</text>",
-            y + row - 3.0,
+            "<text x=\"{}\" y=\"{}\" font-size=\"9\" text-anchor=\"middle\">{}</text>",
+            Tenths(centre),
+            Tenths(y + row - 3.0),
             escape_html(bar.band)
         );
     }
     let _ = write!(
         out,
-        "<text x=\"2\" y=\"{y:.1}\" font-size=\"10\">{}</text>\
-         <text x=\"{r:.1}\" y=\"{y:.1}\" font-size=\"10\" text-anchor=\"end\">{}</text></svg>",
+        "<text x=\"2\" y=\"{y}\" font-size=\"10\">{}</text>\
+         <text x=\"{r}\" y=\"{y}\" font-size=\"10\" text-anchor=\"end\">{}</text></svg>",
         escape_html(labels[1]),
         escape_html(labels[2]),
-        y = height - 5.0,
-        r = 2.0 * half + label_w - 2.0,
+        y = Tenths(height - 5.0),
+        r = Tenths(2.0 * half + label_w - 2.0),
     );
     out
 }
@@ -224,7 +251,8 @@ pub(crate) fn map(shapes: &[Shape], crs: Crs, width: f64, label: &str) -> String
             for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
                 for (k, c) in ring.coords().enumerate() {
                     let (x, y) = px(c.x, c.y);
-                    let _ = write!(d, "{}{x:.1},{y:.1}", if k == 0 { "M" } else { "L" });
+                    let (x, y) = (Tenths(x), Tenths(y));
+                    let _ = write!(d, "{}{x},{y}", if k == 0 { "M" } else { "L" });
                 }
                 d.push('Z');
             }
@@ -348,5 +376,30 @@ mod tests {
         assert!(focus > svg.find("data-code=\"BU2\"").unwrap_or(usize::MAX));
         assert!(svg.contains("M0.0,100.0") && svg.contains("&lt;b&gt;"));
         assert!(svg.contains("<a href=\"BU2.html\">"));
+    }
+
+    #[test]
+    fn tenths_write_what_one_decimal_writes() {
+        for (x, text) in [
+            (0.0, "0.0"),
+            (-0.04, "-0.0"),
+            (2.25, "2.2"),
+            (2.75, "2.8"),
+            (-13.96, "-14.0"),
+            (180.0, "180.0"),
+            (1e20, "100000000000000000000.0"),
+            (f64::NAN, "NaN"),
+        ] {
+            assert_eq!(Tenths(x).to_string(), text, "{x}");
+        }
+        // Away from half tenths, exactly `{:.1}`.
+        let mut x = 0.000_123_f64;
+        for _ in 0..100_000 {
+            x = (x * 7.31 + 0.173).rem_euclid(250_000.0) - 1_000.0;
+            let near_tie = ((x * 10.0).rem_euclid(1.0) - 0.5).abs() < 1e-6;
+            if !near_tie {
+                assert_eq!(Tenths(x).to_string(), format!("{x:.1}"), "{x}");
+            }
+        }
     }
 }
