@@ -108,7 +108,7 @@ impl Cube {
     }
 
     /// Listed patients of a unit and year per cell: the largest denominator of any indicator,
-    /// kept in `into` where that is larger (so that units can share one area).
+    /// kept in `into` where that is larger (`into` starts at zero for one unit's list).
     pub(crate) fn largest_denominators(&self, unit: usize, year: usize, into: &mut [f64]) {
         for indicator in 0..self.indicators {
             let at = self.offset(unit, year, indicator);

@@ -119,8 +119,9 @@ fn cube_of<'a>(inputs: &'a GpInputs, mode: Mode) -> &'a Cube {
     }
 }
 
-/// Listed patients per area × cell for each mode and year: per unit and cell the largest
-/// denominator of any indicator, summed up the tree. The same for every indicator, so made
+/// Listed patients per area × cell for each mode and year: per unit (buurt of residence,
+/// or practice) and cell the largest denominator of any indicator, added over the units in
+/// an area and summed up the tree. The same for every indicator, so made
 /// once.
 #[derive(Debug)]
 pub(crate) struct Listed {
@@ -141,9 +142,13 @@ impl Listed {
                 let cube = cube_of(inputs, mode);
                 let width = cube.cells;
                 let mut listed: Vec<f64> = vec![0.0; inputs.tree.len() * width];
+                // Units sharing an area (practices in one buurt) add their lists.
+                let mut own = vec![0.0; width];
                 for (unit, area) in units(inputs, mode) {
+                    own.fill(0.0);
+                    cube.largest_denominators(unit, year, &mut own);
                     let cells = &mut listed[area * width..(area + 1) * width];
-                    cube.largest_denominators(unit, year, cells);
+                    cells.iter_mut().zip(&own).for_each(|(sum, n)| *sum += n);
                 }
                 inputs.tree.roll_up(&mut listed, width);
                 listed

@@ -295,6 +295,64 @@ fn practices_stand_for_their_wijk() {
     assert_eq!(all, region.practices.len());
 }
 
+/// Practice mode: listed patients are the practices' lists added together, also when two
+/// practices lie in one buurt (a practice's list per sex × band: its largest denominator of
+/// any indicator, summed over the buurten its patients live in).
+#[test]
+fn practice_lists_add_up_when_practices_share_a_buurt() {
+    let mut region = region().clone();
+    let moved = region.practices[0].location;
+    region.practices[1].location = moved;
+    let p = ProfileBuilder::new().build(&region).expect("build");
+    assert_eq!(p.practices[0].buurt, p.practices[1].buurt);
+    // Independently from the rows: per practice, sex and band the largest over indicators
+    // of the denominators summed over buurten, in 2024.
+    let counts = region.frame(TableName::GpCounts).expect("gp counts");
+    let text = |name: &str| -> Vec<String> {
+        let column = counts.column(name).expect("column").str().expect("text");
+        column
+            .iter()
+            .map(|v| v.unwrap_or_default().to_owned())
+            .collect()
+    };
+    let (ids, inds, sexes, bands) = (
+        text("practice_id"),
+        text("indicator"),
+        text("sex"),
+        text("age_band"),
+    );
+    let years = counts.column("year").expect("c").i32().expect("i");
+    let dens = counts.column("denominator").expect("c").i64().expect("i");
+    let mut per_indicator: HashMap<(&str, &str, &str, &str), f64> = HashMap::new();
+    for (row, (y, d)) in years.iter().zip(dens.iter()).enumerate() {
+        if y == Some(2024) {
+            #[allow(clippy::cast_precision_loss)]
+            let d = d.unwrap_or(0) as f64;
+            let key = (&*ids[row], &*inds[row], &*sexes[row], &*bands[row]);
+            *per_indicator.entry(key).or_default() += d;
+        }
+    }
+    let mut largest: HashMap<(&str, &str, &str), f64> = HashMap::new();
+    for ((id, _, sex, band), d) in per_indicator {
+        let most = largest.entry((id, sex, band)).or_default();
+        *most = most.max(d);
+    }
+    let mut list: HashMap<&str, f64> = HashMap::new();
+    for ((id, _, _), d) in largest {
+        *list.entry(id).or_default() += d;
+    }
+    let mut per_wijk: HashMap<&str, f64> = HashMap::new();
+    for place in &p.practices {
+        let wijk = place.wijk.as_deref().expect("in a wijk");
+        *per_wijk.entry(wijk).or_default() += list.get(place.id.as_str()).copied().unwrap_or(0.0);
+    }
+    let shared = p.practices[0].wijk.as_deref().expect("in a wijk");
+    for (wijk, n) in per_wijk {
+        let f = figure(&p, wijk, "gp_diabetes", 2024, Mode::Practice);
+        assert_eq!(f.listed, Some(n), "{wijk} (shared buurt in {shared})");
+    }
+}
+
 #[test]
 fn priority_themes_are_ranked_by_worse_indicators_then_excess() {
     let p = profiles();
