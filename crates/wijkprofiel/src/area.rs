@@ -2,8 +2,6 @@
 //! and custom areas (groups of buurten such as a stadsdeel or a social-team area).
 
 use std::collections::HashMap;
-use std::fmt;
-use std::str::FromStr;
 
 use serde::Serialize;
 
@@ -112,22 +110,7 @@ impl Level {
     }
 }
 
-impl FromStr for Level {
-    type Err = ();
-
-    fn from_str(text: &str) -> Result<Self, ()> {
-        Self::ALL
-            .into_iter()
-            .find(|level| level.as_str() == text.trim())
-            .ok_or(())
-    }
-}
-
-impl fmt::Display for Level {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+named!(Level);
 
 /// One area of the region.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -174,22 +157,7 @@ impl CustomKind {
     }
 }
 
-impl FromStr for CustomKind {
-    type Err = ();
-
-    fn from_str(text: &str) -> Result<Self, ()> {
-        Self::ALL
-            .into_iter()
-            .find(|kind| kind.as_str() == text.trim())
-            .ok_or(())
-    }
-}
-
-impl fmt::Display for CustomKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+named!(CustomKind);
 
 /// What makes a custom area: its kind and member buurten.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -107,9 +107,10 @@ impl Cube {
         self.years.iter().position(|&y| y == year)
     }
 
-    /// Listed patients of a unit and year per cell: the largest denominator of any indicator,
-    /// kept in `into` where that is larger (`into` starts at zero for one unit's list).
+    /// Listed patients of a unit and year per cell, the largest denominator of any indicator,
+    /// written into `into` (units sharing an area add their lists up).
     pub(crate) fn largest_denominators(&self, unit: usize, year: usize, into: &mut [f64]) {
+        into.fill(0.0);
         for indicator in 0..self.indicators {
             let at = self.offset(unit, year, indicator);
             let cells = &self.denominator[at..at + self.cells];
@@ -251,7 +252,6 @@ impl GpCounts {
                 let mut cells = vec![0.0; cube.cells];
                 let mut total = 0.0;
                 for unit in 0..units {
-                    cells.fill(0.0);
                     cube.largest_denominators(unit, y, &mut cells);
                     total += cells.iter().sum::<f64>();
                 }

@@ -38,6 +38,29 @@
 //! # Ok::<(), wijkprofiel::LoadError>(())
 //! ```
 
+/// `FromStr` (one of `ALL`'s names, trimmed; else `Err(())`) and `Display` (the name) for an
+/// enum with `ALL` and `as_str`, the names used in data files.
+macro_rules! named {
+    ($name:ty) => {
+        impl std::str::FromStr for $name {
+            type Err = ();
+
+            fn from_str(text: &str) -> Result<Self, ()> {
+                Self::ALL
+                    .into_iter()
+                    .find(|value| value.as_str() == text.trim())
+                    .ok_or(())
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
 pub mod age_band;
 pub mod area;
 pub mod catalogue;

@@ -1,8 +1,5 @@
 //! Sex, from a fixed set.
 
-use std::fmt;
-use std::str::FromStr;
-
 /// Sex of a cell: `male` or `female`; `all` for figures of both together.
 ///
 /// # Examples
@@ -20,6 +17,9 @@ pub enum Sex {
 }
 
 impl Sex {
+    /// All values.
+    pub const ALL: [Sex; 3] = [Self::Male, Self::Female, Self::All];
+
     /// The codes as written in data files.
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -30,21 +30,4 @@ impl Sex {
     }
 }
 
-impl FromStr for Sex {
-    type Err = ();
-
-    fn from_str(text: &str) -> Result<Self, ()> {
-        match text.trim() {
-            "male" => Ok(Self::Male),
-            "female" => Ok(Self::Female),
-            "all" => Ok(Self::All),
-            _ => Err(()),
-        }
-    }
-}
-
-impl fmt::Display for Sex {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+named!(Sex);

@@ -1,8 +1,5 @@
 //! The social map: who works in an area (providers) and what already runs there (projects).
 
-use std::fmt;
-use std::str::FromStr;
-
 use serde::Serialize;
 
 /// The role of a care or welfare professional.
@@ -53,22 +50,7 @@ impl Role {
     }
 }
 
-impl FromStr for Role {
-    type Err = ();
-
-    fn from_str(text: &str) -> Result<Self, ()> {
-        Self::ALL
-            .into_iter()
-            .find(|r| r.as_str() == text.trim())
-            .ok_or(())
-    }
-}
-
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+named!(Role);
 
 /// A point location in the region's CRS.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]

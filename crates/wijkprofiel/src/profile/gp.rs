@@ -145,7 +145,6 @@ impl Listed {
                 // Units sharing an area (practices in one buurt) add their lists.
                 let mut own = vec![0.0; width];
                 for (unit, area) in units(inputs, mode) {
-                    own.fill(0.0);
                     cube.largest_denominators(unit, year, &mut own);
                     let cells = &mut listed[area * width..(area + 1) * width];
                     cells.iter_mut().zip(&own).for_each(|(sum, n)| *sum += n);
