@@ -9,6 +9,7 @@
 
 use std::collections::HashMap;
 
+use foldhash::fast::FixedState;
 use polars::prelude::*;
 
 use super::figure::{Figure, Intervals, Method, Mode, Status};
@@ -30,7 +31,7 @@ struct Given {
 /// The given estimates of one indicator, by year and area index.
 #[derive(Debug, Default)]
 pub(crate) struct Estimates {
-    given: HashMap<(i32, usize), Given>,
+    given: HashMap<(i32, usize), Given, FixedState>,
     years: Vec<i32>,
 }
 
@@ -39,16 +40,16 @@ impl Estimates {
     pub fn read(
         frame: &DataFrame,
         catalogue: &Catalogue,
-        area_of: &HashMap<&str, usize>,
+        area_of: &HashMap<&str, usize, FixedState>,
     ) -> PolarsResult<HashMap<usize, Self>> {
-        let scopes: HashMap<&str, (usize, Option<AgeBand>)> = catalogue
+        let scopes: HashMap<&str, (usize, Option<AgeBand>), FixedState> = catalogue
             .indicators()
             .iter()
             .enumerate()
             .filter(|(_, ind)| ind.source == Source::Ggd)
             .map(|(i, ind)| (ind.id.as_str(), (i, ind.age.parse().ok())))
             .collect();
-        let mut groups: HashMap<&str, Option<AgeBand>> = HashMap::new();
+        let mut groups: HashMap<&str, Option<AgeBand>, FixedState> = HashMap::default();
         let c = |name: &str| frame.column(name);
         let rows = c("area_code")?
             .str()?
@@ -114,11 +115,11 @@ pub(crate) fn figures(
         f64::INFINITY
     };
     let mask = residents.cells.in_scope(&scope, sex);
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(estimates.years.len() * tree.bottom_up.len());
     for &year in &estimates.years {
         let population = residents.year_for(year);
-        // Figures of this year by area, filled smallest level first.
-        let mut made: HashMap<usize, usize> = HashMap::new();
+        // Figures of this year by area (their place in `out`), filled smallest level first.
+        let mut made = vec![None; tree.level.len()];
         for &area in &tree.bottom_up {
             let mut f = Figure::missing(area, index, year, Mode::Residence, Method::GgdModel, "");
             f.residents = population.map(|y| residents.sum(area, y, &mask));
@@ -140,7 +141,7 @@ pub(crate) fn figures(
                 aggregate(&mut f, &out, &made, tree, levels, ceiling);
             }
             f.crude = f.value;
-            made.insert(area, out.len());
+            made[area] = Some(out.len());
             out.push(f);
         }
     }
@@ -167,7 +168,7 @@ fn model_intervals(g: &Given, levels: (Confidence, Confidence), ceiling: f64) ->
 fn aggregate(
     f: &mut Figure,
     done: &[Figure],
-    made: &HashMap<usize, usize>,
+    made: &[Option<usize>],
     tree: &Hierarchy,
     levels: (Confidence, Confidence),
     ceiling: f64,
@@ -176,7 +177,13 @@ fn aggregate(
     let parts: Option<Vec<&Figure>> = tree
         .parts(f.area)
         .iter()
-        .map(|c| made.get(c).map(|&i| &done[i]).filter(|c| c.value.is_some()))
+        .map(|&c| {
+            made.get(c)
+                .copied()
+                .flatten()
+                .map(|i| &done[i])
+                .filter(|c| c.value.is_some())
+        })
         .collect();
     let parts = match parts {
         Some(p) if !p.is_empty() => p,

@@ -276,6 +276,14 @@ pub struct Profiles {
     summary: BuildSummary,
 }
 
+/// Appends every list to `figures`, making room once.
+fn append_all(figures: &mut Vec<Figure>, lists: Vec<Vec<Figure>>) {
+    figures.reserve(lists.iter().map(Vec::len).sum());
+    for mut list in lists {
+        figures.append(&mut list);
+    }
+}
+
 /// Figures in canonical order (area, indicator, year, mode: one figure each). Figures are
 /// large, so their keys are sorted and the figures then moved into place along the cycles of
 /// the permutation, in place.
@@ -318,7 +326,7 @@ impl Profiles {
             .map_err(ProfileError::Disclosure)?;
         let areas: Vec<Area> = region.areas.iter().cloned().collect();
         let codes: Vec<&str> = areas.iter().map(|a| a.code.as_str()).collect();
-        let area_of: HashMap<&str, usize> =
+        let area_of: HashMap<&str, usize, foldhash::fast::FixedState> =
             codes.iter().enumerate().map(|(i, c)| (*c, i)).collect();
         let tree = Hierarchy::new(&region.areas);
         let levels = options.confidence;
@@ -373,7 +381,7 @@ impl Profiles {
                 Source::Gp => Vec::new(),
             })
             .collect();
-        figures.extend(made.into_iter().flatten());
+        append_all(&mut figures, made);
         if let Some(counts) = region.gp_counts.as_deref() {
             let gp: Vec<(usize, &crate::Indicator)> = catalogue
                 .indicators()
@@ -409,7 +417,7 @@ impl Profiles {
                     })
                 })
                 .collect::<Result<_, _>>()?;
-            figures.extend(made.into_iter().flatten());
+            append_all(&mut figures, made);
         }
 
         if !options.years.is_empty() {

@@ -134,6 +134,14 @@ fn write_parquet(path: &Path, frame: &mut DataFrame) -> Result<(), ProfileError>
     })
 }
 
+/// Writes the long table as `profile.parquet` and `profile.csv`; returns their paths.
+fn write_long_table(dir: &Path, frame: &mut DataFrame) -> Result<Vec<PathBuf>, ProfileError> {
+    let (parquet, csv) = (dir.join(TABLE_PARQUET), dir.join(TABLE_CSV));
+    write_parquet(&parquet, frame)?;
+    write_csv(&csv, frame)?;
+    Ok(vec![parquet, csv])
+}
+
 fn write_csv(path: &Path, frame: &mut DataFrame) -> Result<(), ProfileError> {
     atomic(path, |out| {
         CsvWriter::new(out)
@@ -217,15 +225,7 @@ fn write_tables(
     let mut frame = profiles.table(block).map_err(encode(dir))?;
     let mut tables = Vec::new();
     if shard == Shard::WHOLE {
-        for (name, csv) in [(TABLE_PARQUET, false), (TABLE_CSV, true)] {
-            let path = dir.join(name);
-            if csv {
-                write_csv(&path, &mut frame)?;
-            } else {
-                write_parquet(&path, &mut frame)?;
-            }
-            tables.push(path);
-        }
+        tables = write_long_table(dir, &mut frame)?;
     } else {
         let path = part_path(dir, shard);
         write_parquet(&path, &mut frame)?;
@@ -300,16 +300,25 @@ fn write_text(path: &Path, text: &str) -> Result<(), ProfileError> {
     })
 }
 
+thread_local! {
+    /// A document's text, kept between documents so that each is encoded without allocating.
+    static ENCODED: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// Writes a value as one line of JSON, atomically.
 fn write_json(path: &Path, value: &impl serde::Serialize) -> Result<(), ProfileError> {
-    atomic(path, |out| {
-        serde_json::to_writer(&mut *out, value).map_err(|e| ProfileError::Encode {
+    ENCODED.with_borrow_mut(|text| {
+        text.clear();
+        serde_json::to_writer(&mut *text, value).map_err(|e| ProfileError::Encode {
             path: path.to_owned(),
             message: e.to_string(),
         })?;
-        out.write_all(b"\n").map_err(|source| ProfileError::Io {
-            path: path.to_owned(),
-            source,
+        text.push(b'\n');
+        atomic(path, |out| {
+            out.write_all(text).map_err(|source| ProfileError::Io {
+                path: path.to_owned(),
+                source,
+            })
         })
     })
 }
@@ -359,15 +368,11 @@ pub fn merge(dir: &Path, count: usize) -> Result<Written, ProfileError> {
         });
     }
     let mut frame = frame.unwrap_or_default();
-    let mut written = Written {
+    let written = Written {
         rows: frame.height(),
+        tables: write_long_table(dir, &mut frame)?,
         ..Written::default()
     };
-    let parquet = dir.join(TABLE_PARQUET);
-    write_parquet(&parquet, &mut frame)?;
-    let csv = dir.join(TABLE_CSV);
-    write_csv(&csv, &mut frame)?;
-    written.tables = vec![parquet, csv];
     let parts = dir.join(PARTS);
     std::fs::remove_dir_all(&parts).map_err(|source| ProfileError::Io {
         path: parts,

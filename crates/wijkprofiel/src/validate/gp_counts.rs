@@ -4,6 +4,9 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use polars::prelude::Int64Chunked;
+use rayon::prelude::*;
+
 use super::{
     COUNT, Context, YEAR, YEARS, area_level, band_of, check_tiling, sex_of, unknown_indicator,
 };
@@ -55,9 +58,17 @@ impl<T: Copy> Judged<T> {
         Some(ids)
     }
 
-    /// What a row's value stands for; `None` when missing or rejected.
-    fn value(&self, id: u32) -> Option<T> {
-        self.verdicts.get(id as usize)?.as_ref().ok().copied()
+    /// Appends what each id stands for to `into`; `missing` for a missing or rejected value.
+    fn extend(&self, into: &mut Vec<T>, ids: &[u32], missing: T) {
+        let of: Vec<T> = self
+            .verdicts
+            .iter()
+            .map(|v| v.as_ref().ok().copied().unwrap_or(missing))
+            .collect();
+        into.extend(
+            ids.iter()
+                .map(|&id| of.get(id as usize).copied().unwrap_or(missing)),
+        );
     }
 
     fn text(&self, id: u32) -> &str {
@@ -66,6 +77,42 @@ impl<T: Copy> Judged<T> {
             .get(id as usize)
             .map_or("", String::as_str)
     }
+}
+
+/// A batch's whole-number column: a plain slice when no cell is missing (always, in data
+/// that pass), else the cells.
+enum Whole<'a> {
+    Full(&'a [i64]),
+    Gaps(Vec<Option<i64>>),
+}
+
+impl<'a> Whole<'a> {
+    fn of(column: &'a Int64Chunked) -> Self {
+        column
+            .cont_slice()
+            .map_or_else(|_| Self::Gaps(column.iter().collect()), Self::Full)
+    }
+
+    fn get(&self, row: usize) -> Option<i64> {
+        match self {
+            Self::Full(values) => values.get(row).copied(),
+            Self::Gaps(cells) => cells.get(row).copied().flatten(),
+        }
+    }
+
+    /// Appends the cells as counts (checked to fit), 0 for a missing cell.
+    fn extend_narrowed(&self, into: &mut Vec<u32>) {
+        let narrow = |v: i64| u32::try_from(v).unwrap_or(0);
+        match self {
+            Self::Full(values) => into.extend(values.iter().map(|&v| narrow(v))),
+            Self::Gaps(cells) => into.extend(cells.iter().map(|c| c.map_or(0, narrow))),
+        }
+    }
+}
+
+/// Slots for the years a row may hold ([`YEARS`]).
+fn year_slots() -> usize {
+    usize::try_from(YEARS.end() - YEARS.start() + 1).unwrap_or_default()
 }
 
 fn bad_value(value: &str, expected: String) -> Problem {
@@ -291,48 +338,75 @@ fn in_batches(
                 // A column is missing or of the wrong type (reported once, from the first batch).
                 return None;
             };
-            let counts = year.iter().zip(numerator.iter()).zip(denominator.iter());
-            for (row, ((y, n), d)) in counts.enumerate() {
-                let y = y.and_then(|y| i32::try_from(y).ok());
-                let i = indicator.value(indicator_ids[row]);
-                if let (Some(n), Some(d), Some(i)) = (n, d, i)
-                    && n > d
-                    && gp
-                        .get(usize::from(i))
-                        .is_some_and(|ind| ind.kind == Kind::Proportion)
+            let (year, numerator, denominator) = (
+                Whole::of(&year),
+                Whole::of(&numerator),
+                Whole::of(&denominator),
+            );
+            let n = area_ids.len();
+            // Each distinct year is indexed once, in order of appearance.
+            let mut index_of = vec![None; year_slots()];
+            let year_ids: Vec<u8> = (0..n)
+                .map(|row| {
+                    let y = year.get(row)?;
+                    let slot = index_of.get_mut(usize::try_from(y - YEARS.start()).ok()?)?;
+                    Some(*slot.get_or_insert_with(|| {
+                        small_index(&mut years, i32::try_from(y).unwrap_or_default())
+                    }))
+                })
+                .map(|id| id.unwrap_or(u8::MAX))
+                .collect();
+            // Problems found across columns, put in row order (a row's numerator first).
+            let mut found = above_denominators(
+                &batch,
+                &indicator,
+                &indicator_ids,
+                &gp,
+                &numerator,
+                &denominator,
+            );
+            let first_year = *YEARS.start();
+            let seen = (first_year..).zip(&index_of).filter(|(_, s)| s.is_some());
+            for (y, _) in seen {
+                let Ok(y32) = i32::try_from(y) else { continue };
+                if population_years.is_empty()
+                    || population_years.contains(&y32)
+                    || missing_years.contains(&y32)
                 {
-                    p.push(TableError::NumeratorAboveDenominator {
-                        at: batch.at(row, "numerator"),
-                        indicator: indicator.text(indicator_ids[row]).to_owned(),
-                        numerator: n,
-                        denominator: d,
-                    });
+                    continue;
                 }
-                if let Some(y) = y
-                    && area_ids[row] != MISSING
-                    && !population_years.is_empty()
-                    && !population_years.contains(&y)
-                    && missing_years.insert(y)
-                {
-                    p.push(TableError::MissingPopulation {
-                        at: batch.at(row, "year"),
-                        code: area.text(area_ids[row]).to_owned(),
-                        year: y,
-                    });
+                let row = (0..n).find(|&row| year.get(row) == Some(y) && area_ids[row] != MISSING);
+                if let Some(row) = row {
+                    missing_years.insert(y32);
+                    found.push((
+                        row,
+                        TableError::MissingPopulation {
+                            at: batch.at(row, "year"),
+                            code: area.text(area_ids[row]).to_owned(),
+                            year: y32,
+                        },
+                    ));
                 }
-                let narrow = |v: Option<i64>| v.and_then(|v| u32::try_from(v).ok()).unwrap_or(0);
-                rows.practice
-                    .push(practice.value(practice_ids[row]).unwrap_or(MISSING));
-                rows.year
-                    .push(y.map_or(u8::MAX, |y| small_index(&mut years, y)));
-                rows.buurt
-                    .push(area.value(area_ids[row]).unwrap_or(MISSING));
-                sexes.push(sex.value(sex_ids[row]).unwrap_or(u8::MAX));
-                rows.cell.push(band.value(band_ids[row]).unwrap_or(u8::MAX));
-                rows.indicator.push(i.unwrap_or(u16::MAX));
-                rows.numerator.push(narrow(n));
-                rows.denominator.push(narrow(d));
             }
+            found.sort_by_key(|(row, _)| *row);
+            for (_, problem) in found {
+                p.push(problem);
+            }
+            // The compact rows, a column at a time, on both cores.
+            rayon::join(
+                || {
+                    practice.extend(&mut rows.practice, &practice_ids, MISSING);
+                    area.extend(&mut rows.buurt, &area_ids, MISSING);
+                    rows.year.extend_from_slice(&year_ids);
+                    numerator.extend_narrowed(&mut rows.numerator);
+                },
+                || {
+                    sex.extend(&mut sexes, &sex_ids, u8::MAX);
+                    band.extend(&mut rows.cell, &band_ids, u8::MAX);
+                    indicator.extend(&mut rows.indicator, &indicator_ids, u16::MAX);
+                    denominator.extend_narrowed(&mut rows.denominator);
+                },
+            );
         }
         Some(())
     })?;
@@ -420,6 +494,9 @@ fn duplicates(t: &Table, p: &mut Problems, rows: &Rows, names: &Names<'_>) {
         names.cells.len(),
         names.indicators.len(),
     ];
+    if !may_repeat(rows, sizes) {
+        return;
+    }
     let key = |row: usize| -> Option<u128> {
         let parts = [
             rows.practice[row] as usize,
@@ -456,6 +533,105 @@ fn duplicates(t: &Table, p: &mut Problems, rows: &Rows, names: &Names<'_>) {
     }
 }
 
+/// Rows of a proportion indicator whose numerator is larger than their denominator.
+fn above_denominators(
+    batch: &Table,
+    indicator: &Judged<u16>,
+    ids: &[u32],
+    gp: &[&crate::Indicator],
+    numerator: &Whole<'_>,
+    denominator: &Whole<'_>,
+) -> Vec<(usize, TableError)> {
+    let proportion: Vec<bool> = indicator
+        .verdicts
+        .iter()
+        .map(|v| {
+            v.as_ref().is_ok_and(|&i| {
+                gp.get(usize::from(i))
+                    .is_some_and(|ind| ind.kind == Kind::Proportion)
+            })
+        })
+        .collect();
+    let mut found = Vec::new();
+    for (row, &id) in ids.iter().enumerate() {
+        if proportion.get(id as usize).copied().unwrap_or(false)
+            && let (Some(n), Some(d)) = (numerator.get(row), denominator.get(row))
+            && n > d
+        {
+            found.push((
+                row,
+                TableError::NumeratorAboveDenominator {
+                    at: batch.at(row, "numerator"),
+                    indicator: indicator.text(id).to_owned(),
+                    numerator: n,
+                    denominator: d,
+                },
+            ));
+        }
+    }
+    found
+}
+
+/// Whether two rows may share a key (`false` proves they do not; `true` is then checked
+/// exactly by sorting). The rows are grouped by practice, and each practice's keys are marked
+/// in a bitmap ordered buurt first, so one practice's marks lie close together; the bitmap is
+/// cleared after each practice. Memory: 4 bytes a row and a bitmap per task.
+fn may_repeat(rows: &Rows, sizes: [usize; 5]) -> bool {
+    let [practices, years, buurten, cells, indicators] = sizes;
+    let span = buurten * years * indicators * cells;
+    if span > 1 << 32 || u32::try_from(rows.len()).is_err() {
+        return true;
+    }
+    // Rows grouped by practice (a counting sort); rows without a practice have no key.
+    let mut start = vec![0_usize; practices + 1];
+    for &practice in &rows.practice {
+        if let Some(n) = start.get_mut(practice as usize + 1) {
+            *n += 1;
+        }
+    }
+    for k in 1..start.len() {
+        start[k] += start[k - 1];
+    }
+    let mut next = start.clone();
+    let mut grouped = vec![0_u32; start[practices]];
+    for (row, &practice) in (0_u32..).zip(&rows.practice) {
+        if (practice as usize) < practices {
+            grouped[next[practice as usize]] = row;
+            next[practice as usize] += 1;
+        }
+    }
+    let key = |row: u32| -> Option<usize> {
+        let row = row as usize;
+        let (b, y) = (rows.buurt[row] as usize, usize::from(rows.year[row]));
+        let (i, c) = (
+            usize::from(rows.indicator[row]),
+            usize::from(rows.cell[row]),
+        );
+        (b < buurten && y < years && i < indicators && c < cells)
+            .then(|| ((b * years + y) * indicators + i) * cells + c)
+    };
+    let words = span.div_ceil(64);
+    (0..practices)
+        .into_par_iter()
+        .map_init(
+            || vec![0_u64; words],
+            |marks, practice| {
+                let group = &grouped[start[practice]..start[practice + 1]];
+                let mut repeated = false;
+                for k in group.iter().filter_map(|&row| key(row)) {
+                    let (word, bit) = (k / 64, 1_u64 << (k % 64));
+                    repeated |= marks[word] & bit != 0;
+                    marks[word] |= bit;
+                }
+                for k in group.iter().filter_map(|&row| key(row)) {
+                    marks[k / 64] = 0;
+                }
+                repeated
+            },
+        )
+        .any(|repeated| repeated)
+}
+
 #[cfg(test)]
 mod tests {
     use polars::prelude::*;
@@ -475,6 +651,63 @@ mod tests {
         let counts = in_batches(table, &ctx, Some(&region.practices), &years, &mut p, rows);
         let (problems, _) = p.into_parts();
         (counts, problems.iter().map(ToString::to_string).collect())
+    }
+
+    /// Rows for every practice × year × buurt × cell × indicator in `keys`, shuffled.
+    fn rows_of(keys: &[[usize; 5]]) -> Rows {
+        let mut order: Vec<usize> = (0..keys.len()).collect();
+        let mut state = 12_345_u64;
+        for i in (1..order.len()).rev() {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1);
+            order.swap(i, (state >> 33) as usize % (i + 1));
+        }
+        let mut rows = Rows::with_capacity(keys.len());
+        for &[practice, year, buurt, cell, indicator] in order.iter().map(|&k| &keys[k]) {
+            let narrow = |v: usize| u8::try_from(v).unwrap();
+            rows.practice.push(u32::try_from(practice).unwrap());
+            rows.year.push(narrow(year));
+            rows.buurt.push(u32::try_from(buurt).unwrap());
+            rows.cell.push(narrow(cell));
+            rows.indicator.push(u16::try_from(indicator).unwrap());
+            rows.numerator.push(0);
+            rows.denominator.push(0);
+        }
+        rows
+    }
+
+    #[test]
+    fn repeated_keys_are_found_within_a_practice_only() {
+        let sizes = [40, 3, 11, 4, 5];
+        let all: Vec<[usize; 5]> = (0..sizes.iter().product())
+            .map(|mut k: usize| {
+                sizes.map(|size| {
+                    let part = k % size;
+                    k /= size;
+                    part
+                })
+            })
+            .filter(|key| (key.iter().sum::<usize>()) % 3 != 0)
+            .collect();
+        // Every key once, each practice sharing its other parts with the other practices; on
+        // one thread, practices follow each other on one bitmap.
+        let one = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .expect("pool");
+        assert!(!one.install(|| may_repeat(&rows_of(&all), sizes)));
+        assert!(!may_repeat(&rows_of(&all), sizes));
+        // One key twice, wherever it lies.
+        for at in [0, all.len() / 2, all.len() - 1] {
+            let mut keys = all.clone();
+            keys.push(all[at]);
+            assert!(may_repeat(&rows_of(&keys), sizes), "key {:?}", all[at]);
+        }
+        // Rows with a rejected cell have no key, so they repeat nothing.
+        let mut keys = all.clone();
+        keys.extend([[2, 1, 3, usize::from(u8::MAX), 0]; 2]);
+        assert!(!may_repeat(&rows_of(&keys), sizes));
     }
 
     #[test]
@@ -550,5 +783,90 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    #[test]
+    fn problems_found_across_columns_come_in_row_order() {
+        let region = Region::demo().expect("demo");
+        let mut frame = region.frame(TableName::GpCounts).expect("gp counts");
+        let column = |frame: &DataFrame, name: &str| -> Vec<Option<i64>> {
+            let cells = frame.column(name).expect("column").cast(&DataType::Int64);
+            cells
+                .expect("whole numbers")
+                .i64()
+                .expect("i64")
+                .iter()
+                .collect()
+        };
+        let indicators: Vec<Option<String>> = frame
+            .column("indicator")
+            .expect("indicator")
+            .str()
+            .expect("text")
+            .iter()
+            .map(|s| s.map(str::to_owned))
+            .collect();
+        // The first proportion row with a denominator, from each of three places on.
+        let proportion = |row: usize| {
+            indicators[row].as_deref().is_some_and(|id| {
+                region
+                    .catalogue
+                    .get(id)
+                    .is_some_and(|i| i.kind == Kind::Proportion)
+            })
+        };
+        let denominators = column(&frame, "denominator");
+        let at = |from: usize| {
+            (from..frame.height())
+                .find(|&r| proportion(r) && denominators[r].is_some_and(|d| d > 0))
+                .expect("a proportion row")
+        };
+        let (first, second) = (at(10), at(700_000));
+        let mut numerators = column(&frame, "numerator");
+        for row in [first, second] {
+            numerators[row] = denominators[row].map(|d| d + 1);
+        }
+        let mut years = column(&frame, "year");
+        let missing = 300_000;
+        years[missing] = Some(2019);
+        for (name, cells) in [("numerator", numerators), ("year", years)] {
+            let cells: Int64Chunked = cells.into_iter().collect();
+            frame
+                .replace(name, cells.with_name(name.into()).into_column())
+                .expect("replace");
+        }
+        let area = frame
+            .column("area_code")
+            .expect("area")
+            .str()
+            .expect("text")
+            .get(missing)
+            .map(str::to_owned);
+        let rows = frame.height();
+        let table = Table::from_frame("gp_counts", frame);
+        let above = |row: usize| {
+            format!(
+                "gp_counts, row {}, column `numerator`: numerator {} is larger than denominator {} for indicator `{}`",
+                row + 1,
+                denominators[row].unwrap_or_default() + 1,
+                denominators[row].unwrap_or_default(),
+                indicators[row].as_deref().unwrap_or_default(),
+            )
+        };
+        let expected = [
+            above(first),
+            format!(
+                "gp_counts, row {}, column `year`: no population for `{}` in 2019",
+                missing + 1,
+                area.unwrap_or_default()
+            ),
+            above(second),
+        ];
+        // In batches, and in one batch.
+        for batch in [100_000, rows] {
+            let (counts, problems) = check(&region, &table, batch);
+            assert!(counts.is_none());
+            assert_eq!(problems, expected, "batches of {batch} rows");
+        }
     }
 }
