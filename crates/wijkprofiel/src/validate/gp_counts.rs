@@ -58,13 +58,17 @@ impl<T: Copy> Judged<T> {
         Some(ids)
     }
 
-    /// Appends what each id stands for to `into`; `missing` for a missing or rejected value.
-    fn extend(&self, into: &mut Vec<T>, ids: &[u32], missing: T) {
-        let of: Vec<T> = self
-            .verdicts
+    /// What each id stands for; `missing` for a rejected value.
+    fn values(&self, missing: T) -> Vec<T> {
+        self.verdicts
             .iter()
             .map(|v| v.as_ref().ok().copied().unwrap_or(missing))
-            .collect();
+            .collect()
+    }
+
+    /// Appends what each id stands for to `into`; `missing` for a missing or rejected value.
+    fn extend(&self, into: &mut Vec<T>, ids: &[u32], missing: T) {
+        let of = self.values(missing);
         into.extend(
             ids.iter()
                 .map(|&id| of.get(id as usize).copied().unwrap_or(missing)),
@@ -543,13 +547,11 @@ fn above_denominators(
     denominator: &Whole<'_>,
 ) -> Vec<(usize, TableError)> {
     let proportion: Vec<bool> = indicator
-        .verdicts
-        .iter()
-        .map(|v| {
-            v.as_ref().is_ok_and(|&i| {
-                gp.get(usize::from(i))
-                    .is_some_and(|ind| ind.kind == Kind::Proportion)
-            })
+        .values(u16::MAX)
+        .into_iter()
+        .map(|i| {
+            gp.get(usize::from(i))
+                .is_some_and(|ind| ind.kind == Kind::Proportion)
         })
         .collect();
     let mut found = Vec::new();
