@@ -293,7 +293,7 @@ fn canonical_order(mut figures: Vec<Figure>) -> Vec<Figure> {
         .enumerate()
         .map(|(k, f)| (f.area, f.indicator, f.year, f.mode, k))
         .collect();
-    keys.sort_unstable();
+    keys.par_sort_unstable();
     // `from[k]`: the position of the figure that belongs at `k`.
     let from: Vec<usize> = keys.into_iter().map(|key| key.4).collect();
     let mut placed = vec![false; figures.len()];
@@ -309,6 +309,19 @@ fn canonical_order(mut figures: Vec<Figure>) -> Vec<Figure> {
         }
     }
     figures
+}
+
+/// The figures of each of `n` areas: a range of `figures`, which are in canonical order.
+fn ranges_by_area(figures: &[Figure], n: usize) -> Vec<Range<usize>> {
+    let mut by_area = vec![0..0; n];
+    let mut start = 0;
+    while start < figures.len() {
+        let area = figures[start].area;
+        let end = start + figures[start..].partition_point(|f| f.area == area);
+        by_area[area] = start..end;
+        start = end;
+    }
+    by_area
 }
 
 fn table_error(table: &'static str) -> impl Fn(polars::error::PolarsError) -> ProfileError {
@@ -456,6 +469,7 @@ impl Profiles {
             })
             .collect();
         let mut figures = canonical_order(figures);
+        let by_area = ranges_by_area(&figures, areas.len());
         let published = disclosure::publish(
             &disclosure::Inputs {
                 tree: &tree,
@@ -463,6 +477,7 @@ impl Profiles {
                 catalogue,
                 disclosure: &options.disclosure,
                 residents: &residents,
+                figures_of: &by_area,
                 gp_cells: gp_cells.as_ref(),
                 levels,
             },
@@ -471,15 +486,6 @@ impl Profiles {
             &mut coverage,
         );
         standing::fill(&mut figures, &tree, catalogue, &national, levels);
-
-        let mut by_area = vec![0..0; areas.len()];
-        let mut start = 0;
-        while start < figures.len() {
-            let area = figures[start].area;
-            let end = start + figures[start..].partition_point(|f| f.area == area);
-            by_area[area] = start..end;
-            start = end;
-        }
 
         let practices = region
             .practices

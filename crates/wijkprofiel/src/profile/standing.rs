@@ -1,7 +1,7 @@
 //! Where each figure stands: against its parent, the region and the national reference;
 //! rank, quintile and spine chart among the areas of its level in its region; recent trend.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use foldhash::fast::FixedState;
 use rayon::prelude::*;
@@ -116,10 +116,13 @@ pub(crate) fn fill(
             (s, excess)
         })
         .collect();
-    for (f, (standing, excess)) in figures.iter_mut().zip(standings) {
-        f.standing = standing;
-        f.excess = excess;
-    }
+    figures
+        .par_iter_mut()
+        .zip(standings)
+        .for_each(|(f, (standing, excess))| {
+            f.standing = standing;
+            f.excess = excess;
+        });
     peers(figures, tree, catalogue);
     trends(figures, catalogue, levels.0);
 }
@@ -138,91 +141,110 @@ fn excess(f: &Figure, benchmark: Option<f64>, multiplier: f64) -> Option<f64> {
 /// indicator, year and level in the same region (regions among all regions; custom areas
 /// among those of their kind).
 fn peers(figures: &mut [Figure], tree: &Hierarchy, catalogue: &Catalogue) {
-    // Peers share mode, indicator, year, level, custom kind and region.
-    type Peers = (Mode, usize, i32, Level, Option<CustomKind>, Option<usize>);
-    let mut groups: BTreeMap<Peers, Vec<usize>> = BTreeMap::new();
-    for (i, f) in figures.iter().enumerate() {
-        if f.is_published() {
-            let level = tree.level[f.area];
+    // Areas are peers when they share level, custom kind and region: number those classes.
+    let mut classes: HashMap<(Level, Option<CustomKind>, Option<usize>), u32, FixedState> =
+        HashMap::default();
+    let class: Vec<u128> = (0..tree.len())
+        .map(|a| {
+            let level = tree.level[a];
             let region = if level == Level::Region {
                 None
             } else {
-                tree.region[f.area]
+                tree.region[a]
             };
-            groups
-                .entry((
-                    f.mode,
-                    f.indicator,
-                    f.year,
-                    level,
-                    tree.kind[f.area],
-                    region,
-                ))
-                .or_default()
-                .push(i);
-        }
-    }
-    for ((_, ind, ..), members) in groups {
-        let polarity = catalogue.indicators()[ind].polarity;
-        let order = match polarity {
-            Polarity::LowerBetter => Order::LowestFirst,
-            _ => Order::HighestFirst,
-        };
-        let values: Vec<f64> = members
-            .iter()
-            .filter_map(|&i| figures[i].published().map(|v| v.value))
-            .collect();
-        let (Ok(r), Ok(q)) = (ranks(&values, order), quantile_groups(&values, 5, order)) else {
+            let n = u32::try_from(classes.len()).unwrap_or(u32::MAX);
+            u128::from(*classes.entry((level, tree.kind[a], region)).or_insert(n))
+        })
+        .collect();
+    // Figures are peers when they also share mode, indicator and year. Sorting by (peers,
+    // position) puts each group together, its members in figure order.
+    let mut members: Vec<(u128, usize)> = figures
+        .par_iter()
+        .enumerate()
+        .filter(|(_, f)| f.is_published())
+        .map(|(i, f)| {
+            #[allow(clippy::cast_sign_loss)]
+            let year = u128::from(f.year as u32);
+            let mode = u128::from(f.mode == Mode::Practice);
+            let key = class[f.area] << 72 | (f.indicator as u128) << 40 | year << 8 | mode;
+            (key, i)
+        })
+        .collect();
+    members.par_sort_unstable();
+    let groups: Vec<&[(u128, usize)]> = members.chunk_by(|a, b| a.0 == b.0).collect();
+    let placed: Vec<_> = groups
+        .par_iter()
+        .map(|group| {
+            let polarity = catalogue.indicators()[figures[group[0].1].indicator].polarity;
+            let order = match polarity {
+                Polarity::LowerBetter => Order::LowestFirst,
+                _ => Order::HighestFirst,
+            };
+            let values: Vec<f64> = group
+                .iter()
+                .filter_map(|&(_, i)| figures[i].published().map(|v| v.value))
+                .collect();
+            let chart = spine(&values, polarity)
+                .ok()
+                .zip(percentiles(&values, &[0.5]).ok())
+                .map(|(c, m)| [c.worst, c.q25, m[0], c.q75, c.best]);
+            let ranked = ranks(&values, order).ok();
+            ranked.zip(quantile_groups(&values, 5, order).ok().map(|q| (q, chart)))
+        })
+        .collect();
+    for (group, placed) in groups.iter().zip(placed) {
+        let Some((r, (q, chart))) = placed else {
             continue;
         };
-        let chart = spine(&values, polarity)
-            .ok()
-            .zip(percentiles(&values, &[0.5]).ok())
-            .map(|(c, m)| [c.worst, c.q25, m[0], c.q75, c.best]);
-        for (k, &i) in members.iter().enumerate() {
+        for (k, &(_, i)) in group.iter().enumerate() {
             let s = &mut figures[i].standing;
             s.rank = Some(r[k]);
-            s.peers = members.len();
+            s.peers = group.len();
             s.quintile = q.as_ref().map(|q| q[k]);
             s.spine = chart;
         }
     }
 }
 
-/// The recent trend of each series (mode, area, indicator), set on its latest figure.
+/// The recent trend of each series (mode, area, indicator), set on its latest figure. The
+/// figures are in canonical order: those of one area and indicator together, by year.
 fn trends(figures: &mut [Figure], catalogue: &Catalogue, inner: Confidence) {
-    let mut series: BTreeMap<(Mode, usize, usize), Vec<usize>> = BTreeMap::new();
-    for (i, f) in figures.iter().enumerate() {
-        series
-            .entry((f.mode, f.area, f.indicator))
-            .or_default()
-            .push(i);
-    }
-    for ((_, _, ind), mut members) in series {
-        members.sort_by_key(|&i| figures[i].year);
-        let Some(&latest) = members.last() else {
-            continue;
-        };
-        if !figures[latest].is_published() {
-            continue;
-        }
-        let points: Vec<(f64, f64, f64)> = members
-            .iter()
-            .map(|&i| {
-                let f = &figures[i];
-                match f.published() {
-                    Some(v) => (f64::from(f.year), v.value, v.standard_error(inner)),
-                    None => (f64::from(f.year), f64::NAN, f64::NAN),
-                }
-            })
-            .collect();
-        let t = weighted(&points, Confidence::C998);
-        let polarity = catalogue.indicators()[ind].polarity;
-        figures[latest].standing.trend = Some(TrendFigure {
-            direction: t.direction.label(),
-            label: t.label(polarity),
-            slope: t.slope.is_finite().then_some(t.slope),
-            points: points.len().min(trend::POINTS),
+    figures
+        .par_chunk_by_mut(|a, b| a.area == b.area && a.indicator == b.indicator)
+        .for_each(|block| {
+            for mode in [Mode::Residence, Mode::Practice] {
+                let members: Vec<usize> = (0..block.len())
+                    .filter(|&i| block[i].mode == mode)
+                    .collect();
+                trend_of(block, &members, catalogue, inner);
+            }
         });
+}
+
+/// The trend of one series: `members` (by year) of `figures`.
+fn trend_of(figures: &mut [Figure], members: &[usize], catalogue: &Catalogue, inner: Confidence) {
+    let Some(&latest) = members.last() else {
+        return;
+    };
+    if !figures[latest].is_published() {
+        return;
     }
+    let points: Vec<(f64, f64, f64)> = members
+        .iter()
+        .map(|&i| {
+            let f = &figures[i];
+            match f.published() {
+                Some(v) => (f64::from(f.year), v.value, v.standard_error(inner)),
+                None => (f64::from(f.year), f64::NAN, f64::NAN),
+            }
+        })
+        .collect();
+    let t = weighted(&points, Confidence::C998);
+    let polarity = catalogue.indicators()[figures[latest].indicator].polarity;
+    figures[latest].standing.trend = Some(TrendFigure {
+        direction: t.direction.label(),
+        label: t.label(polarity),
+        slope: t.slope.is_finite().then_some(t.slope),
+        points: points.len().min(trend::POINTS),
+    });
 }

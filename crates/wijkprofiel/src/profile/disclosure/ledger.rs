@@ -54,12 +54,21 @@ impl Shape {
     }
 }
 
+/// What a count counts within its area: family, year and mask.
+pub(crate) type Local = (Family, i32, u32);
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 struct Key {
     family: Family,
     year: i32,
     mask: u32,
     area: u32,
+}
+
+impl Key {
+    fn local(self) -> Local {
+        (self.family, self.year, self.mask)
+    }
 }
 
 /// Why a cell is withheld.
@@ -89,7 +98,7 @@ impl Reason {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 struct Cell {
     key: Key,
     value: f64,
@@ -98,6 +107,23 @@ struct Cell {
     /// Known to everyone (a zero shown as "no data"): never withheld to protect others.
     fixed: bool,
     reason: Option<Reason>,
+}
+
+impl Cell {
+    /// One more output shows this cell's count as `value`.
+    fn show(&mut self, value: f64, min_count: f64, fixed: bool) {
+        self.min_count = self.min_count.max(min_count);
+        self.fixed |= fixed;
+        if value > 0.0 && value < min_count && self.reason.is_none() {
+            self.reason = Some(Reason::Count);
+        }
+    }
+
+    fn withhold(&mut self, reason: Reason) {
+        if self.reason.is_none() {
+            self.reason = Some(reason);
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -142,11 +168,77 @@ impl Sum {
     }
 }
 
+/// The counts of one area, recorded apart from other areas' (so that areas can be recorded
+/// in parallel) and numbered when [`Ledger::join`] joins the sheets.
+#[derive(Debug)]
+pub(crate) struct Sheet {
+    area: u32,
+    cells: Vec<Cell>,
+    /// The round in which each cell was first recorded.
+    rounds: Vec<u8>,
+    round: u8,
+    index: HashMap<Local, CellId, FixedState>,
+}
+
+impl Sheet {
+    pub fn new(area: usize) -> Self {
+        Self {
+            area: u32::try_from(area).unwrap_or(u32::MAX),
+            cells: Vec::new(),
+            rounds: Vec::new(),
+            round: 0,
+            index: HashMap::default(),
+        }
+    }
+
+    /// Cells first recorded from now on are numbered after every sheet's cells of the
+    /// earlier rounds, as if each round were recorded for all areas before the next.
+    pub fn next_round(&mut self) {
+        self.round += 1;
+    }
+
+    /// Records a published count of this area (or finds it, when another output shows the
+    /// same count) and withholds it if it is non-zero and below `min_count`. `fixed` marks a
+    /// zero that outputs show as "no data". The id holds within this sheet until joined.
+    pub fn count(&mut self, local: Local, value: f64, min_count: f64, fixed: bool) -> CellId {
+        let n = self.cells.len();
+        let id = *self
+            .index
+            .entry(local)
+            .or_insert_with(|| CellId::try_from(n).unwrap_or(CellId::MAX));
+        if id as usize == n {
+            let (family, year, mask) = local;
+            let area = self.area;
+            self.cells.push(Cell {
+                key: Key {
+                    family,
+                    year,
+                    mask,
+                    area,
+                },
+                value,
+                min_count,
+                fixed,
+                reason: None,
+            });
+            self.rounds.push(self.round);
+        }
+        self.cells[id as usize].show(value, min_count, fixed);
+        id
+    }
+
+    /// Withholds a cell for a primary reason (e.g. [`Reason::Denominator`]).
+    pub fn withhold(&mut self, id: CellId, reason: Reason) {
+        self.cells[id as usize].withhold(reason);
+    }
+}
+
 /// Every published count, and which are withheld.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Ledger {
     cells: Vec<Cell>,
-    index: HashMap<Key, CellId, FixedState>,
+    /// Per area: its cells by what they count.
+    index: Vec<HashMap<Local, CellId, FixedState>>,
     masks: Vec<Mask>,
     /// Masks by domain (population cells or GP cells) and bits.
     mask_index: HashMap<(bool, Vec<bool>), u32, FixedState>,
@@ -178,51 +270,62 @@ impl Ledger {
         id
     }
 
-    /// Records a published count (or finds it, when another output shows the same count)
-    /// and withholds it if it is non-zero and below `min_count`. `fixed` marks a zero that
-    /// outputs show as "no data".
-    pub fn count(
-        &mut self,
-        (family, area, year, mask): (Family, usize, i32, u32),
-        value: f64,
-        min_count: f64,
-        fixed: bool,
-    ) -> CellId {
-        let key = Key {
-            family,
-            year,
-            mask,
-            area: u32::try_from(area).unwrap_or(u32::MAX),
-        };
-        let n = self.cells.len();
-        let id = *self
-            .index
-            .entry(key)
-            .or_insert_with(|| CellId::try_from(n).unwrap_or(CellId::MAX));
-        if id as usize == n {
-            self.cells.push(Cell {
-                key,
-                value,
-                min_count,
-                fixed,
-                reason: None,
-            });
+    /// Joins the sheets of areas `0..sheets.len()` (in area order; none recorded before),
+    /// numbering their cells round by round and, within a round, area by area: the ids
+    /// sequential recording in that order would give. Returns, per sheet, the ledger id of
+    /// each of its cells.
+    pub fn join(&mut self, sheets: Vec<Sheet>) -> Vec<Vec<CellId>> {
+        debug_assert!(self.cells.is_empty() && self.index.is_empty());
+        let rounds = sheets
+            .iter()
+            .flat_map(|s| s.rounds.last())
+            .max()
+            .map_or(0, |r| usize::from(*r) + 1);
+        // Where each sheet's cells of each round start in the sheet (they were recorded
+        // round after round) and in the ledger.
+        let starts: Vec<Vec<usize>> = sheets
+            .iter()
+            .map(|s| {
+                (0..=rounds)
+                    .map(|r| s.rounds.partition_point(|&x| usize::from(x) < r))
+                    .collect()
+            })
+            .collect();
+        let mut next = 0;
+        let mut bases = vec![vec![0; rounds]; sheets.len()];
+        self.cells
+            .reserve(sheets.iter().map(|s| s.cells.len()).sum());
+        for r in 0..rounds {
+            for (k, sheet) in sheets.iter().enumerate() {
+                bases[k][r] = next;
+                let cells = &sheet.cells[starts[k][r]..starts[k][r + 1]];
+                self.cells.extend_from_slice(cells);
+                next += cells.len();
+            }
         }
-        let cell = &mut self.cells[id as usize];
-        cell.min_count = cell.min_count.max(min_count);
-        cell.fixed |= fixed;
-        if value > 0.0 && value < min_count && cell.reason.is_none() {
-            cell.reason = Some(Reason::Count);
-        }
-        id
+        let (ids, index) = sheets
+            .into_par_iter()
+            .zip(&starts)
+            .zip(&bases)
+            .map(|((sheet, starts), bases)| {
+                let ids: Vec<CellId> = (0..sheet.cells.len())
+                    .map(|local| {
+                        let r = usize::from(sheet.rounds[local]);
+                        let id = bases[r] + local - starts[r];
+                        CellId::try_from(id).unwrap_or(CellId::MAX)
+                    })
+                    .collect();
+                let mut index = sheet.index;
+                index.values_mut().for_each(|id| *id = ids[*id as usize]);
+                (ids, index)
+            })
+            .unzip();
+        self.index = index;
+        ids
     }
 
-    /// Withholds a cell for a primary reason (e.g. [`Reason::Denominator`]).
-    pub fn withhold(&mut self, id: CellId, reason: Reason) {
-        let cell = &mut self.cells[id as usize];
-        if cell.reason.is_none() {
-            cell.reason = Some(reason);
-        }
+    fn find(&self, area: u32, local: Local) -> Option<CellId> {
+        self.index.get(area as usize)?.get(&local).copied()
     }
 
     /// Why a cell is withheld, if it is.
@@ -319,10 +422,7 @@ impl Ledger {
         let find = |areas: &[usize]| -> Option<Vec<CellId>> {
             areas
                 .iter()
-                .map(|&a| {
-                    let area = u32::try_from(a).ok()?;
-                    self.index.get(&Key { area, ..k }).copied()
-                })
+                .map(|&a| self.find(u32::try_from(a).ok()?, k.local()))
                 .collect()
         };
         let parts = tree.parts(k.area as usize);
@@ -365,7 +465,7 @@ impl Ledger {
                     .map(|i| bits[i] && range.contains(&i))
                     .collect();
                 let mask = *self.mask_index.get(&(mask.population, part))?;
-                self.index.get(&Key { mask, ..key }).copied()
+                self.find(key.area, (key.family, key.year, mask))
             })
             .collect();
         if let Some(parts) = sexes.filter(|p| !p.contains(&total)) {

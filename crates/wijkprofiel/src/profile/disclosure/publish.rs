@@ -3,11 +3,13 @@
 //! suppression completes the pattern, counts are rounded if asked, and what is withheld is
 //! cleared from the figures, contexts and coverage.
 
+use rayon::prelude::*;
+
 use super::super::figure::{Figure, Intervals, Method, Mode, Standing, Status, Suppression};
 use super::super::gp::Coverage;
 use super::super::hierarchy::Hierarchy;
 use super::super::population::{Context, Residents};
-use super::ledger::{CellId, Family, Ledger, Reason, Shape};
+use super::ledger::{CellId, Family, Ledger, Reason, Shape, Sheet};
 use super::{Disclosure, Limits, Withheld, WithheldCounts};
 use crate::cube::Cells;
 use crate::stats::Confidence;
@@ -24,6 +26,8 @@ pub(crate) struct Inputs<'a> {
     pub catalogue: &'a Catalogue,
     pub disclosure: &'a Disclosure,
     pub residents: &'a Residents,
+    /// The figures of each area (a range of the figures in canonical order).
+    pub figures_of: &'a [std::ops::Range<usize>],
     /// The GP counts' sex × band cells, when there are GP counts.
     pub gp_cells: Option<&'a Cells>,
     pub levels: (Confidence, Confidence),
@@ -45,6 +49,23 @@ struct FigureCells {
     residents: Option<CellId>,
 }
 
+impl FigureCells {
+    fn map(self, id: impl Fn(CellId) -> CellId) -> Self {
+        Self {
+            numerator: self.numerator.map(&id),
+            denominator: self.denominator.map(&id),
+            residents: self.residents.map(&id),
+        }
+    }
+}
+
+/// The cells behind an area's figures, context and coverage, as recorded on its sheet.
+struct Recorded {
+    figures: Vec<FigureCells>,
+    context: Option<ContextCells>,
+    coverage: Option<CoverageCells>,
+}
+
 /// The cells behind an area's population context.
 #[derive(Debug)]
 struct ContextCells {
@@ -59,6 +80,26 @@ struct CoverageCells {
     listed: CellId,
     residents: CellId,
     bands: Vec<[CellId; 2]>,
+}
+
+impl ContextCells {
+    fn map(self, id: impl Fn(CellId) -> CellId) -> Self {
+        Self {
+            total: id(self.total),
+            aged: self.aged.map(&id),
+            bars: self.bars.into_iter().map(|b| b.map(&id)).collect(),
+        }
+    }
+}
+
+impl CoverageCells {
+    fn map(self, id: impl Fn(CellId) -> CellId) -> Self {
+        Self {
+            listed: id(self.listed),
+            residents: id(self.residents),
+            bands: self.bands.into_iter().map(|b| b.map(&id)).collect(),
+        }
+    }
 }
 
 /// The masks and thresholds of one indicator.
@@ -113,29 +154,47 @@ pub(crate) fn publish(
         })
         .collect();
 
-    let cells: Vec<FigureCells> = figures
-        .iter()
-        .map(|f| record_figure(inputs, &mut ledger, &scopes[f.indicator], f))
-        .collect();
     let context_scopes = ContextScopes::new(inputs, &mut ledger);
-    let context_cells: Vec<Option<ContextCells>> = contexts
-        .iter()
-        .enumerate()
-        .map(|(area, c)| {
-            Some(record_context(
-                inputs,
-                &mut ledger,
-                &context_scopes,
-                area,
-                c.as_ref()?,
-            ))
+    // Each area's counts on a sheet of its own, in parallel: its figures' (in canonical
+    // order), then its context's, then its coverage's, numbered when joined as if every
+    // area's figures were recorded first, then every context, then every coverage.
+    let recorded: Vec<(Sheet, Recorded)> = (0..contexts.len())
+        .into_par_iter()
+        .map(|area| {
+            let mut sheet = Sheet::new(area);
+            let figures = figures[inputs.figures_of[area].clone()]
+                .iter()
+                .map(|f| record_figure(inputs, &mut sheet, &scopes[f.indicator], f))
+                .collect();
+            sheet.next_round();
+            let context = contexts[area]
+                .as_ref()
+                .map(|c| record_context(inputs, &mut sheet, &context_scopes, c));
+            sheet.next_round();
+            let coverage = coverage[area]
+                .as_ref()
+                .and_then(|c| record_coverage(inputs, &mut sheet, &context_scopes, c));
+            (
+                sheet,
+                Recorded {
+                    figures,
+                    context,
+                    coverage,
+                },
+            )
         })
         .collect();
-    let coverage_cells: Vec<Option<CoverageCells>> = coverage
-        .iter()
-        .enumerate()
-        .map(|(area, c)| record_coverage(inputs, &mut ledger, &context_scopes, area, c.as_ref()?))
-        .collect();
+    let (sheets, recorded): (Vec<Sheet>, Vec<Recorded>) = recorded.into_iter().unzip();
+    let ids = ledger.join(sheets);
+    let mut cells: Vec<FigureCells> = Vec::with_capacity(figures.len());
+    let mut context_cells: Vec<Option<ContextCells>> = Vec::with_capacity(contexts.len());
+    let mut coverage_cells: Vec<Option<CoverageCells>> = Vec::with_capacity(coverage.len());
+    for (r, ids) in recorded.into_iter().zip(&ids) {
+        let id = |local: CellId| ids[local as usize];
+        cells.extend(r.figures.into_iter().map(|c| c.map(id)));
+        context_cells.push(r.context.map(|c| c.map(id)));
+        coverage_cells.push(r.coverage.map(|c| c.map(id)));
+    }
 
     let sums = ledger.sums(inputs.tree);
     ledger.complete(&sums, inputs.tree);
@@ -159,7 +218,7 @@ pub(crate) fn publish(
     audit(inputs, &ledger)
 }
 
-fn record_figure(inputs: &Inputs, ledger: &mut Ledger, scope: &Scope, f: &Figure) -> FigureCells {
+fn record_figure(inputs: &Inputs, sheet: &mut Sheet, scope: &Scope, f: &Figure) -> FigureCells {
     let ind = &inputs.catalogue.indicators()[f.indicator];
     let limits = scope.limits;
     let residents = inputs.residents;
@@ -168,8 +227,8 @@ fn record_figure(inputs: &Inputs, ledger: &mut Ledger, scope: &Scope, f: &Figure
     let mut cells = FigureCells::default();
     let cbs_min = inputs.disclosure.source_min_count(Source::Cbs);
     if let (Some(year), Some(n)) = (population_year, f.residents) {
-        let key = (Family::Residents, f.area, year, scope.population);
-        cells.residents = Some(ledger.count(key, n, cbs_min, false));
+        let key = (Family::Residents, year, scope.population);
+        cells.residents = Some(sheet.count(key, n, cbs_min, false));
     }
     #[allow(clippy::cast_possible_truncation)]
     let index = f.indicator as u32;
@@ -182,32 +241,32 @@ fn record_figure(inputs: &Inputs, ledger: &mut Ledger, scope: &Scope, f: &Figure
             // Listed patients and this indicator's denominator share one cell (and so one
             // withheld pattern); its value is the listed count, which adds up the tree.
             let listed = f.listed.unwrap_or(0.0);
-            let key = (Family::Listed(f.mode), f.area, f.year, mask);
-            ledger.count(key, listed, gp_min, missing && listed == 0.0);
+            let key = (Family::Listed(f.mode), f.year, mask);
+            sheet.count(key, listed, gp_min, missing && listed == 0.0);
             let n = f.denominator.unwrap_or(0.0);
-            cells.denominator = Some(ledger.count(key, n, limits.min_count, false));
+            cells.denominator = Some(sheet.count(key, n, limits.min_count, false));
             let x = f.numerator.unwrap_or(0.0);
-            let events = (Family::Events(index, f.mode), f.area, f.year, mask);
-            let id_x = ledger.count(events, x, limits.min_count, missing);
+            let events = (Family::Events(index, f.mode), f.year, mask);
+            let id_x = sheet.count(events, x, limits.min_count, missing);
             cells.numerator = Some(id_x);
             if !missing && n < limits.min_denominator {
-                ledger.withhold(id_x, Reason::Denominator);
+                sheet.withhold(id_x, Reason::Denominator);
             }
         }
         Source::Cbs => {
             let denominator = f.denominator.unwrap_or(0.0);
-            let total = (Family::Residents, f.area, f.year, scope.population);
-            let id_n = ledger.count(total, denominator, limits.min_count, false);
+            let total = (Family::Residents, f.year, scope.population);
+            let id_n = sheet.count(total, denominator, limits.min_count, false);
             cells.denominator = Some(id_n);
             cells.residents = Some(id_n);
             cells.numerator = match (ind.kind, scope.counted) {
                 (Kind::Count, _) => Some(id_n),
                 (_, Some(counted)) => {
                     let x = f.numerator.unwrap_or(0.0);
-                    let key = (Family::Residents, f.area, f.year, counted);
-                    let id_x = ledger.count(key, x, limits.min_count, false);
+                    let key = (Family::Residents, f.year, counted);
+                    let id_x = sheet.count(key, x, limits.min_count, false);
                     if !missing && denominator < limits.min_denominator {
-                        ledger.withhold(id_x, Reason::Denominator);
+                        sheet.withhold(id_x, Reason::Denominator);
                     }
                     Some(id_x)
                 }
@@ -218,18 +277,13 @@ fn record_figure(inputs: &Inputs, ledger: &mut Ledger, scope: &Scope, f: &Figure
             // Respondents are counts; the trait count x = value × respondents is an
             // estimate (no minimum), withheld with a small denominator.
             if let Some(n) = f.denominator {
-                let key = (Family::Respondents(index), f.area, f.year, scope.population);
-                cells.denominator = Some(ledger.count(key, n, limits.min_count, false));
+                let key = (Family::Respondents(index), f.year, scope.population);
+                cells.denominator = Some(sheet.count(key, n, limits.min_count, false));
                 if let Some(x) = f.numerator {
-                    let key = (
-                        Family::Events(index, f.mode),
-                        f.area,
-                        f.year,
-                        scope.population,
-                    );
-                    let id_x = ledger.count(key, x, 0.0, false);
+                    let key = (Family::Events(index, f.mode), f.year, scope.population);
+                    let id_x = sheet.count(key, x, 0.0, false);
                     if n < limits.min_denominator {
-                        ledger.withhold(id_x, Reason::Denominator);
+                        sheet.withhold(id_x, Reason::Denominator);
                     }
                     cells.numerator = Some(id_x);
                 }
@@ -315,16 +369,14 @@ impl ContextScopes {
 
 fn record_context(
     inputs: &Inputs,
-    ledger: &mut Ledger,
+    sheet: &mut Sheet,
     scopes: &ContextScopes,
-    area: usize,
     c: &Context,
 ) -> ContextCells {
     let min = inputs.disclosure.source_min_count(Source::Cbs);
     let total = c.residents.unwrap_or(0.0);
-    let mut count = |mask: u32, value: f64| {
-        ledger.count((Family::Residents, area, c.year, mask), value, min, false)
-    };
+    let mut count =
+        |mask: u32, value: f64| sheet.count((Family::Residents, c.year, mask), value, min, false);
     let total_id = count(scopes.all, total);
     let aged = c
         .share_65_plus
@@ -343,7 +395,7 @@ fn record_context(
     if let Some(id) = aged
         && total < scopes.share_minimum
     {
-        ledger.withhold(id, Reason::Denominator);
+        sheet.withhold(id, Reason::Denominator);
     }
     ContextCells {
         total: total_id,
@@ -354,9 +406,8 @@ fn record_context(
 
 fn record_coverage(
     inputs: &Inputs,
-    ledger: &mut Ledger,
+    sheet: &mut Sheet,
     scopes: &ContextScopes,
-    area: usize,
     c: &Coverage,
 ) -> Option<CoverageCells> {
     let d = inputs.disclosure;
@@ -367,24 +418,24 @@ fn record_coverage(
         d.source_min_count(Source::Cbs),
     );
     let mode = Mode::Residence;
-    let listed = |ledger: &mut Ledger, mask: u32, value: Option<f64>| {
-        let key = (Family::Listed(mode), area, c.year, mask);
-        ledger.count(key, value.unwrap_or(0.0), gp_min, false)
+    let listed = |sheet: &mut Sheet, mask: u32, value: Option<f64>| {
+        let key = (Family::Listed(mode), c.year, mask);
+        sheet.count(key, value.unwrap_or(0.0), gp_min, false)
     };
-    let resident = |ledger: &mut Ledger, mask: u32, value: Option<f64>| {
-        let key = (Family::Residents, area, year, mask);
-        ledger.count(key, value.unwrap_or(0.0), cbs_min, false)
+    let resident = |sheet: &mut Sheet, mask: u32, value: Option<f64>| {
+        let key = (Family::Residents, year, mask);
+        sheet.count(key, value.unwrap_or(0.0), cbs_min, false)
     };
-    let listed_total = listed(ledger, scopes.all_gp?, c.listed);
-    let residents_total = resident(ledger, scopes.all, c.residents);
+    let listed_total = listed(sheet, scopes.all_gp?, c.listed);
+    let residents_total = resident(sheet, scopes.all, c.residents);
     let bands = c
         .by_age_band
         .iter()
         .zip(&scopes.bands)
         .map(|(band, masks)| {
             [
-                listed(ledger, masks[0], band.listed),
-                resident(ledger, masks[1], band.residents),
+                listed(sheet, masks[0], band.listed),
+                resident(sheet, masks[1], band.residents),
             ]
         })
         .collect();

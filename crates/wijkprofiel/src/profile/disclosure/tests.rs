@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use super::ledger::{Family, Ledger, Reason, Shape};
+use super::ledger::{Family, Ledger, Reason, Shape, Sheet};
 use crate::profile::figure::Mode;
 use crate::profile::hierarchy::Hierarchy;
 use crate::{Area, Areas, Custom, CustomKind, Level};
@@ -303,8 +303,10 @@ fn random_hierarchies_leave_no_withheld_count_to_subtract() {
         tree.roll_up(&mut events, 1);
 
         let mut ledger = Ledger::default();
-        let mut ids = HashMap::new();
+        let mut local = HashMap::new();
+        let mut sheets = Vec::new();
         for area in 0..tree.len() {
+            let mut sheet = Sheet::new(area);
             for what in whats() {
                 let (family, value, shape) = match what {
                     What::Events => (
@@ -328,14 +330,20 @@ fn random_hierarchies_leave_no_withheld_count_to_subtract() {
                     }
                 };
                 let mask = ledger.mask(true, bits(what), shape, &format!("{what:?}"));
-                let id = ledger.count((family, area, 2024, mask), value, K, false);
+                let id = sheet.count((family, 2024, mask), value, K, false);
                 // Some values are withheld for a small denominator, too.
                 if what == What::Events && rng.below(8) == 0 {
-                    ledger.withhold(id, Reason::Denominator);
+                    sheet.withhold(id, Reason::Denominator);
                 }
-                ids.insert((area, what), (id, value));
+                local.insert((area, what), (id, value));
             }
+            sheets.push(sheet);
         }
+        let joined = ledger.join(sheets);
+        let ids: HashMap<_, _> = local
+            .into_iter()
+            .map(|((area, what), (id, v))| ((area, what), (joined[area][id as usize], v)))
+            .collect();
         let publish = |ledger: &Ledger| -> HashMap<(usize, What), Option<f64>> {
             ids.iter()
                 .map(|(k, (id, v))| (*k, ledger.shown(*id).then_some(*v)))
@@ -391,6 +399,43 @@ fn random_hierarchies_leave_no_withheld_count_to_subtract() {
 }
 
 #[test]
+fn sheets_are_numbered_round_by_round_then_area_by_area() {
+    let mut ledger = Ledger::default();
+    let mask = ledger.mask(true, vec![true], Shape::Scope, "0+ all");
+    let key = |year| (Family::Residents, year, mask);
+    let (mut first, mut second) = (Sheet::new(0), Sheet::new(1));
+    // Round 0: two cells of area 0, one of area 1.
+    let a = first.count(key(2020), 40.0, K, false);
+    let b = first.count(key(2021), 50.0, K, false);
+    let c = second.count(key(2020), 60.0, K, false);
+    first.next_round();
+    second.next_round();
+    // Round 1: a new cell of area 0, a cell of area 0 shown again (below a stricter
+    // minimum, so now withheld), and a new cell of area 1.
+    let d = first.count(key(2022), 70.0, K, false);
+    assert_eq!(first.count(key(2020), 40.0, 45.0, false), a);
+    let e = second.count(key(2021), 80.0, K, false);
+    let ids = ledger.join(vec![first, second]);
+    let id = |sheet: usize, local: u32| ids[sheet][local as usize];
+    assert_eq!(
+        [id(0, a), id(0, b), id(1, c), id(0, d), id(1, e)],
+        [0, 1, 2, 3, 4]
+    );
+    let described: Vec<(usize, i32)> = (0..5)
+        .map(|i| {
+            let (_, area, year, ..) = ledger.describe(i);
+            (area, year)
+        })
+        .collect();
+    assert_eq!(
+        described,
+        [(0, 2020), (0, 2021), (1, 2020), (0, 2022), (1, 2021)]
+    );
+    assert_eq!(ledger.reason(id(0, a)), Some(Reason::Count));
+    assert!(ledger.ids().skip(1).all(|i| ledger.shown(i)));
+}
+
+#[test]
 fn complementary_cells_are_the_smallest_non_zero_siblings() {
     // A wijk (area 0) of three buurten: 4 (withheld), 0, 30, 12 → 12 goes with it, not 0.
     let list = ["WK01", "BU1", "BU2", "BU3", "BU4"]
@@ -406,13 +451,18 @@ fn complementary_cells_are_the_smallest_non_zero_siblings() {
         })
         .collect();
     let tree = Hierarchy::new(&Areas::new(list));
-    let mut ledger = Ledger::default();
-    let mask = ledger.mask(true, vec![true], Shape::Scope, "0+ all");
-    let ids: Vec<_> = [46.0, 4.0, 0.0, 30.0, 12.0]
-        .iter()
-        .enumerate()
-        .map(|(area, v)| ledger.count((Family::Residents, area, 2024, mask), *v, K, false))
-        .collect();
+    let record = |values: &[f64]| {
+        let mut ledger = Ledger::default();
+        let mask = ledger.mask(true, vec![true], Shape::Scope, "0+ all");
+        let sheets = values.iter().enumerate().map(|(area, v)| {
+            let mut sheet = Sheet::new(area);
+            sheet.count((Family::Residents, 2024, mask), *v, K, false);
+            sheet
+        });
+        let ids: Vec<_> = ledger.join(sheets.collect()).concat();
+        (ledger, ids)
+    };
+    let (mut ledger, ids) = record(&[46.0, 4.0, 0.0, 30.0, 12.0]);
     let sums = ledger.sums(&tree);
     assert_eq!(sums.len(), 1);
     assert_eq!(ledger.complete(&sums, &tree), 1);
@@ -426,11 +476,7 @@ fn complementary_cells_are_the_smallest_non_zero_siblings() {
         })
     );
     // The same input gives the same choice.
-    let mut again = Ledger::default();
-    let mask = again.mask(true, vec![true], Shape::Scope, "0+ all");
-    for (area, v) in [46.0, 4.0, 0.0, 30.0, 12.0].iter().enumerate() {
-        again.count((Family::Residents, area, 2024, mask), *v, K, false);
-    }
+    let (mut again, _) = record(&[46.0, 4.0, 0.0, 30.0, 12.0]);
     again.complete(&again.sums(&tree), &tree);
     assert!(ids.iter().all(|&id| again.shown(id) == ledger.shown(id)));
 }
