@@ -182,7 +182,7 @@ fn build(
     };
     let bar = spinner("reading and validating the data");
     let inputs = read_inputs(dir)?;
-    let region = match Region::from_inputs(&inputs) {
+    let mut region = match Region::from_inputs(&inputs) {
         Ok(region) => region,
         Err(LoadError::Invalid(report)) => {
             bar.finish_and_clear();
@@ -192,6 +192,8 @@ fn build(
         Err(other) => return Err(other.into()),
     };
     drop(inputs);
+    // Profiles are made from the GP counts' sums: free the rows behind them.
+    region.release_gp_rows();
     let loaded = started.elapsed();
     bar.set_message("computing every figure");
     let profiles = ProfileBuilder::from_options(options).build(&region)?;

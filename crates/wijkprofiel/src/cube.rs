@@ -193,7 +193,9 @@ impl Rows {
 pub struct GpCounts {
     /// The sums the profiles are made from.
     pub cubes: GpCubes,
-    rows: Rows,
+    /// `None` once released ([`GpCounts::release_rows`]).
+    rows: Option<Rows>,
+    height: usize,
     practices: Vec<String>,
     buurten: Vec<String>,
     /// The GP indicator ids, in catalogue order.
@@ -223,7 +225,8 @@ impl GpCounts {
                 residence,
                 practice,
             },
-            rows,
+            height: rows.len(),
+            rows: Some(rows),
             practices,
             buurten,
             indicators,
@@ -232,7 +235,13 @@ impl GpCounts {
 
     /// Number of rows.
     pub fn height(&self) -> usize {
-        self.rows.len()
+        self.height
+    }
+
+    /// Frees the rows (21 bytes each: 1.2 GB for the national data set), keeping their sums,
+    /// which are all that profiles are made from. [`GpCounts::frame`] fails afterwards.
+    pub fn release_rows(&mut self) {
+        self.rows = None;
     }
 
     /// The years, ascending.
@@ -267,9 +276,12 @@ impl GpCounts {
     ///
     /// # Errors
     ///
-    /// Only if polars cannot assemble the frame.
+    /// When the rows were released ([`GpCounts::release_rows`]), or if polars cannot
+    /// assemble the frame.
     pub fn frame(&self) -> PolarsResult<DataFrame> {
-        let rows = &self.rows;
+        let Some(rows) = &self.rows else {
+            polars_bail!(ComputeError: "the gp_counts rows were released; only their sums are kept")
+        };
         let cells = &self.cubes.cells;
         let text = |name: &str, names: &[String], index: &mut dyn Iterator<Item = usize>| {
             StringChunked::from_iter_values(name.into(), index.map(|i| names[i].as_str()))

@@ -213,10 +213,41 @@ impl Region {
         ])
     }
 
+    /// Frees the memory of the validated `gp_counts` rows (1.2 GB for the national data
+    /// set), keeping their sums: profiles are built from the sums alone, and
+    /// [`Region::frame`] gives no `gp_counts` table afterwards. For a process that builds
+    /// profiles and never asks for the rows. Returns whether rows were freed: not when the
+    /// region has no GP counts, nor while a clone of the region shares them.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use wijkprofiel::{Region, TableName};
+    /// let mut region = Region::demo()?;
+    /// let before = wijkprofiel::profile::ProfileBuilder::new().build(&region)?;
+    /// assert!(region.release_gp_rows());
+    /// assert!(region.frame(TableName::GpCounts).is_none());
+    /// let after = wijkprofiel::profile::ProfileBuilder::new().build(&region)?;
+    /// assert_eq!(after.figures(), before.figures());
+    /// // Rows a clone shares stay.
+    /// let mut shared = Region::demo()?;
+    /// let clone = shared.clone();
+    /// assert!(!shared.release_gp_rows());
+    /// assert!(shared.frame(TableName::GpCounts).is_some());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn release_gp_rows(&mut self) -> bool {
+        self.gp_counts
+            .as_mut()
+            .and_then(Arc::get_mut)
+            .map(GpCounts::release_rows)
+            .is_some()
+    }
+
     /// One of the region's tables as a DataFrame: `population`, `gp_counts` (made from its
     /// compact rows on each call), `ggd_estimates`, `benchmarks` or `benchmark_rates`. `None`
-    /// for a table the region does not have, or one that is held as records (areas,
-    /// practices, providers, projects).
+    /// for a table the region does not have, one that is held as records (areas,
+    /// practices, providers, projects), or `gp_counts` after [`Region::release_gp_rows`].
     ///
     /// # Examples
     ///
@@ -231,7 +262,7 @@ impl Region {
     pub fn frame(&self, table: TableName) -> Option<DataFrame> {
         match table {
             TableName::Population => Some(self.population.clone()),
-            // Built from valid rows: polars cannot fail on them.
+            // Built from valid rows: polars cannot fail on them; none once released.
             TableName::GpCounts => self.gp_counts.as_ref().and_then(|c| c.frame().ok()),
             TableName::GgdEstimates => self.ggd_estimates.clone(),
             TableName::Benchmarks => self.benchmarks.clone(),
