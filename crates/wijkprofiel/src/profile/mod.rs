@@ -324,6 +324,34 @@ fn ranges_by_area(figures: &[Figure], n: usize) -> Vec<Range<usize>> {
     by_area
 }
 
+/// The buurt of each practice and of each provider, by point-in-polygon on the buurt shapes.
+fn place(
+    region: &Region,
+    tree: &Hierarchy,
+    codes: &[&str],
+) -> (Vec<Option<usize>>, Vec<Option<usize>>) {
+    let locator = region.geometry.as_ref().map(|g| {
+        Locator::new(
+            tree.buurten
+                .iter()
+                .filter_map(|&b| Some((b, g.get(codes[b])?))),
+        )
+    });
+    let locate = |p: crate::Point| locator.as_ref().and_then(|l| l.locate(p));
+    (
+        region
+            .practices
+            .iter()
+            .map(|p| locate(p.location))
+            .collect(),
+        region
+            .providers
+            .iter()
+            .map(|p| locate(p.location))
+            .collect(),
+    )
+}
+
 fn table_error(table: &'static str) -> impl Fn(polars::error::PolarsError) -> ProfileError {
     move |e| ProfileError::Table {
         table,
@@ -344,43 +372,31 @@ impl Profiles {
         let tree = Hierarchy::new(&region.areas);
         let levels = options.confidence;
         let catalogue = &region.catalogue;
-        let residents = Residents::gather(&region.population, &tree, &codes)
-            .map_err(table_error("population"))?;
-        let national = Reference::read(
-            region.benchmarks.as_ref(),
-            region.benchmark_rates.as_ref(),
-            &options.national,
-        )
-        .map_err(table_error("benchmarks"))?;
-
-        // Practices and providers placed in buurten by point-in-polygon.
-        let locator = region.geometry.as_ref().map(|g| {
-            Locator::new(
-                tree.buurten
-                    .iter()
-                    .filter_map(|&b| Some((b, g.get(codes[b])?))),
-            )
-        });
-        let locate = |p: crate::Point| locator.as_ref().and_then(|l| l.locate(p));
-        let practice_buurt: Vec<Option<usize>> = region
-            .practices
-            .iter()
-            .map(|p| locate(p.location))
-            .collect();
-        let provider_buurt: Vec<Option<usize>> = region
-            .providers
-            .iter()
-            .map(|p| locate(p.location))
-            .collect();
+        // The GGD estimates are read while the population is gathered and practices and
+        // providers are placed in buurten by point-in-polygon.
+        let (read, estimates) = rayon::join(
+            || {
+                let residents = Residents::gather(&region.population, &tree, &codes);
+                let national = Reference::read(
+                    region.benchmarks.as_ref(),
+                    region.benchmark_rates.as_ref(),
+                    &options.national,
+                );
+                (residents, national, place(region, &tree, &codes))
+            },
+            || match &region.ggd_estimates {
+                Some(frame) => ggd::Estimates::read(frame, catalogue, &area_of),
+                None => Ok(HashMap::new()),
+            },
+        );
+        let (residents, national, (practice_buurt, provider_buurt)) = read;
+        let residents = residents.map_err(table_error("population"))?;
+        let national = national.map_err(table_error("benchmarks"))?;
+        let estimates = estimates.map_err(table_error("ggd_estimates"))?;
 
         let mut figures = Vec::new();
         let mut coverage = vec![None; areas.len()];
         let mut gp_cells = None;
-        let estimates = match &region.ggd_estimates {
-            Some(frame) => ggd::Estimates::read(frame, catalogue, &area_of)
-                .map_err(table_error("ggd_estimates"))?,
-            None => HashMap::new(),
-        };
         // CBS and GGD indicators one per task (collecting keeps the catalogue order).
         let made: Vec<Vec<Figure>> = catalogue
             .indicators()

@@ -140,6 +140,27 @@ fn read_text<T: Copy>(
     (ids, problems)
 }
 
+/// The `year`, `numerator` and `denominator` columns of a batch, and their problems.
+#[allow(clippy::type_complexity)]
+fn read_integers(
+    batch: &Table,
+) -> (
+    (
+        Option<Int64Chunked>,
+        Option<Int64Chunked>,
+        Option<Int64Chunked>,
+    ),
+    Problems,
+) {
+    let mut problems = Problems::new(crate::PROBLEMS_PER_FILE);
+    let mut r = Reader::new(batch, &mut problems);
+    let year = r.integer("year", true, YEARS, YEAR);
+    let count = 0..=i64::from(u32::MAX);
+    let numerator = r.integer("numerator", true, count.clone(), COUNT);
+    let denominator = r.integer("denominator", true, count, COUNT);
+    ((year, numerator, denominator), problems)
+}
+
 /// Index of `value` in `seen`, added if new; `u8::MAX` once 255 values are seen.
 fn small_index<T: PartialEq>(seen: &mut Vec<T>, value: T) -> u8 {
     let at = seen.iter().position(|v| *v == value).unwrap_or_else(|| {
@@ -287,16 +308,21 @@ fn in_batches(
                     Err(expected) => Err(bad_value(v, expected)),
                 }
             };
-            // The five text columns are coded in parallel, each into its own problems, which
-            // are then taken in column order.
+            // The five text columns are coded, and the three integer columns read, in
+            // parallel, each into its own problems, which are then taken in column order.
             let (
-                ((practice_ids, pp), (area_ids, ap)),
+                (((practice_ids, pp), (area_ids, ap)), ((year, numerator, denominator), np)),
                 (((sex_ids, sp), (band_ids, bp)), (indicator_ids, ip)),
             ) = rayon::join(
                 || {
                     rayon::join(
-                        || read_text(&batch, &mut practice, "practice_id", &judge_practice),
-                        || read_text(&batch, &mut area, "area_code", &judge_area),
+                        || {
+                            rayon::join(
+                                || read_text(&batch, &mut practice, "practice_id", &judge_practice),
+                                || read_text(&batch, &mut area, "area_code", &judge_area),
+                            )
+                        },
+                        || read_integers(&batch),
                     )
                 },
                 || {
@@ -311,14 +337,9 @@ fn in_batches(
                     )
                 },
             );
-            for problems in [pp, ap, sp, bp, ip] {
+            for problems in [pp, ap, sp, bp, ip, np] {
                 p.absorb(problems);
             }
-            let mut r = Reader::new(&batch, p);
-            let year = r.integer("year", true, YEARS, YEAR);
-            let count = 0..=i64::from(u32::MAX);
-            let numerator = r.integer("numerator", true, count.clone(), COUNT);
-            let denominator = r.integer("denominator", true, count, COUNT);
             let (
                 Some(practice_ids),
                 Some(year),
@@ -785,6 +806,75 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    #[test]
+    fn problems_of_a_batch_come_column_by_column_in_table_order() {
+        // Text and whole-number columns are read in parallel; their problems still come in
+        // the table's column order: practice, area, sex, band, indicator, year, numerator.
+        let region = Region::demo().expect("demo");
+        let mut frame = region
+            .frame(TableName::GpCounts)
+            .expect("gp counts")
+            .slice(0, 20);
+        let text = |frame: &DataFrame, name: &str, row: usize, value: &str| -> Column {
+            let cells: StringChunked = frame
+                .column(name)
+                .expect("column")
+                .str()
+                .expect("text")
+                .iter()
+                .enumerate()
+                .map(|(r, s)| if r == row { Some(value) } else { s })
+                .collect();
+            cells.with_name(name.into()).into_column()
+        };
+        let numerators: Int64Chunked = frame
+            .column("numerator")
+            .expect("numerator")
+            .cast(&DataType::Int64)
+            .expect("whole numbers")
+            .i64()
+            .expect("i64")
+            .iter()
+            .enumerate()
+            .map(|(r, n)| if r == 1 { Some(-4) } else { n })
+            .collect();
+        let columns = [
+            text(&frame, "sex", 4, "x"),
+            text(&frame, "practice_id", 7, "NOPE"),
+            numerators.with_name("numerator".into()).into_column(),
+        ];
+        for column in columns {
+            let name = column.name().to_string();
+            frame.replace(&name, column).expect("replace");
+        }
+        let table = Table::from_frame("gp_counts", frame);
+        for batch in [100_000, 3] {
+            let (counts, problems) = check(&region, &table, batch);
+            assert!(counts.is_none());
+            let found: Vec<&str> = problems
+                .iter()
+                .map(|p| p.split(':').next().unwrap_or_default())
+                .collect();
+            let expected = if batch == 3 {
+                // Batches of three rows: row 2, then row 5, then row 8.
+                [
+                    "gp_counts, row 2, column `numerator`",
+                    "gp_counts, row 5, column `sex`",
+                    "gp_counts, row 8, column `practice_id`",
+                ]
+            } else {
+                [
+                    "gp_counts, row 8, column `practice_id`",
+                    "gp_counts, row 5, column `sex`",
+                    "gp_counts, row 2, column `numerator`",
+                ]
+            };
+            // (Twenty rows hold two age bands only: that the bands do not tile comes last.)
+            assert_eq!(found[..3], expected, "{problems:?}");
+            assert!(found[3].ends_with("column `age_band`"), "{problems:?}");
+        }
     }
 
     #[test]
