@@ -2,26 +2,59 @@
 # National-scale figures: writes the generator's national data set (if absent), validates
 # and builds it with the release build, and reports wall time and peak memory next to the
 # floors: a bare polars read (for validate) and a polars scan and group-by (for build) of the
-# same files in Python. Needs GNU time (`apt-get install time`). Each step starts after
-# `sync`, so that no step pays for writing back the previous one's output.
+# same files in Python. Needs GNU time (`apt-get install time`).
+#
+# `build` and its floor run RUNS times (default 3), alternating, each build into a new
+# folder after `sync`; the medians are compared. One more build writes to a RAM disk
+# (/dev/shm, when there is one), to show what the file system adds to the writing phase,
+# which the floor does not have.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-data/national}
+runs=${RUNS:-3}
 cargo build --release -q -p wijkprofiel-cli
 bin=target/release/wijkprofiel
+python=.venv/bin/python
+[ -x "$python" ] || python=python3
 if [ ! -f "$out/gp_counts.parquet" ]; then
     /usr/bin/time -f "generate national data: %e s, peak %M kB" "$bin" demo-data --scale national --out "$out"
 fi
 sync
 /usr/bin/time -f "wijkprofiel validate: %e s, peak %M kB" "$bin" validate "$out" | tail -n 4
-python=.venv/bin/python
-[ -x "$python" ] || python=python3
 sync
 /usr/bin/time -f "floor (polars read of the same files): %e s, peak %M kB" "$python" benches/read_floor.py "$out"
-profiles=$(mktemp -d)
-sync
-/usr/bin/time -f "wijkprofiel build: %e s, peak %M kB" "$bin" build "$out" --out "$profiles" | tail -n 3
-sync
-/usr/bin/time -f "floor (polars scan and group-by of the same files): %e s, peak %M kB" "$python" benches/build_floor.py "$out"
-du -sh "$profiles" "$profiles/profile.parquet"
-rm -rf "$profiles"
+
+times=$(mktemp -d)
+# timed NAME COMMAND...: runs COMMAND after `sync`, appends "seconds kB" to $times/NAME.
+timed() {
+    local name=$1
+    shift
+    sync
+    /usr/bin/time -o "$times/last" -f "%e %M" "$@"
+    cat "$times/last" >>"$times/$name"
+    read -r seconds kb <"$times/last"
+    echo "$name: $seconds s, peak $kb kB"
+}
+# Every run writes into a new folder, all removed at the end: on ext4 without a journal,
+# creating files right after many were deleted is several times slower.
+folders=()
+for run in $(seq "$runs"); do
+    folders+=("$(mktemp -d)")
+    timed build "$bin" build "$out" --out "${folders[-1]}" | grep -E "^(done|build)"
+    timed floor "$python" benches/build_floor.py "$out" | grep -v "^grouped"
+done
+du -sh "${folders[0]}" | sed 's/^/written by a build: /'
+rm -rf "${folders[@]}"
+# median NAME: the median run's "seconds kB".
+median() { sort -n "$times/$1" | sed -n "$(((runs + 1) / 2))p"; }
+read -r build_s build_kb <<<"$(median build)"
+read -r floor_s floor_kb <<<"$(median floor)"
+echo "median of $runs runs: build $build_s s (peak $build_kb kB), floor $floor_s s (peak $floor_kb kB)"
+"$python" -c "print(f'build / floor: {$build_s / $floor_s:.2f} in time, {$build_kb / $floor_kb:.2f} in memory')"
+
+if [ -d /dev/shm ]; then
+    ram=$(mktemp -d -p /dev/shm)
+    timed ram "$bin" build "$out" --out "$ram" | grep -E "^(done|ram)" | sed 's/^ram/build to the RAM disk/'
+    rm -rf "$ram"
+fi
+rm -rf "$times"
