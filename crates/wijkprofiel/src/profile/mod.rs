@@ -5,7 +5,7 @@
 //! - [`ProfileBuilder`]: the options (years, standard population, national benchmark,
 //!   confidence levels, disclosure, language) and [`ProfileBuilder::build`].
 //! - [`Profiles`]: the result; [`Profiles::document`] for one area (JSON for services),
-//!   [`Profiles::table`] for the tidy long table, [`write`] for the batch outputs.
+//!   [`Profiles::table`] for the tidy long table, [`mod@write`] for the batch outputs.
 //! - How a figure is made: [`Figure`], [`Method`], [`Mode`]; `docs/outputs.md` documents
 //!   every output column and field.
 //!

@@ -165,7 +165,8 @@ pub(crate) fn file_stem(code: &str) -> String {
         .collect()
 }
 
-/// The file name of an area's document: its code made safe ([`file_stem`]) and `.json`.
+/// The file name of an area's document: its code made safe (letters, digits, `-` and `_`
+/// kept, anything else replaced by `_`) and `.json`.
 pub fn file_name(code: &str) -> String {
     format!("{}.json", file_stem(code))
 }
