@@ -1,10 +1,14 @@
 //! The tidy long table: one row per area × indicator × year × mode (`docs/outputs.md`).
 
 use polars::prelude::*;
+use rayon::prelude::*;
 
 use super::figure::{Comparison, Intervals};
 use super::{Language, Profiles};
 use crate::Area;
+
+/// Areas per block of the table assembled on one thread.
+const TABLE_BLOCK: usize = 4096;
 
 /// Column builders, one per output column, filled figure by figure.
 #[derive(Default)]
@@ -139,7 +143,38 @@ impl Profiles {
     /// assert_eq!(table.column("area_code")?.str()?.get(0), Some("GG9901"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn table<'a>(&'a self, positions: std::ops::Range<usize>) -> PolarsResult<DataFrame> {
+    pub fn table(&self, positions: std::ops::Range<usize>) -> PolarsResult<DataFrame> {
+        self.table_in_blocks(positions, TABLE_BLOCK)
+    }
+
+    /// The table assembled `block` areas at a time in parallel, the blocks stacked in order.
+    pub(super) fn table_in_blocks(
+        &self,
+        positions: std::ops::Range<usize>,
+        block: usize,
+    ) -> PolarsResult<DataFrame> {
+        let block = block.max(1);
+        let blocks: Vec<std::ops::Range<usize>> = positions
+            .clone()
+            .step_by(block)
+            .map(|start| start..(start + block).min(positions.end))
+            .collect();
+        let frames: Vec<DataFrame> = blocks
+            .into_par_iter()
+            .map(|block| self.table_block(block))
+            .collect::<PolarsResult<_>>()?;
+        let mut frames = frames.into_iter();
+        let Some(mut table) = frames.next() else {
+            return self.table_block(positions);
+        };
+        for frame in frames {
+            table.vstack_mut_owned(frame)?;
+        }
+        Ok(table)
+    }
+
+    /// The table of the areas at `positions`, assembled on one thread.
+    fn table_block<'a>(&'a self, positions: std::ops::Range<usize>) -> PolarsResult<DataFrame> {
         let (inner, outer) = (
             self.options.confidence.0.label(),
             self.options.confidence.1.label(),

@@ -125,7 +125,7 @@ fn encode(path: &Path) -> impl Fn(PolarsError) -> ProfileError + '_ {
 }
 
 fn write_parquet(path: &Path, frame: &mut DataFrame) -> Result<(), ProfileError> {
-    frame.rechunk_mut();
+    frame.rechunk_mut_par();
     atomic(path, |out| {
         ParquetWriter::new(out)
             .finish(frame)
