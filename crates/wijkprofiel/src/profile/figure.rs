@@ -18,6 +18,9 @@ pub enum Mode {
 }
 
 impl Mode {
+    /// Every mode.
+    pub const ALL: [Mode; 2] = [Self::Residence, Self::Practice];
+
     /// The label in outputs.
     pub const fn as_str(self) -> &'static str {
         match self {

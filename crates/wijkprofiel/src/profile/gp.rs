@@ -133,7 +133,7 @@ pub(crate) struct Listed {
 impl Listed {
     pub fn new(inputs: &GpInputs) -> Self {
         let years = inputs.cubes.residence.years.len();
-        let by_mode_year = [Mode::Residence, Mode::Practice]
+        let by_mode_year = Mode::ALL
             .into_iter()
             .flat_map(|mode| (0..years).map(move |y| (mode, y)))
             .collect::<Vec<_>>()
@@ -224,7 +224,7 @@ pub(crate) fn figures(
         sex,
     };
     let mut out = Vec::new();
-    for mode in [Mode::Residence, Mode::Practice] {
+    for mode in Mode::ALL {
         let cube = cube_of(inputs, mode);
         for (y, &year) in cube.years.iter().enumerate() {
             let sums = Sums::of(inputs, mode, y, cube_index, listed.of(mode, y));

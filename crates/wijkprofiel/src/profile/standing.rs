@@ -166,6 +166,7 @@ fn peers(figures: &mut [Figure], tree: &Hierarchy, catalogue: &Catalogue) {
             #[allow(clippy::cast_sign_loss)]
             let year = u128::from(f.year as u32);
             let mode = u128::from(f.mode == Mode::Practice);
+            // Class, indicator and year take 32 bits each above the mode's 8.
             let key = class[f.area] << 72 | (f.indicator as u128) << 40 | year << 8 | mode;
             (key, i)
         })
@@ -212,7 +213,7 @@ fn trends(figures: &mut [Figure], catalogue: &Catalogue, inner: Confidence) {
     figures
         .par_chunk_by_mut(|a, b| a.area == b.area && a.indicator == b.indicator)
         .for_each(|block| {
-            for mode in [Mode::Residence, Mode::Practice] {
+            for mode in Mode::ALL {
                 let members: Vec<usize> = (0..block.len())
                     .filter(|&i| block[i].mode == mode)
                     .collect();
