@@ -142,12 +142,67 @@ fn write_long_table(dir: &Path, frame: &mut DataFrame) -> Result<Vec<PathBuf>, P
     Ok(vec![parquet, csv])
 }
 
+/// Rows per slice of a CSV file serialised on one thread.
+const CSV_ROWS: usize = 16_384;
+
+/// Writes a frame as CSV: slices of [`CSV_ROWS`] rows are serialised in parallel, a window
+/// of them at a time, while a thread of its own writes the window before (the same bytes
+/// as polars writing the whole frame).
 fn write_csv(path: &Path, frame: &mut DataFrame) -> Result<(), ProfileError> {
+    write_csv_in_slices(path, frame, CSV_ROWS, 2 * rayon::current_num_threads())
+}
+
+/// [`write_csv`] with slices of `rows` rows, `window` slices at a time.
+fn write_csv_in_slices(
+    path: &Path,
+    frame: &mut DataFrame,
+    rows: usize,
+    window: usize,
+) -> Result<(), ProfileError> {
+    frame.rechunk_mut_par();
+    let frame = &*frame;
+    let rows = rows.max(1);
+    let starts: Vec<usize> = (0..frame.height().max(1)).step_by(rows).collect();
     atomic(path, |out| {
-        CsvWriter::new(out)
-            .include_header(true)
-            .finish(frame)
-            .map_err(encode(path))
+        std::thread::scope(|scope| {
+            let (send, receive) = std::sync::mpsc::sync_channel::<Vec<Vec<u8>>>(1);
+            let writer = scope.spawn(move || -> std::io::Result<()> {
+                for texts in receive {
+                    for text in texts {
+                        out.write_all(&text)?;
+                    }
+                }
+                Ok(())
+            });
+            for starts in starts.chunks(window.max(1)) {
+                let texts = starts
+                    .par_iter()
+                    .map(|&start| {
+                        let mut text = Vec::new();
+                        #[allow(clippy::cast_possible_wrap)]
+                        let mut slice = frame.slice(start as i64, rows);
+                        CsvWriter::new(&mut text)
+                            .include_header(start == 0)
+                            .n_threads(1)
+                            .finish(&mut slice)
+                            .map(|()| text)
+                    })
+                    .collect::<PolarsResult<Vec<_>>>()
+                    .map_err(encode(path))?;
+                if send.send(texts).is_err() {
+                    // The writer stopped on an error, which joining it gives.
+                    break;
+                }
+            }
+            drop(send);
+            writer
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                .map_err(|source| ProfileError::Io {
+                    path: path.to_owned(),
+                    source,
+                })
+        })
     })
 }
 
@@ -380,4 +435,51 @@ pub fn merge(dir: &Path, count: usize) -> Result<Written, ProfileError> {
         source,
     })?;
     Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What polars writes for the whole frame at once.
+    fn polars_csv(frame: &mut DataFrame) -> Vec<u8> {
+        let mut text = Vec::new();
+        CsvWriter::new(&mut text)
+            .include_header(true)
+            .finish(frame)
+            .expect("csv");
+        text
+    }
+
+    #[test]
+    fn csv_in_slices_is_the_csv_polars_writes_whole() {
+        let dir = std::env::temp_dir().join(format!("wijkprofiel-csv-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("folder");
+        let path = dir.join("table.csv");
+        let tricky = df!(
+            "text" => [Some("a,b"), Some("say \"hi\""), Some("two\nlines"), Some(""), None],
+            "number" => [Some(1.5), None, Some(1e-12), Some(-0.0), Some(2.0)],
+            "whole" => [Some(1_i64), Some(-2), None, Some(4), Some(5)],
+        )
+        .expect("frame");
+        // The demo's long table spans more than one slice.
+        let profiles = super::super::ProfileBuilder::new()
+            .build(&crate::Region::demo().expect("demo"))
+            .expect("profiles");
+        let table = profiles.table(0..profiles.areas().count()).expect("table");
+        assert!(table.height() > CSV_ROWS);
+        let empty = tricky.clear();
+        for mut frame in [tricky, table, empty] {
+            let whole = polars_csv(&mut frame);
+            // As written, and in slices small enough for many windows (one row each for
+            // the small frames).
+            let single = if frame.height() < 10 { 1 } else { 1000 };
+            for (rows, window) in [(CSV_ROWS, 4), (1000, 2), (single, 1)] {
+                write_csv_in_slices(&path, &mut frame.clone(), rows, window).expect("write");
+                let written = std::fs::read(&path).expect("read");
+                assert!(written == whole, "{:?} in slices of {rows}", frame.shape());
+            }
+        }
+        std::fs::remove_dir_all(&dir).expect("clean up");
+    }
 }
