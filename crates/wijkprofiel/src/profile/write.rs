@@ -148,19 +148,17 @@ const CSV_ROWS: usize = 16_384;
 /// Writes a frame as CSV: slices of [`CSV_ROWS`] rows are serialised in parallel, a window
 /// of them at a time, while a thread of its own writes the window before (the same bytes
 /// as polars writing the whole frame).
-fn write_csv(path: &Path, frame: &mut DataFrame) -> Result<(), ProfileError> {
+fn write_csv(path: &Path, frame: &DataFrame) -> Result<(), ProfileError> {
     write_csv_in_slices(path, frame, CSV_ROWS, 2 * rayon::current_num_threads())
 }
 
 /// [`write_csv`] with slices of `rows` rows, `window` slices at a time.
 fn write_csv_in_slices(
     path: &Path,
-    frame: &mut DataFrame,
+    frame: &DataFrame,
     rows: usize,
     window: usize,
 ) -> Result<(), ProfileError> {
-    frame.rechunk_mut_par();
-    let frame = &*frame;
     let rows = rows.max(1);
     let starts: Vec<usize> = (0..frame.height().max(1)).step_by(rows).collect();
     atomic(path, |out| {
@@ -289,7 +287,7 @@ fn write_tables(
     }
     if shard.index == 1 {
         let path = dir.join(SUPPRESSION_CSV);
-        write_csv(&path, &mut profiles.withheld_table().map_err(encode(dir))?)?;
+        write_csv(&path, &profiles.withheld_table().map_err(encode(dir))?)?;
         tables.push(path);
         write_json(
             &dir.join(METADATA),
@@ -475,7 +473,7 @@ mod tests {
             // the small frames).
             let single = if frame.height() < 10 { 1 } else { 1000 };
             for (rows, window) in [(CSV_ROWS, 4), (1000, 2), (single, 1)] {
-                write_csv_in_slices(&path, &mut frame.clone(), rows, window).expect("write");
+                write_csv_in_slices(&path, &frame, rows, window).expect("write");
                 let written = std::fs::read(&path).expect("read");
                 assert!(written == whole, "{:?} in slices of {rows}", frame.shape());
             }
