@@ -223,7 +223,20 @@ pub(crate) fn figures(
         age,
         sex,
     };
-    let mut out = Vec::new();
+    // Room made once: figures are large, and growing a list of them copies it.
+    let tree = inputs.tree;
+    let above_buurten = tree
+        .bottom_up
+        .iter()
+        .filter(|&&a| tree.level[a] != Level::Buurt);
+    let capacity = Mode::ALL.iter().map(|&mode| {
+        let areas = match mode {
+            Mode::Residence => tree.bottom_up.len(),
+            Mode::Practice => above_buurten.clone().count(),
+        };
+        cube_of(inputs, mode).years.len() * areas
+    });
+    let mut out = Vec::with_capacity(capacity.sum());
     for mode in Mode::ALL {
         let cube = cube_of(inputs, mode);
         for (y, &year) in cube.years.iter().enumerate() {

@@ -169,7 +169,7 @@ impl Residents {
         let counted: Option<AgeBand> = ind.numerator_age.as_deref().and_then(|a| a.parse().ok());
         let scope_mask = self.cells.in_scope(&scope, sex);
         let counted_mask = counted.map(|c| self.cells.in_scope(&c, sex));
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(tree.bottom_up.len() * self.years.len());
         for &area in &tree.bottom_up {
             for (y, &year) in self.years.iter().enumerate() {
                 let residents = self.sum(area, y, &scope_mask);
