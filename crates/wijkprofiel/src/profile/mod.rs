@@ -276,38 +276,23 @@ pub struct Profiles {
     summary: BuildSummary,
 }
 
-/// Appends every list to `figures`, making room once.
-fn append_all(figures: &mut Vec<Figure>, lists: Vec<Vec<Figure>>) {
-    figures.reserve(lists.iter().map(Vec::len).sum());
-    for mut list in lists {
-        figures.append(&mut list);
-    }
-}
-
-/// Figures in canonical order (area, indicator, year, mode: one figure each). Figures are
-/// large, so their keys are sorted and the figures then moved into place along the cycles of
-/// the permutation, in place.
-fn canonical_order(mut figures: Vec<Figure>) -> Vec<Figure> {
-    let mut keys: Vec<_> = figures
+/// Figures in canonical order (area, indicator, year, mode: one figure each) from lists in
+/// any order: the keys are sorted, then the figures copied into place on all cores.
+fn canonical_order(lists: Vec<Vec<Figure>>) -> Vec<Figure> {
+    let mut keys: Vec<_> = lists
         .iter()
         .enumerate()
-        .map(|(k, f)| (f.area, f.indicator, f.year, f.mode, k))
+        .flat_map(|(l, list)| {
+            let key = move |(k, f): (usize, &Figure)| (f.area, f.indicator, f.year, f.mode, l, k);
+            list.iter().enumerate().map(key)
+        })
         .collect();
     keys.par_sort_unstable();
-    // `from[k]`: the position of the figure that belongs at `k`.
-    let from: Vec<usize> = keys.into_iter().map(|key| key.4).collect();
-    let mut placed = vec![false; figures.len()];
-    for start in 0..figures.len() {
-        let mut k = start;
-        while !placed[k] {
-            placed[k] = true;
-            if from[k] == start {
-                break;
-            }
-            figures.swap(k, from[k]);
-            k = from[k];
-        }
-    }
+    let figures = keys
+        .into_par_iter()
+        .map(|(.., l, k)| lists[l][k].clone())
+        .collect();
+    lists.into_par_iter().for_each(drop);
     figures
 }
 
@@ -394,11 +379,10 @@ impl Profiles {
         let national = national.map_err(table_error("benchmarks"))?;
         let estimates = estimates.map_err(table_error("ggd_estimates"))?;
 
-        let mut figures = Vec::new();
         let mut coverage = vec![None; areas.len()];
         let mut gp_cells = None;
-        // CBS and GGD indicators one per task (collecting keeps the catalogue order).
-        let made: Vec<Vec<Figure>> = catalogue
+        // Every indicator's figures, a list each: CBS and GGD indicators one per task.
+        let mut lists: Vec<Vec<Figure>> = catalogue
             .indicators()
             .par_iter()
             .enumerate()
@@ -410,7 +394,6 @@ impl Profiles {
                 Source::Gp => Vec::new(),
             })
             .collect();
-        append_all(&mut figures, made);
         if let Some(counts) = region.gp_counts.as_deref() {
             let gp: Vec<(usize, &crate::Indicator)> = catalogue
                 .indicators()
@@ -433,7 +416,7 @@ impl Profiles {
             let listed = gp::Listed::new(&inputs);
             coverage = gp::coverage(&inputs, &listed);
             gp_cells = Some(cubes.cells.clone());
-            // One indicator per task; collecting keeps the catalogue order.
+            // One indicator per task.
             let made: Vec<Vec<Figure>> = gp
                 .par_iter()
                 .enumerate()
@@ -446,11 +429,11 @@ impl Profiles {
                     })
                 })
                 .collect::<Result<_, _>>()?;
-            append_all(&mut figures, made);
+            lists.extend(made);
         }
 
         if !options.years.is_empty() {
-            let mut available: Vec<i32> = figures.iter().map(|f| f.year).collect();
+            let mut available: Vec<i32> = lists.iter().flatten().map(|f| f.year).collect();
             available.sort_unstable();
             available.dedup();
             if let Some(&year) = options.years.iter().find(|y| !available.contains(y)) {
@@ -460,7 +443,9 @@ impl Profiles {
                     available: list.join(", "),
                 });
             }
-            figures.retain(|f| options.years.contains(&f.year));
+            for list in &mut lists {
+                list.retain(|f| options.years.contains(&f.year));
+            }
         }
         let km2 = |a: usize| {
             region
@@ -484,7 +469,7 @@ impl Profiles {
                     .flatten()
             })
             .collect();
-        let mut figures = canonical_order(figures);
+        let mut figures = canonical_order(lists);
         let by_area = ranges_by_area(&figures, areas.len());
         let published = disclosure::publish(
             &disclosure::Inputs {
