@@ -83,8 +83,17 @@ impl Confidence {
         (1.0 - self.0) / 2.0
     }
 
-    /// The standard normal quantile of `1 - tail`.
+    /// The standard normal quantile of `1 - tail` (for the usual pair computed once).
     pub fn z(self) -> f64 {
+        static PAIR: std::sync::LazyLock<[f64; 2]> =
+            std::sync::LazyLock::new(|| Confidence::PAIR.map(Confidence::normal_quantile));
+        match Self::PAIR.iter().position(|&c| c == self) {
+            Some(k) => PAIR[k],
+            None => self.normal_quantile(),
+        }
+    }
+
+    fn normal_quantile(self) -> f64 {
         Normal::standard().inverse_cdf(1.0 - self.tail())
     }
 

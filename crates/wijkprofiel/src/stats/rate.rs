@@ -22,19 +22,41 @@ pub fn poisson_limits(x: f64, confidence: Confidence) -> Result<(f64, f64), Stat
         });
     }
     if x < EXACT_BELOW {
-        let lower = if x == 0.0 {
-            0.0
-        } else {
-            chi_square_quantile(2.0 * x, confidence.tail()) / 2.0
-        };
-        let upper = chi_square_quantile(2.0 * x + 2.0, 1.0 - confidence.tail()) / 2.0;
-        return Ok((lower, upper));
+        return Ok(exact_limits(x, confidence));
     }
     let z = confidence.z();
     let lower = x * (1.0 - 1.0 / (9.0 * x) - z / (3.0 * x.sqrt())).powi(3);
     let x1 = x + 1.0;
     let upper = x1 * (1.0 - 1.0 / (9.0 * x1) + z / (3.0 * x1.sqrt())).powi(3);
     Ok((lower, upper))
+}
+
+/// The exact limits (chi-square quantiles); for whole counts at the usual pair of levels
+/// computed once.
+fn exact_limits(x: f64, confidence: Confidence) -> (f64, f64) {
+    static WHOLE: std::sync::LazyLock<Vec<[(f64, f64); 2]>> = std::sync::LazyLock::new(|| {
+        (0_i32..)
+            .map(f64::from)
+            .take_while(|&x| x < EXACT_BELOW)
+            .map(|x| Confidence::PAIR.map(|c| chi_square_limits(x, c)))
+            .collect()
+    });
+    let pair = Confidence::PAIR.iter().position(|&c| c == confidence);
+    let whole = WHOLE.iter().zip(0_i32..).find(|&(_, k)| f64::from(k) == x);
+    match (pair, whole) {
+        (Some(c), Some((limits, _))) => limits[c],
+        _ => chi_square_limits(x, confidence),
+    }
+}
+
+fn chi_square_limits(x: f64, confidence: Confidence) -> (f64, f64) {
+    let lower = if x == 0.0 {
+        0.0
+    } else {
+        chi_square_quantile(2.0 * x, confidence.tail()) / 2.0
+    };
+    let upper = chi_square_quantile(2.0 * x + 2.0, 1.0 - confidence.tail()) / 2.0;
+    (lower, upper)
 }
 
 fn chi_square_quantile(freedom: f64, p: f64) -> f64 {
@@ -104,6 +126,23 @@ mod tests {
             );
             assert!((u - upper).abs() <= 1e-13 * upper, "{x} {level}: upper {u}");
         }
+    }
+
+    #[test]
+    fn exact_limits_kept_for_whole_counts_are_the_limits_computed() {
+        for x in (0..10).map(f64::from) {
+            for c in Confidence::PAIR {
+                assert_eq!(exact_limits(x, c), chi_square_limits(x, c), "{x}");
+            }
+        }
+        // Other counts and levels are computed each time.
+        let (between, c90) = (
+            exact_limits(2.5, Confidence::C95),
+            Confidence::new(0.9).unwrap(),
+        );
+        assert!(between.0 > exact_limits(2.0, Confidence::C95).0);
+        assert!(between.0 < exact_limits(3.0, Confidence::C95).0);
+        assert!(exact_limits(2.0, c90).1 < exact_limits(2.0, Confidence::C95).1);
     }
 
     #[test]
