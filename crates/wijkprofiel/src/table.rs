@@ -258,6 +258,10 @@ impl Problems {
 /// Marks a missing cell in [`Coded::rows`].
 pub(crate) const MISSING: u32 = u32::MAX;
 
+/// Distinct cells [`Reader::code`] remembers: more than a cycle of the GP indicators or the
+/// age bands, so that a column cycling through them needs no hashing.
+const RECENT: usize = 32;
+
 /// The distinct values of a text column, each with its index (in order of appearance).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Dictionary {
@@ -448,7 +452,7 @@ impl<'a> Reader<'a> {
         // texts share within one array (so the cache starts afresh with every chunk).
         let (mut row, no_nulls) = (0, strings.null_count() == 0);
         for array in strings.downcast_iter() {
-            let mut recent: [Option<(u128, u32)>; 8] = [None; 8];
+            let mut recent: [Option<(u128, u32)>; RECENT] = [None; RECENT];
             let (mut slot, mut hit) = (0, 0);
             let valid = |i: usize| no_nulls || array.get(i).is_some();
             for (i, view) in array.views().iter().enumerate() {
@@ -742,4 +746,36 @@ fn repeated_rows<K: Ord + Copy + std::hash::Hash + Send>(
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_column_cycling_through_more_values_than_are_remembered_codes_every_cell() {
+        // 40 distinct values (more than RECENT), long ones named by their buffer and place,
+        // padded and missing cells among them.
+        let distinct: Vec<String> = (0..40)
+            .map(|k| match k % 3 {
+                0 => format!("v{k}"),
+                1 => format!("a value longer than a view holds {k}"),
+                _ => format!("  padded {k} "),
+            })
+            .collect();
+        let cells: Vec<Option<&str>> = (0..2_000)
+            .map(|i| (i % 97 != 0).then(|| distinct[i % distinct.len()].as_str()))
+            .collect();
+        let frame = df!("name" => &cells).expect("frame");
+        let table = Table::from_frame("cycling", frame);
+        let mut problems = Problems::new(10);
+        let coded = Reader::new(&table, &mut problems)
+            .text("name", false)
+            .expect("coded");
+        assert_eq!(coded.len(), cells.len());
+        assert_eq!(coded.values.len(), distinct.len());
+        for (row, cell) in cells.iter().enumerate() {
+            assert_eq!(coded.get(row), cell.map(str::trim), "row {row}");
+        }
+    }
 }
