@@ -87,10 +87,15 @@ impl Confidence {
     pub fn z(self) -> f64 {
         static PAIR: std::sync::LazyLock<[f64; 2]> =
             std::sync::LazyLock::new(|| Confidence::PAIR.map(Confidence::normal_quantile));
-        match Self::PAIR.iter().position(|&c| c == self) {
+        match self.in_pair() {
             Some(k) => PAIR[k],
             None => self.normal_quantile(),
         }
+    }
+
+    /// The position of this level in [`Confidence::PAIR`], whose quantities are kept.
+    pub(crate) fn in_pair(self) -> Option<usize> {
+        Self::PAIR.iter().position(|&c| c == self)
     }
 
     fn normal_quantile(self) -> f64 {

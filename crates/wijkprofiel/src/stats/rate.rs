@@ -41,9 +41,8 @@ fn exact_limits(x: f64, confidence: Confidence) -> (f64, f64) {
             .map(|x| Confidence::PAIR.map(|c| chi_square_limits(x, c)))
             .collect()
     });
-    let pair = Confidence::PAIR.iter().position(|&c| c == confidence);
     let whole = WHOLE.iter().zip(0_i32..).find(|&(_, k)| f64::from(k) == x);
-    match (pair, whole) {
+    match (confidence.in_pair(), whole) {
         (Some(c), Some((limits, _))) => limits[c],
         _ => chi_square_limits(x, confidence),
     }
