@@ -25,6 +25,7 @@
 mod card;
 #[cfg(test)]
 mod custom_tests;
+mod direct;
 mod disclosure;
 mod document;
 mod figure;

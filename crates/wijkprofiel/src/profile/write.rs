@@ -1,6 +1,7 @@
 //! Batch outputs: the long table (Parquet and CSV) and one JSON document per area, every file
 //! written atomically (a temporary file in the same folder, then a rename), so an
-//! interrupted run leaves no half-written file and a rerun completes the set.
+//! interrupted run leaves no half-written file and a rerun completes the set. The table files
+//! go past the page cache (Linux `O_DIRECT`) where the file system allows it.
 //!
 //! A run can be split over workers with [`Shard`]: worker I of N writes the documents of its
 //! block of areas and `parts/profile-I-of-N.parquet`; [`merge`] then joins the parts into the
@@ -8,7 +9,7 @@
 
 use std::fmt;
 use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
@@ -16,6 +17,7 @@ use polars::prelude::*;
 use rayon::prelude::*;
 
 use super::Profiles;
+use super::direct::DirectFile;
 use crate::error::ProfileError;
 
 /// The long table in Parquet.
@@ -94,27 +96,52 @@ pub struct Written {
     pub tables: Vec<PathBuf>,
 }
 
-/// Writes `path` atomically: `fill` writes a temporary file next to it, which is then
-/// renamed over `path`.
+/// Writes `path` atomically: `write` writes the temporary file it is given, next to `path`,
+/// which is then renamed over `path`.
 fn atomic(
     path: &Path,
-    fill: impl FnOnce(&mut BufWriter<File>) -> Result<(), ProfileError>,
+    write: impl FnOnce(&Path) -> Result<(), ProfileError>,
 ) -> Result<(), ProfileError> {
-    let io = |source| ProfileError::Io {
-        path: path.to_owned(),
-        source,
-    };
     let name = path
         .file_name()
         .map_or_else(Default::default, |n| n.to_string_lossy());
     let temporary = path.with_file_name(format!(".{name}.partial"));
-    let file = File::create(&temporary).map_err(io)?;
-    let mut out = BufWriter::new(file);
-    fill(&mut out)?;
     // Not synced file by file (tens of thousands of fsyncs cost seconds): the rename makes
     // each file appear whole, and after a crash of the machine a rerun rewrites every file.
-    out.into_inner().map_err(|e| io(e.into_error()))?;
-    std::fs::rename(&temporary, path).map_err(io)
+    write(&temporary)?;
+    std::fs::rename(&temporary, path).map_err(io(path))
+}
+
+/// Bytes a table file is written at a time.
+const TABLE_ROOM: usize = 4 << 20;
+
+/// Writes a table file atomically, past the page cache where the file system allows it
+/// (nobody reads it back at once): `fill` writes it.
+fn atomic_table(
+    path: &Path,
+    fill: impl FnOnce(&mut DirectFile) -> Result<(), ProfileError>,
+) -> Result<(), ProfileError> {
+    atomic(path, |temporary| {
+        let mut out = DirectFile::create(temporary, TABLE_ROOM).map_err(io(path))?;
+        fill(&mut out)?;
+        out.finish().map(|_| ()).map_err(io(path))
+    })
+}
+
+/// Writes a small file atomically, in one write through the page cache: a direct write
+/// would wait for the device (on a spinning disk, for a seek), while writeback orders the
+/// many small files of a run on the disk.
+fn write_bytes(path: &Path, bytes: &[u8]) -> Result<(), ProfileError> {
+    atomic(path, |temporary| {
+        std::fs::write(temporary, bytes).map_err(io(path))
+    })
+}
+
+fn io(path: &Path) -> impl Fn(std::io::Error) -> ProfileError + '_ {
+    move |source| ProfileError::Io {
+        path: path.to_owned(),
+        source,
+    }
 }
 
 fn encode(path: &Path) -> impl Fn(PolarsError) -> ProfileError + '_ {
@@ -128,7 +155,7 @@ fn encode(path: &Path) -> impl Fn(PolarsError) -> ProfileError + '_ {
 /// took 0.6 s longer for the national table.
 fn write_parquet(path: &Path, frame: &mut DataFrame) -> Result<(), ProfileError> {
     frame.rechunk_mut_par();
-    atomic(path, |out| {
+    atomic_table(path, |out| {
         ParquetWriter::new(out)
             .with_compression(ParquetCompression::Snappy)
             .finish(frame)
@@ -164,7 +191,7 @@ fn write_csv_in_slices(
 ) -> Result<(), ProfileError> {
     let rows = rows.max(1);
     let starts: Vec<usize> = (0..frame.height().max(1)).step_by(rows).collect();
-    atomic(path, |out| {
+    atomic_table(path, |out| {
         std::thread::scope(|scope| {
             let (send, receive) = std::sync::mpsc::sync_channel::<Vec<Vec<u8>>>(1);
             let writer = scope.spawn(move || -> std::io::Result<()> {
@@ -199,10 +226,7 @@ fn write_csv_in_slices(
             writer
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-                .map_err(|source| ProfileError::Io {
-                    path: path.to_owned(),
-                    source,
-                })
+                .map_err(io(path))
         })
     })
 }
@@ -301,9 +325,9 @@ fn write_tables(
                 "summary": profiles.summary(),
             }),
         )?;
-        write_text(
+        write_bytes(
             &dir.join(PAGES).join("index.html"),
-            &profiles.overview_html(),
+            profiles.overview_html().as_bytes(),
         )?;
     }
     Ok((frame.height(), tables))
@@ -326,7 +350,7 @@ fn write_areas(
             .par_iter()
             .map(|area| {
                 if let Some(page) = profiles.page_html(&area.code) {
-                    write_text(&pages.join(super::page_file(&area.code)), &page)?;
+                    write_bytes(&pages.join(super::page_file(&area.code)), page.as_bytes())?;
                 }
                 write_document(profiles, documents, &area.code)
             })
@@ -346,17 +370,6 @@ fn write_document(profiles: &Profiles, dir: &Path, code: &str) -> Result<usize, 
     Ok(1)
 }
 
-/// Writes a text file atomically.
-fn write_text(path: &Path, text: &str) -> Result<(), ProfileError> {
-    atomic(path, |out| {
-        out.write_all(text.as_bytes())
-            .map_err(|source| ProfileError::Io {
-                path: path.to_owned(),
-                source,
-            })
-    })
-}
-
 thread_local! {
     /// A document's text, kept between documents so that each is encoded without allocating.
     static ENCODED: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
@@ -371,12 +384,7 @@ fn write_json(path: &Path, value: &impl serde::Serialize) -> Result<(), ProfileE
             message: e.to_string(),
         })?;
         text.push(b'\n');
-        atomic(path, |out| {
-            out.write_all(text).map_err(|source| ProfileError::Io {
-                path: path.to_owned(),
-                source,
-            })
-        })
+        write_bytes(path, text)
     })
 }
 
@@ -411,10 +419,7 @@ pub fn merge(dir: &Path, count: usize) -> Result<Written, ProfileError> {
     let mut frame: Option<DataFrame> = None;
     for shard in &shards {
         let path = part_path(dir, *shard);
-        let file = File::open(&path).map_err(|source| ProfileError::Io {
-            path: path.clone(),
-            source,
-        })?;
+        let file = File::open(&path).map_err(io(&path))?;
         let part = ParquetReader::new(file).finish().map_err(encode(&path))?;
         frame = Some(match frame {
             None => part,
@@ -431,10 +436,7 @@ pub fn merge(dir: &Path, count: usize) -> Result<Written, ProfileError> {
         ..Written::default()
     };
     let parts = dir.join(PARTS);
-    std::fs::remove_dir_all(&parts).map_err(|source| ProfileError::Io {
-        path: parts,
-        source,
-    })?;
+    std::fs::remove_dir_all(&parts).map_err(io(&parts))?;
     Ok(written)
 }
 
