@@ -36,7 +36,9 @@ timed() {
     echo "$name: $seconds s, peak $kb kB"
 }
 # Every run writes into a new folder, all removed at the end: on ext4 without a journal,
-# creating files right after many were deleted is several times slower.
+# creating files within six minutes of deleting many is several times slower (the kernel
+# skips inodes freed in the last 60 s, or 360 s while their table block is unwritten, and
+# scans past them for every new file). Wait six minutes before running this script again.
 folders=()
 for run in $(seq "$runs"); do
     folders+=("$(mktemp -d)")

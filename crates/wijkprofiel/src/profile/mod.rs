@@ -23,6 +23,7 @@
 //! ```
 
 mod card;
+mod csv;
 #[cfg(test)]
 mod custom_tests;
 mod direct;

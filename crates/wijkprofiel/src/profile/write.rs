@@ -17,6 +17,7 @@ use polars::prelude::*;
 use rayon::prelude::*;
 
 use super::Profiles;
+use super::csv::CsvTable;
 use super::direct::DirectFile;
 use crate::error::ProfileError;
 
@@ -190,7 +191,9 @@ fn write_csv_in_slices(
     window: usize,
 ) -> Result<(), ProfileError> {
     let rows = rows.max(1);
-    let starts: Vec<usize> = (0..frame.height().max(1)).step_by(rows).collect();
+    let height = frame.height();
+    let starts: Vec<usize> = (0..height.max(1)).step_by(rows).collect();
+    let table = CsvTable::new(frame).map_err(encode(path))?;
     atomic_table(path, |out| {
         std::thread::scope(|scope| {
             let (send, receive) = std::sync::mpsc::sync_channel::<Vec<Vec<u8>>>(1);
@@ -203,20 +206,17 @@ fn write_csv_in_slices(
                 Ok(())
             });
             for starts in starts.chunks(window.max(1)) {
-                let texts = starts
+                let texts: Vec<Vec<u8>> = starts
                     .par_iter()
                     .map(|&start| {
                         let mut text = Vec::new();
-                        #[allow(clippy::cast_possible_wrap)]
-                        let mut slice = frame.slice(start as i64, rows);
-                        CsvWriter::new(&mut text)
-                            .include_header(start == 0)
-                            .n_threads(1)
-                            .finish(&mut slice)
-                            .map(|()| text)
+                        if start == 0 {
+                            table.header(&mut text);
+                        }
+                        table.rows(start..(start + rows).min(height), &mut text);
+                        text
                     })
-                    .collect::<PolarsResult<Vec<_>>>()
-                    .map_err(encode(path))?;
+                    .collect();
                 if send.send(texts).is_err() {
                     // The writer stopped on an error, which joining it gives.
                     break;
@@ -460,9 +460,12 @@ mod tests {
         std::fs::create_dir_all(&dir).expect("folder");
         let path = dir.join("table.csv");
         let tricky = df!(
-            "text" => [Some("a,b"), Some("say \"hi\""), Some("two\nlines"), Some(""), None],
-            "number" => [Some(1.5), None, Some(1e-12), Some(-0.0), Some(2.0)],
-            "whole" => [Some(1_i64), Some(-2), None, Some(4), Some(5)],
+            "text" => [Some("a,b"), Some("say \"hi\""), Some("two\nlines"), Some(""), None, Some("\""), Some("cr\r"), Some("a text longer than a view holds")],
+            "number" => [Some(1.5), None, Some(1e-12), Some(-0.0), Some(2.0), Some(f64::NAN), Some(f64::INFINITY), Some(123_456_789_012_345_680.0)],
+            "whole" => [Some(1_i64), Some(-2), None, Some(4), Some(5), Some(i64::MIN), Some(0), Some(i64::MAX)],
+            "small, \"whole\"" => [Some(1_u32), None, Some(3), Some(u32::MAX), Some(0), Some(6), Some(7), Some(8)],
+            "year" => [Some(2024_i32), Some(-1), None, Some(0), Some(1), Some(2), Some(3), Some(4)],
+            "flag" => [Some(true), Some(false), None, Some(true), Some(true), Some(false), None, Some(false)],
         )
         .expect("frame");
         // The demo's long table spans more than one slice.
