@@ -5,7 +5,7 @@
 # same files in Python. Needs GNU time (`apt-get install time`).
 #
 # `build` and its floor run RUNS times (default 3), alternating, each build into a new
-# folder after `sync`; the medians are compared. One more build writes to a RAM disk
+# folder after `sync` (and a dropped page cache, as root); the medians are compared. One more build writes to a RAM disk
 # (/dev/shm, when there is one), to show what the file system adds to the writing phase,
 # which the floor does not have.
 set -euo pipefail
@@ -25,11 +25,14 @@ sync
 /usr/bin/time -f "floor (polars read of the same files): %e s, peak %M kB" "$python" benches/read_floor.py "$out"
 
 times=$(mktemp -d)
-# timed NAME COMMAND...: runs COMMAND after `sync`, appends "seconds kB" to $times/NAME.
+# timed NAME COMMAND...: runs COMMAND after `sync` and, when allowed (root), after dropping
+# the page cache, so that every step starts from the same memory state however many earlier
+# outputs are cached; appends "seconds kB" to $times/NAME.
 timed() {
     local name=$1
     shift
     sync
+    if [ -w /proc/sys/vm/drop_caches ]; then echo 3 >/proc/sys/vm/drop_caches; fi
     /usr/bin/time -o "$times/last" -f "%e %M" "$@"
     cat "$times/last" >>"$times/$name"
     read -r seconds kb <"$times/last"
