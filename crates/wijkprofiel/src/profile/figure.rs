@@ -158,11 +158,11 @@ impl Intervals {
 pub enum Status {
     Published,
     /// The method withholds the value (a DSR below 10 events).
-    Withheld(String),
+    Withheld(Reason),
     /// Disclosure control hides the value and its counts (the rule that applied).
-    Suppressed(String),
+    Suppressed(Reason),
     /// No data for this figure (e.g. no GGD estimate for the area, no practices).
-    Missing(String),
+    Missing(Reason),
 }
 
 impl Status {
@@ -176,12 +176,162 @@ impl Status {
         }
     }
 
-    /// The reason, empty for a published figure.
-    pub fn reason(&self) -> &str {
+    /// Why the figure is not published; `None` for a published figure.
+    pub fn reason(&self) -> Option<&Reason> {
         match self {
-            Self::Published => "",
-            Self::Withheld(r) | Self::Suppressed(r) | Self::Missing(r) => r,
+            Self::Published => None,
+            Self::Withheld(r) | Self::Suppressed(r) | Self::Missing(r) => Some(r),
         }
+    }
+}
+
+/// Why a figure is not published. Tables and documents give it in English (its `Display`);
+/// pages in their own language ([`Reason::text`]).
+///
+/// # Examples
+///
+/// ```
+/// use wijkprofiel::profile::{Language, Reason};
+/// let reason = Reason::SmallCount { minimum: 10.0, denominator: false };
+/// assert_eq!(reason.to_string(), "primary: count below 10");
+/// assert_eq!(reason.text(Language::Nl), "primair: aantal kleiner dan 10");
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Reason {
+    /// None given (a figure being made).
+    Unstated,
+    /// Disclosure control: a non-zero count below `minimum`; `denominator` when the count
+    /// is the figure's denominator.
+    SmallCount { minimum: f64, denominator: bool },
+    /// Disclosure control: a denominator below `minimum`.
+    SmallDenominator { minimum: f64 },
+    /// Disclosure control, secondary: withheld with other counts of the area `total` so
+    /// that none can be recovered by subtraction.
+    Complementary { total: String },
+    /// Disclosure control, secondary: withheld so that no count can be recovered from the
+    /// difference between two overlapping areas.
+    ComplementaryDifference { area: String, other: String },
+    /// The method withholds the value (a DSR below 10 events, say).
+    Method(crate::stats::Withheld),
+    /// The method cannot use the inputs (the error, in English).
+    Unusable(String),
+    /// GP figure by residence: no listed patient lives in the area.
+    NoListedPatients,
+    /// GP figure by practice: no participating practice lies in the area.
+    NoPractice,
+    /// A directly standardised figure without a standard population.
+    NoStandardPopulation,
+    /// An indirectly standardised figure without national rates or value.
+    NoReferenceRates,
+    /// A GGD figure without an estimate for the area or for all its parts.
+    NoEstimate,
+    /// A GGD figure to aggregate without residents in its age group.
+    NoResidentsToWeight,
+    /// A CBS figure without residents in its scope.
+    NoResidents,
+}
+
+impl Reason {
+    /// The reason in `language`: English as in the tables, or Dutch.
+    pub fn text(&self, language: super::Language) -> String {
+        use crate::stats::Withheld as W;
+        if language == super::Language::En {
+            return self.to_string();
+        }
+        match self {
+            Self::Unstated => String::new(),
+            Self::SmallCount {
+                minimum,
+                denominator: false,
+            } => format!("primair: aantal kleiner dan {minimum}"),
+            Self::SmallCount {
+                minimum,
+                denominator: true,
+            } => format!("primair: de noemer is een aantal kleiner dan {minimum}"),
+            Self::SmallDenominator { minimum } => {
+                format!("primair: noemer kleiner dan {minimum}")
+            }
+            Self::Complementary { total } => format!(
+                "secundair: afgeschermd met andere aantallen van {total}, zodat geen ervan \
+                 door aftrekken te herleiden is"
+            ),
+            Self::ComplementaryDifference { area, other } => format!(
+                "secundair: afgeschermd zodat geen aantal te herleiden is uit het verschil \
+                 tussen {area} en {other}"
+            ),
+            Self::Method(W::FewEvents { events, minimum }) => {
+                format!(
+                    "{events} gebeurtenissen, minder dan de {minimum} die de methode nodig heeft"
+                )
+            }
+            Self::Method(W::SmallPopulation {
+                population,
+                minimum,
+            }) => format!(
+                "bevolking {population}, niet boven de {minimum} die de methode nodig heeft"
+            ),
+            Self::Method(W::WideInterval { width, maximum }) => {
+                format!("het 95%-interval is {width:.1} breed, meer dan de toegestane {maximum}")
+            }
+            Self::Unusable(error) => format!("niet te berekenen: {error}"),
+            Self::NoListedPatients => "hier wonen geen ingeschreven patiënten".into(),
+            Self::NoPractice => "hier ligt geen deelnemende praktijk".into(),
+            Self::NoStandardPopulation => "geen standaardbevolking".into(),
+            Self::NoReferenceRates => {
+                "geen landelijke referentiecijfers voor indirecte standaardisatie".into()
+            }
+            Self::NoEstimate => "geen schatting voor dit gebied of voor al zijn delen".into(),
+            Self::NoResidentsToWeight => {
+                "geen inwoners in de leeftijdsgroep om mee te wegen".into()
+            }
+            Self::NoResidents => "geen inwoners in de doelgroep".into(),
+        }
+    }
+}
+
+impl std::fmt::Display for Reason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Unstated => Ok(()),
+            Self::SmallCount {
+                minimum,
+                denominator: false,
+            } => write!(f, "primary: count below {minimum}"),
+            Self::SmallCount {
+                minimum,
+                denominator: true,
+            } => write!(f, "primary: the denominator is a count below {minimum}"),
+            Self::SmallDenominator { minimum } => write!(f, "primary: denominator below {minimum}"),
+            Self::Complementary { total } => write!(
+                f,
+                "complementary: withheld with other counts of {total} so that none can be \
+                 recovered by subtraction"
+            ),
+            Self::ComplementaryDifference { area, other } => write!(
+                f,
+                "complementary: withheld so that no count can be recovered from the \
+                 difference between {area} and {other}"
+            ),
+            Self::Method(withheld) => write!(f, "{withheld}"),
+            Self::Unusable(error) => f.write_str(error),
+            Self::NoListedPatients => f.write_str("no listed patients live here"),
+            Self::NoPractice => f.write_str("no participating practice lies here"),
+            Self::NoStandardPopulation => f.write_str("no standard population"),
+            Self::NoReferenceRates => {
+                f.write_str("no national reference rates or value for indirect standardisation")
+            }
+            Self::NoEstimate => f.write_str("no estimate for this area or for all its parts"),
+            Self::NoResidentsToWeight => f.write_str("no residents in the age group to weight by"),
+            Self::NoResidents => f.write_str("no residents in scope"),
+        }
+    }
+}
+
+/// Serialised as its English text.
+impl Serialize for Reason {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
     }
 }
 
@@ -299,15 +449,8 @@ pub struct Figure {
 }
 
 impl Figure {
-    /// A figure without data.
-    pub fn missing(
-        area: usize,
-        indicator: usize,
-        year: i32,
-        mode: Mode,
-        method: Method,
-        reason: &str,
-    ) -> Self {
+    /// A figure without data, its reason not yet stated.
+    pub fn missing(area: usize, indicator: usize, year: i32, mode: Mode, method: Method) -> Self {
         Self {
             area,
             indicator,
@@ -326,7 +469,7 @@ impl Figure {
             excess: None,
             listed: None,
             suppression: Suppression::default(),
-            status: Status::Missing(reason.to_owned()),
+            status: Status::Missing(Reason::Unstated),
             standing: Standing::default(),
         }
     }
@@ -350,5 +493,93 @@ impl Figure {
         self.value
             .as_ref()
             .filter(|_| self.status == Status::Published)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Reason;
+    use crate::profile::Language;
+    use crate::stats::Withheld;
+
+    #[test]
+    fn every_reason_reads_the_same_in_english_and_has_its_own_dutch() {
+        let few = Withheld::FewEvents {
+            events: 7.0,
+            minimum: 10.0,
+        };
+        let cases = [
+            (
+                Reason::SmallCount {
+                    minimum: 10.0,
+                    denominator: false,
+                },
+                "primary: count below 10",
+            ),
+            (
+                Reason::SmallCount {
+                    minimum: 10.0,
+                    denominator: true,
+                },
+                "primary: the denominator is a count below 10",
+            ),
+            (
+                Reason::SmallDenominator { minimum: 50.0 },
+                "primary: denominator below 50",
+            ),
+            (
+                Reason::Complementary {
+                    total: "WK990100".into(),
+                },
+                "complementary: withheld with other counts of WK990100 so that none can be \
+                 recovered by subtraction",
+            ),
+            (
+                Reason::ComplementaryDifference {
+                    area: "A".into(),
+                    other: "B".into(),
+                },
+                "complementary: withheld so that no count can be recovered from the difference \
+                 between A and B",
+            ),
+            (
+                Reason::Method(few),
+                "7 events, fewer than the 10 the method needs",
+            ),
+            (
+                Reason::Unusable("x = 3, n = 2: x > n".into()),
+                "x = 3, n = 2: x > n",
+            ),
+            (Reason::NoListedPatients, "no listed patients live here"),
+            (Reason::NoPractice, "no participating practice lies here"),
+            (Reason::NoStandardPopulation, "no standard population"),
+            (
+                Reason::NoReferenceRates,
+                "no national reference rates or value for indirect standardisation",
+            ),
+            (
+                Reason::NoEstimate,
+                "no estimate for this area or for all its parts",
+            ),
+            (
+                Reason::NoResidentsToWeight,
+                "no residents in the age group to weight by",
+            ),
+            (Reason::NoResidents, "no residents in scope"),
+        ];
+        let mut dutch = std::collections::BTreeSet::new();
+        for (reason, english) in cases {
+            assert_eq!(reason.to_string(), english);
+            assert_eq!(reason.text(Language::En), english);
+            assert_eq!(serde_json::to_value(&reason).expect("json"), english);
+            let nl = reason.text(Language::Nl);
+            assert!(!nl.is_empty() && nl != english, "{english}");
+            assert!(
+                dutch.insert(nl),
+                "one Dutch text for two reasons: {english}"
+            );
+        }
+        assert_eq!(Reason::Unstated.to_string(), "");
+        assert_eq!(Reason::Unstated.text(Language::Nl), "");
     }
 }

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use foldhash::fast::FixedState;
 use polars::prelude::*;
 
-use super::figure::{Figure, Intervals, Method, Mode, Status};
+use super::figure::{Figure, Intervals, Method, Mode, Reason, Status};
 use super::hierarchy::Hierarchy;
 use super::population::Residents;
 use crate::stats::proportion::wilson;
@@ -121,7 +121,7 @@ pub(crate) fn figures(
         // Figures of this year by area (their place in `out`), filled smallest level first.
         let mut made = vec![None; tree.level.len()];
         for &area in &tree.bottom_up {
-            let mut f = Figure::missing(area, index, year, Mode::Residence, Method::GgdModel, "");
+            let mut f = Figure::missing(area, index, year, Mode::Residence, Method::GgdModel);
             f.residents = population.map(|y| residents.sum(area, y, &mask));
             if let Some(given) = estimates.given.get(&(year, area)) {
                 f.status = Status::Published;
@@ -188,7 +188,7 @@ fn aggregate(
     let parts = match parts {
         Some(p) if !p.is_empty() => p,
         _ => {
-            f.status = Status::Missing("no estimate for this area or for all its parts".into());
+            f.status = Status::Missing(Reason::NoEstimate);
             return;
         }
     };
@@ -204,7 +204,7 @@ fn aggregate(
         respondents = respondents.zip(part.denominator).map(|(a, b)| a + b);
     }
     if weight <= 0.0 {
-        f.status = Status::Missing("no residents in the age group to weight by".into());
+        f.status = Status::Missing(Reason::NoResidentsToWeight);
         return;
     }
     let (value, se) = (sum / weight, variance.sqrt() / weight);

@@ -4,7 +4,7 @@
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::figure::{Figure, Intervals, Method, Mode, Status};
+use super::figure::{Figure, Intervals, Method, Mode, Reason, Status};
 use super::hierarchy::Hierarchy;
 use super::population::Residents;
 use super::reference::Reference;
@@ -327,7 +327,7 @@ fn figure(
         (_, Kind::Rate) => Method::Poisson,
         _ => Method::Wilson,
     };
-    let mut f = Figure::missing(area, s.index, year, mode, method, "");
+    let mut f = Figure::missing(area, s.index, year, mode, method);
     let (x, n) = (
         scoped_sum(counts.numerator, &s.mask),
         scoped_sum(counts.denominator, &s.mask),
@@ -342,8 +342,8 @@ fn figure(
     f.coverage = residents.filter(|r| *r > 0.0).map(|r| listed / r);
     if n <= 0.0 {
         f.status = Status::Missing(match mode {
-            Mode::Residence => "no listed patients live here".into(),
-            Mode::Practice => "no participating practice lies here".into(),
+            Mode::Residence => Reason::NoListedPatients,
+            Mode::Practice => Reason::NoPractice,
         });
         return f;
     }
@@ -393,17 +393,15 @@ fn figure(
             match standard.map(|std| Dsr::new(&strata, std)) {
                 Some(Ok(dsr)) => match Intervals::compute(levels, |c| dsr.estimate(c)) {
                     Ok(v) => f.value = Some(v.scaled(ind.multiplier)),
-                    Err(withheld) => f.status = Status::Withheld(withheld.to_string()),
+                    Err(withheld) => f.status = Status::Withheld(Reason::Method(withheld)),
                 },
-                Some(Err(e)) => f.status = Status::Missing(e.to_string()),
-                None => f.status = Status::Missing("no standard population".into()),
+                Some(Err(e)) => f.status = Status::Missing(Reason::Unusable(e.to_string())),
+                None => f.status = Status::Missing(Reason::NoStandardPopulation),
             }
         }
         Method::Isr => {
             if f.value.is_none() {
-                f.status = Status::Missing(
-                    "no national reference rates or value for indirect standardisation".into(),
-                );
+                f.status = Status::Missing(Reason::NoReferenceRates);
             }
         }
         _ => f.value = f.crude,

@@ -58,7 +58,7 @@ pub use crate::cube::Cells;
 pub use disclosure::{Disclosure, Limits, Thresholds, Withheld, WithheldCounts};
 pub use document::{AreaDocument, SCHEMA_VERSION};
 pub use figure::{
-    Comparison, Figure, Intervals, Method, Mode, Standing, Status, Suppression, TrendFigure,
+    Comparison, Figure, Intervals, Method, Mode, Reason, Standing, Status, Suppression, TrendFigure,
 };
 pub use gp::{Coverage, CoverageBand};
 pub use pages::{escape_html, page_file};

@@ -4,7 +4,7 @@
 use polars::prelude::*;
 use serde::Serialize;
 
-use super::figure::{Figure, Intervals, Method, Mode, Status};
+use super::figure::{Figure, Intervals, Method, Mode, Reason, Status};
 use super::hierarchy::Hierarchy;
 use crate::cube::{Cells, distinct_years};
 use crate::stats::Confidence;
@@ -178,7 +178,7 @@ impl Residents {
                 } else {
                     Method::Wilson
                 };
-                let mut figure = Figure::missing(area, index, year, Mode::Residence, method, "");
+                let mut figure = Figure::missing(area, index, year, Mode::Residence, method);
                 figure.denominator = Some(residents);
                 figure.status = Status::Published;
                 match (ind.kind, &counted_mask) {
@@ -191,10 +191,12 @@ impl Residents {
                         figure.numerator = Some(x);
                         match Intervals::compute(levels, |c| wilson(x, residents, c)) {
                             Ok(v) => figure.value = Some(v.scaled(ind.multiplier)),
-                            Err(e) => figure.status = Status::Missing(e.to_string()),
+                            Err(e) => {
+                                figure.status = Status::Missing(Reason::Unusable(e.to_string()))
+                            }
                         }
                     }
-                    _ => figure.status = Status::Missing("no residents in scope".into()),
+                    _ => figure.status = Status::Missing(Reason::NoResidents),
                 }
                 figure.crude = figure.value;
                 out.push(figure);

@@ -1,5 +1,7 @@
 //! The tidy long table: one row per area × indicator × year × mode (`docs/outputs.md`).
 
+use std::borrow::Cow;
+
 use polars::prelude::*;
 use rayon::prelude::*;
 
@@ -13,7 +15,7 @@ const TABLE_BLOCK: usize = 4096;
 /// Column builders, one per output column, filled figure by figure.
 #[derive(Default)]
 struct Columns<'a> {
-    text: Vec<(String, Vec<Option<&'a str>>)>,
+    text: Vec<(String, Vec<Option<Cow<'a, str>>>)>,
     number: Vec<(String, Vec<Option<f64>>)>,
     whole: Vec<(String, Vec<Option<i64>>)>,
     flag: Vec<(String, Vec<bool>)>,
@@ -87,7 +89,9 @@ impl<'a> Columns<'a> {
     }
 
     fn frame(self) -> PolarsResult<DataFrame> {
-        let mut text = self.text.into_iter().map(|(n, v)| Column::new(n.into(), v));
+        let mut text = self.text.into_iter().map(|(n, v)| {
+            StringChunked::from_iter_options(n.into(), v.iter().map(|s| s.as_deref())).into_column()
+        });
         let mut number = self
             .number
             .into_iter()
@@ -280,11 +284,14 @@ impl Profiles {
                 let ind = &indicators[f.indicator];
                 c.area.rows.push(k as IdxSize);
                 c.indicator.rows.push(f.indicator as IdxSize);
+                let reason_text = f.status.reason().map(ToString::to_string);
+                c.text[reason]
+                    .1
+                    .push(reason_text.filter(|r| !r.is_empty()).map(Cow::Owned));
                 let texts = [
                     (mode, Some(f.mode.as_str())),
                     (method, Some(f.method.as_str())),
                     (status, Some(f.status.label())),
-                    (reason, Some(f.status.reason()).filter(|r| !r.is_empty())),
                     (parent.1, judgement(&f.standing.parent)),
                     (region.1, judgement(&f.standing.region)),
                     (national.1, judgement(&f.standing.national)),
@@ -296,7 +303,7 @@ impl Profiles {
                     (withheld[2], f.suppression.residents),
                 ];
                 for (k, v) in texts {
-                    c.text[k].1.push(v);
+                    c.text[k].1.push(v.map(Cow::Borrowed));
                 }
                 let numbers = [
                     (multiplier, Some(ind.multiplier)),

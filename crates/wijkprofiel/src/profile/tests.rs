@@ -177,6 +177,7 @@ fn disclosure_hides_small_cells_and_says_why() {
             assert!(f.denominator.is_none_or(|n| n >= minimum), "{f:?}");
         }
         if let Status::Suppressed(reason) = &f.status {
+            let reason = reason.to_string();
             suppressed += 1;
             complementary += usize::from(reason.starts_with("complementary: "));
             assert!(

@@ -5,7 +5,9 @@
 
 use rayon::prelude::*;
 
-use super::super::figure::{Figure, Intervals, Method, Mode, Standing, Status, Suppression};
+use super::super::figure::{
+    Figure, Intervals, Method, Mode, Reason as Why, Standing, Status, Suppression,
+};
 use super::super::gp::Coverage;
 use super::super::hierarchy::Hierarchy;
 use super::super::population::{Context, Residents};
@@ -448,41 +450,33 @@ fn record_coverage(
 
 /// The status text of a figure withheld because of the cell `id`, its numerator (or, with
 /// `denominator`, its denominator). Never names a withheld value.
-fn rule(inputs: &Inputs, ledger: &Ledger, f: &Figure, id: CellId, denominator: bool) -> String {
+fn rule(inputs: &Inputs, ledger: &Ledger, f: &Figure, id: CellId, denominator: bool) -> Why {
     let (_, _, _, _, min_count) = ledger.describe(id);
     match ledger.reason(id) {
-        Some(Reason::Count) if denominator => {
-            format!("primary: the denominator is a count below {min_count}")
-        }
-        Some(Reason::Count) => format!("primary: count below {min_count}"),
+        Some(Reason::Count) => Why::SmallCount {
+            minimum: min_count,
+            denominator,
+        },
         Some(Reason::Denominator) => {
             let ind = &inputs.catalogue.indicators()[f.indicator];
-            let minimum = inputs.disclosure.limits(ind).min_denominator;
-            format!("primary: denominator below {minimum}")
+            Why::SmallDenominator {
+                minimum: inputs.disclosure.limits(ind).min_denominator,
+            }
         }
         Some(Reason::Complementary {
             total,
             against: None,
-        }) => {
-            let (_, area, ..) = ledger.describe(total);
-            format!(
-                "complementary: withheld with other counts of {} so that none can be \
-                 recovered by subtraction",
-                inputs.codes[area]
-            )
-        }
+        }) => Why::Complementary {
+            total: inputs.codes[ledger.describe(total).1].to_owned(),
+        },
         Some(Reason::Complementary {
             total,
             against: Some(other),
-        }) => {
-            let (area, other) = (ledger.describe(total).1, ledger.describe(other).1);
-            format!(
-                "complementary: withheld so that no count can be recovered from the \
-                 difference between {} and {}",
-                inputs.codes[area], inputs.codes[other]
-            )
-        }
-        None => String::new(),
+        }) => Why::ComplementaryDifference {
+            area: inputs.codes[ledger.describe(total).1].to_owned(),
+            other: inputs.codes[ledger.describe(other).1].to_owned(),
+        },
+        None => Why::Unstated,
     }
 }
 

@@ -458,7 +458,11 @@ impl Profiles {
                 format!(
                     "{}<br><small>{}</small>",
                     status_text(&f.status, language),
-                    escape_html(f.status.reason())
+                    escape_html(
+                        &f.status
+                            .reason()
+                            .map_or(String::new(), |r| r.text(language))
+                    )
                 ),
                 String::new(),
                 String::new(),
