@@ -448,7 +448,7 @@ fn record_coverage(
     })
 }
 
-/// The status text of a figure withheld because of the cell `id`, its numerator (or, with
+/// Why a figure is withheld because of the cell `id`, its numerator (or, with
 /// `denominator`, its denominator). Never names a withheld value.
 fn rule(inputs: &Inputs, ledger: &Ledger, f: &Figure, id: CellId, denominator: bool) -> Why {
     let (_, _, _, _, min_count) = ledger.describe(id);
