@@ -73,7 +73,7 @@ impl Key {
 
 /// Why a cell is withheld.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Reason {
+pub(crate) enum Rule {
     /// A non-zero count below the minimum.
     Count,
     /// The count is the numerator of a value whose denominator is below the minimum.
@@ -87,7 +87,7 @@ pub(crate) enum Reason {
     },
 }
 
-impl Reason {
+impl Rule {
     /// `primary-count`, `small-denominator` or `complementary`.
     pub const fn label(self) -> &'static str {
         match self {
@@ -106,7 +106,7 @@ struct Cell {
     min_count: f64,
     /// Known to everyone (a zero shown as "no data"): never withheld to protect others.
     fixed: bool,
-    reason: Option<Reason>,
+    reason: Option<Rule>,
 }
 
 impl Cell {
@@ -115,11 +115,11 @@ impl Cell {
         self.min_count = self.min_count.max(min_count);
         self.fixed |= fixed;
         if value > 0.0 && value < min_count && self.reason.is_none() {
-            self.reason = Some(Reason::Count);
+            self.reason = Some(Rule::Count);
         }
     }
 
-    fn withhold(&mut self, reason: Reason) {
+    fn withhold(&mut self, reason: Rule) {
         if self.reason.is_none() {
             self.reason = Some(reason);
         }
@@ -227,8 +227,8 @@ impl Sheet {
         id
     }
 
-    /// Withholds a cell for a primary reason (e.g. [`Reason::Denominator`]).
-    pub fn withhold(&mut self, id: CellId, reason: Reason) {
+    /// Withholds a cell for a primary reason (e.g. [`Rule::Denominator`]).
+    pub fn withhold(&mut self, id: CellId, reason: Rule) {
         self.cells[id as usize].withhold(reason);
     }
 }
@@ -329,7 +329,7 @@ impl Ledger {
     }
 
     /// Why a cell is withheld, if it is.
-    pub fn reason(&self, id: CellId) -> Option<Reason> {
+    pub fn reason(&self, id: CellId) -> Option<Rule> {
         self.cells[id as usize].reason
     }
 
@@ -532,7 +532,7 @@ impl Ledger {
                         .unwrap_or(std::cmp::Ordering::Equal)
                 });
                 if let Some(c) = choice {
-                    self.cells[c as usize].reason = Some(Reason::Complementary {
+                    self.cells[c as usize].reason = Some(Rule::Complementary {
                         total: sum.total,
                         against: sum.against,
                     });

@@ -6,12 +6,12 @@
 use rayon::prelude::*;
 
 use super::super::figure::{
-    Figure, Intervals, Method, Mode, Reason as Why, Standing, Status, Suppression,
+    Figure, Intervals, Method, Mode, Reason, Standing, Status, Suppression,
 };
 use super::super::gp::Coverage;
 use super::super::hierarchy::Hierarchy;
 use super::super::population::{Context, Residents};
-use super::ledger::{CellId, Family, Ledger, Reason, Shape, Sheet};
+use super::ledger::{CellId, Family, Ledger, Rule, Shape, Sheet};
 use super::{Disclosure, Limits, Withheld, WithheldCounts};
 use crate::cube::Cells;
 use crate::stats::Confidence;
@@ -252,7 +252,7 @@ fn record_figure(inputs: &Inputs, sheet: &mut Sheet, scope: &Scope, f: &Figure) 
             let id_x = sheet.count(events, x, limits.min_count, missing);
             cells.numerator = Some(id_x);
             if !missing && n < limits.min_denominator {
-                sheet.withhold(id_x, Reason::Denominator);
+                sheet.withhold(id_x, Rule::Denominator);
             }
         }
         Source::Cbs => {
@@ -268,7 +268,7 @@ fn record_figure(inputs: &Inputs, sheet: &mut Sheet, scope: &Scope, f: &Figure) 
                     let key = (Family::Residents, f.year, counted);
                     let id_x = sheet.count(key, x, limits.min_count, false);
                     if !missing && denominator < limits.min_denominator {
-                        sheet.withhold(id_x, Reason::Denominator);
+                        sheet.withhold(id_x, Rule::Denominator);
                     }
                     Some(id_x)
                 }
@@ -285,7 +285,7 @@ fn record_figure(inputs: &Inputs, sheet: &mut Sheet, scope: &Scope, f: &Figure) 
                     let key = (Family::Events(index, f.mode), f.year, scope.population);
                     let id_x = sheet.count(key, x, 0.0, false);
                     if n < limits.min_denominator {
-                        sheet.withhold(id_x, Reason::Denominator);
+                        sheet.withhold(id_x, Rule::Denominator);
                     }
                     cells.numerator = Some(id_x);
                 }
@@ -397,7 +397,7 @@ fn record_context(
     if let Some(id) = aged
         && total < scopes.share_minimum
     {
-        sheet.withhold(id, Reason::Denominator);
+        sheet.withhold(id, Rule::Denominator);
     }
     ContextCells {
         total: total_id,
@@ -450,39 +450,39 @@ fn record_coverage(
 
 /// Why a figure is withheld because of the cell `id`, its numerator (or, with
 /// `denominator`, its denominator). Never names a withheld value.
-fn rule(inputs: &Inputs, ledger: &Ledger, f: &Figure, id: CellId, denominator: bool) -> Why {
+fn rule(inputs: &Inputs, ledger: &Ledger, f: &Figure, id: CellId, denominator: bool) -> Reason {
     let (_, _, _, _, min_count) = ledger.describe(id);
     match ledger.reason(id) {
-        Some(Reason::Count) => Why::SmallCount {
+        Some(Rule::Count) => Reason::SmallCount {
             minimum: min_count,
             denominator,
         },
-        Some(Reason::Denominator) => {
+        Some(Rule::Denominator) => {
             let ind = &inputs.catalogue.indicators()[f.indicator];
-            Why::SmallDenominator {
+            Reason::SmallDenominator {
                 minimum: inputs.disclosure.limits(ind).min_denominator,
             }
         }
-        Some(Reason::Complementary {
+        Some(Rule::Complementary {
             total,
             against: None,
-        }) => Why::Complementary {
+        }) => Reason::Complementary {
             total: inputs.codes[ledger.describe(total).1].to_owned(),
         },
-        Some(Reason::Complementary {
+        Some(Rule::Complementary {
             total,
             against: Some(other),
-        }) => Why::ComplementaryDifference {
+        }) => Reason::ComplementaryDifference {
             area: inputs.codes[ledger.describe(total).1].to_owned(),
             other: inputs.codes[ledger.describe(other).1].to_owned(),
         },
-        None => Why::Unstated,
+        None => Reason::Unstated,
     }
 }
 
 fn clear_figure(inputs: &Inputs, ledger: &Ledger, f: &mut Figure, cells: &FigureCells) {
     let hidden = |c: Option<CellId>| c.filter(|&c| !ledger.shown(c));
-    let label = |c: Option<CellId>| hidden(c).and_then(|c| ledger.reason(c)).map(Reason::label);
+    let label = |c: Option<CellId>| hidden(c).and_then(|c| ledger.reason(c)).map(Rule::label);
     f.suppression = Suppression {
         numerator: label(cells.numerator),
         denominator: label(cells.denominator),
@@ -635,18 +635,18 @@ fn audit(inputs: &Inputs, ledger: &Ledger) -> Published {
             Family::Respondents(i) => ("respondents", Some(i), None),
         };
         let rule = match reason {
-            Reason::Count => format!("a non-zero count below {min_count}"),
-            Reason::Denominator => {
+            Rule::Count => format!("a non-zero count below {min_count}"),
+            Rule::Denominator => {
                 "the numerator of a value whose denominator is below the minimum".into()
             }
-            Reason::Complementary {
+            Rule::Complementary {
                 total,
                 against: None,
             } => format!(
                 "protects another withheld count of the sum {}",
                 inputs.codes[ledger.describe(total).1]
             ),
-            Reason::Complementary {
+            Rule::Complementary {
                 total,
                 against: Some(other),
             } => format!(
@@ -656,9 +656,9 @@ fn audit(inputs: &Inputs, ledger: &Ledger) -> Published {
             ),
         };
         match reason {
-            Reason::Count => out.counts.primary_count += 1,
-            Reason::Denominator => out.counts.small_denominator += 1,
-            Reason::Complementary { against, .. } => {
+            Rule::Count => out.counts.primary_count += 1,
+            Rule::Denominator => out.counts.small_denominator += 1,
+            Rule::Complementary { against, .. } => {
                 out.counts.complementary += 1;
                 out.counts.overlap += usize::from(against.is_some());
             }

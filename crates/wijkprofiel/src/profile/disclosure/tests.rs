@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use super::ledger::{Family, Ledger, Reason, Shape, Sheet};
+use super::ledger::{Family, Ledger, Rule, Shape, Sheet};
 use crate::profile::figure::Mode;
 use crate::profile::hierarchy::Hierarchy;
 use crate::{Area, Areas, Custom, CustomKind, Level};
@@ -333,7 +333,7 @@ fn random_hierarchies_leave_no_withheld_count_to_subtract() {
                 let id = sheet.count((family, 2024, mask), value, K, false);
                 // Some values are withheld for a small denominator, too.
                 if what == What::Events && rng.below(8) == 0 {
-                    sheet.withhold(id, Reason::Denominator);
+                    sheet.withhold(id, Rule::Denominator);
                 }
                 local.insert((area, what), (id, value));
             }
@@ -369,7 +369,7 @@ fn random_hierarchies_leave_no_withheld_count_to_subtract() {
             .filter(|&id| {
                 matches!(
                     ledger.reason(id),
-                    Some(Reason::Complementary {
+                    Some(Rule::Complementary {
                         against: Some(_),
                         ..
                     })
@@ -431,7 +431,7 @@ fn sheets_are_numbered_round_by_round_then_area_by_area() {
         described,
         [(0, 2020), (0, 2021), (1, 2020), (0, 2022), (1, 2021)]
     );
-    assert_eq!(ledger.reason(id(0, a)), Some(Reason::Count));
+    assert_eq!(ledger.reason(id(0, a)), Some(Rule::Count));
     assert!(ledger.ids().skip(1).all(|i| ledger.shown(i)));
 }
 
@@ -470,7 +470,7 @@ fn complementary_cells_are_the_smallest_non_zero_siblings() {
     assert_eq!(shown, [true, false, true, true, false]);
     assert_eq!(
         ledger.reason(ids[4]),
-        Some(Reason::Complementary {
+        Some(Rule::Complementary {
             total: ids[0],
             against: None
         })
