@@ -63,6 +63,7 @@ macro_rules! named {
 
 pub mod age_band;
 pub mod area;
+mod atomic;
 pub mod catalogue;
 pub mod cube;
 pub mod custom;

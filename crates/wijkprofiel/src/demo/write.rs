@@ -9,6 +9,7 @@ use polars::prelude::*;
 use super::plan::{BASE_YEAR, Character, Plan, YEARS};
 use super::reference::{BANDS, GGD, GGD_YEARS, GP, NL_MEN, NL_WOMEN, THEMES};
 use super::{DemoOptions, Scale};
+use crate::atomic;
 use crate::error::DemoError;
 use crate::rng::Rng;
 use crate::social::Role;
@@ -50,30 +51,21 @@ impl Out<'_> {
         )
     }
 
-    fn temp(&self, name: &str) -> (PathBuf, PathBuf) {
-        (
-            self.dir.join(format!(".{name}.partial")),
-            self.dir.join(name),
-        )
-    }
-
-    fn finish(&mut self, name: &str, temp: &Path, path: &Path) -> Result<(), DemoError> {
-        std::fs::rename(temp, path).map_err(|source| DemoError::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
+    /// Records a file that is in place.
+    fn record(&mut self, name: &str) {
         self.written.push(name.to_owned());
-        Ok(())
     }
 
-    /// Writes a text file atomically (temporary name, then rename).
+    /// Writes a text file atomically.
     fn text(&mut self, name: &str, content: &str) -> Result<(), DemoError> {
-        let (temp, path) = self.temp(name);
-        std::fs::write(&temp, content).map_err(|source| DemoError::Io {
-            path: path.clone(),
-            source,
-        })?;
-        self.finish(name, &temp, &path)
+        let path = self.dir.join(name);
+        atomic::write(
+            &path,
+            |temporary| std::fs::write(temporary, content).map_err(io(&path)),
+            io(&path),
+        )?;
+        self.record(name);
+        Ok(())
     }
 
     /// Writes a CSV table, with the synthetic notice as a leading comment.
@@ -117,12 +109,10 @@ impl Out<'_> {
         self.csv(&format!("{stem}.csv"), &header, &rows)
     }
 
+    /// A Parquet file written batch by batch, atomically: it is in place once finished.
     fn parquet(&self, name: &str, schema: &Schema) -> Result<ParquetSink, DemoError> {
-        let (temp, path) = self.temp(name);
-        let file = File::create(&temp).map_err(|source| DemoError::Io {
-            path: path.clone(),
-            source,
-        })?;
+        let path = self.dir.join(name);
+        let file = File::create(atomic::partial(&path)).map_err(io(&path))?;
         let metadata = KeyValueMetadata::from_static(vec![
             ("synthetic".to_owned(), "true".to_owned()),
             ("wijkprofiel.notice".to_owned(), self.notice()),
@@ -132,13 +122,9 @@ impl Out<'_> {
             .with_key_value_metadata(Some(metadata))
             .set_parallel(false)
             .batched(schema)
-            .map_err(|e| DemoError::Encode {
-                path: path.clone(),
-                message: e.to_string(),
-            })?;
+            .map_err(encode(&path))?;
         Ok(ParquetSink {
             name: name.to_owned(),
-            temp,
             path,
             writer,
         })
@@ -147,27 +133,34 @@ impl Out<'_> {
 
 struct ParquetSink {
     name: String,
-    temp: PathBuf,
     path: PathBuf,
     writer: polars::io::parquet::write::BatchedWriter<File>,
 }
 
 impl ParquetSink {
     fn write(&mut self, frame: &DataFrame) -> Result<(), DemoError> {
-        self.writer
-            .write_batch(frame)
-            .map_err(|e| DemoError::Encode {
-                path: self.path.clone(),
-                message: e.to_string(),
-            })
+        self.writer.write_batch(frame).map_err(encode(&self.path))
     }
 
     fn finish(self, out: &mut Out<'_>) -> Result<(), DemoError> {
-        self.writer.finish().map_err(|e| DemoError::Encode {
-            path: self.path.clone(),
-            message: e.to_string(),
-        })?;
-        out.finish(&self.name, &self.temp, &self.path)
+        self.writer.finish().map_err(encode(&self.path))?;
+        atomic::publish(&self.path).map_err(io(&self.path))?;
+        out.record(&self.name);
+        Ok(())
+    }
+}
+
+fn io(path: &Path) -> impl Fn(std::io::Error) -> DemoError + '_ {
+    move |source| DemoError::Io {
+        path: path.to_owned(),
+        source,
+    }
+}
+
+fn encode(path: &Path) -> impl Fn(PolarsError) -> DemoError + '_ {
+    move |e| DemoError::Encode {
+        path: path.to_owned(),
+        message: e.to_string(),
     }
 }
 

@@ -11,13 +11,16 @@ use crate::{AgeBand, Sex};
 /// A reference rate of one sex and age band.
 type CellRate = (Sex, AgeBand, f64);
 
+/// Indicator, year and sex scope.
+type Key = (String, i32, Sex);
+
 /// One benchmark's values and rates.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Reference {
     /// The label of the benchmark (e.g. `Nederland`).
     pub label: Option<String>,
     /// Value per indicator × year × sex, in the indicator's unit.
-    values: HashMap<(String, i32, Sex), f64>,
+    values: HashMap<Key, f64>,
     /// Rate per indicator × year × sex × band, in the indicator's unit.
     rates: HashMap<(String, i32), Vec<CellRate>>,
 }
@@ -31,52 +34,25 @@ impl Reference {
     ) -> PolarsResult<Self> {
         let mut out = Self::default();
         if let Some(frame) = benchmarks {
-            let c = |name: &str| frame.column(name);
-            let rows = c("indicator")?
-                .str()?
-                .iter()
-                .zip(c("year")?.i32()?.iter())
-                .zip(c("benchmark")?.str()?.iter())
-                .zip(c("label")?.str()?.iter())
-                .zip(c("sex")?.str()?.iter())
-                .zip(c("value")?.f64()?.iter());
-            for (((((ind, year), bench), label), sex), value) in rows {
-                if bench != Some(id) {
-                    continue;
-                }
-                if let (Some(ind), Some(year), Some(sex), Some(value)) =
-                    (ind, year, sex.and_then(|s| s.parse().ok()), value)
-                {
-                    out.values.insert((ind.to_owned(), year, sex), value);
+            let labels = frame.column("label")?.str()?;
+            let values = frame.column("value")?.f64()?;
+            for (i, key) in rows_of(frame, id)? {
+                if let Some(value) = values.get(i) {
+                    out.values.insert(key, value);
                     if out.label.is_none() {
-                        out.label = label.map(str::to_owned);
+                        out.label = labels.get(i).map(str::to_owned);
                     }
                 }
             }
         }
         if let Some(frame) = rates {
-            let c = |name: &str| frame.column(name);
-            let rows = c("indicator")?
-                .str()?
-                .iter()
-                .zip(c("year")?.i32()?.iter())
-                .zip(c("benchmark")?.str()?.iter())
-                .zip(c("sex")?.str()?.iter())
-                .zip(c("age_band")?.str()?.iter())
-                .zip(c("rate")?.f64()?.iter());
-            for (((((ind, year), bench), sex), band), rate) in rows {
-                if bench != Some(id) {
-                    continue;
-                }
-                if let (Some(ind), Some(year), Some(sex), Some(band), Some(rate)) = (
-                    ind,
-                    year,
-                    sex.and_then(|s| s.parse().ok()),
-                    band.and_then(|b| b.parse().ok()),
-                    rate,
-                ) {
+            let bands = frame.column("age_band")?.str()?;
+            let rates = frame.column("rate")?.f64()?;
+            for (i, (indicator, year, sex)) in rows_of(frame, id)? {
+                let band = bands.get(i).and_then(|b| b.parse().ok());
+                if let (Some(band), Some(rate)) = (band, rates.get(i)) {
                     out.rates
-                        .entry((ind.to_owned(), year))
+                        .entry((indicator, year))
                         .or_default()
                         .push((sex, band, rate));
                 }
@@ -109,4 +85,23 @@ impl Reference {
             })
             .collect()
     }
+}
+
+/// The rows of benchmark `id` in a validated `benchmarks` or `benchmark_rates` table that
+/// name an indicator, a year and a sex: each row's index and that key.
+fn rows_of(frame: &DataFrame, id: &str) -> PolarsResult<Vec<(usize, Key)>> {
+    let c = |name: &str| frame.column(name);
+    let rows = c("indicator")?
+        .str()?
+        .iter()
+        .zip(c("year")?.i32()?.iter())
+        .zip(c("benchmark")?.str()?.iter())
+        .zip(c("sex")?.str()?.iter());
+    Ok(rows
+        .enumerate()
+        .filter_map(|(i, (((indicator, year), benchmark), sex))| {
+            let sex = sex.and_then(|s| s.parse().ok())?;
+            (benchmark == Some(id)).then_some((i, (indicator?.to_owned(), year?, sex)))
+        })
+        .collect())
 }

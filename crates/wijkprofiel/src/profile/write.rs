@@ -19,6 +19,7 @@ use rayon::prelude::*;
 use super::Profiles;
 use super::csv::CsvTable;
 use super::direct::DirectFile;
+use crate::atomic;
 use crate::error::ProfileError;
 
 /// The long table in Parquet.
@@ -97,22 +98,6 @@ pub struct Written {
     pub tables: Vec<PathBuf>,
 }
 
-/// Writes `path` atomically: `write` writes the temporary file it is given, next to `path`,
-/// which is then renamed over `path`.
-fn atomic(
-    path: &Path,
-    write: impl FnOnce(&Path) -> Result<(), ProfileError>,
-) -> Result<(), ProfileError> {
-    let name = path
-        .file_name()
-        .map_or_else(Default::default, |n| n.to_string_lossy());
-    let temporary = path.with_file_name(format!(".{name}.partial"));
-    // Not synced file by file (tens of thousands of fsyncs cost seconds): the rename makes
-    // each file appear whole, and after a crash of the machine a rerun rewrites every file.
-    write(&temporary)?;
-    std::fs::rename(&temporary, path).map_err(io(path))
-}
-
 /// Bytes a table file is written at a time.
 const TABLE_ROOM: usize = 4 << 20;
 
@@ -122,20 +107,26 @@ fn atomic_table(
     path: &Path,
     fill: impl FnOnce(&mut DirectFile) -> Result<(), ProfileError>,
 ) -> Result<(), ProfileError> {
-    atomic(path, |temporary| {
-        let mut out = DirectFile::create(temporary, TABLE_ROOM).map_err(io(path))?;
-        fill(&mut out)?;
-        out.finish().map(|_| ()).map_err(io(path))
-    })
+    atomic::write(
+        path,
+        |temporary| {
+            let mut out = DirectFile::create(temporary, TABLE_ROOM).map_err(io(path))?;
+            fill(&mut out)?;
+            out.finish().map(|_| ()).map_err(io(path))
+        },
+        io(path),
+    )
 }
 
 /// Writes a small file atomically, in one write through the page cache: a direct write
 /// would wait for the device (on a spinning disk, for a seek), while writeback orders the
 /// many small files of a run on the disk.
 fn write_bytes(path: &Path, bytes: &[u8]) -> Result<(), ProfileError> {
-    atomic(path, |temporary| {
-        std::fs::write(temporary, bytes).map_err(io(path))
-    })
+    atomic::write(
+        path,
+        |temporary| std::fs::write(temporary, bytes).map_err(io(path)),
+        io(path),
+    )
 }
 
 fn io(path: &Path) -> impl Fn(std::io::Error) -> ProfileError + '_ {
