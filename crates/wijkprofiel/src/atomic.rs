@@ -44,7 +44,7 @@ mod tests {
         );
         let dir = tempfile::tempdir().expect("temporary folder");
         let path = dir.path().join("a.txt");
-        std::fs::write(dir.path().join("a.txt"), "old").expect("old file");
+        std::fs::write(&path, "old").expect("old file");
         std::fs::write(partial(&path), "new").expect("temporary file");
         assert_eq!(std::fs::read_to_string(&path).expect("read"), "old");
         publish(&path).expect("publish");
