@@ -6,7 +6,8 @@ use std::fmt::Write as _;
 
 use super::svg::{self, Bar};
 use super::{
-    document, escape_html, headline_judgement, judgement_text, key, page_file, spine_benchmark,
+    document, escape_html, headline_judgement, judgement_text, key, notes, page_file,
+    spine_benchmark,
 };
 use crate::Polarity;
 use crate::profile::figure::{Figure, Mode};
@@ -382,7 +383,7 @@ impl Profiles {
         let _ = write!(
             out,
             "<section><h2>{}</h2>{}<p class=\"meta\">{}</p><table><thead><tr><th>{}</th><th>{}</th>\
-             <th>{}</th><th>95%</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th>\
+             <th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th>\
              <th>{}</th></tr></thead>",
             t(
                 "Indicatoren naast de regio en Nederland",
@@ -396,6 +397,7 @@ impl Profiles {
             t("Indicator", "Indicator"),
             t("Jaar", "Year"),
             t("Waarde", "Value"),
+            notes::percent(self.options.confidence.0.level(), language),
             t("Aantal", "Count"),
             t("Bovenliggend", "Parent"),
             t("Regio", "Region"),
@@ -561,14 +563,8 @@ impl Profiles {
                 "Dekking: het deel van de inwoners dat bij een deelnemende praktijk staat ingeschreven; bij lage dekking zeggen huisartscijfers minder over de hele buurt.",
                 "Coverage: the share of residents listed at a participating practice; with low coverage, GP figures say less about the whole area."
             ),
-            t(
-                "Leeftijdsstandaardisatie (direct, Europese standaardbevolking 2013) maakt gebieden met een andere leeftijdsopbouw vergelijkbaar; 95%-betrouwbaarheidsintervallen, oordelen op 95% en 99,8%.",
-                "Age standardisation (direct, European Standard Population 2013) makes areas with different age structures comparable; 95% confidence intervals, judgements at 95% and 99.8%."
-            ),
-            t(
-                "Privacy: kleine aantallen (onder 10) en waarden op kleine noemers zijn afgeschermd, en zo nodig ook andere cellen, zodat niets terug te rekenen is.",
-                "Privacy: small counts (below 10) and values on small denominators are withheld, and other cells where needed, so that nothing can be worked back."
-            ),
+            escape_html(&notes::methods(&self.options)),
+            escape_html(&notes::privacy(&self.options, &self.catalogue)),
             if doc.dataset.synthetic {
                 t(
                     "Deze gegevens zijn synthetisch: fictieve gebieden en personen.",

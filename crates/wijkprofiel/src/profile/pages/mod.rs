@@ -7,6 +7,7 @@
 //!   the index of every page.
 
 mod area;
+mod notes;
 mod overview;
 pub(crate) mod svg;
 #[cfg(test)]

@@ -148,3 +148,55 @@ fn names_with_markup_are_shown_as_text_on_every_page() {
         "the wijk's name appears as text on its own, its buurten's and the index: {shown}"
     );
 }
+
+/// The notes of every page say what the run did: its thresholds and rounding, that
+/// disclosure control was off, its standard population and confidence levels.
+#[test]
+fn every_page_states_the_settings_of_its_run() {
+    use crate::profile::{Disclosure, Language};
+    use crate::stats::Confidence;
+    use crate::stats::standard::StandardPopulation;
+
+    let region = Region::demo().expect("demo");
+    let pages = |builder: ProfileBuilder| {
+        let profiles = builder.build(&region).expect("build");
+        let pages: Vec<String> = profiles
+            .areas()
+            .map(|a| profiles.page_html(&a.code).expect("page"))
+            .collect();
+        assert!(pages.len() > 300);
+        pages
+    };
+
+    let strict = Disclosure {
+        min_count: 15.0,
+        round_to: Some(5.0),
+        ..Disclosure::default()
+    };
+    for page in pages(ProfileBuilder::new().disclosure(strict)) {
+        assert!(page.contains("kleine aantallen (onder 15)"), "min_count");
+        assert!(page.contains("afgerond op veelvouden van 5"), "round_to");
+        assert!(!page.contains("(onder 10)"));
+    }
+
+    for page in pages(ProfileBuilder::new().disclosure(Disclosure::off())) {
+        assert!(page.contains("afscherming van kleine aantallen stond uit"));
+        assert!(!page.contains("kleine aantallen (onder"));
+    }
+
+    let esp = StandardPopulation::esp2013();
+    let equal: Vec<_> = esp.bands().map(|(band, _)| (band, 1.0)).collect();
+    let standard = StandardPopulation::new("NL-equal", equal).expect("bands");
+    let level = |l| Confidence::new(l).expect("level");
+    let given = ProfileBuilder::new()
+        .standard_population(standard)
+        .confidence(level(0.9), level(0.99))
+        .language(Language::En);
+    for page in pages(given) {
+        assert!(page.contains("(direct, standard population NL-equal)"));
+        assert!(page.contains("90% confidence intervals, judgements at 90% and 99%."));
+        assert!(page.contains("<th>90%</th>"), "the interval column's level");
+        assert!(!page.contains("European Standard Population") && !page.contains("99.8%"));
+        assert!(page.contains("small counts (below 10)"));
+    }
+}
