@@ -71,6 +71,7 @@ pub mod demo;
 pub mod error;
 pub mod geometry;
 pub mod inputs;
+pub mod output;
 pub mod profile;
 pub mod region;
 mod rng;

@@ -5,7 +5,8 @@
 //! - [`ProfileBuilder`]: the options (years, standard population, national benchmark,
 //!   confidence levels, disclosure, language) and [`ProfileBuilder::build`].
 //! - [`Profiles`]: the result; [`Profiles::document`] for one area (JSON for services),
-//!   [`Profiles::table`] for the tidy long table, [`mod@write`] for the batch outputs.
+//!   [`Profiles::table`] for the tidy long table, [`mod@write`] for the batch outputs; the
+//!   code that renders and writes is in [`crate::output`].
 //! - How a figure is made: [`Figure`], [`Method`], [`Mode`]; `docs/outputs.md` documents
 //!   every output column and field.
 //!
@@ -22,30 +23,22 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-mod card;
-mod csv;
 #[cfg(test)]
 mod custom_tests;
-mod direct;
 mod disclosure;
-mod document;
-mod figure;
-mod frames;
+pub(crate) mod figure;
 mod ggd;
 mod gp;
 mod hierarchy;
-mod pages;
 mod placement;
 mod population;
-mod priorities;
+pub(crate) mod priorities;
 mod reference;
 mod settings;
 mod social_map;
 mod standing;
-mod table;
 #[cfg(test)]
 mod tests;
-pub mod write;
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -55,16 +48,16 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 pub use crate::cube::Cells;
+/// The outputs' names at their earlier paths; the code is in [`crate::output`].
+pub use crate::output::{AreaDocument, SCHEMA_VERSION, escape_html, page_file, write};
 pub use disclosure::{Disclosure, Limits, Thresholds, Withheld, WithheldCounts};
-pub use document::{AreaDocument, SCHEMA_VERSION};
 pub use figure::{
     Comparison, Figure, Intervals, Method, Mode, Reason, Standing, Status, Suppression, TrendFigure,
 };
 pub use gp::{Coverage, CoverageBand};
-pub use pages::{escape_html, page_file};
 pub use population::{Context, PyramidBar};
 pub use priorities::ThemeRank;
-pub use settings::Settings;
+pub use settings::{Settings, StandardSetting};
 pub use social_map::{ProjectEntry, ProviderEntry, SocialMap, TRIANGLE};
 
 use crate::error::ProfileError;
@@ -77,13 +70,42 @@ use population::Residents;
 use reference::Reference;
 use social_map::Placed;
 
-/// The language of labels in outputs.
+/// The language of labels in outputs: `nl` (the default) or `en`.
+///
+/// ```
+/// use wijkprofiel::profile::Language;
+/// assert_eq!("en".parse(), Ok(Language::En));
+/// assert_eq!(
+///     "fr".parse::<Language>().unwrap_err(),
+///     "unknown language `fr`, expected `nl` or `en`"
+/// );
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "lowercase", try_from = "String")]
 pub enum Language {
     #[default]
     Nl,
     En,
+}
+
+impl std::str::FromStr for Language {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        match text {
+            "nl" => Ok(Self::Nl),
+            "en" => Ok(Self::En),
+            other => Err(format!("unknown language `{other}`, expected `nl` or `en`")),
+        }
+    }
+}
+
+impl TryFrom<String> for Language {
+    type Error = String;
+
+    fn try_from(text: String) -> Result<Self, String> {
+        text.parse()
+    }
 }
 
 /// The options of a build.
@@ -252,30 +274,30 @@ pub struct BuildSummary {
 /// Every profile of a region.
 #[derive(Debug)]
 pub struct Profiles {
-    dataset: Dataset,
-    options: Options,
-    areas: Vec<Area>,
+    pub(crate) dataset: Dataset,
+    pub(crate) options: Options,
+    pub(crate) areas: Vec<Area>,
     /// Area index by code.
-    index: HashMap<String, usize>,
-    catalogue: Catalogue,
-    tree: Hierarchy,
+    pub(crate) index: HashMap<String, usize>,
+    pub(crate) catalogue: Catalogue,
+    pub(crate) tree: Hierarchy,
     /// Figures in canonical order: area, indicator, year, mode.
-    figures: Vec<Figure>,
+    pub(crate) figures: Vec<Figure>,
     /// The figures of each area.
-    by_area: Vec<Range<usize>>,
+    pub(crate) by_area: Vec<Range<usize>>,
     /// Areas with a profile, in input order.
-    profiled: Vec<usize>,
-    contexts: Vec<Option<Context>>,
-    coverage: Vec<Option<Coverage>>,
-    social: Placed,
-    practices: Vec<PracticePlace>,
+    pub(crate) profiled: Vec<usize>,
+    pub(crate) contexts: Vec<Option<Context>>,
+    pub(crate) coverage: Vec<Option<Coverage>>,
+    pub(crate) social: Placed,
+    pub(crate) practices: Vec<PracticePlace>,
     /// The practices (by input order) located in each area.
-    practices_in: Vec<Vec<usize>>,
+    pub(crate) practices_in: Vec<Vec<usize>>,
     /// The audit of disclosure control.
-    withheld: Vec<Withheld>,
+    pub(crate) withheld: Vec<Withheld>,
     /// The area shapes, for the pages' maps.
-    geometry: Option<crate::Geometries>,
-    summary: BuildSummary,
+    pub(crate) geometry: Option<crate::Geometries>,
+    pub(crate) summary: BuildSummary,
 }
 
 /// Figures in canonical order (area, indicator, year, mode: one figure each) from lists in
@@ -608,7 +630,7 @@ impl Profiles {
         &self.areas[figure.area]
     }
 
-    fn area_index(&self, code: &str) -> Option<usize> {
+    pub(crate) fn area_index(&self, code: &str) -> Option<usize> {
         self.index.get(code).copied()
     }
 }

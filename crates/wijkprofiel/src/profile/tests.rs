@@ -547,29 +547,6 @@ fn coverage_by_age_band_adds_up_to_the_region_coverage() {
 }
 
 #[test]
-fn the_table_assembled_in_blocks_is_the_table_assembled_whole() {
-    let p = profiles();
-    let n = p.areas().count();
-    let whole = p.table_in_blocks(0..n, n).expect("whole");
-    for block in [1, 7, 100] {
-        let blocks = p.table_in_blocks(0..n, block).expect("blocks");
-        assert!(blocks.equals_missing(&whole), "blocks of {block}");
-    }
-    // A range not starting at the first area, as a shard asks for.
-    let part = p.table_in_blocks(5..50, 7).expect("part");
-    assert!(part.equals_missing(&p.table_in_blocks(5..50, 45).expect("part whole")));
-    let sixth = p.areas().nth(5).map(|a| a.code.as_str());
-    assert_eq!(
-        part.column("area_code")
-            .expect("code")
-            .str()
-            .expect("text")
-            .get(0),
-        sixth
-    );
-}
-
-#[test]
 fn canonical_order_puts_figures_of_any_order_back() {
     let built = profiles().figures();
     let key = |f: &Figure| (f.area, f.indicator, f.year, f.mode);

@@ -13,8 +13,8 @@ pub(crate) mod svg;
 #[cfg(test)]
 mod tests;
 
-use super::figure::Figure;
-use super::{Language, Profiles};
+use crate::profile::figure::Figure;
+use crate::profile::{Language, Profiles};
 use crate::stats::compare::Judgement;
 
 /// A spine chart's centre line and the judgement its dot is coloured by: the national value

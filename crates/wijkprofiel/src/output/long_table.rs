@@ -5,9 +5,9 @@ use std::borrow::Cow;
 use polars::prelude::*;
 use rayon::prelude::*;
 
-use super::figure::{Comparison, Intervals};
-use super::{Language, Profiles};
 use crate::Area;
+use crate::profile::figure::{Comparison, Intervals};
+use crate::profile::{Language, Profiles};
 
 /// Areas per block of the table assembled on one thread.
 const TABLE_BLOCK: usize = 4096;
@@ -357,5 +357,34 @@ fn intervals(v: Option<Intervals>) -> [Option<f64>; 5] {
             Some(v.upper_outer),
         ],
         None => [None; 5],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_table_assembled_in_blocks_is_the_table_assembled_whole() {
+        let region = crate::Region::demo().expect("demo");
+        let p = crate::profile::ProfileBuilder::new()
+            .build(&region)
+            .expect("build");
+        let n = p.areas().count();
+        let whole = p.table_in_blocks(0..n, n).expect("whole");
+        for block in [1, 7, 100] {
+            let blocks = p.table_in_blocks(0..n, block).expect("blocks");
+            assert!(blocks.equals_missing(&whole), "blocks of {block}");
+        }
+        // A range not starting at the first area, as a shard asks for.
+        let part = p.table_in_blocks(5..50, 7).expect("part");
+        assert!(part.equals_missing(&p.table_in_blocks(5..50, 45).expect("part whole")));
+        let sixth = p.areas().nth(5).map(|a| a.code.as_str());
+        assert_eq!(
+            part.column("area_code")
+                .expect("code")
+                .str()
+                .expect("text")
+                .get(0),
+            sixth
+        );
     }
 }

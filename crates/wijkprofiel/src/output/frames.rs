@@ -5,9 +5,9 @@ use std::collections::BTreeMap;
 
 use polars::prelude::*;
 
-use super::figure::{Figure, Mode};
-use super::{Language, Profiles, Withheld, priorities};
 use crate::Role;
+use crate::profile::figure::{Figure, Mode};
+use crate::profile::{Language, Profiles, Withheld, priorities};
 
 fn text<'a>(name: &str, values: impl Iterator<Item = Option<&'a str>>) -> Column {
     Column::new(name.into(), values.collect::<Vec<_>>())
@@ -197,7 +197,7 @@ impl Profiles {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn social_table(&self) -> PolarsResult<DataFrame> {
-        let maps: Vec<(usize, super::SocialMap)> = self
+        let maps: Vec<(usize, crate::profile::SocialMap)> = self
             .profiled
             .iter()
             .map(|&a| (a, self.social.map(a)))

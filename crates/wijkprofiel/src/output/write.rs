@@ -16,11 +16,11 @@ use std::str::FromStr;
 use polars::prelude::*;
 use rayon::prelude::*;
 
-use super::Profiles;
 use super::csv::CsvTable;
 use super::direct::DirectFile;
 use crate::atomic;
 use crate::error::ProfileError;
+use crate::profile::Profiles;
 
 /// The long table in Parquet.
 pub const TABLE_PARQUET: &str = "profile.parquet";
@@ -460,7 +460,7 @@ mod tests {
         )
         .expect("frame");
         // The demo's long table spans more than one slice.
-        let profiles = super::super::ProfileBuilder::new()
+        let profiles = crate::profile::ProfileBuilder::new()
             .build(&crate::Region::demo().expect("demo"))
             .expect("profiles");
         let table = profiles.table(0..profiles.areas().count()).expect("table");

@@ -2,13 +2,13 @@
 
 use serde::Serialize;
 
-use super::figure::{Figure, Mode};
-use super::gp::Coverage;
-use super::population::Context;
-use super::priorities::{self, ThemeRank};
-use super::social_map::SocialMap;
-use super::{Language, Options, PracticePlace, Profiles};
 use crate::catalogue::{Kind, Polarity, Prevalence, Source, Standardisation};
+use crate::profile::Context;
+use crate::profile::Coverage;
+use crate::profile::SocialMap;
+use crate::profile::figure::{Figure, Mode};
+use crate::profile::priorities::{self, ThemeRank};
+use crate::profile::{Language, Options, PracticePlace, Profiles};
 use crate::{Custom, Indicator, Level};
 
 /// The version of the document layout; raised when a field changes meaning or goes away.

@@ -4,11 +4,11 @@
 
 use std::fmt::Write as _;
 
-use super::figure::{Figure, Mode};
 use super::pages::svg::spine;
 use super::pages::{escape_html, headline_judgement, spine_benchmark};
-use super::{Language, Profiles, priorities};
 use crate::Polarity;
+use crate::profile::figure::{Figure, Mode};
+use crate::profile::{Language, Profiles, priorities};
 
 impl Profiles {
     /// One area's card as HTML (for Jupyter): the priority themes and, per indicator, the
