@@ -69,15 +69,7 @@ class Region:
         self, areas: pl.DataFrame | Iterable[Mapping[str, Any]] | str
     ) -> Region: ...
     def custom_areas(self) -> pl.DataFrame: ...
-    def build(
-        self,
-        years: list[int] | None = None,
-        standard_population: Mapping[str, float] | None = None,
-        national_benchmark: str = "NL01",
-        confidence: tuple[float, float] = ...,
-        language: str = "nl",
-        disclosure: Mapping[str, Any] | None = None,
-    ) -> Profiles: ...
+    def build(self, settings: Mapping[str, Any] | None = None) -> Profiles: ...
 
 @final
 class Profiles:

@@ -128,12 +128,15 @@ def build(
     *,
     years: list[int] | None = None,
     standard_population: Mapping[str, float] | None = None,
-    national_benchmark: str = "NL01",
-    confidence: tuple[float, float] = (0.95, 0.998),
-    language: str = "nl",
+    national_benchmark: str | None = None,
+    confidence: tuple[float, float] | None = None,
+    language: str | None = None,
     disclosure: Mapping[str, Any] | None = None,
 ) -> Profiles:
     """Build every profile of a region (all areas below the country).
+
+    The settings are those of a ``--config`` settings file (``docs/outputs.md``); each left
+    at ``None`` keeps the core's default.
 
     Parameters
     ----------
@@ -145,11 +148,11 @@ def build(
         Weights by age band for direct standardisation (e.g. a Dutch standard
         population); ESP2013 when ``None``.
     national_benchmark
-        The benchmark id of the national reference.
+        The benchmark id of the national reference; ``"NL01"`` when ``None``.
     confidence
-        The inner and outer confidence levels.
+        The inner and outer confidence levels; ``(0.95, 0.998)`` when ``None``.
     language
-        ``"nl"`` or ``"en"`` labels.
+        ``"nl"`` (when ``None``) or ``"en"`` labels.
     disclosure
         Disclosure settings as in the ``[disclosure]`` table of a settings file
         (``min_count``, ``round_to``, ``sources``, ``indicators``, ``allow_loosening``,
@@ -181,10 +184,14 @@ def build(
     if region is None or isinstance(region, (str, os.PathLike)):
         region = load(region)
     return region.build(
-        years=years,
-        standard_population=None if standard_population is None else dict(standard_population),
-        national_benchmark=national_benchmark,
-        confidence=confidence,
-        language=language,
-        disclosure=None if disclosure is None else dict(disclosure),
+        {
+            "years": years,
+            "standard_population": None
+            if standard_population is None
+            else dict(standard_population),
+            "national_benchmark": national_benchmark,
+            "confidence": confidence,
+            "language": language,
+            "disclosure": None if disclosure is None else dict(disclosure),
+        }
     )

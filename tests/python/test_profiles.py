@@ -133,6 +133,9 @@ def test_options_are_keyword_arguments_with_safe_defaults(region, profiles):
         ({"disclosure": {"min_count": 5}}, "allow_loosening"),
         ({"disclosure": {"colour": "red"}}, "colour"),
         ({"standard_population": {"old": 1.0}}, "`old`"),
+        ({"years": "2024"}, "`years`"),
+        ({"years": [2**40]}, "`years`"),
+        ({"national_benchmark": 1}, "`national_benchmark`"),
     ],
 )
 def test_bad_settings_raise_settings_error(region, kwargs, needle):

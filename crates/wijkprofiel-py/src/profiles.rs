@@ -8,11 +8,9 @@ use std::sync::Arc;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use pyo3_polars::PyDataFrame;
+use wijkprofiel::TableName;
 use wijkprofiel::profile::write::{self, Shard};
-use wijkprofiel::profile::{Disclosure, Language, ProfileBuilder, Profiles as CoreProfiles};
-use wijkprofiel::stats::Confidence;
-use wijkprofiel::stats::standard::StandardPopulation;
-use wijkprofiel::{AgeBand, TableName};
+use wijkprofiel::profile::{ProfileBuilder, Profiles as CoreProfiles, Settings};
 
 use crate::errors::{area_not_found, load_error, profile_error, settings_error};
 
@@ -150,65 +148,27 @@ impl Region {
         Ok(self.inner.frame(table).map(PyDataFrame))
     }
 
-    /// Builds every profile of the region; see `wijkprofiel.build` for the arguments.
-    #[pyo3(signature = (
-        years=None,
-        standard_population=None,
-        national_benchmark="NL01",
-        confidence=(0.95, 0.998),
-        language="nl",
-        disclosure=None,
-    ))]
-    #[allow(clippy::too_many_arguments)] // the keyword arguments of the Python API
-    fn build(
-        &self,
-        py: Python<'_>,
-        years: Option<Vec<i32>>,
-        standard_population: Option<BTreeMap<String, f64>>,
-        national_benchmark: &str,
-        confidence: (f64, f64),
-        language: &str,
-        disclosure: Option<&Bound<'_, PyDict>>,
-    ) -> PyResult<Profiles> {
-        let level = |c: f64| Confidence::new(c).map_err(|e| settings_error(py, e.to_string()));
-        let language = match language {
-            "nl" => Language::Nl,
-            "en" => Language::En,
-            other => {
-                return Err(settings_error(
-                    py,
-                    format!("language `{other}`: expected `nl` or `en`"),
-                ));
-            }
-        };
-        let mut builder = ProfileBuilder::new()
-            .national_benchmark(national_benchmark)
-            .confidence(level(confidence.0)?, level(confidence.1)?)
-            .language(language);
-        if let Some(years) = years {
-            builder = builder.years(years);
-        }
-        if let Some(weights) = standard_population {
-            let mut bands = Vec::new();
-            for (band, weight) in weights {
-                let parsed: AgeBand = band.parse().map_err(|e| {
-                    settings_error(py, format!("standard population band `{band}`: {e}"))
-                })?;
-                bands.push((parsed, weight));
-            }
-            let standard = StandardPopulation::new("given", bands)
-                .map_err(|e| settings_error(py, format!("standard population: {e}")))?;
-            builder = builder.standard_population(standard);
-        }
-        if let Some(settings) = disclosure {
-            let json: String = py
+    /// Builds every profile of the region; see `wijkprofiel.build` for the settings.
+    ///
+    /// Parameters
+    /// ----------
+    /// settings : dict, optional
+    ///     The core's build settings by name (`years`, `standard_population`,
+    ///     `national_benchmark`, `confidence`, `language`, `disclosure`); None or a missing
+    ///     key keeps the default.
+    #[pyo3(signature = (settings=None))]
+    fn build(&self, py: Python<'_>, settings: Option<&Bound<'_, PyDict>>) -> PyResult<Profiles> {
+        let json: String = match settings {
+            Some(settings) => py
                 .import("json")?
-                .call_method1("dumps", (settings,))?
-                .extract()?;
-            let parsed: Disclosure = serde_json::from_str(&json)
-                .map_err(|e| settings_error(py, format!("disclosure: {e}")))?;
-            builder = builder.disclosure(parsed);
-        }
+                .call_method1("dumps", (settings,))
+                .map_err(|e| settings_error(py, format!("build settings: {e}")))?
+                .extract()?,
+            None => "{}".to_owned(),
+        };
+        let options =
+            Settings::from_json(&json, "build settings").map_err(|e| profile_error(py, e))?;
+        let builder = ProfileBuilder::from_options(options);
         let region = Arc::clone(&self.inner);
         let built = py
             .detach(|| builder.build(&region))

@@ -1,36 +1,51 @@
-//! Build settings from a TOML file (`wijkprofiel build --config region.toml`).
+//! Build settings, one type filled from every source: a TOML file (`wijkprofiel build
+//! --config region.toml`, [`Settings::read`]), the keyword arguments of the Python API as
+//! JSON ([`Settings::from_json`]), or set field by field. Whatever is left out keeps the
+//! default of [`Options::default`], the one place defaults are written.
 //!
 //! ```toml
 //! years = [2023, 2024]               # default: every year with data
 //! national_benchmark = "NL01"        # benchmark id in benchmarks.csv / benchmark_rates.csv
 //! confidence = [0.95, 0.998]         # inner and outer level
 //! language = "nl"                    # nl | en
-//! standard_population = "esp2013"    # or a CSV file (age_band,weight), relative to this file
+//! standard_population = "esp2013"    # or a CSV file (age_band,weight), relative to this file,
+//!                                    # or a table of weights by age band: { "0-64" = 80, ... }
 //!
 //! [disclosure]                       # see Disclosure; loosening needs allow_loosening
 //! min_count = 10
 //! ```
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::Deserialize;
 
 use super::{Disclosure, Language, Options};
+use crate::AgeBand;
 use crate::error::ProfileError;
 use crate::stats::Confidence;
 use crate::stats::standard::StandardPopulation;
 
-/// The settings file as written.
+/// Build settings as given; every field is optional.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Settings {
-    #[serde(default)]
-    pub years: Vec<i32>,
+    pub years: Option<Vec<i32>>,
     pub national_benchmark: Option<String>,
     pub confidence: Option<(f64, f64)>,
     pub language: Option<Language>,
-    pub standard_population: Option<String>,
+    pub standard_population: Option<StandardSetting>,
     pub disclosure: Option<Disclosure>,
+}
+
+/// The standard population as a setting.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum StandardSetting {
+    /// `esp2013`, or a CSV file (`age_band,weight`) relative to the settings file.
+    Named(String),
+    /// Weights by age band (e.g. the Dutch population on 1 January), named `given`.
+    Weights(BTreeMap<String, f64>),
 }
 
 impl Settings {
@@ -40,7 +55,8 @@ impl Settings {
     ///
     /// [`ProfileError::Io`] if a file cannot be read; [`ProfileError::Settings`] naming the
     /// file and the problem (TOML syntax, unknown keys, a confidence level outside (0, 1), a
-    /// standard population that is not `esp2013` or a valid `age_band,weight` CSV).
+    /// standard population that is not `esp2013`, a valid `age_band,weight` CSV or a table
+    /// of weights by age band).
     ///
     /// # Examples
     ///
@@ -66,7 +82,54 @@ impl Settings {
         settings.options(&file, path.parent().unwrap_or(Path::new(".")))
     }
 
-    /// The options these settings ask for; `base` resolves a standard population file.
+    /// Build options from settings given as a JSON object (how the Python binding hands
+    /// over its keyword arguments; `null` leaves a setting at its default). `origin` names
+    /// where they came from in errors; a standard population file is read relative to the
+    /// working directory.
+    ///
+    /// # Errors
+    ///
+    /// [`ProfileError::Settings`] naming the setting and the problem; otherwise as
+    /// [`Settings::read`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use wijkprofiel::profile::{Language, Settings};
+    ///
+    /// let options = Settings::from_json(r#"{"years": [2024], "language": "en"}"#, "here")?;
+    /// assert_eq!((options.years, options.language), (vec![2024], Language::En));
+    /// let e = Settings::from_json(r#"{"years": "2024"}"#, "build arguments").unwrap_err();
+    /// assert!(e.to_string().starts_with("build arguments: `years`: invalid type"), "{e}");
+    /// # Ok::<(), wijkprofiel::ProfileError>(())
+    /// ```
+    pub fn from_json(text: &str, origin: &str) -> Result<Options, ProfileError> {
+        let problem = |message: String| ProfileError::Settings {
+            file: origin.to_owned(),
+            message,
+        };
+        let settings: Settings = match serde_json::from_str(text) {
+            Ok(settings) => settings,
+            Err(whole) => {
+                // serde names the problem but not the setting: try each setting on its own.
+                let value: serde_json::Value =
+                    serde_json::from_str(text).map_err(|_| problem(whole.to_string()))?;
+                let named = value.as_object().and_then(|object| {
+                    object.iter().find_map(|(key, value)| {
+                        let one = serde_json::Map::from_iter([(key.clone(), value.clone())]);
+                        serde_json::from_value::<Settings>(one.into())
+                            .err()
+                            .map(|e| format!("`{key}`: {e}"))
+                    })
+                });
+                return Err(problem(named.unwrap_or_else(|| whole.to_string())));
+            }
+        };
+        settings.options(origin, Path::new("."))
+    }
+
+    /// The options these settings ask for, over [`Options::default`]; `base` resolves a
+    /// standard population file.
     ///
     /// # Errors
     ///
@@ -77,9 +140,11 @@ impl Settings {
             message,
         };
         let mut options = Options::default();
-        options.years.clone_from(&self.years);
-        options.years.sort_unstable();
-        options.years.dedup();
+        if let Some(years) = &self.years {
+            options.years.clone_from(years);
+            options.years.sort_unstable();
+            options.years.dedup();
+        }
         if let Some(id) = &self.national_benchmark {
             options.national.clone_from(id);
         }
@@ -93,9 +158,10 @@ impl Settings {
         if let Some(disclosure) = &self.disclosure {
             options.disclosure.clone_from(disclosure);
         }
-        match self.standard_population.as_deref() {
-            None | Some("esp2013" | "ESP2013") => {}
-            Some(csv) => {
+        match &self.standard_population {
+            None => {}
+            Some(StandardSetting::Named(name)) if name.eq_ignore_ascii_case("esp2013") => {}
+            Some(StandardSetting::Named(csv)) => {
                 let path = base.join(csv);
                 let text = std::fs::read_to_string(&path).map_err(|source| ProfileError::Io {
                     path: path.clone(),
@@ -103,9 +169,24 @@ impl Settings {
                 })?;
                 options.standard = standard_from_csv(csv, &text).map_err(problem)?;
             }
+            Some(StandardSetting::Weights(weights)) => {
+                options.standard = standard_from_weights(weights).map_err(problem)?;
+            }
         }
         Ok(options)
     }
+}
+
+/// A standard population named `given` from weights by age band.
+fn standard_from_weights(weights: &BTreeMap<String, f64>) -> Result<StandardPopulation, String> {
+    let mut bands = Vec::new();
+    for (band, &weight) in weights {
+        let parsed: AgeBand = band
+            .parse()
+            .map_err(|e| format!("standard population band `{band}`: {e}"))?;
+        bands.push((parsed, weight));
+    }
+    StandardPopulation::new("given", bands).map_err(|e| format!("standard population: {e}"))
 }
 
 /// A standard population from `age_band,weight` lines (a header, `#` comments).
@@ -181,5 +262,52 @@ mod tests {
             Settings::read(&file),
             Err(ProfileError::Io { .. })
         ));
+    }
+
+    #[test]
+    fn every_source_fills_the_same_options() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("region.toml");
+        std::fs::write(
+            &file,
+            "years = [2024, 2023, 2024]\nlanguage = \"en\"\n\
+             standard_population = { \"0-64\" = 80, \"65+\" = 20 }\n\
+             [disclosure]\nround_to = 5\n",
+        )
+        .unwrap();
+        let from_toml = Settings::read(&file).unwrap();
+        let json = r#"{"years": [2024, 2023], "language": "en", "national_benchmark": null,
+            "standard_population": {"0-64": 80.0, "65+": 20.0},
+            "disclosure": {"round_to": 5}}"#;
+        let from_json = Settings::from_json(json, "arguments").unwrap();
+        assert_eq!(from_toml, from_json);
+        assert_eq!(from_json.years, vec![2023, 2024]);
+        assert_eq!(from_json.standard.name(), "given");
+        assert_eq!(
+            from_json.national,
+            Options::default().national,
+            "null is the default"
+        );
+        assert_eq!(Settings::from_json("{}", "x").unwrap(), Options::default());
+    }
+
+    #[test]
+    fn settings_given_as_json_name_the_setting_in_error() {
+        let fails = |json: &str| {
+            Settings::from_json(json, "arguments")
+                .unwrap_err()
+                .to_string()
+        };
+        let e = fails(r#"{"language": "en", "years": [1099511627776]}"#);
+        assert!(e.starts_with("arguments: `years`: invalid value"), "{e}");
+        let e = fails(r#"{"language": "fr"}"#);
+        assert!(e.contains("`language`: unknown language `fr`"), "{e}");
+        let e = fails(r#"{"disclosure": {"colour": "red"}}"#);
+        assert!(e.contains("`disclosure`") && e.contains("colour"), "{e}");
+        let e = fails(r#"{"standard_population": {"old": 1.0}}"#);
+        assert!(e.contains("standard population band `old`"), "{e}");
+        let e = fails(r#"{"shade": 1}"#);
+        assert!(e.contains("`shade`"), "{e}");
+        assert!(fails("[1]").starts_with("arguments: "));
     }
 }
