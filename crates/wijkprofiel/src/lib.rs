@@ -91,8 +91,8 @@ pub use error::{
 };
 pub use geometry::{Crs, Geometries};
 pub use inputs::{Inputs, TableName};
-pub use region::{Dataset, Region, Summary, ValidationReport, validate};
+pub use region::{Dataset, Region, Summary, ValidationReport};
 pub use sex::Sex;
 pub use social::{Point, Practice, Project, Provider, Role};
 pub use table::Table;
-pub use validate::PROBLEMS_PER_FILE;
+pub use validate::{PROBLEMS_PER_FILE, validate};

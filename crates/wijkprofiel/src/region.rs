@@ -2,7 +2,6 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::path::Path;
 use std::sync::Arc;
 
 use polars::prelude::*;
@@ -11,12 +10,10 @@ use serde::Serialize;
 use crate::area::{Areas, Level};
 use crate::catalogue::Catalogue;
 use crate::cube::GpCounts;
-use crate::custom::CustomAreaSpec;
-use crate::error::{DataError, LoadError, Location};
+use crate::error::DataError;
 use crate::geometry::Geometries;
-use crate::inputs::{Inputs, TableName};
+use crate::inputs::TableName;
 use crate::social::{Practice, Project, Provider};
-use crate::table::Problems;
 
 /// What `dataset.toml` says about the data.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -60,104 +57,6 @@ pub struct Region {
 }
 
 impl Region {
-    /// Loads and validates a data folder.
-    ///
-    /// # Errors
-    ///
-    /// [`LoadError::Io`] if the folder cannot be read; [`LoadError::Invalid`] with every
-    /// problem found if the data break the contract.
-    pub fn load(dir: impl AsRef<Path>) -> Result<Self, LoadError> {
-        Self::from_inputs(&Inputs::from_dir(dir.as_ref())?)
-    }
-
-    /// Validates inputs given in memory.
-    ///
-    /// # Errors
-    ///
-    /// [`LoadError::Invalid`] with every problem found.
-    pub fn from_inputs(inputs: &Inputs) -> Result<Self, LoadError> {
-        match crate::validate::check(inputs) {
-            (Some(region), _) => Ok(region),
-            (None, report) => Err(LoadError::Invalid(Box::new(report))),
-        }
-    }
-
-    /// The demo region embedded in the library.
-    ///
-    /// # Errors
-    ///
-    /// Only if the embedded data were broken, which the test suite rules out.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let region = wijkprofiel::Region::demo().unwrap();
-    /// assert!(region.dataset.synthetic);
-    /// assert_eq!(region.areas.at_level(wijkprofiel::Level::Gemeente).count(), 8);
-    /// ```
-    #[cfg(feature = "embedded-demo")]
-    pub fn demo() -> Result<Self, LoadError> {
-        Self::from_inputs(&Inputs::demo())
-    }
-
-    /// The region with these custom areas added (checked as `custom_areas.geojson` is: ids,
-    /// kinds, members, polygons overlaid on the buurt shapes).
-    ///
-    /// # Errors
-    ///
-    /// [`LoadError::Invalid`] naming every custom area that cannot be made (the row is the
-    /// spec's 1-based position).
-    pub fn with_custom_areas(&self, specs: &[CustomAreaSpec]) -> Result<Self, LoadError> {
-        let located: Vec<(CustomAreaSpec, Location)> = specs
-            .iter()
-            .enumerate()
-            .map(|(i, spec)| {
-                let at = Location {
-                    row: Some(i + 1),
-                    ..Location::file("custom areas")
-                };
-                (spec.clone(), at)
-            })
-            .collect();
-        self.adding(&located, Vec::new())
-    }
-
-    /// The region with the custom areas of a `custom_areas.geojson` document added.
-    ///
-    /// # Errors
-    ///
-    /// [`LoadError::Invalid`] naming every feature that cannot be read or made.
-    pub fn with_custom_areas_geojson(&self, file: &str, bytes: &[u8]) -> Result<Self, LoadError> {
-        let (specs, problems) = CustomAreaSpec::parse_geojson(file, bytes);
-        self.adding(&specs, problems.into_iter().map(Into::into).collect())
-    }
-
-    fn adding(
-        &self,
-        specs: &[(CustomAreaSpec, Location)],
-        problems: Vec<DataError>,
-    ) -> Result<Self, LoadError> {
-        let mut p = Problems::new(crate::PROBLEMS_PER_FILE);
-        for problem in problems {
-            p.push(problem);
-        }
-        let areas =
-            crate::validate::with_custom(self.areas.clone(), specs, self.geometry.as_ref(), &mut p);
-        if p.count() > 0 {
-            let (problems, omitted) = p.into_parts();
-            return Err(LoadError::Invalid(Box::new(ValidationReport {
-                origin: self.origin.clone(),
-                problems,
-                omitted,
-                summary: None,
-            })));
-        }
-        Ok(Self {
-            areas,
-            ..self.clone()
-        })
-    }
-
     /// The custom areas, one row per area and buurt: `id`, `name`, `kind`, `within` (the
     /// gemeente or region it is compared with), `buurt`, `member` (whether the buurt counts)
     /// and `share` (of the buurt's area inside the area: below 1 only for buurten a drawn
@@ -382,11 +281,11 @@ pub struct Summary {
 #[derive(Debug, Clone)]
 pub struct ValidationReport {
     pub origin: String,
-    /// Problems found, at most [`crate::validate::PROBLEMS_PER_FILE`] per file.
+    /// Problems found, at most [`crate::PROBLEMS_PER_FILE`] per file.
     pub problems: Vec<DataError>,
     /// Problems found beyond the cap, per file.
     pub omitted: BTreeMap<String, usize>,
-    /// What was loaded; present when the data are valid (see [`validate`]).
+    /// What was loaded; present when the data are valid (see [`validate()`](crate::validate())).
     pub summary: Option<Summary>,
 }
 
@@ -400,14 +299,6 @@ impl ValidationReport {
     pub fn problem_count(&self) -> usize {
         self.problems.len() + self.omitted.values().sum::<usize>()
     }
-}
-
-/// Validates inputs and reports, whether or not they are valid; a valid region's report
-/// carries its summary.
-pub fn validate(inputs: &Inputs) -> ValidationReport {
-    let (region, mut report) = crate::validate::check(inputs);
-    report.summary = region.as_ref().map(Region::summary);
-    report
 }
 
 /// Years as `2020–2024` when consecutive, otherwise listed.

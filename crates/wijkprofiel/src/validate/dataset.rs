@@ -1,0 +1,42 @@
+//! `dataset.toml` (`docs/data-contract.md`, "`dataset.toml`"): the data set's name and whether
+//! it is synthetic.
+
+use serde::Deserialize;
+
+use crate::catalogue::toml_problem;
+use crate::inputs::Inputs;
+use crate::region::Dataset;
+use crate::table::Problems;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct DatasetFile {
+    name: String,
+    #[serde(default)]
+    synthetic: bool,
+    #[serde(default)]
+    description: String,
+}
+
+pub(super) fn dataset(inputs: &Inputs, p: &mut Problems) -> Dataset {
+    let fallback = Dataset {
+        name: inputs.origin.clone(),
+        synthetic: false,
+        description: String::new(),
+    };
+    let Some(doc) = &inputs.dataset else {
+        return fallback;
+    };
+    let text = String::from_utf8_lossy(&doc.bytes);
+    match toml::from_str::<DatasetFile>(&text) {
+        Ok(file) => Dataset {
+            name: file.name,
+            synthetic: file.synthetic,
+            description: file.description,
+        },
+        Err(e) => {
+            p.push(toml_problem(&doc.name, &text, &e));
+            fallback
+        }
+    }
+}
