@@ -4,7 +4,10 @@
 use serde::Serialize;
 
 use crate::stats::compare::Judgement;
-use crate::stats::{Confidence, Estimate};
+use crate::stats::proportion::wilson;
+use crate::stats::rate::poisson;
+use crate::stats::{Confidence, Estimate, StatsError};
+use crate::{Indicator, Kind, Source};
 
 /// How GP figures were attributed to an area.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -65,6 +68,55 @@ impl Method {
             Self::GgdRespondents => "ggd-respondents",
             Self::GgdWeighted => "ggd-weighted",
             Self::Count => "count",
+        }
+    }
+}
+
+/// How a figure's crude value is computed from its counts, chosen once from the indicator:
+/// an exact count of residents (CBS counts), a rate (exact Poisson below 10 events, Byar from
+/// 10) or a proportion (Wilson). Used when a figure is made and again when disclosure control
+/// recomputes it from rounded counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Crude {
+    Count,
+    Poisson,
+    Wilson,
+}
+
+impl Crude {
+    /// The crude method of an indicator.
+    pub(crate) fn of(indicator: &Indicator) -> Self {
+        match (indicator.source, indicator.kind) {
+            (Source::Cbs, Kind::Count) => Self::Count,
+            (_, Kind::Rate) => Self::Poisson,
+            _ => Self::Wilson,
+        }
+    }
+
+    /// The method a figure shows when its headline value is the crude one.
+    pub(crate) const fn method(self) -> Method {
+        match self {
+            Self::Count => Method::Count,
+            Self::Poisson => Method::Poisson,
+            Self::Wilson => Method::Wilson,
+        }
+    }
+
+    /// The value of `x` among `n` and its intervals at both levels, per 1 (unscaled).
+    ///
+    /// # Errors
+    ///
+    /// The method's own: e.g. `n <= 0` for a rate or a proportion.
+    pub(crate) fn intervals(
+        self,
+        x: f64,
+        n: f64,
+        levels: (Confidence, Confidence),
+    ) -> Result<Intervals, StatsError> {
+        match self {
+            Self::Count => Ok(Intervals::exact(x)),
+            Self::Poisson => Intervals::compute(levels, |c| poisson(x, n, c)),
+            Self::Wilson => Intervals::compute(levels, |c| wilson(x, n, c)),
         }
     }
 }

@@ -4,18 +4,16 @@
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::figure::{Figure, Intervals, Method, Mode, Reason, Status};
+use super::figure::{Crude, Figure, Intervals, Method, Mode, Reason, Status};
 use super::hierarchy::Hierarchy;
 use super::population::Residents;
 use super::reference::Reference;
 use crate::cube::{Cells, Cube, GpCubes};
 use crate::stats::dsr::{Dsr, Stratum};
 use crate::stats::indirect::Indirect;
-use crate::stats::proportion::wilson;
-use crate::stats::rate::poisson;
 use crate::stats::standard::StandardPopulation;
 use crate::stats::{Confidence, StatsError};
-use crate::{AgeBand, Indicator, Kind, Level, Sex, Standardisation};
+use crate::{AgeBand, Indicator, Level, Sex, Standardisation};
 
 /// What the GP computation needs.
 #[derive(Debug)]
@@ -321,11 +319,11 @@ fn figure(
     counts: &Counts,
 ) -> Figure {
     let ind = s.ind;
-    let method = match (ind.standardisation, ind.kind) {
-        (Standardisation::Direct, _) => Method::Dsr,
-        (Standardisation::Indirect, _) => Method::Isr,
-        (_, Kind::Rate) => Method::Poisson,
-        _ => Method::Wilson,
+    let crude = Crude::of(ind);
+    let method = match ind.standardisation {
+        Standardisation::Direct => Method::Dsr,
+        Standardisation::Indirect => Method::Isr,
+        _ => crude.method(),
     };
     let mut f = Figure::missing(area, s.index, year, mode, method);
     let (x, n) = (
@@ -350,11 +348,10 @@ fn figure(
     f.numerator = Some(x);
     f.denominator = Some(n);
     let levels = inputs.levels;
-    let crude = match ind.kind {
-        Kind::Rate => Intervals::compute(levels, |c| poisson(x, n, c)),
-        _ => Intervals::compute(levels, |c| wilson(x, n, c)),
-    };
-    f.crude = crude.ok().map(|e| e.scaled(ind.multiplier));
+    f.crude = crude
+        .intervals(x, n, levels)
+        .ok()
+        .map(|e| e.scaled(ind.multiplier));
     f.status = Status::Published;
 
     let national_rates = inputs

@@ -4,11 +4,10 @@
 use polars::prelude::*;
 use serde::Serialize;
 
-use super::figure::{Figure, Intervals, Method, Mode, Reason, Status};
+use super::figure::{Crude, Figure, Intervals, Mode, Reason, Status};
 use super::hierarchy::Hierarchy;
 use crate::cube::{Cells, distinct_years};
 use crate::stats::Confidence;
-use crate::stats::proportion::wilson;
 use crate::{AgeBand, Indicator, Kind, Sex};
 
 /// Residents per area (every level below the country) × year × sex × age band.
@@ -173,12 +172,9 @@ impl Residents {
         for &area in &tree.bottom_up {
             for (y, &year) in self.years.iter().enumerate() {
                 let residents = self.sum(area, y, &scope_mask);
-                let method = if ind.kind == Kind::Count {
-                    Method::Count
-                } else {
-                    Method::Wilson
-                };
-                let mut figure = Figure::missing(area, index, year, Mode::Residence, method);
+                let crude = Crude::of(ind);
+                let mut figure =
+                    Figure::missing(area, index, year, Mode::Residence, crude.method());
                 figure.denominator = Some(residents);
                 figure.status = Status::Published;
                 match (ind.kind, &counted_mask) {
@@ -189,7 +185,7 @@ impl Residents {
                     (_, Some(counted)) if residents > 0.0 => {
                         let x = self.sum(area, y, counted);
                         figure.numerator = Some(x);
-                        match Intervals::compute(levels, |c| wilson(x, residents, c)) {
+                        match crude.intervals(x, residents, levels) {
                             Ok(v) => figure.value = Some(v.scaled(ind.multiplier)),
                             Err(e) => {
                                 figure.status = Status::Missing(Reason::Unusable(e.to_string()))

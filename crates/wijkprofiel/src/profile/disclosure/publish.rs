@@ -6,7 +6,7 @@
 use rayon::prelude::*;
 
 use super::super::figure::{
-    Figure, Intervals, Method, Mode, Reason, Standing, Status, Suppression,
+    Crude, Figure, Intervals, Method, Mode, Reason, Standing, Status, Suppression,
 };
 use super::super::gp::Coverage;
 use super::super::hierarchy::Hierarchy;
@@ -16,8 +16,6 @@ use super::{Disclosure, Limits, Withheld, WithheldCounts};
 use crate::cube::Cells;
 use crate::stats::Confidence;
 use crate::stats::indirect::Indirect;
-use crate::stats::proportion::wilson;
-use crate::stats::rate::poisson;
 use crate::{AgeBand, Catalogue, Kind, Sex, Source};
 
 /// What disclosure control needs to know about a build.
@@ -541,19 +539,15 @@ fn round_figure(inputs: &Inputs, f: &mut Figure) {
     if f.status != Status::Published || ind.source == Source::Ggd {
         return;
     }
-    let crude = |kind: Kind| match kind {
-        Kind::Rate => Intervals::compute(levels, |c| poisson(x, n, c)).ok(),
-        Kind::Count => Some(Intervals::exact(x)),
-        _ if n > 0.0 => Intervals::compute(levels, |c| wilson(x, n, c)).ok(),
-        _ => None,
-    };
-    if ind.source == Source::Cbs && ind.kind == Kind::Count {
-        f.value = crude(Kind::Count);
+    let crude = Crude::of(ind);
+    let intervals = crude.intervals(x, n, levels).ok();
+    if crude == Crude::Count {
+        f.value = intervals;
         f.crude = f.value;
         return;
     }
-    f.crude = crude(ind.kind).map(|v| v.scaled(ind.multiplier));
-    if matches!(f.method, Method::Wilson | Method::Poisson) {
+    f.crude = intervals.map(|v| v.scaled(ind.multiplier));
+    if f.method == crude.method() {
         f.value = f.crude;
     }
     // Ratios: observed ÷ expected, with the same expected as before.

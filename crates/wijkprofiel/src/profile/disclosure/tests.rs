@@ -1051,6 +1051,18 @@ mod demo {
                 && n > 0.0
             {
                 assert!((crude.value - x / n * ind.multiplier).abs() < 1e-9, "{f:?}");
+                // The interval of the rounded counts, by the indicator's kind.
+                let c95 = crate::stats::Confidence::C95;
+                let expected = match ind.kind {
+                    crate::Kind::Rate => crate::stats::rate::poisson(x, n, c95),
+                    _ => crate::stats::proportion::wilson(x, n, c95),
+                }
+                .expect("interval");
+                let lower = expected.lower * ind.multiplier;
+                assert!(
+                    (crude.lower - lower).abs() <= 1e-9 * lower.abs().max(1.0),
+                    "{f:?}"
+                );
                 recomputed += 1;
             }
         }
