@@ -77,7 +77,7 @@ pub(crate) fn distinct_years(column: &Column) -> PolarsResult<Vec<i32>> {
 
 /// Sums of numerators and denominators per unit × year × indicator × cell.
 #[derive(Debug, Clone)]
-pub struct Cube {
+pub(crate) struct Cube {
     pub years: Vec<i32>,
     pub indicators: usize,
     pub cells: usize,
@@ -98,13 +98,8 @@ impl Cube {
     }
 
     /// Offset of the first cell of a unit × year × indicator.
-    pub fn offset(&self, unit: usize, year: usize, indicator: usize) -> usize {
+    pub(crate) fn offset(&self, unit: usize, year: usize, indicator: usize) -> usize {
         ((unit * self.years.len() + year) * self.indicators + indicator) * self.cells
-    }
-
-    /// The index of a year.
-    pub fn year_index(&self, year: i32) -> Option<usize> {
-        self.years.iter().position(|&y| y == year)
     }
 
     /// Listed patients of a unit and year per cell, the largest denominator of any indicator,
@@ -144,7 +139,7 @@ impl Cube {
 
 /// The GP counts by buurt of residence and by practice.
 #[derive(Debug, Clone)]
-pub struct GpCubes {
+pub(crate) struct GpCubes {
     pub cells: Cells,
     /// Units are the region's buurten, in the order of its areas.
     pub residence: Cube,
@@ -192,7 +187,7 @@ impl Rows {
 #[derive(Debug, Clone)]
 pub struct GpCounts {
     /// The sums the profiles are made from.
-    pub cubes: GpCubes,
+    pub(crate) cubes: GpCubes,
     /// `None` once released ([`GpCounts::release_rows`]).
     rows: Option<Rows>,
     height: usize,
@@ -264,7 +259,6 @@ impl GpCounts {
                     cube.largest_denominators(unit, y, &mut cells);
                     total += cells.iter().sum::<f64>();
                 }
-                #[allow(clippy::cast_possible_truncation)]
                 (year, total as i64)
             })
             .collect()

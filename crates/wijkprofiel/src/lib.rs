@@ -65,7 +65,7 @@ pub mod age_band;
 pub mod area;
 mod atomic;
 pub mod catalogue;
-pub mod cube;
+mod cube;
 pub mod custom;
 pub mod demo;
 pub mod error;
@@ -84,6 +84,7 @@ mod validate;
 pub use age_band::AgeBand;
 pub use area::{Area, Areas, Custom, CustomKind, Level, PartialBuurt};
 pub use catalogue::{Catalogue, Indicator, Kind, Polarity, Source, Standardisation};
+pub use cube::{Cells, GpCounts};
 pub use custom::CustomAreaSpec;
 pub use error::{
     AreaError, CatalogueError, CustomAreaError, DataError, DemoError, GeometryError, LoadError,

@@ -222,7 +222,6 @@ impl Region {
         let residents: BTreeMap<i32, i64> = sum_by_year(&self.population, "residents")?
             .into_iter()
             .collect();
-        #[allow(clippy::cast_precision_loss)]
         let coverage = self
             .gp_listed
             .iter()

@@ -32,7 +32,6 @@ impl Rng {
 
     /// Uniform in [0, 1).
     pub(crate) fn uniform(&mut self) -> f64 {
-        #[allow(clippy::cast_precision_loss)]
         let u = (self.next_u64() >> 11) as f64;
         u * (1.0 / (1u64 << 53) as f64)
     }
@@ -50,11 +49,6 @@ impl Rng {
 
     /// An index below `n`.
     pub(crate) fn below(&mut self, n: usize) -> usize {
-        #[allow(
-            clippy::cast_possible_truncation,
-            clippy::cast_precision_loss,
-            clippy::cast_sign_loss
-        )]
         let i = (self.uniform() * n as f64) as usize;
         i.min(n.saturating_sub(1))
     }
@@ -103,7 +97,6 @@ impl Rng {
             let mut k = 0_i64;
             while u > cdf && pmf > 0.0 {
                 k += 1;
-                #[allow(clippy::cast_precision_loss)]
                 let kf = k as f64;
                 pmf *= piece / kf;
                 cdf += pmf;
@@ -121,12 +114,10 @@ impl Rng {
         if p >= 1.0 {
             return n;
         }
-        #[allow(clippy::cast_precision_loss)]
         let nf = n as f64;
         let mean = nf * p;
         let var = mean * (1.0 - p);
         if var > 30.0 {
-            #[allow(clippy::cast_possible_truncation)]
             let draw = (mean + var.sqrt() * self.normal()).round() as i64;
             return draw.clamp(0, n);
         }
@@ -137,7 +128,6 @@ impl Rng {
         let u = self.uniform();
         let mut k = 0;
         while u > cdf && k < n {
-            #[allow(clippy::cast_precision_loss)]
             let kf = k as f64;
             pmf *= (nf - kf) / (kf + 1.0) * p / q;
             cdf += pmf;
@@ -170,9 +160,7 @@ mod tests {
         for (n, p) in [(50_i64, 0.03), (2000, 0.2), (10, 0.9)] {
             let draws = 20_000;
             let total: i64 = (0..draws).map(|_| rng.binomial(n, p)).sum();
-            #[allow(clippy::cast_precision_loss)]
             let mean = total as f64 / f64::from(draws);
-            #[allow(clippy::cast_precision_loss)]
             let expected = n as f64 * p;
             assert!(
                 (mean - expected).abs() < 0.03 * expected + 0.05,
@@ -195,7 +183,6 @@ mod tests {
         let b: f64 = (0..40_000).map(|_| rng.beta(2.0, 6.0)).sum::<f64>() / draws;
         assert!((b - 0.25).abs() < 0.005, "beta {b}");
         for mean in [0.3, 7.0, 95.0] {
-            #[allow(clippy::cast_precision_loss)]
             let xs: Vec<f64> = (0..40_000).map(|_| rng.poisson(mean) as f64).collect();
             let m = xs.iter().sum::<f64>() / draws;
             let var = xs.iter().map(|x| (x - m).powi(2)).sum::<f64>() / draws;

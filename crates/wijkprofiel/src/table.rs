@@ -535,7 +535,6 @@ impl<'a> Reader<'a> {
             self.collect(name, required, ints.iter().map(|c| c.map(in_range)))
         } else if dtype.is_float() {
             let floats = series.cast(&DataType::Float64).ok()?;
-            #[allow(clippy::cast_possible_truncation)]
             let cells = floats.f64().ok()?.iter().map(|cell| {
                 cell.map(|v| {
                     if v.fract() == 0.0 && v.abs() < 9.0e15 {
@@ -690,7 +689,6 @@ pub(crate) fn check_unique(table: &Table, problems: &mut Problems, columns: &[&d
         key.join(" ")
     };
     if fits_u64(columns) {
-        #[allow(clippy::cast_possible_truncation)]
         let narrow = |row| packed_key(columns, row).map(|k| k as u64);
         report_repeated(table, problems, rows, narrow, show);
     } else {

@@ -163,7 +163,6 @@ fn diabetes(region: &Region) -> (BTreeMap<String, (f64, f64)>, (f64, f64)) {
             .and_then(|a| a.parent.clone())
             .expect("wijk");
         let name = region.areas.get(&wijk).expect("wijk area").name.clone();
-        #[allow(clippy::cast_precision_loss)]
         let (n, d) = (num.get(i).expect("n") as f64, den.get(i).expect("d") as f64);
         for key in [name, "region".to_owned()] {
             let cell = cells

@@ -14,7 +14,6 @@ pub(crate) struct Rect {
 }
 
 impl Rect {
-    #[allow(clippy::cast_precision_loss)]
     pub(crate) fn centre(&self) -> (f64, f64) {
         (
             (self.x0 + self.x1) as f64 / 2.0,
@@ -23,7 +22,6 @@ impl Rect {
     }
 
     /// A random point well inside.
-    #[allow(clippy::cast_precision_loss)]
     pub(crate) fn point_inside(&self, rng: &mut Rng) -> (f64, f64) {
         let x = self.x0 as f64 + (self.x1 - self.x0) as f64 * rng.range(0.15, 0.85);
         let y = self.y0 as f64 + (self.y1 - self.y0) as f64 * rng.range(0.15, 0.85);
@@ -62,7 +60,6 @@ impl Rect {
     }
 }
 
-#[allow(clippy::cast_precision_loss, clippy::cast_possible_truncation)]
 fn cut_at(lo: i64, hi: i64, frac: f64) -> i64 {
     let cut = lo + ((hi - lo) as f64 * frac).round() as i64;
     cut.clamp(lo + 1, hi - 1)
@@ -209,7 +206,6 @@ fn national_specs(rng: &mut Rng) -> Vec<GemeenteSpec> {
         .enumerate()
         .map(|(i, s)| {
             let residents = (s / total * 17_900_000.0).max(1_000.0);
-            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
             let wijken = ((residents / 5_450.0).round() as usize).clamp(1, 90);
             let urbanity = if residents > 120_000.0 {
                 Urbanity::City
@@ -266,7 +262,6 @@ fn national_specs(rng: &mut Rng) -> Vec<GemeenteSpec> {
         &mut specs,
     );
     for s in &mut specs {
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
         let practices = (s.residents / 17_900_000.0 * 5_000.0).floor() as usize;
         s.practices = practices.max(1);
     }
@@ -371,7 +366,6 @@ pub(crate) fn build(seed: u64, national: bool) -> Plan {
     } else {
         (total_km2 * 1.0e6 / (width * height)).sqrt()
     };
-    #[allow(clippy::cast_possible_truncation)]
     let (w, h) = (
         (width * scale).round() as i64,
         (height * scale).round() as i64,

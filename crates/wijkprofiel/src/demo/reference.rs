@@ -12,7 +12,6 @@ pub(crate) const BANDS: [AgeBand; 19] = {
     let mut bands = [AgeBand::open(90); 19];
     let mut i = 0;
     while i < 18 {
-        #[allow(clippy::cast_possible_truncation)]
         let lower = (i * 5) as u8;
         bands[i] = AgeBand::closed(lower, lower + 4);
         i += 1;
@@ -22,9 +21,7 @@ pub(crate) const BANDS: [AgeBand; 19] = {
 
 /// Middle age of each band (92 for 90+).
 pub(crate) fn band_mid(i: usize) -> f64 {
-    #[allow(clippy::cast_precision_loss)]
-    let mid = (i * 5) as f64 + 2.0;
-    mid
+    (i * 5) as f64 + 2.0
 }
 
 /// Dutch residents 1 January 2021 (CBS), men and women, 19 bands (90-94 and 95+ joined).

@@ -427,7 +427,6 @@ fn custom_areas(out: &mut Out<'_>, plan: &Plan) -> Result<(), DemoError> {
             .buurten
             .iter()
             .min_by(|a, b| distance(&a.rect.centre()).total_cmp(&distance(&b.rect.centre())));
-        #[allow(clippy::cast_precision_loss)]
         let radius = near.map_or(1000.0, |b| {
             1.2 * (b.rect.x1 - b.rect.x0).max(b.rect.y1 - b.rect.y0) as f64
         });
@@ -480,7 +479,6 @@ fn residents(root: &Rng, plan: &Plan) -> Residents {
                         // Stochastic rounding keeps small buurten's totals near their size.
                         let whole = expected.floor();
                         let up = rng.uniform() < expected - whole;
-                        #[allow(clippy::cast_possible_truncation)]
                         let count = (whole as i64 + i64::from(up)).max(0);
                         cells[yi][sex][band] = count;
                     }
@@ -530,7 +528,6 @@ fn listed(buurt: &super::plan::Buurt, cells: &[[[i64; 19]; 2]; 5], root: &Rng) -
         for sex in 0..2 {
             for band in 0..19 {
                 let r = cells[yi][sex][band];
-                #[allow(clippy::cast_precision_loss, clippy::cast_possible_truncation)]
                 let total = ((r as f64) * buurt.coverage * (0.03 * rng.normal()).exp())
                     .round()
                     .clamp(0.0, r as f64) as i64;
@@ -547,7 +544,6 @@ fn listed(buurt: &super::plan::Buurt, cells: &[[[i64; 19]; 2]; 5], root: &Rng) -
 
 /// Splits `total` by shares with the largest-remainder method (ties by order).
 fn split(total: i64, shares: &[(usize, f64)]) -> Vec<(usize, i64)> {
-    #[allow(clippy::cast_precision_loss, clippy::cast_possible_truncation)]
     let mut parts: Vec<(usize, i64, f64)> = shares
         .iter()
         .map(|(p, s)| {
@@ -580,7 +576,6 @@ fn practices(out: &mut Out<'_>, plan: &Plan) -> Result<(), DemoError> {
     }
     for (i, p) in plan.practices.iter().enumerate() {
         let known = i % 7 != 3;
-        #[allow(clippy::cast_possible_truncation)]
         let size = if known {
             format!("{}", (patients[i] * 1.08).round() as i64)
         } else {
@@ -726,7 +721,6 @@ impl Batch {
 }
 
 /// Adults 18-64 and 65+ of a cell set (18 and 19 are two fifths of band 15-19).
-#[allow(clippy::cast_precision_loss)]
 fn adults(cells: &[[i64; 19]; 2]) -> (f64, f64) {
     let mut young = 0.0;
     let mut old = 0.0;
@@ -820,7 +814,6 @@ fn ggd_estimates(
                     let n_eff = 150.0 + 0.1 * size;
                     let se = 1.0 / (n_eff * p * (1.0 - p)).sqrt();
                     let estimate = logit(p) + 0.5 * se * rng.normal();
-                    #[allow(clippy::cast_possible_truncation)]
                     let respondents =
                         (with_respondents && group == "18+").then(|| (0.03 * size).round() as i64);
                     rows.push(

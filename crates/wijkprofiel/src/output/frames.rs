@@ -13,7 +13,6 @@ fn text<'a>(name: &str, values: impl Iterator<Item = Option<&'a str>>) -> Column
     Column::new(name.into(), values.collect::<Vec<_>>())
 }
 
-#[allow(clippy::cast_possible_truncation)]
 fn whole(name: &str, values: impl Iterator<Item = usize>) -> Column {
     Column::new(name.into(), values.map(|v| v as u32).collect::<Vec<_>>())
 }

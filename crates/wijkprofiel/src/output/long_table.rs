@@ -123,7 +123,6 @@ fn judgement(c: &Comparison) -> Option<&'static str> {
     Some(c.judgement.label())
 }
 
-#[allow(clippy::cast_possible_wrap)]
 fn whole(n: Option<usize>) -> Option<i64> {
     n.map(|n| n as i64)
 }

@@ -37,7 +37,7 @@ pub(crate) struct Estimates {
 
 impl Estimates {
     /// The rows of `ggd_estimates` in each GGD indicator's age scope, by catalogue index.
-    pub fn read(
+    pub(super) fn read(
         frame: &DataFrame,
         catalogue: &Catalogue,
         area_of: &HashMap<&str, usize, FixedState>,
@@ -74,7 +74,6 @@ impl Estimates {
             if let (Some(&area), Some(year), Some(value), Some(lower), Some(upper)) =
                 (area.and_then(|a| area_of.get(a)), year, value, lower, upper)
             {
-                #[allow(clippy::cast_precision_loss)]
                 let respondents = respondents.map(|n| n as f64);
                 let estimates = out.entry(index).or_default();
                 estimates.given.insert(

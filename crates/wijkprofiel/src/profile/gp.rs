@@ -129,7 +129,7 @@ pub(crate) struct Listed {
 }
 
 impl Listed {
-    pub fn new(inputs: &GpInputs) -> Self {
+    pub(super) fn new(inputs: &GpInputs) -> Self {
         let years = inputs.cubes.residence.years.len();
         let by_mode_year = Mode::ALL
             .into_iter()

@@ -25,7 +25,7 @@ pub(crate) struct Hierarchy {
 }
 
 impl Hierarchy {
-    pub fn new(areas: &Areas) -> Self {
+    pub(crate) fn new(areas: &Areas) -> Self {
         let list: Vec<_> = areas.iter().collect();
         let codes_map: std::collections::HashMap<&str, usize> = list
             .iter()
@@ -103,14 +103,14 @@ impl Hierarchy {
     }
 
     /// Number of areas.
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.level.len()
     }
 
     /// Adds each area's `width` values (row `area` of `values`) into its parent's, smallest
     /// level first, and each custom area's members into it, so that every area below the
     /// country holds the sum of its buurten.
-    pub fn roll_up(&self, values: &mut [f64], width: usize) {
+    pub(crate) fn roll_up(&self, values: &mut [f64], width: usize) {
         for &area in &self.bottom_up {
             if self.level[area] == Level::Custom {
                 for &member in &self.members[area] {
@@ -135,7 +135,7 @@ impl Hierarchy {
     }
 
     /// The areas an area's counts are the sum of: a custom area's members, else its children.
-    pub fn parts(&self, area: usize) -> &[usize] {
+    pub(crate) fn parts(&self, area: usize) -> &[usize] {
         if self.level[area] == Level::Custom {
             &self.members[area]
         } else {
@@ -144,7 +144,7 @@ impl Hierarchy {
     }
 
     /// The buurten inside an area, in area order.
-    pub fn buurten_of(&self, area: usize) -> Vec<usize> {
+    pub(crate) fn buurten_of(&self, area: usize) -> Vec<usize> {
         if self.level[area] == Level::Custom {
             return self.members[area].clone();
         }
@@ -161,12 +161,12 @@ impl Hierarchy {
     }
 
     /// The custom areas, in area order.
-    pub fn custom(&self) -> impl Iterator<Item = usize> + '_ {
+    pub(crate) fn custom(&self) -> impl Iterator<Item = usize> + '_ {
         (0..self.len()).filter(|&a| self.level[a] == Level::Custom)
     }
 
     /// The wijk an area lies in (itself for a wijk); `None` above wijk level.
-    pub fn wijk_of(&self, mut area: usize) -> Option<usize> {
+    pub(crate) fn wijk_of(&self, mut area: usize) -> Option<usize> {
         loop {
             match self.level[area] {
                 Level::Wijk => return Some(area),
@@ -193,7 +193,7 @@ impl Hierarchy {
     /// gemeenten and region holding any of its buurten, and the custom areas sharing one
     /// (each pair once). Each pair comes twice, the difference written in buurten and in the
     /// largest CBS areas that fit (when that differs), since a reader may use either.
-    pub fn differences(&self) -> Vec<Difference> {
+    pub(crate) fn differences(&self) -> Vec<Difference> {
         let custom: Vec<usize> = self.custom().collect();
         let mut out = Vec::new();
         for (k, &area) in custom.iter().enumerate() {

@@ -20,7 +20,7 @@ pub(crate) struct Locator<'a> {
 
 impl<'a> Locator<'a> {
     /// Indexes the given shapes (area index, shape).
-    pub fn new(shapes: impl IntoIterator<Item = (usize, &'a MultiPolygon<f64>)>) -> Self {
+    pub(super) fn new(shapes: impl IntoIterator<Item = (usize, &'a MultiPolygon<f64>)>) -> Self {
         let shapes: Vec<_> = shapes
             .into_iter()
             .filter_map(|(area, shape)| Some((area, shape, shape.bounding_rect()?)))
@@ -40,7 +40,6 @@ impl<'a> Locator<'a> {
             max.y = max.y.max(r.max().y);
         }
         // About one shape per grid cell.
-        #[allow(clippy::cast_precision_loss)]
         let n = shapes.len().max(1) as f64;
         let extent = (max.x - min.x).max(max.y - min.y).max(f64::MIN_POSITIVE);
         let step = if shapes.is_empty() {
@@ -49,7 +48,6 @@ impl<'a> Locator<'a> {
             extent / n.sqrt().ceil()
         };
         let cells = |span: f64| {
-            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
             let c = (span / step).floor() as usize + 1;
             c.clamp(1, 4096)
         };
@@ -81,7 +79,6 @@ impl<'a> Locator<'a> {
 
     fn cell(&self, c: Coord<f64>) -> (usize, usize) {
         let at = |v: f64, o: f64, n: usize| {
-            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
             let i = ((v - o) / self.step).floor().max(0.0) as usize;
             i.min(n - 1)
         };
@@ -93,7 +90,7 @@ impl<'a> Locator<'a> {
 
     /// The area whose shape holds the point (its border included); on a border shared by
     /// two shapes, the first in area order.
-    pub fn locate(&self, point: Point) -> Option<usize> {
+    pub(super) fn locate(&self, point: Point) -> Option<usize> {
         let p = GeoPoint::new(point.x, point.y);
         let c = Coord {
             x: point.x,

@@ -20,7 +20,11 @@ pub(crate) struct Residents {
 
 impl Residents {
     /// Sums the validated `population` table (per buurt) up the hierarchy.
-    pub fn gather(population: &DataFrame, tree: &Hierarchy, codes: &[&str]) -> PolarsResult<Self> {
+    pub(super) fn gather(
+        population: &DataFrame,
+        tree: &Hierarchy,
+        codes: &[&str],
+    ) -> PolarsResult<Self> {
         let cells = Cells::of_column(population.column("age_band")?)?;
         let years = distinct_years(population.column("year")?)?;
         let width = years.len() * cells.len();
@@ -49,7 +53,6 @@ impl Residents {
             ) else {
                 continue;
             };
-            #[allow(clippy::cast_precision_loss)]
             let n = residents.unwrap_or(0) as f64;
             values[area * width + year * cells.len() + sex * cells.bands.len() + band] += n;
         }
@@ -62,7 +65,7 @@ impl Residents {
     }
 
     /// The cells of one area in one year (by year index).
-    pub fn cells_of(&self, area: usize, year: usize) -> &[f64] {
+    pub(super) fn cells_of(&self, area: usize, year: usize) -> &[f64] {
         let width = self.years.len() * self.cells.len();
         let at = area * width + year * self.cells.len();
         &self.values[at..at + self.cells.len()]
@@ -70,7 +73,7 @@ impl Residents {
 
     /// The index of the population year for `year`: the same year, else the nearest
     /// earlier one, else the earliest.
-    pub fn year_for(&self, year: i32) -> Option<usize> {
+    pub(super) fn year_for(&self, year: i32) -> Option<usize> {
         self.years
             .iter()
             .rposition(|&y| y <= year)
@@ -78,13 +81,13 @@ impl Residents {
     }
 
     /// Residents of an area in an age and sex scope.
-    pub fn in_scope(&self, area: usize, year: usize, age: &AgeBand, sex: Sex) -> f64 {
+    pub(super) fn in_scope(&self, area: usize, year: usize, age: &AgeBand, sex: Sex) -> f64 {
         self.sum(area, year, &self.cells.in_scope(age, sex))
     }
 
     /// Residents of an area in the cells of a scope mask (from [`Cells::in_scope`]; made once
     /// per indicator on hot paths).
-    pub fn sum(&self, area: usize, year: usize, mask: &[bool]) -> f64 {
+    pub(super) fn sum(&self, area: usize, year: usize, mask: &[bool]) -> f64 {
         self.cells_of(area, year)
             .iter()
             .zip(mask)
@@ -122,7 +125,7 @@ pub struct Context {
 impl Residents {
     /// The context of an area; `area_km2` from its shape, if any. Every count is given;
     /// disclosure control withholds afterwards.
-    pub fn context(&self, area: usize, area_km2: Option<f64>) -> Option<Context> {
+    pub(super) fn context(&self, area: usize, area_km2: Option<f64>) -> Option<Context> {
         let year = self.years.len().checked_sub(1)?;
         let cells = self.cells_of(area, year);
         let n_bands = self.cells.bands.len();
@@ -156,7 +159,7 @@ impl Residents {
     }
 
     /// The figures of a CBS indicator for every area (below the country) and year.
-    pub fn figures(
+    pub(super) fn figures(
         &self,
         tree: &Hierarchy,
         indicator: (usize, &Indicator),

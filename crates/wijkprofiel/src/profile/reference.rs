@@ -27,7 +27,7 @@ pub(crate) struct Reference {
 
 impl Reference {
     /// Reads benchmark `id` from the validated tables.
-    pub fn read(
+    pub(super) fn read(
         benchmarks: Option<&DataFrame>,
         rates: Option<&DataFrame>,
         id: &str,
@@ -62,13 +62,13 @@ impl Reference {
     }
 
     /// The published value of an indicator in a year for a sex scope.
-    pub fn value(&self, indicator: &str, year: i32, sex: Sex) -> Option<f64> {
+    pub(super) fn value(&self, indicator: &str, year: i32, sex: Sex) -> Option<f64> {
         self.values.get(&(indicator.to_owned(), year, sex)).copied()
     }
 
     /// The reference rate of each cell (per person: the unit's rate ÷ `multiplier`), when
     /// every cell has one.
-    pub fn rates(
+    pub(super) fn rates(
         &self,
         indicator: &str,
         year: i32,

@@ -71,7 +71,7 @@ pub(crate) struct Placed {
 
 impl Placed {
     /// `provider_buurt` gives each provider's buurt (by input order), if placed.
-    pub fn new(
+    pub(crate) fn new(
         tree: &Hierarchy,
         codes: &[&str],
         providers: &[Provider],
@@ -170,7 +170,7 @@ impl Placed {
     }
 
     /// The map of an area (for a buurt, its wijk's).
-    pub fn map(&self, area: usize) -> SocialMap {
+    pub(crate) fn map(&self, area: usize) -> SocialMap {
         let tree = &self.tree;
         let scope = match tree.level[area] {
             Level::Buurt => tree.wijk_of(area).unwrap_or(area),

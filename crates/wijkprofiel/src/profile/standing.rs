@@ -163,7 +163,6 @@ fn peers(figures: &mut [Figure], tree: &Hierarchy, catalogue: &Catalogue) {
         .enumerate()
         .filter(|(_, f)| f.is_published())
         .map(|(i, f)| {
-            #[allow(clippy::cast_sign_loss)]
             let year = u128::from(f.year as u32);
             let mode = u128::from(f.mode == Mode::Practice);
             // Class, indicator and year take 32 bits each above the mode's 8.

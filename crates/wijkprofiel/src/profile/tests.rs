@@ -261,7 +261,6 @@ fn practices_stand_for_their_wijk() {
         .zip(dens.iter())
     {
         if y == Some(2024) && ind == Some("gp_diabetes") {
-            #[allow(clippy::cast_precision_loss)]
             let d = d.unwrap_or(0) as f64;
             *listed.entry(id.unwrap_or_default().to_owned()).or_default() += d;
         }
@@ -327,7 +326,6 @@ fn practice_lists_add_up_when_practices_share_a_buurt() {
     let mut per_indicator: HashMap<(&str, &str, &str, &str), f64> = HashMap::new();
     for (row, (y, d)) in years.iter().zip(dens.iter()).enumerate() {
         if y == Some(2024) {
-            #[allow(clippy::cast_precision_loss)]
             let d = d.unwrap_or(0) as f64;
             let key = (&*ids[row], &*inds[row], &*sexes[row], &*bands[row]);
             *per_indicator.entry(key).or_default() += d;

@@ -60,9 +60,7 @@ pub fn percentiles(values: &[f64], probabilities: &[f64]) -> Result<Vec<f64>, St
                     rule: "must be between 0 and 1",
                 });
             }
-            #[allow(clippy::cast_precision_loss)]
             let h = (sorted.len() - 1) as f64 * p;
-            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
             let low = h.floor() as usize;
             let high = (low + 1).min(sorted.len() - 1);
             Ok(sorted[low] + (h - h.floor()) * (sorted[high] - sorted[low]))
@@ -133,18 +131,14 @@ pub fn quantile_groups(
     if values.len() < groups {
         return Ok(None);
     }
-    #[allow(clippy::cast_precision_loss)]
     let (n, q) = (values.len() as f64, groups as f64);
     Ok(Some(
         ranks
             .into_iter()
             .map(|r| {
-                #[allow(clippy::cast_precision_loss)]
                 let r = r as f64;
                 let group = ((q + 1.0) - ((n + 1.0 - r) / (n / q)).ceil()).floor();
-                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-                let group = group.max(1.0) as usize;
-                group
+                group.max(1.0) as usize
             })
             .collect(),
     ))

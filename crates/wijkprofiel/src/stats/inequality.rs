@@ -160,9 +160,7 @@ pub fn sii(
         .iter()
         .map(|c| {
             let limits = |sorted: &[f64]| {
-                #[allow(clippy::cast_precision_loss)]
                 let reps = sorted.len() as f64;
-                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
                 let at = |p: f64| sorted[((reps * p).round() as usize).clamp(1, sorted.len()) - 1];
                 (at(c.tail()), at(1.0 - c.tail()))
             };

@@ -28,7 +28,6 @@ pub fn student_t(values: &[f64], confidence: Confidence) -> Result<Estimate, Sta
             rule: "must be a finite number",
         });
     }
-    #[allow(clippy::cast_precision_loss)]
     let n = values.len() as f64;
     let mean = values.iter().sum::<f64>() / n;
     let squares = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>();

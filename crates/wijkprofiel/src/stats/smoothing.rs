@@ -85,7 +85,6 @@ pub fn poisson_gamma(
     if mean <= 0.0 {
         return Err(no_events());
     }
-    #[allow(clippy::cast_precision_loss)]
     let k = observed.len() as f64;
     let spread: f64 = observed
         .iter()
@@ -147,7 +146,6 @@ pub fn beta_binomial(x: &[f64], n: &[f64], confidence: Confidence) -> Result<Smo
             rule: format!("the pooled proportion is {mean}: nothing to smooth"),
         });
     }
-    #[allow(clippy::cast_precision_loss)]
     let k = x.len() as f64;
     let binomial = mean * (1.0 - mean);
     let spread: f64 = x
@@ -211,7 +209,6 @@ mod tests {
                 .map(|_| (20.0 + 3000.0 * rng.uniform().powi(3)).round())
                 .collect();
             let truth: Vec<f64> = (0..300).map(|_| rng.gamma(6.0) * 0.02 / 6.0).collect();
-            #[allow(clippy::cast_precision_loss)]
             let observed: Vec<f64> = exposure
                 .iter()
                 .zip(&truth)
@@ -230,7 +227,6 @@ mod tests {
                 se_crude += (o / n - t).powi(2);
             }
         }
-        #[allow(clippy::cast_precision_loss)]
         let coverage = covered as f64 / total as f64;
         assert!((0.93..=0.97).contains(&coverage), "coverage {coverage}");
         assert!(se_smooth < 0.8 * se_crude, "{se_smooth} vs {se_crude}");
@@ -245,7 +241,6 @@ mod tests {
                 .map(|_| (10.0 + 400.0 * rng.uniform().powi(2)).round())
                 .collect();
             let truth: Vec<f64> = (0..300).map(|_| rng.beta(12.0, 36.0)).collect();
-            #[allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
             let x: Vec<f64> = n
                 .iter()
                 .zip(&truth)
@@ -259,7 +254,6 @@ mod tests {
                 se_crude += (x / n - p).powi(2);
             }
         }
-        #[allow(clippy::cast_precision_loss)]
         let coverage = covered as f64 / total as f64;
         assert!((0.93..=0.97).contains(&coverage), "coverage {coverage}");
         assert!(se_smooth < 0.8 * se_crude, "{se_smooth} vs {se_crude}");

@@ -45,7 +45,6 @@ impl std::fmt::Display for Tenths {
         if !tenths.is_finite() || tenths.abs() >= 1e15 {
             return write!(f, "{:.1}", self.0);
         }
-        #[allow(clippy::cast_possible_truncation)]
         let tenths = tenths.abs() as u64;
         let sign = if self.0.is_sign_negative() { "-" } else { "" };
         write!(f, "{sign}{}.{}", tenths / 10, tenths % 10)

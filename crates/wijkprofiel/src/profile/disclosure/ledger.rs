@@ -89,7 +89,7 @@ pub(crate) enum Rule {
 
 impl Rule {
     /// `primary-count`, `small-denominator` or `complementary`.
-    pub const fn label(self) -> &'static str {
+    pub(super) const fn label(self) -> &'static str {
         match self {
             Self::Count => "primary-count",
             Self::Denominator => "small-denominator",
@@ -181,7 +181,7 @@ pub(crate) struct Sheet {
 }
 
 impl Sheet {
-    pub fn new(area: usize) -> Self {
+    pub(super) fn new(area: usize) -> Self {
         Self {
             area: u32::try_from(area).unwrap_or(u32::MAX),
             cells: Vec::new(),
@@ -193,14 +193,20 @@ impl Sheet {
 
     /// Cells first recorded from now on are numbered after every sheet's cells of the
     /// earlier rounds, as if each round were recorded for all areas before the next.
-    pub fn next_round(&mut self) {
+    pub(super) fn next_round(&mut self) {
         self.round += 1;
     }
 
     /// Records a published count of this area (or finds it, when another output shows the
     /// same count) and withholds it if it is non-zero and below `min_count`. `fixed` marks a
     /// zero that outputs show as "no data". The id holds within this sheet until joined.
-    pub fn count(&mut self, local: Local, value: f64, min_count: f64, fixed: bool) -> CellId {
+    pub(super) fn count(
+        &mut self,
+        local: Local,
+        value: f64,
+        min_count: f64,
+        fixed: bool,
+    ) -> CellId {
         let n = self.cells.len();
         let id = *self
             .index
@@ -228,7 +234,7 @@ impl Sheet {
     }
 
     /// Withholds a cell for a primary reason (e.g. [`Rule::Denominator`]).
-    pub fn withhold(&mut self, id: CellId, reason: Rule) {
+    pub(super) fn withhold(&mut self, id: CellId, reason: Rule) {
         self.cells[id as usize].withhold(reason);
     }
 }
@@ -247,7 +253,13 @@ pub(crate) struct Ledger {
 impl Ledger {
     /// The id of a mask over population cells (`population`) or GP cells; `label` names it
     /// in the audit ("0+ all", "male 85+").
-    pub fn mask(&mut self, population: bool, bits: Vec<bool>, shape: Shape, label: &str) -> u32 {
+    pub(super) fn mask(
+        &mut self,
+        population: bool,
+        bits: Vec<bool>,
+        shape: Shape,
+        label: &str,
+    ) -> u32 {
         let n = self.masks.len();
         let id = *self
             .mask_index
@@ -274,7 +286,7 @@ impl Ledger {
     /// numbering their cells round by round and, within a round, area by area: the ids
     /// sequential recording in that order would give. Returns, per sheet, the ledger id of
     /// each of its cells.
-    pub fn join(&mut self, sheets: Vec<Sheet>) -> Vec<Vec<CellId>> {
+    pub(super) fn join(&mut self, sheets: Vec<Sheet>) -> Vec<Vec<CellId>> {
         debug_assert!(self.cells.is_empty() && self.index.is_empty());
         let rounds = sheets
             .iter()
@@ -329,17 +341,17 @@ impl Ledger {
     }
 
     /// Why a cell is withheld, if it is.
-    pub fn reason(&self, id: CellId) -> Option<Rule> {
+    pub(super) fn reason(&self, id: CellId) -> Option<Rule> {
         self.cells[id as usize].reason
     }
 
     /// Whether a cell is published.
-    pub fn shown(&self, id: CellId) -> bool {
+    pub(super) fn shown(&self, id: CellId) -> bool {
         self.cells[id as usize].reason.is_none()
     }
 
     /// The cell's family, area index, year and mask label (for the audit).
-    pub fn describe(&self, id: CellId) -> (Family, usize, i32, &str, f64) {
+    pub(super) fn describe(&self, id: CellId) -> (Family, usize, i32, &str, f64) {
         let c = &self.cells[id as usize];
         (
             c.key.family,
@@ -351,7 +363,7 @@ impl Ledger {
     }
 
     /// Every cell id, in the order cells were recorded.
-    pub fn ids(&self) -> impl Iterator<Item = CellId> {
+    pub(super) fn ids(&self) -> impl Iterator<Item = CellId> {
         (0..self.cells.len()).map(|i| CellId::try_from(i).unwrap_or(CellId::MAX))
     }
 
@@ -361,7 +373,7 @@ impl Ledger {
     /// overlaps by the counts of the buurten (or the largest CBS areas) only one of them
     /// holds; and within one area and year, a mask is the sum of the bands or bars that tile
     /// it (the sexes and age bands of a total). A sum is kept only where the numbers add up.
-    pub fn sums(&self, tree: &Hierarchy) -> Vec<Sum> {
+    pub(super) fn sums(&self, tree: &Hierarchy) -> Vec<Sum> {
         let mut differences: Vec<Vec<Difference>> = vec![Vec::new(); tree.len()];
         for d in tree.differences() {
             differences[d.area].push(d);
@@ -509,7 +521,7 @@ impl Ledger {
     /// cost the CBS areas detail; then a part before the total; non-zero before zero; the
     /// smallest; the first recorded), so that nothing withheld can be recovered by one
     /// subtraction. Returns how many cells it withheld.
-    pub fn complete(&mut self, sums: &[Sum], tree: &Hierarchy) -> usize {
+    pub(super) fn complete(&mut self, sums: &[Sum], tree: &Hierarchy) -> usize {
         let mut added = 0;
         loop {
             let mut changed = false;

@@ -230,7 +230,6 @@ fn record_figure(inputs: &Inputs, sheet: &mut Sheet, scope: &Scope, f: &Figure) 
         let key = (Family::Residents, year, scope.population);
         cells.residents = Some(sheet.count(key, n, cbs_min, false));
     }
-    #[allow(clippy::cast_possible_truncation)]
     let index = f.indicator as u32;
     match ind.source {
         Source::Gp => {

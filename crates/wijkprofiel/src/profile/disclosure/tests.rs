@@ -26,7 +26,6 @@ impl Random {
     }
     /// A count: often zero, often small, sometimes large.
     fn count(&mut self) -> f64 {
-        #[allow(clippy::cast_precision_loss)]
         match self.below(10) {
             0..=3 => 0.0,
             4..=6 => (1 + self.below(9)) as f64,

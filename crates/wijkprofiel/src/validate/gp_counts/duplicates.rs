@@ -59,7 +59,6 @@ pub(super) fn duplicates(t: &Table, p: &mut Problems, rows: &Rows, names: &Names
         .iter()
         .try_fold(1_u128, |acc, &s| acc.checked_mul(s.max(1) as u128));
     if span.is_some_and(|s| s <= u128::from(u64::MAX)) {
-        #[allow(clippy::cast_possible_truncation)]
         report_repeated(t, p, rows.len(), |row| key(row).map(|k| k as u64), show);
     } else {
         report_repeated(t, p, rows.len(), key, show);
