@@ -249,9 +249,20 @@ def sii(
 
 
 def life_expectancy(bands: Sequence[str], deaths: Sequence[float], population: Sequence[float], *, confidence=PAIR) -> pl.DataFrame:
-    """Life expectancy at the start of each of the 20 bands (0, 1-4, 5-9 ... 90+) by Chiang
-    II, with the reason where a value is withheld (population up to 5,000, or a 95%
-    interval wider than 20 years)."""
+    """Life expectancy at the start of each of the 20 bands (``0-0``, ``1-4``, ``5-9`` ...
+    ``85-89``, ``90+``) by Chiang II, with the reason where a value is withheld (population
+    up to 5,000, or a 95% interval wider than 20 years).
+
+    Examples
+    --------
+    >>> bands = ["0-0", "1-4"] + [f"{a}-{a + 4}" for a in range(5, 90, 5)] + ["90+"]
+    >>> deaths = [2.0, 1.0] + [1.0] * 12 + [5.0, 10.0, 20.0, 40.0, 80.0, 150.0]
+    >>> frame = life_expectancy(bands, deaths, [10_000.0] * 20)
+    >>> frame["age_band"].to_list()[:3]
+    ['0-0', '1-4', '5-9']
+    >>> 70 < frame["value"][0] < 100
+    True
+    """
     levels = _levels(confidence)
     rows = _core.life_expectancy([str(b) for b in bands], _floats(deaths), _floats(population), levels)
     frame = _limits_frame([r[1] for r in rows], levels)

@@ -8,7 +8,7 @@ use anyhow::Context as _;
 use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use wijkprofiel::demo::{self, DemoOptions, Scale};
-use wijkprofiel::profile::write::{self, Shard};
+use wijkprofiel::output::write::{self, Shard};
 use wijkprofiel::profile::{Options, ProfileBuilder, Settings};
 use wijkprofiel::{Inputs, LoadError, Region};
 

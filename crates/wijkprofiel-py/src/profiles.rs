@@ -9,7 +9,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use pyo3_polars::PyDataFrame;
 use wijkprofiel::TableName;
-use wijkprofiel::profile::write::{self, Shard};
+use wijkprofiel::output::write::{self, Shard};
 use wijkprofiel::profile::{ProfileBuilder, Profiles as CoreProfiles, Settings};
 
 use crate::errors::{area_not_found, load_error, profile_error, settings_error};

@@ -1,5 +1,6 @@
 //! The indicator catalogue (`catalogue.toml`): what each indicator is and how it is judged.
 
+pub use crate::stats::compare::Polarity;
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
@@ -50,32 +51,6 @@ impl Kind {
             Self::Mean => "mean",
             Self::Count => "count",
             Self::Ratio => "ratio",
-        }
-    }
-}
-
-/// Which direction is better.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Polarity {
-    /// Higher values are better (e.g. good self-rated health).
-    HigherBetter,
-    /// Lower values are better (e.g. smoking).
-    LowerBetter,
-    /// Differences are shown as higher/lower without a judgement (e.g. informal care).
-    NoJudgement,
-    /// Not compared with benchmarks at all (context figures).
-    NotCompared,
-}
-
-impl Polarity {
-    /// The name used in the catalogue.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::HigherBetter => "higher-better",
-            Self::LowerBetter => "lower-better",
-            Self::NoJudgement => "no-judgement",
-            Self::NotCompared => "not-compared",
         }
     }
 }

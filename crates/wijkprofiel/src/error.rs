@@ -397,21 +397,8 @@ impl DataError {
     }
 }
 
-/// Failure to load a region.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum LoadError {
-    /// The data folder cannot be read.
-    #[error("{}: {source}", path.display())]
-    Io {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
-    /// The data were read but break the data contract.
-    #[error("{0}")]
-    Invalid(Box<crate::ValidationReport>),
-}
+/// Failure to load a region (defined beside [`crate::Region::load`]).
+pub use crate::region::LoadError;
 
 /// Failure to write the demo data set.
 #[derive(Debug, thiserror::Error)]

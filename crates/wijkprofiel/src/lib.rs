@@ -8,23 +8,76 @@
 //!
 //! ## Index
 //!
-//! - Loading and validating a region's data: [`Region::load`], [`Region::demo`],
-//!   [`validate()`], [`Inputs`]; the rules are those of `docs/data-contract.md`.
-//! - Areas and codes: [`Level`], [`Area`], [`Areas`]; custom areas (groups of buurten):
-//!   [`CustomAreaSpec`], [`Region::with_custom_areas`], [`custom`].
-//! - Indicators: [`Catalogue`], [`Indicator`].
-//! - Dimensions of the tables: [`AgeBand`], [`Sex`].
-//! - Geometry: [`Geometries`], [`Crs`].
-//! - The social map: [`Practice`], [`Provider`], [`Project`], [`Role`].
-//! - Errors, one enum per domain, each naming file, row, column, area or indicator:
-//!   [`TableError`], [`AreaError`], [`GeometryError`], [`CatalogueError`],
-//!   [`CustomAreaError`], joined in
-//!   [`DataError`]; [`LoadError`] for a region that cannot be loaded.
-//! - Statistical methods (proportions, rates, means, DSR, ISR, comparisons, funnels, trends,
-//!   inequality, life expectancy, empirical Bayes), on scalars and columns: [`stats`].
-//! - Profiles of every area, their comparisons, priority themes and social map, and the
-//!   batch outputs: [`profile`] ([`profile::ProfileBuilder`], [`profile::Profiles`]).
-//! - The synthetic demo region: [`demo`].
+//! Paths are under `crates/wijkprofiel/src/`; documents under `docs/`.
+//!
+//! **Loading a region** ([`Region::load`], [`Region::from_inputs`], [`Region::demo`],
+//! [`validate()`], [`Inputs`]; problems as [`DataError`], at most [`PROBLEMS_PER_FILE`] per
+//! file). The order of the checks is in `validate/mod.rs`; each input's rules are in the
+//! file of its name, one per section of `docs/data-contract.md`:
+//!
+//! | input | rules | `docs/data-contract.md` |
+//! |---|---|---|
+//! | every table: types, years, sexes, age bands, references | `validate/general.rs`, `table.rs` (reading) | "General rules" |
+//! | `dataset.toml` | `validate/dataset.rs` | "`dataset.toml`" |
+//! | `catalogue.toml` ([`Catalogue`], [`Indicator`]) | `validate/catalogue.rs`, `catalogue.rs` | "`catalogue.toml`" |
+//! | `areas` ([`Area`], [`Areas`], [`Level`]) | `validate/areas.rs` | "`areas`" |
+//! | `geometry.geojson` ([`Geometries`], [`Crs`]) | `validate/geometry.rs`, `geometry.rs` | "`geometry.geojson`" |
+//! | `custom_areas.geojson` ([`CustomAreaSpec`], [`Region::with_custom_areas`]) | `validate/custom_areas.rs`, `custom.rs` | "`custom_areas.geojson`" |
+//! | `population` | `validate/population.rs` | "`population`" |
+//! | `practices` ([`Practice`]) | `validate/practices.rs` | "`practices`" |
+//! | `gp_counts` ([`GpCounts`]) | `validate/gp_counts/` (rules in `mod.rs`, batches in `columns.rs`) | "`gp_counts`" |
+//! | `ggd_estimates` | `validate/ggd_estimates.rs` | "`ggd_estimates`" |
+//! | `benchmarks` | `validate/benchmarks.rs` | "`benchmarks`" |
+//! | `benchmark_rates` | `validate/benchmark_rates.rs` | "`benchmark_rates`" |
+//! | `providers` ([`Provider`], [`Role`]) | `validate/providers.rs` | "`providers`" |
+//! | `projects` ([`Project`]) | `validate/projects.rs` | "`projects`" |
+//!
+//! **Statistical methods** ([`stats`], on scalars and on columns, [`stats::columns`]):
+//!
+//! | method | where |
+//! |---|---|
+//! | proportion, Wilson score interval | [`stats::proportion::wilson`] |
+//! | crude rate, exact Poisson below 10 events, Byar from 10 | [`stats::rate::poisson`] |
+//! | mean, Student t | [`stats::mean::student_t`] |
+//! | directly standardised rate, Dobson; ESP 2013 or a given standard | [`stats::dsr::Dsr`], [`stats::standard::StandardPopulation`] |
+//! | indirectly standardised ratio and rate | [`stats::indirect::Indirect`] |
+//! | comparison with a benchmark by polarity | [`stats::compare::judge`] |
+//! | percentiles, ranks, quantile groups, spine charts | [`stats::distribution`] |
+//! | funnel-plot limits and significance | [`stats::funnel`] |
+//! | recent trend, Cochran–Armitage | [`stats::trend::weighted`], [`stats::trend::cochran_armitage`] |
+//! | slope and relative index of inequality | [`stats::inequality::sii`] |
+//! | life expectancy, Chiang II | [`stats::life_table::life_expectancy`] |
+//! | empirical Bayes smoothing | [`stats::smoothing`] |
+//!
+//! **Profiles**, the engine ([`profile`]: [`profile::ProfileBuilder`] with
+//! [`profile::Settings`], [`profile::Profiles`]): figures from GP counts (`profile/gp.rs`),
+//! GGD estimates (`profile/ggd.rs`) and CBS population (`profile/population.rs`); comparisons,
+//! ranks, spine charts and trends (`profile/standing.rs`); priority themes
+//! (`profile/priorities.rs`); the social map (`profile/social_map.rs`); disclosure control
+//! (`profile/disclosure/`). How each figure is made: `docs/outputs.md`, "How figures are
+//! made".
+//!
+//! **Outputs** ([`output`], every file described in `docs/outputs.md`):
+//!
+//! | output | code | `docs/outputs.md` |
+//! |---|---|---|
+//! | the long table, `profile.parquet` and `profile.csv` | `output/long_table.rs` ([`profile::Profiles::table`]) | "The long table" |
+//! | one document per area, `areas/<code>.json` | `output/document.rs` ([`output::AreaDocument`]) | "Area documents" |
+//! | pages, `pages/<code>.html` and `pages/index.html` | `output/pages/` ([`profile::Profiles::page_html`]) | "Pages" |
+//! | the disclosure audit, `suppression.csv` | `output/frames.rs` ([`profile::Profiles::withheld_table`]) | "Disclosure control" |
+//! | run metadata, `metadata.json`; writing a run atomically, shards | [`output::write`] | "Files" |
+//! | analysts' tables (themes, spine, social map) and the notebook card | `output/frames.rs`, `output/card.rs` | "Python" in the README |
+//!
+//! Also: the synthetic demo region, [`demo`]; errors, one enum per domain, each naming file,
+//! row, column, area or indicator, in [`error`].
+//!
+//! **Where the next wings go.** Importers of public data as it arrives (CBS StatLine tables,
+//! the wijk- en buurtkaart, postcode deliveries, earlier boundaries) in `sources/`, each
+//! turning a source's files into [`Inputs`] that validation then checks as any other;
+//! design-based estimation from health-monitor microdata (weights, strata) in `survey/`,
+//! producing `ggd_estimates` for the engine; exports for publishing platforms (e.g. Swing) in
+//! `output/`; the records of a samenwerkingssessie (themes chosen, actions, follow-up) in
+//! `session/`, reading profiles and never feeding the engine.
 //!
 //! ## Example
 //!

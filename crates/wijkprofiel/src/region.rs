@@ -15,6 +15,22 @@ use crate::geometry::Geometries;
 use crate::inputs::TableName;
 use crate::social::{Practice, Project, Provider};
 
+/// Failure to load a region.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum LoadError {
+    /// The data folder cannot be read.
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: std::path::PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The data were read but break the data contract.
+    #[error("{0}")]
+    Invalid(Box<ValidationReport>),
+}
+
 /// What `dataset.toml` says about the data.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Dataset {

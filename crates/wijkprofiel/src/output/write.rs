@@ -42,7 +42,7 @@ pub const PARTS: &str = "parts";
 /// # Examples
 ///
 /// ```
-/// use wijkprofiel::profile::write::Shard;
+/// use wijkprofiel::output::write::Shard;
 /// let shard: Shard = "2/4".parse().unwrap();
 /// assert_eq!(shard.block(10), 2..5);
 /// assert!("5/4".parse::<Shard>().is_err());

@@ -1,7 +1,33 @@
 //! Comparison with a benchmark (parent area, region, Nederland) and the judgement by polarity.
 
 use super::Estimate;
-use crate::Polarity;
+use serde::{Deserialize, Serialize};
+
+/// Which direction is better.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Polarity {
+    /// Higher values are better (e.g. good self-rated health).
+    HigherBetter,
+    /// Lower values are better (e.g. smoking).
+    LowerBetter,
+    /// Differences are shown as higher/lower without a judgement (e.g. informal care).
+    NoJudgement,
+    /// Not compared with benchmarks at all (context figures).
+    NotCompared,
+}
+
+impl Polarity {
+    /// The name used in the catalogue.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::HigherBetter => "higher-better",
+            Self::LowerBetter => "lower-better",
+            Self::NoJudgement => "no-judgement",
+            Self::NotCompared => "not-compared",
+        }
+    }
+}
 
 /// Where an area stands against a benchmark, by its confidence intervals.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

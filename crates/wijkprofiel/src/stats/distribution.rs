@@ -2,7 +2,7 @@
 //! spine-chart summary.
 
 use super::StatsError;
-use crate::Polarity;
+use super::compare::Polarity;
 
 /// Which values come first in ranks and quantile groups.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -4,7 +4,7 @@
 use super::{Confidence, Estimate, StatsError, Withheld};
 use crate::AgeBand;
 
-/// The 20 bands of the abridged table: `0`, `1-4`, `5-9`, ... `85-89`, `90+`.
+/// The 20 bands of the abridged table: `0-0`, `1-4`, `5-9`, ... `85-89`, `90+`.
 pub fn bands() -> Vec<AgeBand> {
     let mut bands = vec![AgeBand::closed(0, 0), AgeBand::closed(1, 4)];
     bands.extend((1..18).map(|i| AgeBand::closed(5 * i, 5 * i + 4)));

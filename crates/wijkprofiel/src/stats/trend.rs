@@ -3,7 +3,7 @@
 //! value 9.5495 and the slope keeps its sign when any one point is left out.
 
 use super::Confidence;
-use crate::Polarity;
+use super::compare::Polarity;
 
 /// Number of most recent points the trend is judged on.
 pub const POINTS: usize = 5;

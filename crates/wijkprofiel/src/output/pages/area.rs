@@ -10,8 +10,9 @@ use super::{
     spine_benchmark,
 };
 use crate::Polarity;
+use crate::output::AreaDocument;
 use crate::profile::figure::{Figure, Mode};
-use crate::profile::{AreaDocument, Language, Profiles};
+use crate::profile::{Language, Profiles};
 
 fn number(v: Option<f64>) -> String {
     v.map_or_else(

@@ -43,7 +43,7 @@ pub(crate) fn headline_judgement(f: &Figure) -> Judgement {
 /// Text for HTML: `&`, `<`, `>`, `"` and `'` escaped.
 ///
 /// ```
-/// # use wijkprofiel::profile::escape_html;
+/// # use wijkprofiel::output::escape_html;
 /// assert_eq!(escape_html("<script>\"x\" & 'y'"), "&lt;script&gt;&quot;x&quot; &amp; &#39;y&#39;");
 /// ```
 pub fn escape_html(text: &str) -> String {

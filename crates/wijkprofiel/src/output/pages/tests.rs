@@ -1,7 +1,8 @@
 //! The pages on the demo region: one per area, every index link resolves, names with markup
 //! are shown as text, and nothing is fetched from elsewhere.
 
-use crate::profile::{ProfileBuilder, Profiles, page_file, write};
+use crate::output::{page_file, write};
+use crate::profile::{ProfileBuilder, Profiles};
 use crate::{Areas, Catalogue, Region};
 
 fn hrefs(html: &str) -> Vec<String> {
