@@ -256,12 +256,12 @@ def life_expectancy(bands: Sequence[str], deaths: Sequence[float], population: S
     Examples
     --------
     >>> bands = ["0-0", "1-4"] + [f"{a}-{a + 4}" for a in range(5, 90, 5)] + ["90+"]
-    >>> deaths = [2.0, 1.0] + [1.0] * 12 + [5.0, 10.0, 20.0, 40.0, 80.0, 150.0]
+    >>> deaths = [20.0, 10.0] + [10.0] * 12 + [50.0, 100.0, 200.0, 400.0, 800.0, 1500.0]
     >>> frame = life_expectancy(bands, deaths, [10_000.0] * 20)
     >>> frame["age_band"].to_list()[:3]
     ['0-0', '1-4', '5-9']
-    >>> 70 < frame["value"][0] < 100
-    True
+    >>> round(frame["value"][0], 1)
+    85.2
     """
     levels = _levels(confidence)
     rows = _core.life_expectancy([str(b) for b in bands], _floats(deaths), _floats(population), levels)
