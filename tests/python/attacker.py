@@ -1,0 +1,182 @@
+"""An attacker of our own, independent of the disclosure ledger's code: it reads what a
+build publishes (the long table, the custom areas' members, the catalogue's scopes), writes
+down the linear relations between published and withheld counts that `docs/threat-model.md`
+lists, and asks HiGHS (through scipy) for the smallest and largest value each withheld count
+can take.
+
+Relations used so far (a first part of the threat model's list):
+
+- area sums: an area's count is the sum of its children's, for every column (numerator,
+  denominator, residents), indicator, year and mode (residence: buurt, wijk, gemeente,
+  region; practice: wijk, gemeente, region); a child without a published value is an
+  unknown of the sum, not left out of it;
+- custom areas: a custom area's count is the sum of its member buurten's (residence);
+- one count, many places: residents of one area, year and mode in one age and sex scope are
+  one number, whichever GP or CBS indicator shows them;
+- bounds: every count is at least 0; with `use_reasons`, a count labelled `primary-count`
+  lies in `1 … min_count − 1`.
+
+Not yet: sums over sexes and nested age scopes, pyramid bars and coverage bands of the
+documents, values and intervals (rounding), the reasons of complementary cells.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import polars as pl
+from scipy.optimize import linprog
+
+COLUMNS = ("numerator", "denominator", "residents")
+
+
+@dataclass(frozen=True)
+class Interval:
+    lower: float
+    upper: float
+
+    @property
+    def width(self) -> float:
+        return self.upper - self.lower
+
+
+def _key(row: dict[str, Any], column: str, scopes: dict[str, tuple[str, str, str]]) -> tuple:
+    """What a cell counts: residents of GP and CBS indicators by scope, else by indicator."""
+    source, age, sex = scopes[row["indicator"]]
+    if column == "residents" and source in ("gp", "cbs"):
+        return ("residents", age, sex, row["year"], row["mode"], row["area_code"])
+    return (column, row["indicator"], row["year"], row["mode"], row["area_code"])
+
+
+def audit(
+    table: pl.DataFrame,
+    catalogue: dict[str, Any],
+    custom_members: dict[str, list[str]],
+    *,
+    min_count: float = 10.0,
+    use_reasons: bool = False,
+) -> dict[tuple, tuple[Interval, str]]:
+    """Every withheld cell's feasible interval and its published reason, by cell key."""
+    scopes = {
+        ind["id"]: (ind["source"], ind.get("age", "0+"), ind.get("sex", "all"))
+        for ind in catalogue["indicator"]
+    }
+    known: dict[tuple, float] = {}
+    withheld: dict[tuple, str] = {}
+    unknown: set[tuple] = set()
+    rows = table.select(
+        "area_code", "level", "parent_code", "indicator", "year", "mode",
+        *COLUMNS, *(f"{c}_withheld" for c in COLUMNS),
+    ).to_dicts()
+    for row in rows:
+        for column in COLUMNS:
+            key = _key(row, column, scopes)
+            reason = row[f"{column}_withheld"]
+            if reason is not None:
+                withheld[key] = reason
+            elif row[column] is not None:
+                known[key] = float(row[column])
+            else:
+                unknown.add(key)
+
+    # Children by parent, per mode; custom areas aside.
+    children: dict[str, list[str]] = defaultdict(list)
+    levels: dict[str, str] = {}
+    for area, level, parent in table.select("area_code", "level", "parent_code").unique().iter_rows():
+        levels[area] = level
+        if parent is not None and level != "custom":
+            children[parent].append(area)
+    groups = {
+        (row["indicator"], row["year"], row["mode"]) for row in rows
+    }
+    equations: list[tuple[tuple, list[tuple]]] = []
+    for indicator, year, mode in groups:
+        row = {"indicator": indicator, "year": year, "mode": mode}
+        for column in COLUMNS:
+            def key(area: str) -> tuple:
+                return _key({**row, "area_code": area}, column, scopes)
+
+            for parent, kids in children.items():
+                if mode == "practice":
+                    kids = [k for k in kids if levels[k] != "buurt"]
+                parts = [key(k) for k in kids]
+                if parts and (key(parent) in known or key(parent) in withheld):
+                    equations.append((key(parent), parts))
+            if mode == "residence":
+                for custom, members in custom_members.items():
+                    if key(custom) in known or key(custom) in withheld:
+                        equations.append((key(custom), [key(b) for b in members]))
+    return _solve(equations, known, withheld, unknown, min_count, use_reasons)
+
+
+def _solve(
+    equations: list[tuple[tuple, list[tuple]]],
+    known: dict[tuple, float],
+    withheld: dict[tuple, str],
+    unknown: set[tuple],
+    min_count: float,
+    use_reasons: bool,
+) -> dict[tuple, tuple[Interval, str]]:
+    # Equations over unknowns only: total − Σ parts = 0, the known cells moved right.
+    parent: dict[tuple, tuple] = {}
+
+    def find(x: tuple) -> tuple:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    kept = []
+    for total, parts in equations:
+        cells = [total, *parts]
+        free = [c for c in cells if c not in known]
+        if not free or not any(c in withheld for c in free):
+            continue
+        kept.append((total, parts))
+        for c in free[1:]:
+            parent[find(c)] = find(free[0])
+    by_component: dict[tuple, list] = defaultdict(list)
+    for total, parts in kept:
+        free = next(c for c in [total, *parts] if c not in known)
+        by_component[find(free)].append((total, parts))
+
+    def bounds(cell: tuple) -> tuple[float, float | None]:
+        if use_reasons and withheld.get(cell) == "primary-count":
+            return (1.0, min_count - 1.0)
+        return (0.0, None)
+
+    result: dict[tuple, tuple[Interval, str]] = {}
+    for cell, reason in withheld.items():
+        if find(cell) not in by_component:
+            low, high = bounds(cell)
+            result[cell] = (Interval(low, np.inf if high is None else high), reason)
+    for eqs in by_component.values():
+        cells = sorted({c for t, ps in eqs for c in [t, *ps] if c not in known})
+        index = {c: i for i, c in enumerate(cells)}
+        a = np.zeros((len(eqs), len(cells)))
+        b = np.zeros(len(eqs))
+        for r, (total, parts) in enumerate(eqs):
+            for c, sign in [(total, 1.0)] + [(p, -1.0) for p in parts]:
+                if c in known:
+                    b[r] -= sign * known[c]
+                else:
+                    a[r, index[c]] += sign
+        box = [bounds(c) for c in cells]
+        for c in cells:
+            if c not in withheld:
+                continue
+            objective = np.zeros(len(cells))
+            objective[index[c]] = 1.0
+            ends = []
+            for direction in (1.0, -1.0):
+                found = linprog(direction * objective, A_eq=a, b_eq=b, bounds=box, method="highs")
+                if found.status == 3:  # unbounded
+                    ends.append(np.inf)
+                else:
+                    assert found.status == 0, (c, found.message)
+                    ends.append(direction * found.fun)
+            result[c] = (Interval(ends[0], ends[1]), withheld[c])
+    return result

@@ -1,0 +1,87 @@
+"""Disclosure control against the linear-programming audit of `docs/threat-model.md`, run by
+an attacker of our own (`attacker.py`, scipy's HiGHS) on what the demo build publishes.
+
+The attacker must be sound (every withheld count's true value lies in the interval it
+derives) and not blind (given more published counts, it pins withheld ones). Whether the
+outputs meet the protection the threat model requires is the work of issue 25: until then
+that test is an expected failure, strict, so that it fails the suite once it passes."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import polars as pl
+import pytest
+import wijkprofiel
+from attacker import COLUMNS, _key, audit
+
+ROOT = Path(__file__).resolve().parents[2]
+YEAR = 2024
+
+
+@pytest.fixture(scope="module")
+def setting():
+    region = wijkprofiel.load()
+    catalogue = tomllib.loads((ROOT / "data" / "demo" / "catalogue.toml").read_text())
+    members: dict[str, list[str]] = {}
+    for row in region.custom_areas().filter(pl.col("member")).iter_rows(named=True):
+        members.setdefault(row["id"], []).append(row["buurt"])
+    published = wijkprofiel.build(region, years=[YEAR]).table()
+    off = {"enabled": False, "allow_loosening": True}
+    truth_table = wijkprofiel.build(region, years=[YEAR], disclosure=off).table()
+    scopes = {
+        i["id"]: (i["source"], i.get("age", "0+"), i.get("sex", "all"))
+        for i in catalogue["indicator"]
+    }
+    truth = {}
+    for row in truth_table.to_dicts():
+        for column in COLUMNS:
+            if row[column] is not None:
+                truth[_key(row, column, scopes)] = row[column]
+    return published, truth_table, catalogue, members, truth
+
+
+@pytest.mark.parametrize("use_reasons", [False, True])
+def test_the_attacker_is_sound(setting, use_reasons):
+    published, _, catalogue, members, truth = setting
+    found = audit(published, catalogue, members, use_reasons=use_reasons)
+    assert len(found) > 300
+    for cell, (interval, _) in found.items():
+        assert interval.lower - 1e-6 <= truth[cell] <= interval.upper + 1e-6, cell
+
+
+def test_the_attacker_pins_primary_counts_once_their_complements_are_shown(setting):
+    published, truth_table, catalogue, members, truth = setting
+    # Publish every complementary count as it is: one subtraction then gives primaries away.
+    shown = published
+    for column in COLUMNS:
+        flag = pl.col(f"{column}_withheld") == "complementary"
+        shown = shown.with_columns(
+            pl.when(flag).then(truth_table[column]).otherwise(pl.col(column)).alias(column),
+            pl.when(flag).then(None).otherwise(pl.col(f"{column}_withheld")).alias(f"{column}_withheld"),
+        )
+    found = audit(shown, catalogue, members)
+    pinned = [c for c, (i, reason) in found.items() if i.width < 0.5 and reason == "primary-count"]
+    assert len(pinned) > 20, len(pinned)
+    for cell in pinned:
+        interval, _ = found[cell]
+        assert abs(interval.lower - truth[cell]) < 1e-6
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 25: sums of withheld counts below the threshold bound their parts "
+    "(e.g. a primary count and a small-denominator zero in one wijk)",
+)
+def test_no_withheld_count_is_less_protected_than_the_threat_model_requires(setting):
+    published, _, catalogue, members, _ = setting
+    found = audit(published, catalogue, members)
+    k = 10.0
+    weak = [
+        cell
+        for cell, (interval, reason) in found.items()
+        if (reason == "primary-count" and (interval.lower > 0 or interval.upper < k))
+        or (reason != "primary-count" and interval.width < k)
+    ]
+    assert weak == []
