@@ -14,10 +14,12 @@ Relations used so far (a first part of the threat model's list):
 - one count, many places: residents of one area, year and mode in one age and sex scope are
   one number, whichever GP or CBS indicator shows them;
 - bounds: every count is at least 0; with `use_reasons`, a count labelled `primary-count`
-  lies in `1 … min_count − 1`.
+  lies in `1 … min_count − 1`, and one labelled `complementary` or `small-denominator` is 0 or at least
+  `min_count` (a disjunction: once the relations rule out one side, the other is a bound,
+  and the component is solved again).
 
 Not yet: sums over sexes and nested age scopes, pyramid bars and coverage bands of the
-documents, values and intervals (rounding), the reasons of complementary cells.
+documents, values and intervals (rounding).
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ import polars as pl
 from scipy.optimize import linprog
 
 COLUMNS = ("numerator", "denominator", "residents")
+# Reasons that say a count is not a small non-zero one (those are `primary-count`).
+LARGE_OR_ZERO = ("complementary", "small-denominator")
 
 
 @dataclass(frozen=True)
@@ -143,40 +147,68 @@ def _solve(
         free = next(c for c in [total, *parts] if c not in known)
         by_component[find(free)].append((total, parts))
 
-    def bounds(cell: tuple) -> tuple[float, float | None]:
+    box: dict[tuple, tuple[float, float | None]] = {}
+    for cell in {c for eqs in by_component.values() for t, ps in eqs for c in [t, *ps]} | set(withheld):
         if use_reasons and withheld.get(cell) == "primary-count":
-            return (1.0, min_count - 1.0)
-        return (0.0, None)
+            box[cell] = (1.0, min_count - 1.0)
+        else:
+            box[cell] = (0.0, None)
 
     result: dict[tuple, tuple[Interval, str]] = {}
     for cell, reason in withheld.items():
         if find(cell) not in by_component:
-            low, high = bounds(cell)
+            low, high = box[cell]
             result[cell] = (Interval(low, np.inf if high is None else high), reason)
-    for eqs in by_component.values():
-        cells = sorted({c for t, ps in eqs for c in [t, *ps] if c not in known})
-        index = {c: i for i, c in enumerate(cells)}
-        a = np.zeros((len(eqs), len(cells)))
-        b = np.zeros(len(eqs))
-        for r, (total, parts) in enumerate(eqs):
-            for c, sign in [(total, 1.0)] + [(p, -1.0) for p in parts]:
-                if c in known:
-                    b[r] -= sign * known[c]
-                else:
-                    a[r, index[c]] += sign
-        box = [bounds(c) for c in cells]
-        for c in cells:
-            if c not in withheld:
-                continue
-            objective = np.zeros(len(cells))
-            objective[index[c]] = 1.0
-            ends = []
-            for direction in (1.0, -1.0):
-                found = linprog(direction * objective, A_eq=a, b_eq=b, bounds=box, method="highs")
-                if found.status == 3:  # unbounded
-                    ends.append(np.inf)
-                else:
-                    assert found.status == 0, (c, found.message)
-                    ends.append(direction * found.fun)
-            result[c] = (Interval(ends[0], ends[1]), withheld[c])
+    systems = [_system(eqs, known) for eqs in by_component.values()]
+    pending = list(range(len(systems)))
+    while pending:
+        narrowed = set()
+        for s in pending:
+            cells, a, b = systems[s]
+            bounds = [box[c] for c in cells]
+            for c in cells:
+                if c not in withheld:
+                    continue
+                interval = _extremes(cells.index(c), a, b, bounds, c)
+                result[c] = (interval, withheld[c])
+                # Such a count is not a small non-zero one: 0 or at least the
+                # threshold. Where the relations rule one side out, the other remains.
+                if use_reasons and withheld[c] in LARGE_OR_ZERO and box[c] == (0.0, None):
+                    if interval.upper < min_count:
+                        box[c] = (0.0, 0.0)
+                        narrowed.add(s)
+                    elif interval.lower > 0:
+                        box[c] = (min_count, None)
+                        narrowed.add(s)
+        pending = sorted(narrowed)
     return result
+
+
+def _system(eqs: list, known: dict[tuple, float]) -> tuple[list[tuple], np.ndarray, np.ndarray]:
+    """A component's equations over its unknowns: total − Σ parts = 0, known cells moved right."""
+    cells = sorted({c for t, ps in eqs for c in [t, *ps] if c not in known})
+    index = {c: i for i, c in enumerate(cells)}
+    a = np.zeros((len(eqs), len(cells)))
+    b = np.zeros(len(eqs))
+    for r, (total, parts) in enumerate(eqs):
+        for c, sign in [(total, 1.0)] + [(p, -1.0) for p in parts]:
+            if c in known:
+                b[r] -= sign * known[c]
+            else:
+                a[r, index[c]] += sign
+    return cells, a, b
+
+
+def _extremes(i: int, a: np.ndarray, b: np.ndarray, bounds: list, cell: tuple) -> Interval:
+    """The smallest and largest value of unknown `i` subject to `a x = b` and the bounds."""
+    objective = np.zeros(a.shape[1])
+    objective[i] = 1.0
+    ends = []
+    for direction in (1.0, -1.0):
+        found = linprog(direction * objective, A_eq=a, b_eq=b, bounds=bounds, method="highs")
+        if found.status == 3:  # unbounded
+            ends.append(np.inf)
+        else:
+            assert found.status == 0, (cell, found.message)
+            ends.append(direction * found.fun)
+    return Interval(ends[0], ends[1])
