@@ -12,7 +12,8 @@ Relations used so far (a first part of the threat model's list):
   unknown of the sum, not left out of it;
 - custom areas: a custom area's count is the sum of its member buurten's (residence);
 - one count, many places: residents of one area, year and mode in one age and sex scope are
-  one number, whichever GP or CBS indicator shows them;
+  one number, whichever GP or CBS indicator shows them, as residents or as a CBS
+  proportion's numerator or denominator;
 - bounds: every count is at least 0; with `use_reasons`, a count labelled `primary-count`
   lies in `1 … min_count − 1`, and one labelled `complementary` or `small-denominator` is 0 or at least
   `min_count` (a disjunction: once the relations rule out one side, the other is a bound,
@@ -47,12 +48,28 @@ class Interval:
         return self.upper - self.lower
 
 
-def _key(row: dict[str, Any], column: str, scopes: dict[str, tuple[str, str, str]]) -> tuple:
-    """What a cell counts: residents of GP and CBS indicators by scope, else by indicator."""
-    source, age, sex = scopes[row["indicator"]]
+def _key(row: dict[str, Any], column: str, scopes: dict[str, tuple[str, str, str, str | None]]) -> tuple:
+    """What a cell counts: residents of GP and CBS indicators by age and sex scope (a CBS
+    proportion's denominator is its scope's residents, its numerator those of its numerator
+    ages), else the indicator's own count."""
+    source, age, sex, counted = scopes[row["indicator"]]
+    residents = ("residents", sex, row["year"], row["mode"], row["area_code"])
     if column == "residents" and source in ("gp", "cbs"):
-        return ("residents", age, sex, row["year"], row["mode"], row["area_code"])
+        return (*residents, age)
+    if source == "cbs" and column == "denominator":
+        return (*residents, age)
+    if source == "cbs" and column == "numerator":
+        return (*residents, counted or age)
     return (column, row["indicator"], row["year"], row["mode"], row["area_code"])
+
+
+def scopes_of(catalogue: dict[str, Any]) -> dict[str, tuple[str, str, str, str | None]]:
+    """Each indicator's source, age scope, sex and numerator ages, as the catalogue gives
+    them (the contract's defaults: all ages, both sexes)."""
+    return {
+        ind["id"]: (ind["source"], ind.get("age", "0+"), ind.get("sex", "all"), ind.get("numerator_age"))
+        for ind in catalogue["indicator"]
+    }
 
 
 def audit(
@@ -64,10 +81,7 @@ def audit(
     use_reasons: bool = False,
 ) -> dict[tuple, tuple[Interval, str]]:
     """Every withheld cell's feasible interval and its published reason, by cell key."""
-    scopes = {
-        ind["id"]: (ind["source"], ind.get("age", "0+"), ind.get("sex", "all"))
-        for ind in catalogue["indicator"]
-    }
+    scopes = scopes_of(catalogue)
     known: dict[tuple, float] = {}
     withheld: dict[tuple, str] = {}
     unknown: set[tuple] = set()

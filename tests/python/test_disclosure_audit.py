@@ -14,7 +14,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 import wijkprofiel
-from attacker import COLUMNS, _key, audit
+from attacker import COLUMNS, _key, audit, scopes_of
 
 ROOT = Path(__file__).resolve().parents[2]
 YEAR = 2024
@@ -30,10 +30,7 @@ def setting():
     published = wijkprofiel.build(region, years=[YEAR]).table()
     off = {"enabled": False, "allow_loosening": True}
     truth_table = wijkprofiel.build(region, years=[YEAR], disclosure=off).table()
-    scopes = {
-        i["id"]: (i["source"], i.get("age", "0+"), i.get("sex", "all"))
-        for i in catalogue["indicator"]
-    }
+    scopes = scopes_of(catalogue)
     truth = {}
     for row in truth_table.to_dicts():
         for column in COLUMNS:
