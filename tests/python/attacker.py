@@ -84,7 +84,6 @@ def audit(
     scopes = scopes_of(catalogue)
     known: dict[tuple, float] = {}
     withheld: dict[tuple, str] = {}
-    unknown: set[tuple] = set()
     rows = table.select(
         "area_code", "level", "parent_code", "indicator", "year", "mode",
         *COLUMNS, *(f"{c}_withheld" for c in COLUMNS),
@@ -97,8 +96,6 @@ def audit(
                 withheld[key] = reason
             elif row[column] is not None:
                 known[key] = float(row[column])
-            else:
-                unknown.add(key)
 
     # Children by parent, per mode; custom areas aside.
     children: dict[str, list[str]] = defaultdict(list)
@@ -127,18 +124,17 @@ def audit(
                 for custom, members in custom_members.items():
                     if key(custom) in known or key(custom) in withheld:
                         equations.append((key(custom), [key(b) for b in members]))
-    return _solve(equations, known, withheld, unknown, min_count, use_reasons)
+    return _solve(equations, known, withheld, min_count, use_reasons)
 
 
 def _solve(
     equations: list[tuple[tuple, list[tuple]]],
     known: dict[tuple, float],
     withheld: dict[tuple, str],
-    unknown: set[tuple],
     min_count: float,
     use_reasons: bool,
 ) -> dict[tuple, tuple[Interval, str]]:
-    # Equations over unknowns only: total − Σ parts = 0, the known cells moved right.
+    # The equations that hold a withheld count, grouped by the unknowns they share.
     parent: dict[tuple, tuple] = {}
 
     def find(x: tuple) -> tuple:

@@ -8,7 +8,7 @@ use super::figure::{Crude, Figure, Intervals, Mode, Reason, Status};
 use super::hierarchy::Hierarchy;
 use crate::cube::{Cells, distinct_years};
 use crate::stats::Confidence;
-use crate::{AgeBand, Indicator, Kind, Sex};
+use crate::{AgeBand, Indicator, Sex};
 
 /// Residents per area (every level below the country) × year × sex × age band.
 #[derive(Debug, Clone)]
@@ -171,17 +171,17 @@ impl Residents {
         let counted: Option<AgeBand> = ind.numerator_age.as_deref().and_then(|a| a.parse().ok());
         let scope_mask = self.cells.in_scope(&scope, sex);
         let counted_mask = counted.map(|c| self.cells.in_scope(&c, sex));
+        let crude = Crude::of(ind);
         let mut out = Vec::with_capacity(tree.bottom_up.len() * self.years.len());
         for &area in &tree.bottom_up {
             for (y, &year) in self.years.iter().enumerate() {
                 let residents = self.sum(area, y, &scope_mask);
-                let crude = Crude::of(ind);
                 let mut figure =
                     Figure::missing(area, index, year, Mode::Residence, crude.method());
                 figure.denominator = Some(residents);
                 figure.status = Status::Published;
-                match (ind.kind, &counted_mask) {
-                    (Kind::Count, _) => {
+                match (crude, &counted_mask) {
+                    (Crude::Count, _) => {
                         figure.numerator = Some(residents);
                         figure.value = Some(Intervals::exact(residents));
                     }

@@ -20,7 +20,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::{Disclosure, Language, Options};
+use super::{Disclosure, Language, Options, ProfileBuilder};
 use crate::AgeBand;
 use crate::error::ProfileError;
 use crate::stats::Confidence;
@@ -139,24 +139,23 @@ impl Settings {
             file: file.to_owned(),
             message,
         };
-        let mut options = Options::default();
+        // The builder's setters, so that a setting means the same from every source.
+        let mut builder = ProfileBuilder::new();
         if let Some(years) = &self.years {
-            options.years.clone_from(years);
-            options.years.sort_unstable();
-            options.years.dedup();
+            builder = builder.years(years.iter().copied());
         }
         if let Some(id) = &self.national_benchmark {
-            options.national.clone_from(id);
+            builder = builder.national_benchmark(id);
         }
         if let Some((inner, outer)) = self.confidence {
             let level = |l: f64| Confidence::new(l).map_err(|e| problem(e.to_string()));
-            options.confidence = (level(inner)?, level(outer)?);
+            builder = builder.confidence(level(inner)?, level(outer)?);
         }
         if let Some(language) = self.language {
-            options.language = language;
+            builder = builder.language(language);
         }
         if let Some(disclosure) = &self.disclosure {
-            options.disclosure.clone_from(disclosure);
+            builder = builder.disclosure(disclosure.clone());
         }
         match &self.standard_population {
             None => {}
@@ -167,13 +166,15 @@ impl Settings {
                     path: path.clone(),
                     source,
                 })?;
-                options.standard = standard_from_csv(csv, &text).map_err(problem)?;
+                let standard = standard_from_csv(csv, &text).map_err(problem)?;
+                builder = builder.standard_population(standard);
             }
             Some(StandardSetting::Weights(weights)) => {
-                options.standard = standard_from_weights(weights).map_err(problem)?;
+                let standard = standard_from_weights(weights).map_err(problem)?;
+                builder = builder.standard_population(standard);
             }
         }
-        Ok(options)
+        Ok(builder.options().clone())
     }
 }
 
