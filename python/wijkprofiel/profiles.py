@@ -156,8 +156,10 @@ def build(
     disclosure
         Disclosure settings as in the ``[disclosure]`` table of a settings file
         (``min_count``, ``round_to``, ``sources``, ``indicators``, ``allow_loosening``,
-        ...); safe defaults when ``None``. Anything below the defaults needs
-        ``allow_loosening=True``.
+        ``lp_audit``, ...); safe defaults when ``None``. Anything below the defaults
+        needs ``allow_loosening=True``; ``lp_audit=True`` proves every withheld small
+        count protected against the linear-programming audit and withholds more where
+        needed (``summary["protection"]`` reports it).
 
     Returns
     -------

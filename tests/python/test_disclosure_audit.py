@@ -2,9 +2,10 @@
 an attacker of our own (`attacker.py`, scipy's HiGHS) on what the demo build publishes.
 
 The attacker must be sound (every withheld count's true value lies in the interval it
-derives) and not blind (given more published counts, it pins withheld ones). Whether the
-outputs meet the protection the threat model requires is the work of issue 25: until then
-that test is an expected failure, strict, so that it fails the suite once it passes."""
+derives) and not blind (given more published counts, it pins withheld ones). With the
+build's own audit on (`lp_audit`), the relations leave every withheld count as protected as
+the threat model requires. The published reasons still tell small counts from others (issue
+25): that test is an expected failure, strict, so that it fails the suite once it passes."""
 
 from __future__ import annotations
 
@@ -18,6 +19,21 @@ from attacker import COLUMNS, _key, audit, scopes_of
 
 ROOT = Path(__file__).resolve().parents[2]
 YEAR = 2024
+
+
+K = 10.0
+
+
+def weak(found: dict) -> list:
+    """The withheld counts less protected than the threat model requires: a small count's
+    interval must hold 0 and the threshold, a small denominator's numerator's be as wide as
+    the threshold (complementary counts need no protection of their own)."""
+    return [
+        cell
+        for cell, (interval, reason) in found.items()
+        if (reason == "primary-count" and (interval.lower > 1e-6 or interval.upper < K - 1e-6))
+        or (reason == "small-denominator" and interval.width < K - 1e-6)
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -66,20 +82,38 @@ def test_the_attacker_pins_primary_counts_once_their_complements_are_shown(setti
         assert abs(interval.lower - truth[cell]) < 1e-6
 
 
+@pytest.fixture(scope="module")
+def audited(setting):
+    """The 2024 build with the linear-programming audit on, and the attacker's findings."""
+    _, _, catalogue, members, truth = setting
+    region = wijkprofiel.load()
+    profiles = wijkprofiel.build(region, years=[YEAR], disclosure={"lp_audit": True})
+    return profiles, audit(profiles.table(), catalogue, members), truth
+
+
+def test_without_the_audit_the_relations_alone_bound_small_counts(setting):
+    published, _, catalogue, members, _ = setting
+    assert len(weak(audit(published, catalogue, members))) > 10
+
+
+def test_with_the_audit_no_withheld_count_is_less_protected_than_required(audited):
+    profiles, found, truth = audited
+    protection = profiles.summary["protection"]
+    assert protection["unprotected"] == [] and protection["added"] > 50, protection
+    assert protection["narrowest"] >= K
+    assert len(found) > 300
+    for cell, (interval, _) in found.items():
+        assert interval.lower - 1e-6 <= truth[cell] <= interval.upper + 1e-6, cell
+    assert weak(found) == []
+
+
 @pytest.mark.xfail(
     strict=True,
-    reason="issue 25: sums of withheld counts below the threshold bound their parts, and "
-    "with the reasons pin them (a primary 3 beside a small-denominator 0 in one wijk)",
+    reason="issue 25: the published reasons tell small counts (1 to 9) from complementary "
+    "and small-denominator ones (0 or at least 10); the public audit must not",
 )
-def test_no_withheld_count_is_less_protected_than_the_threat_model_requires(setting):
-    published, _, catalogue, members, _ = setting
+def test_the_published_reasons_do_not_narrow_what_the_audit_protects(audited, setting):
+    profiles, _, _ = audited
+    _, _, catalogue, members, _ = setting
     # The attacker knows the published reasons (docs/threat-model.md).
-    found = audit(published, catalogue, members, use_reasons=True)
-    k = 10.0
-    weak = [
-        cell
-        for cell, (interval, reason) in found.items()
-        if (reason == "primary-count" and (interval.lower > 0 or interval.upper < k))
-        or (reason != "primary-count" and interval.width < k)
-    ]
-    assert weak == []
+    assert weak(audit(profiles.table(), catalogue, members, use_reasons=True)) == []

@@ -444,6 +444,14 @@ pub enum ProfileError {
     /// loosening below the safe defaults without `allow_loosening`).
     #[error("{0}")]
     Disclosure(String),
+    /// The linear-programming audit found withheld counts it could not protect (nothing
+    /// left to withhold around them): the build publishes nothing.
+    #[error(
+        "disclosure control: {count} withheld counts stay less protected than the threat \
+         model requires (docs/threat-model.md), so nothing is published; the first: {}",
+        cells.join("; ")
+    )]
+    Unprotected { count: usize, cells: Vec<String> },
     /// A shard given as other than `I/N` with 1 ≤ I ≤ N.
     #[error("shard `{0}`: expected I/N with 1 ≤ I ≤ N, e.g. 2/8")]
     Shard(String),

@@ -50,7 +50,7 @@ use serde::Serialize;
 pub use crate::cube::Cells;
 /// The outputs' names at their earlier paths; the code is in [`crate::output`].
 pub use crate::output::{AreaDocument, SCHEMA_VERSION, escape_html, page_file, write};
-pub use disclosure::{Disclosure, Limits, Thresholds, Withheld, WithheldCounts};
+pub use disclosure::{Disclosure, Limits, Protection, Thresholds, Withheld, WithheldCounts};
 pub use figure::{
     Comparison, Figure, Intervals, Method, Mode, Reason, Standing, Status, Suppression, TrendFigure,
 };
@@ -266,6 +266,9 @@ pub struct BuildSummary {
     pub missing: usize,
     /// Counts withheld by disclosure control, by reason (listed in [`Profiles::withheld`]).
     pub withheld_counts: WithheldCounts,
+    /// The linear-programming audit of the withheld counts, when
+    /// [`Disclosure::lp_audit`] asked for it.
+    pub protection: Option<Protection>,
     /// Practices and providers whose location lies in no buurt.
     pub unplaced_practices: usize,
     pub unplaced_providers: usize,
@@ -510,6 +513,16 @@ impl Profiles {
             &mut contexts,
             &mut coverage,
         );
+        if let Some(p) = published
+            .protection
+            .as_ref()
+            .filter(|p| !p.unprotected.is_empty())
+        {
+            return Err(ProfileError::Unprotected {
+                count: p.unprotected.len(),
+                cells: p.unprotected.iter().take(10).cloned().collect(),
+            });
+        }
         standing::fill(&mut figures, &tree, catalogue, &national, levels);
 
         let practices = region
@@ -556,6 +569,7 @@ impl Profiles {
             withheld: count("withheld"),
             missing: count("missing"),
             withheld_counts: published.counts,
+            protection: published.protection.clone(),
             unplaced_practices: practice_buurt.iter().filter(|b| b.is_none()).count(),
             unplaced_providers: provider_buurt.iter().filter(|b| b.is_none()).count(),
         };

@@ -350,6 +350,26 @@ impl Ledger {
         self.cells[id as usize].reason.is_none()
     }
 
+    /// A cell's true count (never published when withheld).
+    pub(super) fn value(&self, id: CellId) -> f64 {
+        self.cells[id as usize].value
+    }
+
+    /// The strictest minimum count of the outputs showing the cell.
+    pub(super) fn min_count(&self, id: CellId) -> f64 {
+        self.cells[id as usize].min_count
+    }
+
+    /// Whether everyone knows the cell (a zero shown as "no data"): never withheld.
+    pub(super) fn fixed(&self, id: CellId) -> bool {
+        self.cells[id as usize].fixed
+    }
+
+    /// Withholds a published cell to protect others.
+    pub(super) fn withhold_secondary(&mut self, id: CellId, reason: Rule) {
+        self.cells[id as usize].withhold(reason);
+    }
+
     /// The cell's family, area index, year and mask label (for the audit).
     pub(super) fn describe(&self, id: CellId) -> (Family, usize, i32, &str, f64) {
         let c = &self.cells[id as usize];

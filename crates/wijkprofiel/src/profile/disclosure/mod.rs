@@ -12,6 +12,7 @@
 //! - The audit ([`Withheld`]): every withheld count with its reason, and no withheld value.
 
 mod ledger;
+mod protect;
 mod publish;
 #[cfg(test)]
 mod tests;
@@ -56,6 +57,12 @@ pub struct Disclosure {
     /// Needed for any threshold below the defaults, or for `enabled = false`; written
     /// into every output's metadata with the rest of these settings.
     pub allow_loosening: bool,
+    /// Run the linear-programming audit of `docs/threat-model.md` over the withheld counts
+    /// and withhold more until every small count's interval holds 0 and its threshold (and
+    /// every numerator of a small denominator's is as wide as the threshold); a build that
+    /// cannot reach that is refused. Off by default for now: it costs about 13 seconds on
+    /// the demo region (issue 25 makes it fast and the default).
+    pub lp_audit: bool,
 }
 
 /// Thresholds that override the run's defaults; a field left out keeps the default.
@@ -85,6 +92,7 @@ impl Default for Disclosure {
             sources: BTreeMap::new(),
             indicators: BTreeMap::new(),
             allow_loosening: false,
+            lp_audit: false,
         }
     }
 }
@@ -280,6 +288,21 @@ pub struct Withheld {
     pub reason: &'static str,
     /// The rule in words.
     pub rule: String,
+}
+
+/// The linear-programming audit of a build's withheld counts (`docs/threat-model.md`), when
+/// [`Disclosure::lp_audit`] asked for it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Protection {
+    /// Sensitive withheld counts (small counts, numerators of small denominators) checked.
+    pub checked: usize,
+    /// The narrowest interval proven among them (its width). Intervals are proven as far
+    /// as required, so this is at least the threshold when every count is protected.
+    pub narrowest: Option<f64>,
+    /// Counts withheld beyond single subtractions so that every interval is wide enough.
+    pub added: usize,
+    /// Withheld counts left less protected than required (a build with any is refused).
+    pub unprotected: Vec<String>,
 }
 
 /// Withheld counts by reason, for the build summary.

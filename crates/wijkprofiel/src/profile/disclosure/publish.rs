@@ -12,7 +12,8 @@ use super::super::gp::Coverage;
 use super::super::hierarchy::Hierarchy;
 use super::super::population::{Context, Residents};
 use super::ledger::{CellId, Family, Ledger, Rule, Shape, Sheet};
-use super::{Disclosure, Limits, Withheld, WithheldCounts};
+use super::protect::protect;
+use super::{Disclosure, Limits, Protection, Withheld, WithheldCounts};
 use crate::cube::Cells;
 use crate::stats::Confidence;
 use crate::stats::indirect::Indirect;
@@ -39,6 +40,8 @@ pub(crate) struct Published {
     pub counts: WithheldCounts,
     /// Every withheld count, in the order counts were recorded.
     pub audit: Vec<Withheld>,
+    /// The linear-programming audit of the withheld counts, when asked for.
+    pub protection: Option<Protection>,
 }
 
 /// The cells behind a figure's numerator, denominator and residents.
@@ -198,6 +201,7 @@ pub(crate) fn publish(
 
     let sums = ledger.sums(inputs.tree);
     ledger.complete(&sums, inputs.tree);
+    let protection = d.lp_audit.then(|| protect(&mut ledger, &sums, inputs.tree));
 
     for (f, c) in figures.iter_mut().zip(&cells) {
         clear_figure(inputs, &ledger, f, c);
@@ -215,7 +219,18 @@ pub(crate) fn publish(
             clear_coverage(d, &ledger, cover, c);
         }
     }
-    audit(inputs, &ledger)
+    let mut out = audit(inputs, &ledger);
+    out.protection = protection.map(|p| Protection {
+        checked: p.checked,
+        narrowest: Some(p.narrowest).filter(|w| w.is_finite()),
+        added: p.added,
+        unprotected: p
+            .unprotected
+            .iter()
+            .map(|&id| describe(inputs, &ledger, id))
+            .collect(),
+    });
+    out
 }
 
 fn record_figure(inputs: &Inputs, sheet: &mut Sheet, scope: &Scope, f: &Figure) -> FigureCells {
@@ -611,6 +626,21 @@ fn clear_coverage(d: &Disclosure, ledger: &Ledger, c: &mut Coverage, cells: &Cov
             .filter(|(_, r)| *r > 0.0)
             .map(|(l, r)| l / r);
     }
+}
+
+/// A cell in words: `events gp_copd BU01 2024 residence 0+ all`.
+fn describe(inputs: &Inputs, ledger: &Ledger, id: CellId) -> String {
+    let (family, area, year, scope, _) = ledger.describe(id);
+    let indicators = inputs.catalogue.indicators();
+    let what = match family {
+        Family::Residents => "residents".to_owned(),
+        Family::Listed(mode) => format!("listed ({})", mode.as_str()),
+        Family::Events(i, mode) => {
+            format!("events {} ({})", indicators[i as usize].id, mode.as_str())
+        }
+        Family::Respondents(i) => format!("respondents {}", indicators[i as usize].id),
+    };
+    format!("{what} of {} in {year}, {scope}", inputs.codes[area])
 }
 
 fn audit(inputs: &Inputs, ledger: &Ledger) -> Published {

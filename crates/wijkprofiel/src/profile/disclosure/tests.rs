@@ -193,14 +193,25 @@ fn as_cbs_areas(tree: &Hierarchy, inside: &[Vec<usize>], group: &[usize]) -> Vec
 
 /// The attacker: every relation that holds between published counts, with exactly one
 /// unknown, gives that unknown away. Returns what it recovered.
-fn attack(tree: &Hierarchy, published: &HashMap<(usize, What), Option<f64>>) -> Vec<String> {
-    let mut relations: Vec<(Vec<(usize, What)>, String)> = Vec::new();
+/// A relation the attacker knows: `Σ coefficient × count = 0`, and its name.
+type Relation = (Vec<((usize, What), f64)>, String);
+
+/// Every relation between the counts of a random hierarchy, as the attacker writes them.
+fn relations(tree: &Hierarchy) -> Vec<Relation> {
+    let sum = |total: (usize, What), parts: Vec<(usize, What)>| {
+        std::iter::once((total, 1.0))
+            .chain(parts.into_iter().map(|p| (p, -1.0)))
+            .collect::<Vec<_>>()
+    };
+    let mut relations: Vec<Relation> = Vec::new();
     for area in 0..tree.len() {
         // total = its parts, within an area
         let within = |total: What, parts: Vec<What>| {
-            let mut cells = vec![(area, total)];
-            cells.extend(parts.into_iter().map(|p| (area, p)));
-            (cells, format!("{total:?} of area {area}"))
+            let parts = parts.into_iter().map(|p| (area, p)).collect();
+            (
+                sum((area, total), parts),
+                format!("{total:?} of area {area}"),
+            )
         };
         relations.push(within(What::Total, vec![What::Sex(0), What::Sex(1)]));
         relations.push(within(What::Total, (0..BANDS).map(What::Band).collect()));
@@ -219,9 +230,11 @@ fn attack(tree: &Hierarchy, published: &HashMap<(usize, What), Option<f64>>) -> 
         // an area = its children
         if !tree.children[area].is_empty() {
             for what in whats() {
-                let mut cells = vec![(area, what)];
-                cells.extend(tree.children[area].iter().map(|&c| (c, what)));
-                relations.push((cells, format!("{what:?} of area {area} over its children")));
+                let parts = tree.children[area].iter().map(|&c| (c, what)).collect();
+                relations.push((
+                    sum((area, what), parts),
+                    format!("{what:?} of area {area} over its children"),
+                ));
             }
         }
     }
@@ -253,32 +266,243 @@ fn attack(tree: &Hierarchy, published: &HashMap<(usize, What), Option<f64>>) -> 
             ];
             for (plus, minus) in ways {
                 for what in whats() {
-                    let mut cells = vec![(area, what), (other, what)];
-                    cells.extend(plus.iter().chain(&minus).map(|&a| (a, what)));
+                    // area − other − Σ plus + Σ minus = 0
+                    let mut terms = vec![((area, what), 1.0), ((other, what), -1.0)];
+                    terms.extend(plus.iter().map(|&a| ((a, what), -1.0)));
+                    terms.extend(minus.iter().map(|&a| ((a, what), 1.0)));
                     relations.push((
-                        cells,
+                        terms,
                         format!("{what:?} of custom area {area} minus area {other}"),
                     ));
                 }
             }
         }
         for what in whats() {
-            let mut cells = vec![(area, what)];
-            cells.extend(inside[area].iter().map(|&b| (b, what)));
+            let parts = inside[area].iter().map(|&b| (b, what)).collect();
             relations.push((
-                cells,
+                sum((area, what), parts),
                 format!("{what:?} of custom area {area} over its buurten"),
             ));
         }
     }
+    relations
+}
+
+/// The withheld counts one subtraction gives away.
+fn attack(tree: &Hierarchy, published: &HashMap<(usize, What), Option<f64>>) -> Vec<String> {
     let mut recovered = Vec::new();
-    for (cells, name) in relations {
-        let unknown: Vec<_> = cells.iter().filter(|c| published[c].is_none()).collect();
+    for (terms, name) in relations(tree) {
+        let unknown: Vec<_> = terms
+            .iter()
+            .filter(|(c, _)| published[c].is_none())
+            .collect();
         if unknown.len() == 1 {
-            recovered.push(format!("{:?} from {name}", unknown[0]));
+            recovered.push(format!("{:?} from {name}", unknown[0].0));
         }
     }
     recovered
+}
+
+/// The smallest and largest value of the `asked` withheld counts given every relation, every
+/// published count and non-negativity: the linear-programming audit, solved with HiGHS
+/// over all withheld counts of a case at once.
+fn lp_attack(
+    tree: &Hierarchy,
+    published: &HashMap<(usize, What), Option<f64>>,
+    asked: impl Fn(&(usize, What)) -> bool,
+) -> HashMap<(usize, What), (f64, f64)> {
+    let mut unknowns: Vec<(usize, What)> = published
+        .iter()
+        .filter(|(_, v)| v.is_none())
+        .map(|(c, _)| *c)
+        .collect();
+    unknowns.sort_by_key(|&(a, w)| (a, format!("{w:?}")));
+    let index: HashMap<(usize, What), usize> =
+        unknowns.iter().enumerate().map(|(i, c)| (*c, i)).collect();
+    let rows: Vec<(Vec<(usize, f64)>, f64)> = relations(tree)
+        .into_iter()
+        .map(|(terms, _)| {
+            let mut row = Vec::new();
+            let mut rest = 0.0;
+            for (c, k) in terms {
+                match index.get(&c) {
+                    Some(&i) => row.push((i, k)),
+                    None => rest -= k * published[&c].unwrap_or(0.0),
+                }
+            }
+            (row, rest)
+        })
+        .filter(|(row, _)| !row.is_empty())
+        .collect();
+    let extreme = |i: usize, sense: highs::Sense| {
+        let mut problem = highs::RowProblem::default();
+        let columns: Vec<_> = (0..unknowns.len())
+            .map(|j| problem.add_column(if j == i { 1.0 } else { 0.0 }, 0.0..))
+            .collect();
+        for (row, rest) in &rows {
+            let factors: Vec<_> = row.iter().map(|&(j, k)| (columns[j], k)).collect();
+            problem.add_row(*rest..=*rest, factors);
+        }
+        let solved = problem.optimise(sense).solve();
+        match solved.status() {
+            highs::HighsModelStatus::Optimal => solved.get_solution().columns()[i],
+            _ => f64::INFINITY,
+        }
+    };
+    unknowns
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| asked(c))
+        .map(|(i, &c)| {
+            let low = extreme(i, highs::Sense::Minimise);
+            let high = extreme(i, highs::Sense::Maximise);
+            (c, (low, high))
+        })
+        .collect()
+}
+
+/// The withheld counts of a case less protected than the threat model requires: a small
+/// count's interval must hold 0 and `K`, a small denominator's numerator's be `K` wide.
+fn weak(
+    ledger: &Ledger,
+    ids: &HashMap<(usize, What), (super::ledger::CellId, f64)>,
+    intervals: &HashMap<(usize, What), (f64, f64)>,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for (cell, (id, v)) in ids {
+        let Some(&(low, high)) = intervals.get(cell) else {
+            continue;
+        };
+        let short = match ledger.reason(*id) {
+            Some(Rule::Count) => low > 1e-6 || high < K - 1e-6,
+            Some(Rule::Denominator) => high - low < K - 1e-6,
+            _ => false,
+        };
+        if short {
+            out.push(format!("{cell:?} = {v} in [{low}, {high}]"));
+        }
+    }
+    out.sort();
+    out
+}
+
+/// A random hierarchy's counts, recorded in a ledger with primary suppression done.
+struct Case {
+    tree: Hierarchy,
+    ledger: Ledger,
+    /// Each count's cell and true value.
+    ids: HashMap<(usize, What), (super::ledger::CellId, f64)>,
+}
+
+fn random_case(rng: &mut Random) -> Case {
+    let tree = random_tree(rng);
+    // Counts per buurt and cell, summed up the tree.
+    let cells = 2 * BANDS;
+    let mut values = vec![0.0; tree.len() * cells];
+    let mut events = vec![0.0; tree.len()];
+    for &b in &tree.buurten {
+        for k in 0..cells {
+            values[b * cells + k] = rng.count();
+        }
+        events[b] = rng.count();
+    }
+    tree.roll_up(&mut values, cells);
+    tree.roll_up(&mut events, 1);
+
+    let mut ledger = Ledger::default();
+    let mut local = HashMap::new();
+    let mut sheets = Vec::new();
+    for area in 0..tree.len() {
+        let mut sheet = Sheet::new(area);
+        for what in whats() {
+            let (family, value, shape) = match what {
+                What::Events => (
+                    Family::Events(0, Mode::Residence),
+                    events[area],
+                    Shape::Scope,
+                ),
+                other => {
+                    let shape = match other {
+                        What::Band(_) => Shape::Band,
+                        What::Bar(..) => Shape::Bar,
+                        _ => Shape::Scope,
+                    };
+                    let sum = bits(other)
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, b)| **b)
+                        .map(|(k, _)| values[area * cells + k])
+                        .sum();
+                    (Family::Residents, sum, shape)
+                }
+            };
+            let mask = ledger.mask(true, bits(what), shape, &format!("{what:?}"));
+            let id = sheet.count((family, 2024, mask), value, K, false);
+            // Some values are withheld for a small denominator, too.
+            if what == What::Events && rng.below(8) == 0 {
+                sheet.withhold(id, Rule::Denominator);
+            }
+            local.insert((area, what), (id, value));
+        }
+        sheets.push(sheet);
+    }
+    let joined = ledger.join(sheets);
+    let ids: HashMap<_, _> = local
+        .into_iter()
+        .map(|((area, what), (id, v))| ((area, what), (joined[area][id as usize], v)))
+        .collect();
+    Case { tree, ledger, ids }
+}
+
+/// What a ledger publishes of a case: each count, or None when withheld.
+fn publish(
+    ids: &HashMap<(usize, What), (super::ledger::CellId, f64)>,
+    ledger: &Ledger,
+) -> HashMap<(usize, What), Option<f64>> {
+    ids.iter()
+        .map(|(k, (id, v))| (*k, ledger.shown(*id).then_some(*v)))
+        .collect()
+}
+
+#[test]
+fn random_hierarchies_leave_no_withheld_count_less_protected_than_required() {
+    let mut rng = Random(25);
+    let (mut weak_before, mut added, mut checked) = (0, 0, 0);
+    for case in 0..40 {
+        let Case {
+            tree,
+            mut ledger,
+            ids,
+        } = random_case(&mut rng);
+        let sums = ledger.sums(&tree);
+        ledger.complete(&sums, &tree);
+        // Not blind: single-subtraction protection alone leaves counts bounded.
+        let sensitive = |ledger: &Ledger, c: &(usize, What)| {
+            matches!(
+                ledger.reason(ids[c].0),
+                Some(Rule::Count | Rule::Denominator)
+            )
+        };
+        let attack = |ledger: &Ledger| {
+            let asked = |c: &(usize, What)| sensitive(ledger, c);
+            weak(
+                ledger,
+                &ids,
+                &lp_attack(&tree, &publish(&ids, ledger), asked),
+            )
+        };
+        weak_before += attack(&ledger).len();
+        let outcome = super::protect::protect(&mut ledger, &sums, &tree);
+        assert!(outcome.unprotected.is_empty(), "case {case}: {outcome:?}");
+        added += outcome.added;
+        checked += outcome.checked;
+        let found = attack(&ledger);
+        assert!(found.is_empty(), "case {case}: {found:?}");
+    }
+    assert!(
+        weak_before > 50 && added > 50 && checked > 1000,
+        "{weak_before} {added} {checked}"
+    );
 }
 
 #[test]
@@ -287,67 +511,12 @@ fn random_hierarchies_leave_no_withheld_count_to_subtract() {
     let (mut withheld, mut complementary, mut primary_only_recovered) = (0, 0, 0);
     let (mut blind_to_overlaps_recovered, mut for_overlaps) = (0, 0);
     for case in 0..300 {
-        let tree = random_tree(&mut rng);
-        // Counts per buurt and cell, summed up the tree.
-        let cells = 2 * BANDS;
-        let mut values = vec![0.0; tree.len() * cells];
-        let mut events = vec![0.0; tree.len()];
-        for &b in &tree.buurten {
-            for k in 0..cells {
-                values[b * cells + k] = rng.count();
-            }
-            events[b] = rng.count();
-        }
-        tree.roll_up(&mut values, cells);
-        tree.roll_up(&mut events, 1);
-
-        let mut ledger = Ledger::default();
-        let mut local = HashMap::new();
-        let mut sheets = Vec::new();
-        for area in 0..tree.len() {
-            let mut sheet = Sheet::new(area);
-            for what in whats() {
-                let (family, value, shape) = match what {
-                    What::Events => (
-                        Family::Events(0, Mode::Residence),
-                        events[area],
-                        Shape::Scope,
-                    ),
-                    other => {
-                        let shape = match other {
-                            What::Band(_) => Shape::Band,
-                            What::Bar(..) => Shape::Bar,
-                            _ => Shape::Scope,
-                        };
-                        let sum = bits(other)
-                            .iter()
-                            .enumerate()
-                            .filter(|(_, b)| **b)
-                            .map(|(k, _)| values[area * cells + k])
-                            .sum();
-                        (Family::Residents, sum, shape)
-                    }
-                };
-                let mask = ledger.mask(true, bits(what), shape, &format!("{what:?}"));
-                let id = sheet.count((family, 2024, mask), value, K, false);
-                // Some values are withheld for a small denominator, too.
-                if what == What::Events && rng.below(8) == 0 {
-                    sheet.withhold(id, Rule::Denominator);
-                }
-                local.insert((area, what), (id, value));
-            }
-            sheets.push(sheet);
-        }
-        let joined = ledger.join(sheets);
-        let ids: HashMap<_, _> = local
-            .into_iter()
-            .map(|((area, what), (id, v))| ((area, what), (joined[area][id as usize], v)))
-            .collect();
-        let publish = |ledger: &Ledger| -> HashMap<(usize, What), Option<f64>> {
-            ids.iter()
-                .map(|(k, (id, v))| (*k, ledger.shown(*id).then_some(*v)))
-                .collect()
-        };
+        let Case {
+            tree,
+            mut ledger,
+            ids,
+        } = random_case(&mut rng);
+        let publish = |ledger: &Ledger| publish(&ids, ledger);
         // The attacker is not blind: with primary suppression alone it recovers counts.
         primary_only_recovered += attack(&tree, &publish(&ledger)).len();
         let sums = ledger.sums(&tree);
