@@ -166,6 +166,21 @@ impl Sum {
             against: None,
         }
     }
+
+    /// Every cell of the sum with its coefficient in `total − Σ parts + Σ minus = 0`.
+    pub(super) fn terms(&self) -> impl Iterator<Item = (CellId, f64)> + Clone + '_ {
+        std::iter::once((self.total, 1.0))
+            .chain(self.parts.iter().map(|&p| (p, -1.0)))
+            .chain(self.minus.iter().map(|&m| (m, 1.0)))
+    }
+
+    /// A cell's net coefficient in the sum (0 when it is not in it, or on both sides).
+    pub(super) fn coefficient(&self, cell: CellId) -> f64 {
+        self.terms()
+            .filter(|&(c, _)| c == cell)
+            .map(|(_, k)| k)
+            .sum()
+    }
 }
 
 /// The counts of one area, recorded apart from other areas' (so that areas can be recorded
@@ -546,9 +561,7 @@ impl Ledger {
         loop {
             let mut changed = false;
             for sum in sums {
-                let cells = std::iter::once(sum.total)
-                    .chain(sum.parts.iter().copied())
-                    .chain(sum.minus.iter().copied());
+                let cells = sum.terms().map(|(c, _)| c);
                 if cells.clone().filter(|&c| !self.shown(c)).count() != 1 {
                     continue;
                 }

@@ -92,12 +92,6 @@ impl Need {
     }
 }
 
-fn terms(sum: &Sum) -> impl Iterator<Item = (CellId, f64)> + '_ {
-    std::iter::once((sum.total, 1.0))
-        .chain(sum.parts.iter().map(|&p| (p, -1.0)))
-        .chain(sum.minus.iter().map(|&m| (m, 1.0)))
-}
-
 /// The sums of the ledger, and the sums of each cell.
 struct Relations<'a> {
     sums: &'a [Sum],
@@ -108,7 +102,7 @@ impl<'a> Relations<'a> {
     fn new(sums: &'a [Sum]) -> Self {
         let mut by_cell: HashMap<CellId, Vec<usize>> = HashMap::new();
         for (s, sum) in sums.iter().enumerate() {
-            for (c, _) in terms(sum) {
+            for (c, _) in sum.terms() {
                 let of = by_cell.entry(c).or_default();
                 // A cell on both sides of a sum is listed once.
                 if of.last() != Some(&s) {
@@ -136,7 +130,7 @@ impl<'a> Relations<'a> {
             let mut next = 0;
             while next < group.len() {
                 for &s in self.of(group[next]) {
-                    for (c, _) in terms(&self.sums[s]) {
+                    for (c, _) in self.sums[s].terms() {
                         if !ledger.shown(c) && seen.insert(c) {
                             group.push(c);
                         }
@@ -217,10 +211,7 @@ impl Programme {
         let column = model.try_add_column(0.0, floor.., held).ok()?;
         for &s in relations.of(cell) {
             if let std::collections::hash_map::Entry::Vacant(entry) = self.rows.entry(s) {
-                let coefficient = terms(&relations.sums[s])
-                    .filter(|&(c, _)| c == cell)
-                    .map(|(_, k)| k)
-                    .sum::<f64>();
+                let coefficient = relations.sums[s].coefficient(cell);
                 entry.insert(model.try_add_row(0.0..=0.0, [(column, coefficient)]).ok()?);
                 self.sums.push(s);
             }
@@ -298,14 +289,7 @@ fn factors(relations: &Relations, rows: &HashMap<usize, Row>, cell: CellId) -> V
     relations
         .of(cell)
         .iter()
-        .filter_map(|s| rows.get(s).map(|&row| (*s, row)))
-        .map(|(s, row)| {
-            let k = terms(&relations.sums[s])
-                .filter(|&(c, _)| c == cell)
-                .map(|(_, k)| k)
-                .sum::<f64>();
-            (row, k)
-        })
+        .filter_map(|s| Some((*rows.get(s)?, relations.sums[*s].coefficient(cell))))
         .filter(|&(_, k)| k != 0.0)
         .collect()
 }
@@ -460,12 +444,12 @@ fn choose(
         relations
             .of(c)
             .iter()
-            .filter(|&&s| !terms(&sums[s]).any(|(o, _)| o != c && withheld(o)))
+            .filter(|&&s| !sums[s].terms().any(|(o, _)| o != c && withheld(o)))
             .count()
     };
     binding
         .iter()
-        .flat_map(|&s| terms(&sums[s]).map(move |(c, _)| (c, s)))
+        .flat_map(|&s| sums[s].terms().map(move |(c, _)| (c, s)))
         .filter(|&(c, _)| !withheld(c) && !ledger.fixed(c))
         .min_by(|&(a, sa), &(b, sb)| {
             let key = |c: CellId, s: usize| {

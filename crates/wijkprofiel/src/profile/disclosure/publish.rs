@@ -628,18 +628,27 @@ fn clear_coverage(d: &Disclosure, ledger: &Ledger, c: &mut Coverage, cells: &Cov
     }
 }
 
-/// A cell in words: `events gp_copd BU01 2024 residence 0+ all`.
+/// What a family counts, as the audit names it: the count, its indicator, its mode.
+fn family_names(family: Family) -> (&'static str, Option<u32>, Option<&'static str>) {
+    match family {
+        Family::Residents => ("residents", None, None),
+        Family::Listed(mode) => ("listed", None, Some(mode.as_str())),
+        Family::Events(i, mode) => ("events", Some(i), Some(mode.as_str())),
+        Family::Respondents(i) => ("respondents", Some(i), None),
+    }
+}
+
+/// A cell in words: `events gp_copd (residence) of BU01 in 2024, 0+ all`.
 fn describe(inputs: &Inputs, ledger: &Ledger, id: CellId) -> String {
     let (family, area, year, scope, _) = ledger.describe(id);
-    let indicators = inputs.catalogue.indicators();
-    let what = match family {
-        Family::Residents => "residents".to_owned(),
-        Family::Listed(mode) => format!("listed ({})", mode.as_str()),
-        Family::Events(i, mode) => {
-            format!("events {} ({})", indicators[i as usize].id, mode.as_str())
-        }
-        Family::Respondents(i) => format!("respondents {}", indicators[i as usize].id),
-    };
+    let (count, indicator, mode) = family_names(family);
+    let mut what = count.to_owned();
+    if let Some(i) = indicator {
+        what = format!("{what} {}", inputs.catalogue.indicators()[i as usize].id);
+    }
+    if let Some(mode) = mode {
+        what = format!("{what} ({mode})");
+    }
     format!("{what} of {} in {year}, {scope}", inputs.codes[area])
 }
 
@@ -651,12 +660,7 @@ fn audit(inputs: &Inputs, ledger: &Ledger) -> Published {
             continue;
         };
         let (family, area, year, scope, min_count) = ledger.describe(id);
-        let (count, indicator, mode) = match family {
-            Family::Residents => ("residents", None, None),
-            Family::Listed(mode) => ("listed", None, Some(mode.as_str())),
-            Family::Events(i, mode) => ("events", Some(i), Some(mode.as_str())),
-            Family::Respondents(i) => ("respondents", Some(i), None),
-        };
+        let (count, indicator, mode) = family_names(family);
         let rule = match reason {
             Rule::Count => format!("a non-zero count below {min_count}"),
             Rule::Denominator => {
