@@ -193,6 +193,98 @@ fn table_flags(dir: &Path) -> usize {
         .height()
 }
 
+/// What a build publishes says that a count is withheld, under the rule family
+/// `small-numbers`, and never which rule (a small count, a small denominator's numerator, a
+/// complementary count): the full reasons are in `owner-only/` alone (issue 25, item 6).
+fn published_reasons_are_no_key(dir: &Path, audit: &polars::prelude::DataFrame) {
+    use polars::prelude::*;
+    let file = std::fs::File::open(dir.join("profile.parquet")).expect("parquet");
+    let table = ParquetReader::new(file).finish().expect("read");
+    let distinct = |frame: &DataFrame, name: &str| -> Vec<String> {
+        let column = frame
+            .column(name)
+            .expect("column")
+            .unique_stable()
+            .expect("unique");
+        let mut values: Vec<String> = column
+            .str()
+            .expect("text")
+            .iter()
+            .flatten()
+            .map(str::to_owned)
+            .collect();
+        values.sort();
+        values
+    };
+    for column in [
+        "numerator_withheld",
+        "denominator_withheld",
+        "residents_withheld",
+    ] {
+        assert_eq!(distinct(&table, column), ["small-numbers"], "{column}");
+    }
+    let suppressed = table
+        .lazy()
+        .filter(col("status").eq(lit("suppressed")))
+        .collect()
+        .expect("filter");
+    assert_eq!(distinct(&suppressed, "status_reason").len(), 1);
+    assert_eq!(
+        audit
+            .get_column_names()
+            .iter()
+            .map(|n| n.as_str())
+            .collect::<Vec<_>>(),
+        [
+            "count",
+            "indicator",
+            "area_code",
+            "year",
+            "mode",
+            "scope",
+            "family"
+        ]
+    );
+    assert_eq!(distinct(audit, "family"), ["small-numbers"]);
+    let owner = CsvReadOptions::default()
+        .try_into_reader_with_file_path(Some(dir.join("owner-only/suppression.csv")))
+        .expect("owner audit")
+        .finish()
+        .expect("read owner audit");
+    assert_eq!(owner.height(), audit.height());
+    assert_eq!(
+        distinct(&owner, "reason"),
+        ["complementary", "primary-count", "small-denominator"]
+    );
+    // Every published file, pages and documents included, names no rule.
+    for (path, bytes) in tree(dir) {
+        if path.starts_with("owner-only") {
+            continue;
+        }
+        let text = String::from_utf8_lossy(&bytes);
+        for word in [
+            "primary",
+            "complementary",
+            "small-denominator",
+            "secundair",
+            "primair",
+        ] {
+            assert!(!text.contains(word), "{} names {word}", path.display());
+        }
+    }
+    let metadata: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("metadata.json")).expect("metadata"))
+            .expect("json");
+    let counts = &metadata["summary"]["withheld_counts"];
+    assert_eq!(counts["total"], audit.height());
+    assert!(counts.get("primary_count").is_none(), "{counts}");
+    let full: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(dir.join("owner-only/summary.json")).expect("owner summary"),
+    )
+    .expect("json");
+    assert!(full["withheld_counts"]["primary_count"].as_u64() > Some(0));
+}
+
 #[test]
 fn build_writes_the_table_and_a_document_per_area_and_shards_merge_to_the_same_bytes() {
     use polars::prelude::*;
@@ -260,6 +352,7 @@ fn build_writes_the_table_and_a_document_per_area_and_shards_merge_to_the_same_b
     let flagged = table_flags(&single);
     assert_eq!(events.height(), flagged);
     assert!(audit.column("value").is_err(), "the audit holds no values");
+    published_reasons_are_no_key(&single, &audit);
     // A document per area, each valid JSON with its schema version.
     let documents = std::fs::read_dir(single.join("areas"))
         .expect("areas")

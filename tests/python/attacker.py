@@ -17,7 +17,8 @@ Relations used so far (a first part of the threat model's list):
 - bounds: every count is at least 0; with `use_reasons`, a count labelled `primary-count`
   lies in `1 … min_count − 1`, and one labelled `complementary` or `small-denominator` is 0 or at least
   `min_count` (a disjunction: once the relations rule out one side, the other is a bound,
-  and the component is solved again).
+  and the component is solved again). Builds label every withheld count `small-numbers`,
+  which says nothing more; the rules' labels are read for tests that publish them.
 
 Not yet: sums over sexes and nested age scopes, pyramid bars and coverage bands of the
 documents, values and intervals (rounding).

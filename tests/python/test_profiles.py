@@ -69,6 +69,8 @@ def test_the_audit_matches_the_summary_and_the_flags(profiles):
         pl.col("numerator_withheld").is_not_null() & (pl.col("source") != "cbs")
     )
     assert flagged.height == audit.filter(pl.col("count") == "events").height
+    # As published, a flag names the rule family only, never the rule.
+    assert set(flagged["numerator_withheld"]) == set(audit["family"]) == {"small-numbers"}
 
 
 def test_themes_spine_and_social_map_are_frames(profiles):
@@ -181,6 +183,7 @@ def test_python_writes_what_the_command_line_writes(profiles, tmp_path):
         capture_output=True,
     )
     for name in ["profile.parquet", "profile.csv", "suppression.csv", "metadata.json",
+                 "owner-only/suppression.csv", "owner-only/summary.json",
                  "areas/WK990100.json", "areas/BU99070303.json"]:
         assert (python_out / name).read_bytes() == (cli_out / name).read_bytes(), name
     with pytest.raises(SettingsError):

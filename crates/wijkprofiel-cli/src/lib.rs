@@ -276,13 +276,15 @@ fn build(
     let withheld = summary.withheld_counts;
     println!(
         "disclosure control withheld {} counts ({} small counts, {} numerators of small \
-         denominators, {} complementary, {} of them for overlapping areas), listed in {}",
+         denominators, {} complementary, {} of them for overlapping areas), listed in {} \
+         (reasons for the data owner in {}/, not for publication)",
         withheld.total(),
         withheld.primary_count,
         withheld.small_denominator,
         withheld.complementary,
         withheld.overlap,
-        out.join(write::SUPPRESSION_CSV).display()
+        out.join(write::SUPPRESSION_CSV).display(),
+        out.join(write::OWNER_ONLY).display()
     );
     let disclosure = &profiles.options().disclosure;
     if !disclosure.enabled {

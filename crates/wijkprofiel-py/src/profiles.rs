@@ -202,7 +202,7 @@ impl Profiles {
     /// -------
     /// polars.DataFrame
     ///     The columns of `docs/outputs.md`; withheld counts are null and flagged in
-    ///     `*_withheld`.
+    ///     `*_withheld` with their public rule family (`small-numbers`), as published.
     fn table(&self, py: Python<'_>) -> PyResult<PyDataFrame> {
         let n = self.inner.areas().count();
         py.detach(|| self.inner.table(0..n))
@@ -210,12 +210,16 @@ impl Profiles {
             .map_err(frame_error)
     }
 
-    /// The disclosure audit: every withheld count with its reason, never its value.
+    /// The disclosure audit for the data owner: every withheld count with its rule family
+    /// and its full reason, never its value. The reasons tell small counts from others, so
+    /// they are not for publication: the published audit (`suppression.csv`) leaves out
+    /// `reason` and `rule` (as ``audit.drop("reason", "rule")``).
     ///
     /// Returns
     /// -------
     /// polars.DataFrame
-    ///     `count`, `indicator`, `area_code`, `year`, `mode`, `scope`, `reason`, `rule`.
+    ///     `count`, `indicator`, `area_code`, `year`, `mode`, `scope`, `family`, `reason`,
+    ///     `rule`.
     fn withheld(&self) -> PyResult<PyDataFrame> {
         self.inner
             .withheld_table()

@@ -17,10 +17,16 @@ fn whole(name: &str, values: impl Iterator<Item = usize>) -> Column {
     Column::new(name.into(), values.map(|v| v as u32).collect::<Vec<_>>())
 }
 
+/// The columns of [`Profiles::withheld_table`] for the data owner only: they tell a small
+/// count from a zero or from a count withheld to protect it (`docs/threat-model.md`).
+pub const OWNER_ONLY_COLUMNS: [&str; 2] = ["reason", "rule"];
+
 impl Profiles {
     /// The audit of disclosure control, one row per withheld count ([`Profiles::withheld`]):
-    /// `count`, `indicator`, `area_code`, `year`, `mode`, `scope`, `reason`, `rule`. It
-    /// holds no withheld value.
+    /// `count`, `indicator`, `area_code`, `year`, `mode`, `scope`, `family`, `reason`,
+    /// `rule`. It holds no withheld value, but `reason` and `rule` ([`OWNER_ONLY_COLUMNS`])
+    /// tell small counts from others: they are for the data owner, and the published audit
+    /// (`suppression.csv`) leaves them out.
     ///
     /// # Errors
     ///
@@ -46,6 +52,7 @@ impl Profiles {
             ),
             text("mode", of(|w| w.mode)),
             text("scope", of(|w| Some(&w.scope))),
+            text("family", of(|w| Some(w.family))),
             text("reason", of(|w| Some(w.reason))),
             text("rule", of(|w| Some(&w.rule))),
         ])

@@ -25,6 +25,7 @@ mod pages;
 pub mod write;
 
 pub use document::{AreaDocument, SCHEMA_VERSION};
+pub use frames::OWNER_ONLY_COLUMNS;
 pub use pages::{escape_html, page_file};
 
 #[cfg(doc)]

@@ -18,6 +18,7 @@ use rayon::prelude::*;
 
 use super::csv::CsvTable;
 use super::direct::DirectFile;
+use super::frames::OWNER_ONLY_COLUMNS;
 use crate::atomic;
 use crate::error::ProfileError;
 use crate::profile::Profiles;
@@ -28,8 +29,15 @@ pub const TABLE_PARQUET: &str = "profile.parquet";
 pub const TABLE_CSV: &str = "profile.csv";
 /// The run's metadata: data set, options (disclosure settings included) and summary.
 pub const METADATA: &str = "metadata.json";
-/// The audit of disclosure control: every withheld count with its reason.
+/// The audit of disclosure control: every withheld count with its public rule family, in the
+/// output folder; with its full reason, in [`OWNER_ONLY`].
 pub const SUPPRESSION_CSV: &str = "suppression.csv";
+/// The folder of what is for the data owner and not for publication: the audit with its
+/// full reasons (`suppression.csv`) and the build summary with the withheld counts by
+/// reason (`summary.json`). They tell small counts from others (`docs/threat-model.md`).
+pub const OWNER_ONLY: &str = "owner-only";
+/// The build summary, in [`OWNER_ONLY`].
+pub const SUMMARY_JSON: &str = "summary.json";
 /// The folder of pages: one per area and `index.html`, the regional overview.
 pub const PAGES: &str = "pages";
 /// The folder of area documents.
@@ -304,16 +312,23 @@ fn write_tables(
         tables.push(path);
     }
     if shard.index == 1 {
-        let path = dir.join(SUPPRESSION_CSV);
-        write_csv(&path, &profiles.withheld_table().map_err(encode(dir))?)?;
+        let audit = profiles.withheld_table().map_err(encode(dir))?;
+        let owner = dir.join(OWNER_ONLY);
+        std::fs::create_dir_all(&owner).map_err(io(&owner))?;
+        let path = owner.join(SUPPRESSION_CSV);
+        write_csv(&path, &audit)?;
         tables.push(path);
+        let path = dir.join(SUPPRESSION_CSV);
+        write_csv(&path, &audit.drop_many(OWNER_ONLY_COLUMNS))?;
+        tables.push(path);
+        write_json(&owner.join(SUMMARY_JSON), profiles.summary())?;
         write_json(
             &dir.join(METADATA),
             &serde_json::json!({
                 "schema_version": super::SCHEMA_VERSION,
                 "dataset": profiles.dataset(),
                 "options": profiles.options(),
-                "summary": profiles.summary(),
+                "summary": profiles.summary().published(),
             }),
         )?;
         write_bytes(

@@ -244,26 +244,20 @@ impl Status {
 ///
 /// ```
 /// use wijkprofiel::profile::{Language, Reason};
-/// let reason = Reason::SmallCount { minimum: 10.0, denominator: false };
-/// assert_eq!(reason.to_string(), "primary: count below 10");
-/// assert_eq!(reason.text(Language::Nl), "primair: aantal kleiner dan 10");
+/// let reason = Reason::NoPractice;
+/// assert_eq!(reason.to_string(), "no participating practice lies here");
+/// assert_eq!(reason.text(Language::Nl), "hier ligt geen deelnemende praktijk");
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Reason {
     /// None given (a figure being made).
     Unstated,
-    /// Disclosure control: a non-zero count below `minimum`; `denominator` when the count
-    /// is the figure's denominator.
-    SmallCount { minimum: f64, denominator: bool },
-    /// Disclosure control: a denominator below `minimum`.
-    SmallDenominator { minimum: f64 },
-    /// Disclosure control, secondary: withheld with other counts of the area `total` so
-    /// that none can be recovered by subtraction.
-    Complementary { total: String },
-    /// Disclosure control, secondary: withheld so that no count can be recovered from the
-    /// difference between two overlapping areas.
-    ComplementaryDifference { area: String, other: String },
+    /// Disclosure control withheld a count of the figure: a small count, the numerator of a
+    /// small denominator, or a count withheld to protect one. Published outputs give this
+    /// one reason for all of them, so that the reason tells nobody which (the full reasons
+    /// are in [`crate::profile::Withheld`], for the data owner; `docs/threat-model.md`).
+    SmallNumbers,
     /// The method withholds the value (a DSR below 10 events, say).
     Method(crate::stats::Withheld),
     /// The method cannot use the inputs (the error, in English).
@@ -293,25 +287,9 @@ impl Reason {
         }
         match self {
             Self::Unstated => String::new(),
-            Self::SmallCount {
-                minimum,
-                denominator: false,
-            } => format!("primair: aantal kleiner dan {minimum}"),
-            Self::SmallCount {
-                minimum,
-                denominator: true,
-            } => format!("primair: de noemer is een aantal kleiner dan {minimum}"),
-            Self::SmallDenominator { minimum } => {
-                format!("primair: noemer kleiner dan {minimum}")
-            }
-            Self::Complementary { total } => format!(
-                "secundair: afgeschermd met andere aantallen van {total}, zodat geen ervan \
-                 door aftrekken te herleiden is"
-            ),
-            Self::ComplementaryDifference { area, other } => format!(
-                "secundair: afgeschermd zodat geen aantal te herleiden is uit het verschil \
-                 tussen {area} en {other}"
-            ),
+            Self::SmallNumbers => "kleine aantallen: afgeschermd zodat geen aantal onder de \
+                                   drempel te zien of te herleiden is"
+                .into(),
             Self::Method(W::FewEvents { events, minimum }) => {
                 format!(
                     "{events} gebeurtenissen, minder dan de {minimum} die de methode nodig heeft"
@@ -346,24 +324,9 @@ impl std::fmt::Display for Reason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::Unstated => Ok(()),
-            Self::SmallCount {
-                minimum,
-                denominator: false,
-            } => write!(f, "primary: count below {minimum}"),
-            Self::SmallCount {
-                minimum,
-                denominator: true,
-            } => write!(f, "primary: the denominator is a count below {minimum}"),
-            Self::SmallDenominator { minimum } => write!(f, "primary: denominator below {minimum}"),
-            Self::Complementary { total } => write!(
-                f,
-                "complementary: withheld with other counts of {total} so that none can be \
-                 recovered by subtraction"
-            ),
-            Self::ComplementaryDifference { area, other } => write!(
-                f,
-                "complementary: withheld so that no count can be recovered from the \
-                 difference between {area} and {other}"
+            Self::SmallNumbers => f.write_str(
+                "small numbers: withheld so that no count below the threshold can be seen or \
+                 recovered",
             ),
             Self::Method(withheld) => write!(f, "{withheld}"),
             Self::Unusable(error) => f.write_str(error),
@@ -442,8 +405,8 @@ pub struct TrendFigure {
     pub points: usize,
 }
 
-/// Which of a figure's counts disclosure control withheld, and why: `primary-count`,
-/// `small-denominator` or `complementary` (see [`crate::profile::Withheld`]).
+/// Which of a figure's counts disclosure control withheld, each with its public rule family
+/// (`small-numbers`; the full reasons are in [`crate::profile::Withheld`], for the data owner).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 pub struct Suppression {
     pub numerator: Option<&'static str>,
@@ -562,37 +525,9 @@ mod tests {
         };
         let cases = [
             (
-                Reason::SmallCount {
-                    minimum: 10.0,
-                    denominator: false,
-                },
-                "primary: count below 10",
-            ),
-            (
-                Reason::SmallCount {
-                    minimum: 10.0,
-                    denominator: true,
-                },
-                "primary: the denominator is a count below 10",
-            ),
-            (
-                Reason::SmallDenominator { minimum: 50.0 },
-                "primary: denominator below 50",
-            ),
-            (
-                Reason::Complementary {
-                    total: "WK990100".into(),
-                },
-                "complementary: withheld with other counts of WK990100 so that none can be \
-                 recovered by subtraction",
-            ),
-            (
-                Reason::ComplementaryDifference {
-                    area: "A".into(),
-                    other: "B".into(),
-                },
-                "complementary: withheld so that no count can be recovered from the difference \
-                 between A and B",
+                Reason::SmallNumbers,
+                "small numbers: withheld so that no count below the threshold can be seen or \
+                 recovered",
             ),
             (
                 Reason::Method(few),

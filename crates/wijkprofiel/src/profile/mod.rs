@@ -274,6 +274,32 @@ pub struct BuildSummary {
     pub unplaced_providers: usize,
 }
 
+impl BuildSummary {
+    /// The summary as `metadata.json` publishes it: the counts withheld by disclosure
+    /// control in total rather than by reason, and of the linear-programming audit only its
+    /// narrowest interval and how many counts it left unprotected, since how many withheld
+    /// counts are small is for the data owner (`owner-only/summary.json` holds it all).
+    ///
+    /// ```
+    /// let region = wijkprofiel::Region::demo()?;
+    /// let profiles = wijkprofiel::profile::ProfileBuilder::new().build(&region)?;
+    /// let summary = profiles.summary();
+    /// let public = summary.published();
+    /// assert_eq!(public["withheld_counts"]["total"], summary.withheld_counts.total());
+    /// assert!(public["withheld_counts"].get("primary_count").is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn published(&self) -> serde_json::Value {
+        let mut value = serde_json::to_value(self).unwrap_or_default();
+        value["withheld_counts"] = serde_json::json!({ "total": self.withheld_counts.total() });
+        value["protection"] = self.protection.as_ref().map_or(
+            serde_json::Value::Null,
+            |p| serde_json::json!({ "narrowest": p.narrowest, "unprotected": p.unprotected.len() }),
+        );
+        value
+    }
+}
+
 /// Every profile of a region.
 #[derive(Debug)]
 pub struct Profiles {

@@ -81,7 +81,7 @@ fn a_wijk_page_has_every_part() {
         page.contains("withheld (privacy)"),
         "withheld figures are marked"
     );
-    assert!(page.contains("primary: ") && page.contains("no estimate for this area"));
+    assert!(page.contains("small numbers: ") && page.contains("no estimate for this area"));
     // A Dutch page gives the reasons in Dutch.
     let dutch = ProfileBuilder::new()
         .years([2024])
@@ -89,8 +89,8 @@ fn a_wijk_page_has_every_part() {
         .expect("build");
     let page = dutch.page_html("BU99070303").expect("a tiny buurt");
     assert!(page.contains("afgeschermd (privacy)"));
-    assert!(page.contains("primair: ") && page.contains("geen schatting voor dit gebied"));
-    for english in ["primary: ", "complementary: ", "no estimate", "no listed"] {
+    assert!(page.contains("kleine aantallen: ") && page.contains("geen schatting voor dit gebied"));
+    for english in ["small numbers: ", "no estimate", "no listed"] {
         assert!(!page.contains(english), "{english}");
     }
 }

@@ -71,7 +71,12 @@ impl Key {
     }
 }
 
-/// Why a cell is withheld.
+/// The public family of every rule below: published outputs say that a count is withheld
+/// under this family and no more, so that nobody can tell a small count from a zero or from
+/// a count withheld to protect it (`docs/threat-model.md`).
+pub(crate) const SMALL_NUMBERS: &str = "small-numbers";
+
+/// Why a cell is withheld (for the data owner; published outputs give [`SMALL_NUMBERS`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Rule {
     /// A non-zero count below the minimum.

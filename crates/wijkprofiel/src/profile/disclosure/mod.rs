@@ -271,6 +271,8 @@ impl Disclosure {
 }
 
 /// One withheld count in the audit: what it counts and why it is withheld, never its value.
+/// The public audit (`suppression.csv`) gives its `family` only; `reason` and `rule` are for
+/// the data owner (`owner-only/suppression.csv`), since they tell small counts from others.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Withheld {
     /// `residents`, `listed` (listed patients and GP denominators), `events` (a GP
@@ -284,9 +286,11 @@ pub struct Withheld {
     pub mode: Option<&'static str>,
     /// Ages and sexes counted (`0+ all`, `male 85+`).
     pub scope: String,
-    /// `primary-count`, `small-denominator` or `complementary`.
+    /// The public rule family: `small-numbers` for every rule of disclosure control.
+    pub family: &'static str,
+    /// `primary-count`, `small-denominator` or `complementary` (owner only).
     pub reason: &'static str,
-    /// The rule in words.
+    /// The rule in words (owner only).
     pub rule: String,
 }
 

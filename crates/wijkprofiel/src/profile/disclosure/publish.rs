@@ -11,12 +11,15 @@ use super::super::figure::{
 use super::super::gp::Coverage;
 use super::super::hierarchy::Hierarchy;
 use super::super::population::{Context, Residents};
-use super::ledger::{CellId, Family, Ledger, Rule, Shape, Sheet};
+use super::ledger::{CellId, Family, Ledger, Rule, SMALL_NUMBERS, Shape, Sheet};
 use super::protect::protect;
 use super::{Disclosure, Limits, Protection, Withheld, WithheldCounts};
 use crate::cube::Cells;
-use crate::stats::Confidence;
+use crate::stats::Withheld as StatsWithheld;
 use crate::stats::indirect::Indirect;
+use crate::stats::proportion::wilson;
+use crate::stats::rate::poisson_limits;
+use crate::stats::{Confidence, Estimate};
 use crate::{AgeBand, Catalogue, Kind, Sex, Source};
 
 /// What disclosure control needs to know about a build.
@@ -204,7 +207,7 @@ pub(crate) fn publish(
     let protection = d.lp_audit.then(|| protect(&mut ledger, &sums, inputs.tree));
 
     for (f, c) in figures.iter_mut().zip(&cells) {
-        clear_figure(inputs, &ledger, f, c);
+        clear_figure(&ledger, f, c);
         if d.round_to.is_some() {
             round_figure(inputs, f);
         }
@@ -460,41 +463,9 @@ fn record_coverage(
     })
 }
 
-/// Why a figure is withheld because of the cell `id`, its numerator (or, with
-/// `denominator`, its denominator). Never names a withheld value.
-fn rule(inputs: &Inputs, ledger: &Ledger, f: &Figure, id: CellId, denominator: bool) -> Reason {
-    let (_, _, _, _, min_count) = ledger.describe(id);
-    match ledger.reason(id) {
-        Some(Rule::Count) => Reason::SmallCount {
-            minimum: min_count,
-            denominator,
-        },
-        Some(Rule::Denominator) => {
-            let ind = &inputs.catalogue.indicators()[f.indicator];
-            Reason::SmallDenominator {
-                minimum: inputs.disclosure.limits(ind).min_denominator,
-            }
-        }
-        Some(Rule::Complementary {
-            total,
-            against: None,
-        }) => Reason::Complementary {
-            total: inputs.codes[ledger.describe(total).1].to_owned(),
-        },
-        Some(Rule::Complementary {
-            total,
-            against: Some(other),
-        }) => Reason::ComplementaryDifference {
-            area: inputs.codes[ledger.describe(total).1].to_owned(),
-            other: inputs.codes[ledger.describe(other).1].to_owned(),
-        },
-        None => Reason::Unstated,
-    }
-}
-
-fn clear_figure(inputs: &Inputs, ledger: &Ledger, f: &mut Figure, cells: &FigureCells) {
+fn clear_figure(ledger: &Ledger, f: &mut Figure, cells: &FigureCells) {
     let hidden = |c: Option<CellId>| c.filter(|&c| !ledger.shown(c));
-    let label = |c: Option<CellId>| hidden(c).and_then(|c| ledger.reason(c)).map(Rule::label);
+    let label = |c: Option<CellId>| hidden(c).map(|_| SMALL_NUMBERS);
     f.suppression = Suppression {
         numerator: label(cells.numerator),
         denominator: label(cells.denominator),
@@ -510,11 +481,9 @@ fn clear_figure(inputs: &Inputs, ledger: &Ledger, f: &mut Figure, cells: &Figure
     if matches!(f.status, Status::Missing(_)) {
         return;
     }
-    let why = match (hidden(cells.numerator), hidden(cells.denominator)) {
-        (Some(x), _) => rule(inputs, ledger, f, x, false),
-        (None, Some(n)) => rule(inputs, ledger, f, n, true),
-        (None, None) => return,
-    };
+    if hidden(cells.numerator).is_none() && hidden(cells.denominator).is_none() {
+        return;
+    }
     if hidden(cells.denominator).is_some() {
         f.denominator = None;
     }
@@ -526,12 +495,15 @@ fn clear_figure(inputs: &Inputs, ledger: &Ledger, f: &mut Figure, cells: &Figure
     f.expected_national = None;
     f.excess = None;
     f.standing = Standing::default();
-    f.status = Status::Suppressed(why);
+    f.status = Status::Suppressed(Reason::SmallNumbers);
 }
 
-/// Rounds a figure's published counts and recomputes the values built on them: crude
-/// values and intervals, CBS values, coverage and the indirectly standardised ratios.
-/// Directly standardised values and GGD estimates stay as computed (they are not counts).
+/// Rounds a figure's published counts and recomputes what is built on them, so that no
+/// published number gives back an unrounded count: crude values and intervals, CBS values,
+/// coverage, the indirectly standardised ratios, a DSR's interval (Dobson's, from the rounded
+/// total), a GGD estimate's Wilson interval from its rounded respondents, and the events a
+/// method's reason names. A DSR's value and a GGD estimate stay as computed: neither is a
+/// count, nor a ratio of published counts.
 fn round_figure(inputs: &Inputs, f: &mut Figure) {
     let d = inputs.disclosure;
     let ind = &inputs.catalogue.indicators()[f.indicator];
@@ -550,8 +522,26 @@ fn round_figure(inputs: &Inputs, f: &mut Figure) {
     let (x, n) = (d.rounded(x0), d.rounded(n0));
     f.numerator = Some(x);
     f.denominator = Some(n);
-    if f.status != Status::Published || ind.source == Source::Ggd {
+    if let Status::Withheld(Reason::Method(StatsWithheld::FewEvents { events, .. })) = &mut f.status
+    {
+        *events = d.rounded(*events);
+    }
+    if f.status != Status::Published {
         return;
+    }
+    if f.method == Method::GgdRespondents {
+        // The Wilson interval of the estimate at the rounded respondents.
+        let p = f.value.map_or(0.0, |v| v.value) / ind.multiplier;
+        f.value = Intervals::compute(levels, |c| wilson(p * n, n, c))
+            .ok()
+            .map(|v| v.scaled(ind.multiplier));
+        f.crude = f.value;
+    }
+    if ind.source == Source::Ggd {
+        return;
+    }
+    if f.method == Method::Dsr {
+        f.value = f.value.map(|v| dsr_at_rounded_total(v, x0, x, levels));
     }
     let crude = Crude::of(ind);
     let intervals = crude.intervals(x, n, levels).ok();
@@ -586,6 +576,32 @@ fn round_figure(inputs: &Inputs, f: &mut Figure) {
     {
         f.value = Some(new.scaled(value.value / old.value));
     }
+}
+
+/// A DSR's Dobson interval taken from the rounded total `x` instead of the unrounded `x0`
+/// (its variance scaled with the total): the spread √(variance ÷ events) stays, the Poisson
+/// limits are those of `x`, so that inverting the interval gives `x`, which is published,
+/// and not `x0`. The value stays.
+fn dsr_at_rounded_total(
+    v: Intervals,
+    x0: f64,
+    x: f64,
+    levels: (Confidence, Confidence),
+) -> Intervals {
+    let limits = |events, c| poisson_limits(events, c).ok();
+    let Some((low, _)) = limits(x0, levels.0).filter(|(low, _)| x0 > *low) else {
+        return v;
+    };
+    let spread = (v.value - v.lower) / (x0 - low);
+    let at = |c| {
+        let (low, high) = limits(x, c).unwrap_or((x, x));
+        Estimate {
+            value: v.value,
+            lower: v.value + spread * (low - x),
+            upper: v.value + spread * (high - x),
+        }
+    };
+    Intervals::from_pair(at(levels.0), at(levels.1))
 }
 
 fn clear_context(d: &Disclosure, ledger: &Ledger, c: &mut Context, cells: &ContextCells) {
@@ -697,6 +713,7 @@ fn audit(inputs: &Inputs, ledger: &Ledger) -> Published {
             year,
             mode,
             scope: scope.to_owned(),
+            family: SMALL_NUMBERS,
             reason: reason.label(),
             rule,
         });

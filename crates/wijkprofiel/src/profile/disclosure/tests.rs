@@ -656,7 +656,9 @@ mod demo {
     use std::sync::OnceLock;
 
     use crate::Region;
-    use crate::profile::{Disclosure, Figure, ProfileBuilder, Profiles, Status, Thresholds};
+    use crate::profile::{
+        Disclosure, Figure, Intervals, Method, ProfileBuilder, Profiles, Status, Thresholds,
+    };
 
     fn region() -> &'static Region {
         static REGION: OnceLock<Region> = OnceLock::new();
@@ -1086,7 +1088,7 @@ mod demo {
                     w.indicator.clone().unwrap_or_default(),
                     w.year,
                     w.mode.unwrap_or_default().to_owned(),
-                    w.reason.to_owned(),
+                    w.family.to_owned(),
                 )
             })
             .collect();
@@ -1192,6 +1194,81 @@ mod demo {
         let doc = serde_json::to_value(p.document("WK990100").expect("doc")).expect("json");
         assert_eq!(doc["options"]["disclosure"]["allow_loosening"], true);
         assert_eq!(doc["options"]["disclosure"]["min_count"], 5.0);
+    }
+
+    /// The count an interval gives back: the whole number in `0..=limit` whose interval,
+    /// computed by `interval`, comes nearest to `published` (the attacker's inversion).
+    fn invert(published: f64, limit: f64, interval: impl Fn(f64) -> Option<f64>) -> f64 {
+        let mut best = (f64::INFINITY, f64::NAN);
+        for c in 0..=limit as u64 {
+            let c = c as f64;
+            if let Some(gap) = interval(c).map(|v| (v - published).abs())
+                && gap < best.0
+            {
+                best = (gap, c);
+            }
+        }
+        best.1
+    }
+
+    #[test]
+    fn no_interval_gives_back_an_unrounded_count() {
+        let c95 = crate::stats::Confidence::C95;
+        let rounded = ProfileBuilder::new()
+            .disclosure(Disclosure {
+                round_to: Some(5.0),
+                ..Disclosure::default()
+            })
+            .build(region())
+            .expect("build");
+        let exact = safe();
+        // A DSR's Dobson interval: its two halves' ratio is a function of the total alone.
+        let dobson_ratio = |events: f64| {
+            let (low, high) = crate::stats::rate::poisson_limits(events, c95).ok()?;
+            (events > 0.0).then(|| (events - low) / (high - events))
+        };
+        // A GGD estimate's Wilson interval at the respondents, for its value.
+        let wilson_lower = |p: f64, n: f64| {
+            let w = crate::stats::proportion::wilson(p * n, n, c95).ok()?;
+            (n > 0.0).then_some(w.lower)
+        };
+        let (mut dsr, mut ggd, mut differ) = (0, 0, 0);
+        for (r, e) in rounded.figures().iter().zip(exact.figures()) {
+            assert_eq!((r.area, r.indicator, r.year), (e.area, e.indicator, e.year));
+            let (Some(v), Some(w)) = (r.value.filter(|_| r.is_published()), e.value) else {
+                continue;
+            };
+            let multiplier = rounded.catalogue().indicators()[r.indicator].multiplier;
+            let (found, truth, published) = match r.method {
+                Method::Dsr => {
+                    let (x, x0) = (r.numerator.expect("x"), e.numerator.expect("x"));
+                    let ratio = |i: Intervals| (i.value - i.lower) / (i.upper - i.value);
+                    let limit = 2.0 * x0 + 20.0;
+                    // Not blind: on the unrounded build the inversion gives the true total.
+                    assert_eq!(invert(ratio(w), limit, dobson_ratio), x0, "{e:?}");
+                    dsr += 1;
+                    (invert(ratio(v), limit, dobson_ratio), x0, x)
+                }
+                Method::GgdRespondents => {
+                    let (n, n0) = (r.denominator.expect("n"), e.denominator.expect("n"));
+                    let at = |i: Intervals| {
+                        let p = i.value / multiplier;
+                        move |c: f64| wilson_lower(p, c)
+                    };
+                    let limit = 2.0 * n0 + 20.0;
+                    assert_eq!(invert(w.lower / multiplier, limit, at(w)), n0, "{e:?}");
+                    ggd += 1;
+                    (invert(v.lower / multiplier, limit, at(v)), n0, n)
+                }
+                _ => continue,
+            };
+            assert_eq!(found, published, "{r:?}");
+            differ += usize::from(truth != published);
+        }
+        assert!(
+            dsr > 100 && ggd > 100 && differ > 100,
+            "{dsr} {ggd} {differ}"
+        );
     }
 
     #[test]
