@@ -157,9 +157,10 @@ def build(
         Disclosure settings as in the ``[disclosure]`` table of a settings file
         (``min_count``, ``round_to``, ``sources``, ``indicators``, ``allow_loosening``,
         ``lp_audit``, ...); safe defaults when ``None``. Anything below the defaults
-        needs ``allow_loosening=True``; ``lp_audit=True`` proves every withheld small
+        needs ``allow_loosening=True``. By default the build proves every withheld small
         count protected against the linear-programming audit and withholds more where
-        needed (``summary["protection"]`` reports it).
+        needed (``summary["protection"]`` reports it); ``lp_audit=False`` (a loosening)
+        leaves only single subtractions checked.
 
     Returns
     -------

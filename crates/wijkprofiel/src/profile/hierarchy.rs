@@ -165,6 +165,18 @@ impl Hierarchy {
         (0..self.len()).filter(|&a| self.level[a] == Level::Custom)
     }
 
+    /// The gemeente an area lies in (itself for a gemeente; a custom area's is that of the
+    /// area it lies within); `None` for a region.
+    pub(crate) fn gemeente_of(&self, mut area: usize) -> Option<usize> {
+        loop {
+            match self.level[area] {
+                Level::Gemeente => return Some(area),
+                Level::Buurt | Level::Wijk | Level::Custom => area = self.parent[area]?,
+                _ => return None,
+            }
+        }
+    }
+
     /// The wijk an area lies in (itself for a wijk); `None` above wijk level.
     pub(crate) fn wijk_of(&self, mut area: usize) -> Option<usize> {
         loop {

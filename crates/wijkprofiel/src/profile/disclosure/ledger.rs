@@ -556,6 +556,31 @@ impl Ledger {
         (total - rest).abs() <= 1e-6 * scale
     }
 
+    /// Publishes again every complementary cell that one subtraction gives away (the only
+    /// withheld cell of a sum), until none is left: publishing it tells nobody anything they
+    /// could not compute, and it protects nothing, since the sum pins it. The LP audit's
+    /// repairs leave such cells where a cell withheld for one count proved no help. Returns
+    /// how many cells it published.
+    pub(super) fn release_derivable(&mut self, sums: &[Sum]) -> usize {
+        let mut released = 0;
+        loop {
+            let mut changed = false;
+            for sum in sums {
+                let mut hidden = sum.terms().map(|(c, _)| c).filter(|&c| !self.shown(c));
+                if let (Some(c), None) = (hidden.next(), hidden.next())
+                    && matches!(self.reason(c), Some(Rule::Complementary { .. }))
+                {
+                    self.cells[c as usize].reason = None;
+                    released += 1;
+                    changed = true;
+                }
+            }
+            if !changed {
+                return released;
+            }
+        }
+    }
+
     /// Secondary suppression: while a sum has exactly one withheld cell, withholds the
     /// cheapest other cell of it (a custom area's count first, so that custom areas seldom
     /// cost the CBS areas detail; then a part before the total; non-zero before zero; the

@@ -32,7 +32,7 @@ pub(crate) use publish::{Inputs, publish};
 /// ```
 /// use wijkprofiel::profile::Disclosure;
 /// let safe = Disclosure::default();
-/// assert!(safe.enabled && safe.min_count == 10.0 && safe.round_to.is_none());
+/// assert!(safe.enabled && safe.min_count == 10.0 && safe.round_to.is_none() && safe.lp_audit);
 /// let off = Disclosure::off();
 /// assert!(!off.enabled && off.allow_loosening);
 /// ```
@@ -60,8 +60,8 @@ pub struct Disclosure {
     /// Run the linear-programming audit of `docs/threat-model.md` over the withheld counts
     /// and withhold more until every small count's interval holds 0 and its threshold (and
     /// every numerator of a small denominator's is as wide as the threshold); a build that
-    /// cannot reach that is refused. Off by default for now: it costs about 13 seconds on
-    /// the demo region (issue 25 makes it fast and the default).
+    /// cannot reach that is refused. On by default; `false` is a loosening (it leaves only
+    /// single subtractions checked) and needs `allow_loosening`.
     pub lp_audit: bool,
 }
 
@@ -92,7 +92,7 @@ impl Default for Disclosure {
             sources: BTreeMap::new(),
             indicators: BTreeMap::new(),
             allow_loosening: false,
-            lp_audit: false,
+            lp_audit: true,
         }
     }
 }
@@ -182,6 +182,8 @@ impl Disclosure {
     /// assert!(loose.check(&catalogue).unwrap_err().contains("allow_loosening"));
     /// let explicit = Disclosure { allow_loosening: true, ..loose };
     /// assert!(explicit.check(&catalogue).is_ok());
+    /// let unaudited = Disclosure { lp_audit: false, ..Disclosure::default() };
+    /// assert!(unaudited.check(&catalogue).unwrap_err().contains("`lp_audit = false`"));
     /// ```
     pub fn check(&self, catalogue: &Catalogue) -> Result<(), String> {
         for name in self.sources.keys() {
@@ -218,6 +220,9 @@ impl Disclosure {
         };
         if !self.enabled {
             return loose("`enabled = false`".into());
+        }
+        if !self.lp_audit {
+            return loose("`lp_audit = false`".into());
         }
         for (name, value, default) in [
             ("min_count", self.min_count, safe.min_count),

@@ -15,12 +15,18 @@
 //! so a count once proven protected stays so.
 //!
 //! Where a count falls short, a published count the attacker's bound rests on (in a sum with
-//! a non-zero dual) is withheld as well, joins the programme as one more unknown, and the
-//! count is checked again, until every count is protected or nothing is left to withhold.
-//! Components are solved in parallel, each in cell order; a count another component
-//! withholds meanwhile stays fixed in this one (which only proves with less room than there
-//! is), and the repairs are applied in component order, so the result does not depend on
-//! threads.
+//! a non-zero dual) is withheld as well and joins the programme as one more unknown; the
+//! counts still open are checked again in the next round, until every count is protected
+//! or nothing is left to withhold. A component of one or two cells needs no solver: its
+//! perturbations lie on a line. A large component (a region's pyramid of residents, linked
+//! through every age band of every buurt, runs to thousands of cells) is proven in parts,
+//! one per gemeente, with the others' cells fixed: a proof with less room than there is
+//! still holds; a count its part cannot protect within a few rounds gets the whole
+//! component. Components and parts are solved in parallel, each in cell order; a count
+//! another one withholds meanwhile stays fixed (again less room), and the repairs are
+//! applied in component order, so the result does not depend on threads. Last, a
+//! complementary count that one subtraction gives away (a repair that proved no help) is
+//! published again: that tells nobody anything new.
 
 use std::collections::{HashMap, HashSet};
 
@@ -41,7 +47,8 @@ pub(super) struct Outcome {
     pub checked: usize,
     /// The narrowest interval proven (its width; widths are proven up to what is required).
     pub narrowest: f64,
-    /// Cells withheld to protect others beyond single subtractions.
+    /// Cells withheld to protect others beyond single subtractions (net of those published
+    /// again because one subtraction gives them away).
     pub added: usize,
     /// Sensitive counts left less protected than required (nothing left to withhold).
     pub unprotected: Vec<CellId>,
@@ -261,25 +268,35 @@ impl Programme {
     }
 
     /// The farthest column `i` can move up and down (each as far as `need` asks), or what
-    /// is missing and the sums that bound the move that falls short (upward first).
-    fn check(&mut self, i: usize, need: Need) -> Result<f64, (f64, Vec<usize>)> {
+    /// is missing and the sums that bound the move that falls short (upward first). A side
+    /// `reached` already proves (a move found for many counts at once) is not solved again.
+    fn check(&mut self, i: usize, need: Need, reached: [f64; 2]) -> Result<f64, (f64, Vec<usize>)> {
         // The solver gave no answer: unproven, with every sum to widen.
         let failed = |p: &Self| (need.up, p.sums.clone());
-        let up = self
-            .push(&[(i, need.up)], true)
-            .ok_or_else(|| failed(self))?;
-        let u = up.moves[i].max(0.0);
-        if !need.width && u < need.up - TOLERANCE {
-            return Err((need.up - u, up.binding));
+        let [mut d, mut u] = reached;
+        let mut bound_up = Vec::new();
+        if u < need.up - TOLERANCE {
+            let up = self
+                .push(&[(i, need.up)], true)
+                .ok_or_else(|| failed(self))?;
+            u = up.moves[i].max(0.0);
+            if !need.width && u < need.up - TOLERANCE {
+                return Err((need.up - u, up.binding));
+            }
+            bound_up = up.binding;
         }
-        let down = self
-            .push(&[(i, need.down)], false)
-            .ok_or_else(|| failed(self))?;
-        let d = (-down.moves[i]).max(0.0);
+        let mut bound_down = Vec::new();
+        if need.shortfall(d, u).is_some() {
+            let down = self
+                .push(&[(i, need.down)], false)
+                .ok_or_else(|| failed(self))?;
+            d = (-down.moves[i]).max(0.0);
+            bound_down = down.binding;
+        }
         match need.shortfall(d, u) {
             None => Ok(d + u),
-            Some((true, shortfall)) => Err((shortfall, up.binding)),
-            Some((false, shortfall)) => Err((shortfall, down.binding)),
+            Some((true, shortfall)) => Err((shortfall, bound_up)),
+            Some((false, shortfall)) => Err((shortfall, bound_down)),
         }
     }
 }
@@ -304,14 +321,19 @@ struct Repaired {
     unprotected: Vec<CellId>,
 }
 
-/// Checks the sensitive counts of one component and withholds more where they fall short;
-/// see the module. Cells other components withhold in the meantime stay fixed here, which
-/// only makes what is proven here hold with less room than there is.
+/// Checks the sensitive counts of one component and withholds more where they fall short,
+/// in at most `rounds` rounds: the counts still open are proven together where they can be
+/// (one programme for many), then each one left is checked alone and, where it falls short,
+/// one more cell is withheld for it, and the next round begins; see the module. Counts still
+/// open after the last round are returned as unprotected. Cells other components
+/// withhold in the meantime stay fixed here, which only makes what is proven here hold with
+/// less room than there is.
 fn repair_component(
     ledger: &Ledger,
     relations: &Relations,
     tree: &Hierarchy,
     cells: &[CellId],
+    rounds: usize,
 ) -> Repaired {
     let mut out = Repaired::default();
     let mut programme = Programme::new(ledger, relations, cells);
@@ -320,45 +342,24 @@ fn repair_component(
         .enumerate()
         .filter_map(|(i, &c)| Need::of(ledger, c).map(|n| (i, c, n)))
         .collect();
-    // The farthest proven move of each target, down and up, found for many at once.
-    let mut reached = vec![[0.0_f64; 2]; targets.len()];
-    for (side, up) in [(0, false), (1, true)] {
-        let cap = |need: &Need| if up { need.up } else { need.down };
-        let mut open: Vec<usize> = (0..targets.len())
-            .filter(|&t| cap(&targets[t].2) > TOLERANCE)
-            .collect();
-        while !open.is_empty() {
-            let caps: Vec<(usize, f64)> = open
-                .iter()
-                .map(|&t| (targets[t].0, cap(&targets[t].2)))
-                .collect();
-            let Some(solved) = programme.push(&caps, up) else {
-                break;
-            };
-            let before = open.len();
-            open.retain(|&t| {
-                let d = solved.moves[targets[t].0];
-                let moved = if up { d } else { -d }.max(0.0);
-                reached[t][side] = moved;
-                moved < cap(&targets[t].2) - TOLERANCE
-            });
-            if open.len() == before {
-                break;
-            }
-        }
-    }
     let mut local: HashSet<CellId> = HashSet::new();
-    for (t, &(i, cell, need)) in targets.iter().enumerate() {
-        let [down, up] = reached[t];
-        if need.shortfall(down, up).is_none() {
-            out.widths.push(down + up);
-            continue;
+    let mut open: Vec<usize> = (0..targets.len()).collect();
+    for _ in 0..rounds {
+        if open.is_empty() {
+            break;
         }
-        loop {
-            let (shortfall, binding) = match programme.check(i, need) {
+        let reached = reach_together(&mut programme, &targets, &open);
+        let mut next = Vec::new();
+        for (&t, [down, up]) in open.iter().zip(reached) {
+            let (i, cell, need) = targets[t];
+            if need.shortfall(down, up).is_none() {
+                out.widths.push(down + up);
+                continue;
+            }
+            let (shortfall, binding) = match programme.check(i, need, [down, up]) {
                 Ok(width) => {
                     out.widths.push(width);
-                    break;
+                    continue;
                 }
                 Err(weak) => weak,
             };
@@ -376,7 +377,7 @@ fn repair_component(
                 });
             let Some((extra, s)) = choice else {
                 out.unprotected.push(cell);
-                break;
+                continue;
             };
             let sum = &relations.sums[s];
             let rule = Rule::Complementary {
@@ -387,49 +388,218 @@ fn repair_component(
             out.withheld.push((extra, rule));
             if programme.add(ledger, relations, extra).is_none() {
                 out.unprotected.push(cell);
+                continue;
+            }
+            next.push(t);
+        }
+        open = next;
+    }
+    out.unprotected.extend(open.iter().map(|&t| targets[t].1));
+    out
+}
+
+/// Proves the sensitive counts of a component of one or two cells without a solver, where
+/// they are protected: the perturbations that keep every sum then lie on a line (or are
+/// none), whose ends the counts' floors give. `None` when a count falls short, or the
+/// component is larger: the programme decides and repairs.
+fn prove_pair(ledger: &Ledger, relations: &Relations, cells: &[CellId]) -> Option<Repaired> {
+    // The direction (d₀, d₁) every sum allows, if any.
+    let direction = match *cells {
+        [a] => relations.of(a).is_empty().then_some([1.0, 0.0]),
+        [a, b] => {
+            let mut direction: Option<[f64; 2]> = None;
+            for &s in relations.of(a).iter().chain(relations.of(b)) {
+                let sum = &relations.sums[s];
+                let (x, y) = (sum.coefficient(a), sum.coefficient(b));
+                // x d₀ + y d₁ = 0 leaves the direction (y, −x), or none.
+                let allowed = [y, -x];
+                match direction {
+                    _ if x == 0.0 && y == 0.0 => {}
+                    None => direction = Some(allowed),
+                    Some([p, q]) if (p * allowed[1] - q * allowed[0]).abs() <= TOLERANCE => {}
+                    Some(_) => return None,
+                }
+            }
+            direction
+        }
+        _ => None,
+    }?;
+    // Along t · direction, each count stays at least 0: t in [low, high].
+    let (mut low, mut high) = (f64::NEG_INFINITY, f64::INFINITY);
+    for (&c, &step) in cells.iter().zip(&direction) {
+        let floor = -ledger.value(c);
+        if step > 0.0 {
+            low = low.max(floor / step);
+        } else if step < 0.0 {
+            high = high.min(floor / step);
+        }
+    }
+    let mut out = Repaired::default();
+    for (&c, &step) in cells.iter().zip(&direction) {
+        let Some(need) = Need::of(ledger, c) else {
+            continue;
+        };
+        let (down, up) = if step > 0.0 {
+            (-low * step, high * step)
+        } else {
+            (high * -step, -low * -step)
+        };
+        let (down, up) = (down.min(need.down).max(0.0), up.min(need.up).max(0.0));
+        if need.shortfall(down, up).is_some() {
+            return None;
+        }
+        out.widths.push(down + up);
+    }
+    Some(out)
+}
+
+/// The farthest proven move, down and up, of each of the `open` targets, found for many at
+/// once: the largest total move with each target's move capped at its need, again for the
+/// targets short of their cap while that moves any further.
+fn reach_together(
+    programme: &mut Programme,
+    targets: &[(usize, CellId, Need)],
+    open: &[usize],
+) -> Vec<[f64; 2]> {
+    let mut reached = vec![[0.0_f64; 2]; open.len()];
+    for (side, up) in [(0, false), (1, true)] {
+        let cap = |need: &Need| if up { need.up } else { need.down };
+        let mut short: Vec<usize> = (0..open.len())
+            .filter(|&k| cap(&targets[open[k]].2) > TOLERANCE)
+            .collect();
+        while !short.is_empty() {
+            let caps: Vec<(usize, f64)> = short
+                .iter()
+                .map(|&k| (targets[open[k]].0, cap(&targets[open[k]].2)))
+                .collect();
+            let Some(solved) = programme.push(&caps, up) else {
+                break;
+            };
+            let before = short.len();
+            short.retain(|&k| {
+                let d = solved.moves[targets[open[k]].0];
+                let moved = if up { d } else { -d }.max(0.0);
+                reached[k][side] = moved;
+                moved < cap(&targets[open[k]].2) - TOLERANCE
+            });
+            if short.len() == before {
                 break;
             }
         }
     }
-    out
+    reached
 }
 
+/// Components with more cells than this are proven in parts, one per gemeente.
+pub(super) const PART: usize = 1_000;
+
+/// Rounds of repairs a part may take before its counts left open go to the whole component.
+const PART_ROUNDS: usize = 16;
+
 /// Audits every sensitive withheld count and withholds more until each is protected; see the
-/// module.
-pub(super) fn protect(ledger: &mut Ledger, sums: &[Sum], tree: &Hierarchy) -> Outcome {
+/// module. Components of more than `part` cells are proven in parts ([`PART`] in builds).
+pub(super) fn protect(ledger: &mut Ledger, sums: &[Sum], tree: &Hierarchy, part: usize) -> Outcome {
     let relations = Relations::new(sums);
     let sensitive: Vec<CellId> = ledger
         .ids()
         .filter(|&c| Need::of(ledger, c).is_some())
         .collect();
-    let components = relations.components(ledger, &sensitive);
-    let repaired: Vec<Repaired> = components
-        .par_iter()
-        .map(|cells| repair_component(ledger, &relations, tree, cells))
-        .collect();
+    let withheld = |ledger: &Ledger| ledger.ids().filter(|&c| !ledger.shown(c)).count();
+    let before = withheld(ledger);
     let mut out = Outcome {
         checked: sensitive.len(),
         narrowest: f64::INFINITY,
         ..Outcome::default()
     };
-    for r in repaired {
-        out.narrowest = r.widths.iter().copied().fold(out.narrowest, f64::min);
-        for (cell, rule) in r.withheld {
-            if ledger.shown(cell) {
-                ledger.withhold_secondary(cell, rule);
-                out.added += 1;
-            }
-        }
-        out.unprotected.extend(r.unprotected);
+    let units: Vec<(Vec<CellId>, usize)> = relations
+        .components(ledger, &sensitive)
+        .into_iter()
+        .flat_map(|component| split(component, part, ledger, tree))
+        .collect();
+    let split = units.iter().any(|u| u.1 != usize::MAX);
+    out.absorb(ledger, solve(ledger, &relations, tree, &units));
+    // A count its part could not protect (in a few rounds) gets its whole component, with
+    // what the parts withheld, before it is called unprotected.
+    if split && !out.unprotected.is_empty() {
+        let whole: Vec<(Vec<CellId>, usize)> = relations
+            .components(ledger, &std::mem::take(&mut out.unprotected))
+            .into_iter()
+            .map(|c| (c, usize::MAX))
+            .collect();
+        out.absorb(ledger, solve(ledger, &relations, tree, &whole));
     }
+    ledger.release_derivable(sums);
+    out.added = withheld(ledger).saturating_sub(before);
     out.unprotected.sort_unstable();
     out
 }
 
+impl Outcome {
+    /// Takes in what the components found, in component order: their cells to withhold
+    /// (applied to the ledger), intervals and unprotected counts.
+    fn absorb(&mut self, ledger: &mut Ledger, repaired: Vec<Repaired>) {
+        for r in repaired {
+            self.narrowest = r.widths.iter().copied().fold(self.narrowest, f64::min);
+            for (cell, rule) in r.withheld {
+                if ledger.shown(cell) {
+                    ledger.withhold_secondary(cell, rule);
+                }
+            }
+            self.unprotected.extend(r.unprotected);
+        }
+    }
+}
+
+/// A large component in parts, one per gemeente (the region's own cells apart), each proven
+/// with the cells of the others fixed: a proof with less room than there is still holds, and
+/// the parts are small programmes that run in parallel. Each part comes with the rounds of
+/// repairs it may take ([`PART_ROUNDS`]); a small component stays whole, with no limit.
+fn split(
+    component: Vec<CellId>,
+    part: usize,
+    ledger: &Ledger,
+    tree: &Hierarchy,
+) -> Vec<(Vec<CellId>, usize)> {
+    if component.len() <= part {
+        return vec![(component, usize::MAX)];
+    }
+    let mut parts: std::collections::BTreeMap<Option<usize>, Vec<CellId>> = Default::default();
+    for c in component {
+        let area = ledger.describe(c).1;
+        parts.entry(tree.gemeente_of(area)).or_default().push(c);
+    }
+    parts.into_values().map(|p| (p, PART_ROUNDS)).collect()
+}
+
+/// Checks and repairs each component (or part), in parallel, largest first so that the
+/// longest programmes start while the many small ones fill the other threads, each in at
+/// most its rounds of repairs; the results come in component order.
+fn solve(
+    ledger: &Ledger,
+    relations: &Relations,
+    tree: &Hierarchy,
+    components: &[(Vec<CellId>, usize)],
+) -> Vec<Repaired> {
+    let mut order: Vec<usize> = (0..components.len()).collect();
+    order.sort_by_key(|&c| std::cmp::Reverse(components[c].0.len()));
+    let mut repaired: Vec<(usize, Repaired)> = order
+        .par_iter()
+        .with_max_len(1)
+        .map(|&c| {
+            let (cells, rounds) = (&components[c].0, components[c].1);
+            let r = prove_pair(ledger, relations, cells)
+                .unwrap_or_else(|| repair_component(ledger, relations, tree, cells, rounds));
+            (c, r)
+        })
+        .collect();
+    repaired.sort_unstable_by_key(|r| r.0);
+    repaired.into_iter().map(|r| r.1).collect()
+}
+
 /// The published cell to withhold for a weak count, and the sum it is withheld in: among the
-/// cells of the sums the bound rests on that `withheld` says are open, a custom area's
-/// first; then one that can move at all (every other sum of it holds a withheld cell, else
-/// that sum pins it), or the fewest such sums; one whose count alone makes up the shortfall
+/// cells of the sums the bound rests on that `withheld` says are open, one that can move at
+/// all (every other sum of it holds a withheld cell, else that sum pins it); a custom
+/// area's first; then the fewest such sums; one whose count alone makes up the shortfall
 /// (the smallest such), else the largest; a part before a total; the first recorded.
 fn choose(
     ledger: &Ledger,

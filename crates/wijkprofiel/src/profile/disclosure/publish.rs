@@ -12,7 +12,7 @@ use super::super::gp::Coverage;
 use super::super::hierarchy::Hierarchy;
 use super::super::population::{Context, Residents};
 use super::ledger::{CellId, Family, Ledger, Rule, SMALL_NUMBERS, Shape, Sheet};
-use super::protect::protect;
+use super::protect::{PART, protect};
 use super::{Disclosure, Limits, Protection, Withheld, WithheldCounts};
 use crate::cube::Cells;
 use crate::stats::Withheld as StatsWithheld;
@@ -204,7 +204,9 @@ pub(crate) fn publish(
 
     let sums = ledger.sums(inputs.tree);
     ledger.complete(&sums, inputs.tree);
-    let protection = d.lp_audit.then(|| protect(&mut ledger, &sums, inputs.tree));
+    let protection = d
+        .lp_audit
+        .then(|| protect(&mut ledger, &sums, inputs.tree, PART));
 
     for (f, c) in figures.iter_mut().zip(&cells) {
         clear_figure(&ledger, f, c);

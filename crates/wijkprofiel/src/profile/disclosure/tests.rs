@@ -492,7 +492,9 @@ fn random_hierarchies_leave_no_withheld_count_less_protected_than_required() {
             )
         };
         weak_before += attack(&ledger).len();
-        let outcome = super::protect::protect(&mut ledger, &sums, &tree);
+        // Every other case proven in parts (one per gemeente), as large components are.
+        let part = if case % 2 == 0 { usize::MAX } else { 30 };
+        let outcome = super::protect::protect(&mut ledger, &sums, &tree, part);
         assert!(outcome.unprotected.is_empty(), "case {case}: {outcome:?}");
         added += outcome.added;
         checked += outcome.checked;
