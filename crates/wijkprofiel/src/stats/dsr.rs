@@ -153,8 +153,14 @@ impl Dsr {
 /// Dobson's interval for a weighted sum of Poisson counts with value `value`, variance
 /// `variance` and total count `events` (at least 10 here, so never zero).
 pub(crate) fn dobson(value: f64, variance: f64, events: f64, confidence: Confidence) -> Estimate {
+    dobson_at(value, (variance / events).sqrt(), events, confidence)
+}
+
+/// Dobson's interval with its spread `√(variance ÷ events)` given: the Poisson limits of
+/// `events` moved onto the value's scale (disclosure control keeps a DSR's spread and takes
+/// the limits of its rounded total).
+pub(crate) fn dobson_at(value: f64, spread: f64, events: f64, confidence: Confidence) -> Estimate {
     let (low, high) = poisson_limits(events, confidence).unwrap_or((f64::NAN, f64::NAN));
-    let spread = (variance / events).sqrt();
     Estimate {
         value,
         lower: value + spread * (low - events),

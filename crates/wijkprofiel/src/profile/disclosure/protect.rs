@@ -516,11 +516,11 @@ pub(super) fn protect(ledger: &mut Ledger, sums: &[Sum], tree: &Hierarchy, part:
         .into_iter()
         .flat_map(|component| split(component, part, ledger, tree))
         .collect();
-    let split = units.iter().any(|u| u.1 != usize::MAX);
+    let in_parts = units.iter().any(|u| u.1 != usize::MAX);
     out.absorb(ledger, solve(ledger, &relations, tree, &units));
     // A count its part could not protect (in a few rounds) gets its whole component, with
     // what the parts withheld, before it is called unprotected.
-    if split && !out.unprotected.is_empty() {
+    if in_parts && !out.unprotected.is_empty() {
         let whole: Vec<(Vec<CellId>, usize)> = relations
             .components(ledger, &std::mem::take(&mut out.unprotected))
             .into_iter()

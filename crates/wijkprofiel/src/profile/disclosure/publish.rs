@@ -15,11 +15,12 @@ use super::ledger::{CellId, Family, Ledger, Rule, SMALL_NUMBERS, Shape, Sheet};
 use super::protect::{PART, protect};
 use super::{Disclosure, Limits, Protection, Withheld, WithheldCounts};
 use crate::cube::Cells;
+use crate::stats::Confidence;
 use crate::stats::Withheld as StatsWithheld;
+use crate::stats::dsr::dobson_at;
 use crate::stats::indirect::Indirect;
 use crate::stats::proportion::wilson;
 use crate::stats::rate::poisson_limits;
-use crate::stats::{Confidence, Estimate};
 use crate::{AgeBand, Catalogue, Kind, Sex, Source};
 
 /// What disclosure control needs to know about a build.
@@ -590,19 +591,14 @@ fn dsr_at_rounded_total(
     x: f64,
     levels: (Confidence, Confidence),
 ) -> Intervals {
-    let limits = |events, c| poisson_limits(events, c).ok();
-    let Some((low, _)) = limits(x0, levels.0).filter(|(low, _)| x0 > *low) else {
+    let Some((low, _)) = poisson_limits(x0, levels.0)
+        .ok()
+        .filter(|(low, _)| x0 > *low)
+    else {
         return v;
     };
     let spread = (v.value - v.lower) / (x0 - low);
-    let at = |c| {
-        let (low, high) = limits(x, c).unwrap_or((x, x));
-        Estimate {
-            value: v.value,
-            lower: v.value + spread * (low - x),
-            upper: v.value + spread * (high - x),
-        }
-    };
+    let at = |c| dobson_at(v.value, spread, x, c);
     Intervals::from_pair(at(levels.0), at(levels.1))
 }
 

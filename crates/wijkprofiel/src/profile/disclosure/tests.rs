@@ -672,6 +672,20 @@ mod demo {
         P.get_or_init(|| ProfileBuilder::new().build(region()).expect("build"))
     }
 
+    /// The demo with counts rounded to 5.
+    fn rounded() -> &'static Profiles {
+        static P: OnceLock<Profiles> = OnceLock::new();
+        P.get_or_init(|| {
+            ProfileBuilder::new()
+                .disclosure(Disclosure {
+                    round_to: Some(5.0),
+                    ..Disclosure::default()
+                })
+                .build(region())
+                .expect("build")
+        })
+    }
+
     fn open() -> &'static Profiles {
         static P: OnceLock<Profiles> = OnceLock::new();
         P.get_or_init(|| {
@@ -1216,13 +1230,7 @@ mod demo {
     #[test]
     fn no_interval_gives_back_an_unrounded_count() {
         let c95 = crate::stats::Confidence::C95;
-        let rounded = ProfileBuilder::new()
-            .disclosure(Disclosure {
-                round_to: Some(5.0),
-                ..Disclosure::default()
-            })
-            .build(region())
-            .expect("build");
+        let rounded = rounded();
         let exact = safe();
         // A DSR's Dobson interval: its two halves' ratio is a function of the total alone.
         let dobson_ratio = |events: f64| {
@@ -1275,13 +1283,7 @@ mod demo {
 
     #[test]
     fn rounding_publishes_multiples_and_recomputes_values() {
-        let p = ProfileBuilder::new()
-            .disclosure(Disclosure {
-                round_to: Some(5.0),
-                ..Disclosure::default()
-            })
-            .build(region())
-            .expect("build");
+        let p = rounded();
         let multiple = |x: f64| (x / 5.0 - (x / 5.0).round()).abs() < 1e-9;
         let mut recomputed = 0;
         for f in p.figures() {
