@@ -20,8 +20,19 @@ Relations used so far (a first part of the threat model's list):
   and the component is solved again). Builds label every withheld count `small-numbers`,
   which says nothing more; the rules' labels are read for tests that publish them.
 
-Not yet: sums over sexes and nested age scopes, pyramid bars and coverage bands of the
-documents, values and intervals (rounding).
+With the area documents (`documents`), also what they publish of residents and listed
+patients, and the sums between them:
+
+- within an area: its residents (0+) are the sum of its age bands, 65+ the sum of the bands
+  from 65, each band the sum of its pyramid's bars (men, women); its listed patients are
+  the sum of its coverage bands, and they are the denominator of every GP indicator of all
+  ages and both sexes (residence, the coverage's year);
+- between areas: each of those counts is the sum of its children's, and of a custom area's
+  members', *for every area*: an area whose document shows no coverage (or no context) has
+  its counts in the sums as unknowns.
+
+Not yet: sums over sexes of sex-specific scopes, scopes that cut an age band (18+), values
+and intervals (rounding).
 """
 
 from __future__ import annotations
@@ -32,6 +43,7 @@ from typing import Any
 
 import numpy as np
 import polars as pl
+from scipy import sparse
 from scipy.optimize import linprog
 
 COLUMNS = ("numerator", "denominator", "residents")
@@ -78,10 +90,13 @@ def audit(
     catalogue: dict[str, Any],
     custom_members: dict[str, list[str]],
     *,
+    documents: dict[str, dict[str, Any]] | None = None,
+    targets: set[tuple] | None = None,
     min_count: float = 10.0,
     use_reasons: bool = False,
 ) -> dict[tuple, tuple[Interval, str]]:
-    """Every withheld cell's feasible interval and its published reason, by cell key."""
+    """Every withheld cell's feasible interval and its published reason, by cell key; with
+    `targets`, only those cells' (the rest of the withheld cells stay unknowns)."""
     scopes = scopes_of(catalogue)
     known: dict[tuple, float] = {}
     withheld: dict[tuple, str] = {}
@@ -125,7 +140,103 @@ def audit(
                 for custom, members in custom_members.items():
                     if key(custom) in known or key(custom) in withheld:
                         equations.append((key(custom), [key(b) for b in members]))
-    return _solve(equations, known, withheld, min_count, use_reasons)
+    if documents is not None:
+        areas = {"children": children, "levels": levels, "custom": custom_members}
+        equations += _document_relations(documents, scopes, areas, known, withheld)
+    return _solve(equations, known, withheld, min_count, use_reasons, targets)
+
+
+def document_cells(document: dict[str, Any]) -> dict[tuple, float | None]:
+    """The residents and listed counts an area document shows, by the attacker's key (None
+    where it shows none)."""
+    code = document["area"]["code"]
+    cells: dict[tuple, float | None] = {}
+    context = document.get("context")
+    if context is not None:
+        year = context["year"]
+        total = context["residents"]
+        cells[("residents", "all", year, "residence", code, "0+")] = total
+        share = context["share_65_plus"]
+        # The share is published with its counts: 65+ = share × residents (whole).
+        aged = round(share * total / 100.0) if share is not None and total is not None else None
+        cells[("residents", "all", year, "residence", code, "65+")] = aged
+        for bar in context["pyramid"]:
+            for sex in ("male", "female"):
+                cells[("residents", sex, year, "residence", code, bar["age_band"])] = bar[sex]
+    coverage = document.get("coverage")
+    if coverage is not None:
+        year = coverage["year"]
+        cells[("listed", year, "residence", code, "0+")] = coverage["listed"]
+        cells[("residents", "all", year, "residence", code, "0+")] = coverage["residents"]
+        for band in coverage["by_age_band"]:
+            cells[("listed", year, "residence", code, band["age_band"])] = band["listed"]
+            cells[("residents", "all", year, "residence", code, band["age_band"])] = band["residents"]
+    return cells
+
+
+def _lowest_age(band: str) -> int:
+    return int(band.rstrip("+").split("-")[0])
+
+
+def _document_relations(
+    documents: dict[str, dict[str, Any]],
+    scopes: dict[str, tuple[str, str, str, str | None]],
+    areas: dict[str, Any],
+    known: dict[tuple, float],
+    withheld: dict[tuple, str],
+) -> list[tuple[tuple, list[tuple]]]:
+    """Reads the documents' counts into `known` and `withheld`, and returns the sums that
+    hold between them and the long table's counts, for every area of the hierarchy."""
+    residents_years, listed_years, bands = set(), set(), []
+    for document in documents.values():
+        for key, value in document_cells(document).items():
+            if value is None:
+                withheld.setdefault(key, "small-numbers")
+            else:
+                known[key] = float(value)
+            if key[0] == "residents":
+                residents_years.add(key[2])
+            else:
+                listed_years.add(key[1])
+        for bar in (document.get("context") or {}).get("pyramid", []):
+            if bar["age_band"] not in bands:
+                bands.append(bar["age_band"])
+    for key in known:
+        withheld.pop(key, None)
+    aged = [b for b in bands if _lowest_age(b) >= 65]
+    all_ages = [
+        ind for ind, (source, age, sex, _) in scopes.items() if source == "gp" and age == "0+" and sex == "all"
+    ]
+    codes = sorted(areas["levels"])
+    equations: list[tuple[tuple, list[tuple]]] = []
+    # Every count, keyed by area: (template, area) -> key.
+    templates: list = []
+    for year in sorted(residents_years):
+        def r(sex: str, age: str, year: int = year):
+            return lambda area: ("residents", sex, year, "residence", area, age)
+
+        templates += [r("all", "0+"), r("all", "65+")]
+        templates += [r(sex, band) for band in bands for sex in ("all", "male", "female")]
+        for area in codes:
+            equations.append((r("all", "0+")(area), [r("all", b)(area) for b in bands]))
+            equations.append((r("all", "65+")(area), [r("all", b)(area) for b in aged]))
+            for band in bands:
+                equations.append((r("all", band)(area), [r("male", band)(area), r("female", band)(area)]))
+    for year in sorted(listed_years):
+        def listed(age: str, year: int = year):
+            return lambda area: ("listed", year, "residence", area, age)
+
+        templates += [listed("0+")] + [listed(band) for band in bands]
+        for area in codes:
+            equations.append((listed("0+")(area), [listed(b)(area) for b in bands]))
+            for ind in all_ages:
+                equations.append((("denominator", ind, year, "residence", area), [listed("0+")(area)]))
+    for template in templates:
+        for parent, kids in areas["children"].items():
+            equations.append((template(parent), [template(k) for k in kids]))
+        for custom, members in areas["custom"].items():
+            equations.append((template(custom), [template(b) for b in members]))
+    return equations
 
 
 def _solve(
@@ -134,6 +245,7 @@ def _solve(
     withheld: dict[tuple, str],
     min_count: float,
     use_reasons: bool,
+    targets: set[tuple] | None = None,
 ) -> dict[tuple, tuple[Interval, str]]:
     # The equations that hold a withheld count, grouped by the unknowns they share.
     parent: dict[tuple, tuple] = {}
@@ -167,6 +279,8 @@ def _solve(
 
     result: dict[tuple, tuple[Interval, str]] = {}
     for cell, reason in withheld.items():
+        if targets is not None and cell not in targets:
+            continue
         if find(cell) not in by_component:
             low, high = box[cell]
             result[cell] = (Interval(low, np.inf if high is None else high), reason)
@@ -178,7 +292,7 @@ def _solve(
             cells, a, b = systems[s]
             bounds = [box[c] for c in cells]
             for c in cells:
-                if c not in withheld:
+                if c not in withheld or (targets is not None and c not in targets):
                     continue
                 interval = _extremes(cells.index(c), a, b, bounds, c)
                 result[c] = (interval, withheld[c])
@@ -195,22 +309,26 @@ def _solve(
     return result
 
 
-def _system(eqs: list, known: dict[tuple, float]) -> tuple[list[tuple], np.ndarray, np.ndarray]:
+def _system(eqs: list, known: dict[tuple, float]) -> tuple[list[tuple], sparse.csr_array, np.ndarray]:
     """A component's equations over its unknowns: total − Σ parts = 0, known cells moved right."""
     cells = sorted({c for t, ps in eqs for c in [t, *ps] if c not in known})
     index = {c: i for i, c in enumerate(cells)}
-    a = np.zeros((len(eqs), len(cells)))
+    rows, columns, signs = [], [], []
     b = np.zeros(len(eqs))
     for r, (total, parts) in enumerate(eqs):
         for c, sign in [(total, 1.0)] + [(p, -1.0) for p in parts]:
             if c in known:
                 b[r] -= sign * known[c]
             else:
-                a[r, index[c]] += sign
+                rows.append(r)
+                columns.append(index[c])
+                signs.append(sign)
+    # Repeated entries add up (a cell on both sides of a sum cancels).
+    a = sparse.csr_array((signs, (rows, columns)), shape=(len(eqs), len(cells)))
     return cells, a, b
 
 
-def _extremes(i: int, a: np.ndarray, b: np.ndarray, bounds: list, cell: tuple) -> Interval:
+def _extremes(i: int, a: sparse.csr_array, b: np.ndarray, bounds: list, cell: tuple) -> Interval:
     """The smallest and largest value of unknown `i` subject to `a x = b` and the bounds."""
     objective = np.zeros(a.shape[1])
     objective[i] = 1.0

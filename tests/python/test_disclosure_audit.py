@@ -4,7 +4,7 @@ an attacker of our own (`attacker.py`, scipy's HiGHS) on what the demo build pub
 The attacker must be sound (every withheld count's true value lies in the interval it
 derives) and not blind (given more published counts, it pins withheld ones). With the
 build's own audit (`lp_audit`, on by default) the relations leave every withheld count as
-protected as the threat model requires, and the published reasons (one rule family for every
+protected as the threat model requires, in the long table and in the area documents, and the published reasons (one rule family for every
 withheld count) add nothing to them; with it turned off (a loosening), they do not.
 
 Which withheld counts need protection is known to the data owner, not to the attacker: a
@@ -19,7 +19,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 import wijkprofiel
-from attacker import COLUMNS, _key, audit, scopes_of
+import json
+
+from attacker import COLUMNS, _key, audit, document_cells, scopes_of
 
 ROOT = Path(__file__).resolve().parents[2]
 YEAR = 2024
@@ -55,6 +57,17 @@ def small_denominators(profiles) -> set:
     return keys
 
 
+def in_documents(cell: tuple) -> bool:
+    """Whether a cell is one only the area documents show: listed patients, or residents by
+    age band (a pyramid's bar or a coverage band)."""
+    return cell[0] == "listed" or (cell[0] == "residents" and cell[-1] not in ("0+", "65+"))
+
+
+def documents(profiles) -> dict[str, dict]:
+    """Every area document a build publishes, by area code."""
+    return {code: json.loads(profiles.area(code).to_json()) for code in profiles.areas}
+
+
 @pytest.fixture(scope="module")
 def setting():
     region = wijkprofiel.load()
@@ -74,12 +87,17 @@ def setting():
         for column in COLUMNS:
             if row[column] is not None:
                 truth[_key(row, column, scopes)] = row[column]
-    return published, truth_table, catalogue, members, truth, small_denominators(built)
+    truth_documents = documents(wijkprofiel.build(region, years=[YEAR], disclosure=off))
+    for document in truth_documents.values():
+        for key, value in document_cells(document).items():
+            if value is not None:
+                truth[key] = value
+    return published, truth_table, catalogue, members, truth, small_denominators(built), built
 
 
 @pytest.mark.parametrize("use_reasons", [False, True])
 def test_the_attacker_is_sound(setting, use_reasons):
-    published, _, catalogue, members, truth, _ = setting
+    published, _, catalogue, members, truth, _, _ = setting
     found = audit(published, catalogue, members, use_reasons=use_reasons)
     assert len(found) > 300
     for cell, (interval, _) in found.items():
@@ -87,7 +105,7 @@ def test_the_attacker_is_sound(setting, use_reasons):
 
 
 def test_the_attacker_pins_small_counts_once_the_other_withheld_counts_are_shown(setting):
-    published, truth_table, catalogue, members, truth, _ = setting
+    published, truth_table, catalogue, members, truth, _, _ = setting
     # Publish every withheld count that is not small (0 or at least the threshold): one
     # subtraction then gives small ones away.
     shown = published
@@ -110,14 +128,14 @@ def test_the_attacker_pins_small_counts_once_the_other_withheld_counts_are_shown
 def audited(setting):
     """The 2024 build with its defaults (the linear-programming audit on), and the
     attacker's findings."""
-    _, _, catalogue, members, truth, _ = setting
+    _, _, catalogue, members, truth, _, _ = setting
     region = wijkprofiel.load()
     profiles = wijkprofiel.build(region, years=[YEAR])
     return profiles, audit(profiles.table(), catalogue, members), truth, small_denominators(profiles)
 
 
 def test_without_the_audit_the_relations_alone_bound_small_counts(setting):
-    published, _, catalogue, members, truth, small = setting
+    published, _, catalogue, members, truth, small, _ = setting
     assert len(weak(audit(published, catalogue, members), truth, small)) > 10
 
 
@@ -134,7 +152,7 @@ def test_with_the_audit_no_withheld_count_is_less_protected_than_required(audite
 
 def test_the_published_reasons_do_not_narrow_what_the_audit_protects(audited, setting):
     profiles, _, truth, small = audited
-    _, truth_table, catalogue, members, _, _ = setting
+    _, truth_table, catalogue, members, _, _, _ = setting
     table = profiles.table()
     # The attacker knows the published reasons (docs/threat-model.md): one rule family for
     # every withheld count, so that no reason tells a small count from another.
@@ -160,3 +178,28 @@ def test_the_published_reasons_do_not_narrow_what_the_audit_protects(audited, se
         )
     given_away = weak(audit(labelled, catalogue, members, use_reasons=True), truth, small)
     assert len(given_away) > 100, len(given_away)
+
+
+def test_the_documents_give_no_withheld_count_away(audited, setting):
+    """The area documents add residents by age band and sex (pyramids), listed patients by
+    age band (coverage), and the sums between them and the long table's counts, for every
+    area: a buurt nobody in it is listed for shows no coverage, yet its bands are in its
+    wijk's (the attacker takes them as unknowns)."""
+    profiles, _, truth, small = audited
+    _, _, catalogue, members, _, _, single = setting
+    # Those the owner must protect: small counts, and numerators of small denominators.
+    targets = {cell for cell, value in truth.items() if 0 < value < K} | small
+    found = audit(profiles.table(), catalogue, members, documents=documents(profiles), targets=targets)
+    shown_there = [cell for cell in found if in_documents(cell)]
+    assert len(found) > 1000 and len(shown_there) > 500, (len(found), len(shown_there))
+    for cell, (interval, _) in found.items():
+        assert interval.lower - 1e-6 <= truth[cell] <= interval.upper + 1e-6, cell
+    assert weak(found, truth, small) == []
+    # Not blind: without the build's audit, the documents give away counts of both kinds.
+    targets = {cell for cell, value in truth.items() if 0 < value < K} | small_denominators(single)
+    given_away = weak(
+        audit(single.table(), catalogue, members, documents=documents(single), targets=targets),
+        truth,
+        small_denominators(single),
+    )
+    assert len([c for c in given_away if in_documents(c)]) > 50, given_away

@@ -39,6 +39,13 @@ pub struct Coverage {
     pub by_age_band: Vec<CoverageBand>,
 }
 
+impl Coverage {
+    /// Whether outputs show this coverage: not for an area nobody in it is listed for.
+    pub(crate) fn is_shown(&self) -> bool {
+        self.listed.is_some_and(|n| n > 0.0)
+    }
+}
+
 /// Coverage in one age band.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CoverageBand {
@@ -51,7 +58,8 @@ pub struct CoverageBand {
 
 /// The coverage of every area (by index) in the latest GP year, by residence. Bands are the
 /// GP counts'; residents are summed over the population bands inside each. Every count is
-/// given; disclosure control withholds afterwards.
+/// given, for every area with residents; disclosure control withholds afterwards, and
+/// [`Coverage::is_shown`] tells which areas' coverage outputs show.
 pub(crate) fn coverage(inputs: &GpInputs, listed: &Listed) -> Vec<Option<Coverage>> {
     let cube = &inputs.cubes.residence;
     let (Some(y), Some(&year)) = (cube.years.len().checked_sub(1), cube.years.last()) else {
@@ -84,7 +92,7 @@ pub(crate) fn coverage(inputs: &GpInputs, listed: &Listed) -> Vec<Option<Coverag
                     }
                 })
                 .collect();
-            (all_listed > 0.0).then_some(Coverage {
+            Some(Coverage {
                 year,
                 listed: Some(all_listed),
                 residents: Some(all_residents),

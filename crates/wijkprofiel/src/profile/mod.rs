@@ -524,6 +524,10 @@ impl Profiles {
             .collect();
         let mut figures = canonical_order(lists);
         let by_area = ranges_by_area(&figures, areas.len());
+        let shown: Vec<bool> = coverage
+            .iter()
+            .map(|c| c.as_ref().is_some_and(Coverage::is_shown))
+            .collect();
         let published = disclosure::publish(
             &disclosure::Inputs {
                 tree: &tree,
@@ -539,6 +543,11 @@ impl Profiles {
             &mut contexts,
             &mut coverage,
         );
+        // Disclosure control held the coverage of areas nobody is listed for as unknowns of
+        // their parents' sums; outputs show none.
+        for (c, shown) in coverage.iter_mut().zip(shown) {
+            c.take_if(|_| !shown);
+        }
         if let Some(p) = published
             .protection
             .as_ref()

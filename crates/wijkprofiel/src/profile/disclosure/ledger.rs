@@ -90,6 +90,10 @@ pub(crate) enum Rule {
         total: CellId,
         against: Option<CellId>,
     },
+    /// Shown by no output, yet a part of published sums (the coverage bands of an area
+    /// nobody in it is listed for): an unknown to everyone, never in the audit, and with no
+    /// protection of its own (the counts it is made of have theirs).
+    Unpublished,
 }
 
 impl Rule {
@@ -99,6 +103,7 @@ impl Rule {
             Self::Count => "primary-count",
             Self::Denominator => "small-denominator",
             Self::Complementary { .. } => "complementary",
+            Self::Unpublished => "unpublished",
         }
     }
 }
@@ -117,6 +122,9 @@ struct Cell {
 impl Cell {
     /// One more output shows this cell's count as `value`.
     fn show(&mut self, value: f64, min_count: f64, fixed: bool) {
+        if self.reason == Some(Rule::Unpublished) {
+            self.reason = None;
+        }
         self.min_count = self.min_count.max(min_count);
         self.fixed |= fixed;
         if value > 0.0 && value < min_count && self.reason.is_none() {
@@ -227,6 +235,24 @@ impl Sheet {
         min_count: f64,
         fixed: bool,
     ) -> CellId {
+        let id = self.cell(local, value, min_count, fixed);
+        self.cells[id as usize].show(value, min_count, fixed);
+        id
+    }
+
+    /// Records a count of this area that no output shows but that published sums hold (an
+    /// area's part of its parent's count): [`Rule::Unpublished`] unless an output shows it.
+    pub(super) fn unshown(&mut self, local: Local, value: f64) -> CellId {
+        let n = self.cells.len();
+        let id = self.cell(local, value, 0.0, false);
+        if id as usize == n {
+            self.cells[n].reason = Some(Rule::Unpublished);
+        }
+        id
+    }
+
+    /// The cell counting `local`, recorded with `value` if new.
+    fn cell(&mut self, local: Local, value: f64, min_count: f64, fixed: bool) -> CellId {
         let n = self.cells.len();
         let id = *self
             .index
@@ -249,7 +275,6 @@ impl Sheet {
             });
             self.rounds.push(self.round);
         }
-        self.cells[id as usize].show(value, min_count, fixed);
         id
     }
 
@@ -592,8 +617,11 @@ impl Ledger {
             let mut changed = false;
             for sum in sums {
                 let cells = sum.terms().map(|(c, _)| c);
-                if cells.clone().filter(|&c| !self.shown(c)).count() != 1 {
-                    continue;
+                let mut hidden = cells.clone().filter(|&c| !self.shown(c));
+                // An unpublished count alone is no secret: its parts carry the protection.
+                match (hidden.next(), hidden.next()) {
+                    (Some(c), None) if self.reason(c) != Some(Rule::Unpublished) => {}
+                    _ => continue,
                 }
                 let cost = |c: CellId| {
                     let cell = &self.cells[c as usize];

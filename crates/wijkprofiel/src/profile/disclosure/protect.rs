@@ -79,7 +79,7 @@ impl Need {
                 up: k,
                 width: true,
             }),
-            Rule::Complementary { .. } => None,
+            Rule::Complementary { .. } | Rule::Unpublished => None,
         }
     }
 

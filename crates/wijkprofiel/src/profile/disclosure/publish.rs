@@ -11,7 +11,7 @@ use super::super::figure::{
 use super::super::gp::Coverage;
 use super::super::hierarchy::Hierarchy;
 use super::super::population::{Context, Residents};
-use super::ledger::{CellId, Family, Ledger, Rule, SMALL_NUMBERS, Shape, Sheet};
+use super::ledger::{CellId, Family, Ledger, Local, Rule, SMALL_NUMBERS, Shape, Sheet};
 use super::protect::{PART, protect};
 use super::{Disclosure, Limits, Protection, Withheld, WithheldCounts};
 use crate::cube::Cells;
@@ -438,13 +438,22 @@ fn record_coverage(
         d.source_min_count(Source::Cbs),
     );
     let mode = Mode::Residence;
+    // An area nobody in it is listed for shows no coverage, yet its counts are parts of its
+    // parent's (the listed zeros, and its residents by band): they are recorded unpublished.
+    let shown = c.is_shown();
+    let record = |sheet: &mut Sheet, key: Local, value: Option<f64>, min: f64| {
+        let value = value.unwrap_or(0.0);
+        if shown {
+            sheet.count(key, value, min, false)
+        } else {
+            sheet.unshown(key, value)
+        }
+    };
     let listed = |sheet: &mut Sheet, mask: u32, value: Option<f64>| {
-        let key = (Family::Listed(mode), c.year, mask);
-        sheet.count(key, value.unwrap_or(0.0), gp_min, false)
+        record(sheet, (Family::Listed(mode), c.year, mask), value, gp_min)
     };
     let resident = |sheet: &mut Sheet, mask: u32, value: Option<f64>| {
-        let key = (Family::Residents, year, mask);
-        sheet.count(key, value.unwrap_or(0.0), cbs_min, false)
+        record(sheet, (Family::Residents, year, mask), value, cbs_min)
     };
     let listed_total = listed(sheet, scopes.all_gp?, c.listed);
     let residents_total = resident(sheet, scopes.all, c.residents);
@@ -670,7 +679,7 @@ fn audit(inputs: &Inputs, ledger: &Ledger) -> Published {
     let mut out = Published::default();
     let indicators = inputs.catalogue.indicators();
     for id in ledger.ids() {
-        let Some(reason) = ledger.reason(id) else {
+        let Some(reason) = ledger.reason(id).filter(|r| *r != Rule::Unpublished) else {
             continue;
         };
         let (family, area, year, scope, min_count) = ledger.describe(id);
@@ -695,6 +704,7 @@ fn audit(inputs: &Inputs, ledger: &Ledger) -> Published {
                 inputs.codes[ledger.describe(total).1],
                 inputs.codes[ledger.describe(other).1]
             ),
+            Rule::Unpublished => continue,
         };
         match reason {
             Rule::Count => out.counts.primary_count += 1,
@@ -703,6 +713,7 @@ fn audit(inputs: &Inputs, ledger: &Ledger) -> Published {
                 out.counts.complementary += 1;
                 out.counts.overlap += usize::from(against.is_some());
             }
+            Rule::Unpublished => {}
         }
         out.audit.push(Withheld {
             count,
