@@ -23,16 +23,15 @@ Relations used so far (a first part of the threat model's list):
 With the area documents (`documents`), also what they publish of residents and listed
 patients, and the sums between them:
 
-- within an area: its residents (0+) are the sum of its age bands, 65+ the sum of the bands
-  from 65, each band the sum of its pyramid's bars (men, women); its listed patients are
+- within an area: the residents of every scope shown (0+, 65+, 18+, one sex) are the sum
+  of the age bands wholly inside it, each band the sum of its pyramid's bars (men, women); its listed patients are
   the sum of its coverage bands, and they are the denominator of every GP indicator of all
   ages and both sexes (residence, the coverage's year);
 - between areas: each of those counts is the sum of its children's, and of a custom area's
   members', *for every area*: an area whose document shows no coverage (or no context) has
   its counts in the sums as unknowns.
 
-Not yet: sums over sexes of sex-specific scopes, scopes that cut an age band (18+), values
-and intervals (rounding).
+Not yet: values and intervals (rounding).
 """
 
 from __future__ import annotations
@@ -62,12 +61,12 @@ class Interval:
 
 
 def _key(row: dict[str, Any], column: str, scopes: dict[str, tuple[str, str, str, str | None]]) -> tuple:
-    """What a cell counts: residents of GP and CBS indicators by age and sex scope (a CBS
+    """What a cell counts: residents of every indicator by age and sex scope (a CBS
     proportion's denominator is its scope's residents, its numerator those of its numerator
     ages), else the indicator's own count."""
     source, age, sex, counted = scopes[row["indicator"]]
     residents = ("residents", sex, row["year"], row["mode"], row["area_code"])
-    if column == "residents" and source in ("gp", "cbs"):
+    if column == "residents":
         return (*residents, age)
     if source == "cbs" and column == "denominator":
         return (*residents, age)
@@ -174,8 +173,17 @@ def document_cells(document: dict[str, Any]) -> dict[tuple, float | None]:
     return cells
 
 
-def _lowest_age(band: str) -> int:
-    return int(band.rstrip("+").split("-")[0])
+def _ages(ages: str) -> tuple[int, float]:
+    """The first and last age of `A+` or `A-B`."""
+    if ages.endswith("+"):
+        return int(ages[:-1]), np.inf
+    first, last = ages.split("-")
+    return int(first), int(last)
+
+
+def _within(band: str, scope: str) -> bool:
+    (first, last), (lowest, highest) = _ages(band), _ages(scope)
+    return first >= lowest and last <= highest
 
 
 def _document_relations(
@@ -203,7 +211,12 @@ def _document_relations(
                 bands.append(bar["age_band"])
     for key in known:
         withheld.pop(key, None)
-    aged = [b for b in bands if _lowest_age(b) >= 65]
+    # Every residents scope (ages and sex) the table or the documents show: the bands within
+    # it (an age scope holds the bands wholly inside it: 18+ those from 20).
+    scoped = sorted(
+        {(k[1], k[5]) for k in [*known, *withheld] if k[0] == "residents" and k[3] == "residence"}
+        - {(sex, band) for sex in ("all", "male", "female") for band in bands}
+    )
     all_ages = [
         ind for ind, (source, age, sex, _) in scopes.items() if source == "gp" and age == "0+" and sex == "all"
     ]
@@ -215,11 +228,12 @@ def _document_relations(
         def r(sex: str, age: str, year: int = year):
             return lambda area: ("residents", sex, year, "residence", area, age)
 
-        templates += [r("all", "0+"), r("all", "65+")]
+        templates += [r(sex, ages) for sex, ages in scoped]
         templates += [r(sex, band) for band in bands for sex in ("all", "male", "female")]
         for area in codes:
-            equations.append((r("all", "0+")(area), [r("all", b)(area) for b in bands]))
-            equations.append((r("all", "65+")(area), [r("all", b)(area) for b in aged]))
+            for sex, ages in scoped:
+                inside = [r(sex, b)(area) for b in bands if _within(b, ages)]
+                equations.append((r(sex, ages)(area), inside))
             for band in bands:
                 equations.append((r("all", band)(area), [r("male", band)(area), r("female", band)(area)]))
     for year in sorted(listed_years):
