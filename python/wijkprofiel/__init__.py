@@ -22,7 +22,6 @@ from wijkprofiel._core import (
     __version__,
     load_table,
     validate,
-    validate_tables,
     write_demo_data,
 )
 
@@ -35,7 +34,7 @@ from wijkprofiel.exceptions import (
     StatsInputError,
     WijkprofielError,
 )
-from wijkprofiel.profiles import AreaProfile, Profiles, Region, build, from_tables, load
+from wijkprofiel.profiles import AreaProfile, Profiles, Region, build, from_tables, load, validate_tables
 
 __all__ = [
     "AreaNotFoundError",

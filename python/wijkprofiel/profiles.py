@@ -25,9 +25,10 @@ from typing import Any
 
 import polars as pl
 
-from wijkprofiel._core import AreaProfile, Profiles, Region
+from wijkprofiel import _core
+from wijkprofiel._core import AreaProfile, Profiles, Region, ValidationReport
 
-__all__ = ["AreaProfile", "Profiles", "Region", "build", "from_tables", "load"]
+__all__ = ["AreaProfile", "Profiles", "Region", "build", "from_tables", "load", "validate_tables"]
 
 
 def load(path: str | os.PathLike[str] | None = None) -> Region:
@@ -59,6 +60,51 @@ def load(path: str | os.PathLike[str] | None = None) -> Region:
     return Region.load(None if path is None else os.fspath(path))
 
 
+def _frames(tables: Mapping[str, Any]) -> dict[str, pl.DataFrame]:
+    """The tables as polars DataFrames: a LazyFrame is collected, a pandas DataFrame
+    converted; anything else is a ``TypeError`` naming the table."""
+    if not isinstance(tables, Mapping):
+        raise TypeError(f"tables must be a mapping of table names to DataFrames, not {type(tables).__name__}")
+    frames = {}
+    for name, table in tables.items():
+        if isinstance(table, pl.LazyFrame):
+            table = table.collect()
+        elif type(table).__module__.startswith("pandas") and type(table).__name__ == "DataFrame":
+            table = pl.from_pandas(table)
+        if not isinstance(table, pl.DataFrame):
+            raise TypeError(
+                f"tables[{name!r}] must be a polars DataFrame (or LazyFrame, or pandas DataFrame), "
+                f"not {type(table).__name__}"
+            )
+        frames[str(name)] = table
+    return frames
+
+
+def validate_tables(
+    tables: Mapping[str, pl.DataFrame],
+    catalogue: str,
+    geometry: str | None = None,
+    dataset: str | None = None,
+) -> ValidationReport:
+    """Check a region given as DataFrames against the data contract, as ``validate`` checks
+    a folder; the report lists every problem (rows numbered from 1).
+
+    ``tables`` holds polars DataFrames by table name; a LazyFrame is collected and a pandas
+    DataFrame converted first.
+
+    Examples
+    --------
+    >>> demo = load()
+    >>> validate_tables({"population": demo.table("population")}, catalogue="").is_valid
+    False
+    >>> validate_tables({"population": [1, 2]}, catalogue="")
+    Traceback (most recent call last):
+    ...
+    TypeError: tables['population'] must be a polars DataFrame (or LazyFrame, or pandas DataFrame), not list
+    """
+    return _core.validate_tables(_frames(tables), catalogue, geometry, dataset)
+
+
 def from_tables(
     tables: Mapping[str, pl.DataFrame],
     catalogue: str,
@@ -70,7 +116,8 @@ def from_tables(
     Parameters
     ----------
     tables
-        DataFrames by table name (``areas``, ``population``, ``gp_counts``, ...).
+        DataFrames by table name (``areas``, ``population``, ``gp_counts``, ...); a
+        LazyFrame is collected and a pandas DataFrame converted first.
     catalogue
         The text of ``catalogue.toml``.
     geometry, dataset
@@ -95,7 +142,7 @@ def from_tables(
     ...
     wijkprofiel.exceptions.InvalidDataError: ...
     """
-    return Region.from_tables(dict(tables), catalogue, geometry, dataset)
+    return Region.from_tables(_frames(tables), catalogue, geometry, dataset)
 
 
 def _custom_areas_geojson(areas: pl.DataFrame | Iterable[Mapping[str, Any]]) -> str:
@@ -112,15 +159,34 @@ def _custom_areas_geojson(areas: pl.DataFrame | Iterable[Mapping[str, Any]]) -> 
     """
     rows = areas.to_dicts() if isinstance(areas, pl.DataFrame) else [dict(r) for r in areas]
     features = []
-    for row in rows:
+    for number, row in enumerate(rows, start=1):
         properties = {k: row.get(k) for k in ("id", "name", "kind") if row.get(k) is not None}
         if row.get("members") is not None:
             properties["members"] = list(row["members"])
         geometry = row.get("geometry")
         if isinstance(geometry, str):
-            geometry = json.loads(geometry)
+            try:
+                geometry = json.loads(geometry)
+            except json.JSONDecodeError as e:
+                raise ValueError(
+                    f"custom areas, row {number} (id {row.get('id')!r}), column `geometry`: not GeoJSON ({e})"
+                ) from None
         features.append({"type": "Feature", "properties": properties, "geometry": geometry})
     return json.dumps({"type": "FeatureCollection", "features": features})
+
+
+def _check_years(years: Any) -> None:
+    """``years`` is None or whole years from 1900 to 2100 (a ``TypeError`` or ``ValueError``
+    naming it otherwise)."""
+    if years is None:
+        return
+    if isinstance(years, (str, bytes)) or not isinstance(years, Iterable):
+        raise TypeError(f"years must be a list of whole years such as [2024], not {years!r}")
+    for year in years:
+        if isinstance(year, bool) or not isinstance(year, int):
+            raise TypeError(f"years must hold whole years such as 2024, not {year!r}")
+        if not 1900 <= year <= 2100:
+            raise ValueError(f"years: {year} is not a year from 1900 to 2100")
 
 
 def build(
@@ -184,11 +250,18 @@ def build(
     ...
     wijkprofiel.exceptions.SettingsError: disclosure: `min_count = 5` is below the safe default; ...
     """
+    _check_years(years)
+    if confidence is not None and (
+        not isinstance(confidence, (tuple, list))
+        or len(confidence) != 2
+        or not all(isinstance(c, (int, float)) and not isinstance(c, bool) for c in confidence)
+    ):
+        raise TypeError(f"confidence must be a pair of levels such as (0.95, 0.998), not {confidence!r}")
     if region is None or isinstance(region, (str, os.PathLike)):
         region = load(region)
     return region.build(
         {
-            "years": years,
+            "years": None if years is None else list(years),
             "standard_population": None
             if standard_population is None
             else dict(standard_population),

@@ -50,6 +50,17 @@ def _floats(values: Any) -> list[float]:
     return [float(v) for v in values]
 
 
+def _aligned(**columns: Any) -> list[list[float]]:
+    """The columns as floats, checked to be of one length: a ``ValueError`` names them and
+    their lengths otherwise (zipping would drop the extra values without a word)."""
+    floats = {name: _floats(values) for name, values in columns.items()}
+    lengths = {name: len(values) for name, values in floats.items()}
+    if len(set(lengths.values())) > 1:
+        said = ", ".join(f"{name} {n}" for name, n in lengths.items())
+        raise ValueError(f"{', '.join(lengths)} must be of one length (got {said})")
+    return list(floats.values())
+
+
 def _limits_frame(rows: list[list[tuple[float, float, float]] | None], levels: list[float]) -> pl.DataFrame:
     columns: dict[str, list[float | None]] = {
         "value": [r[0][0] if r else None for r in rows]
@@ -212,20 +223,21 @@ def funnel_significance(kind: str, x: Sequence[float], n: Sequence[float], *, be
     """Each area against the funnel at 95% and 99.8%: ``higher-99.8``, ``higher-95``,
     ``similar``, ``lower-95`` or ``lower-99.8``. ``kind="proportion"``: x of n against the
     benchmark proportion; ``"ratio"``: observed x against expected n."""
-    return _core.funnel_significance(kind, _floats(x), _floats(n), float(benchmark))
+    return _core.funnel_significance(kind, *_aligned(x=x, n=n), float(benchmark))
 
 
 def trend(times: Sequence[float], values: Sequence[float], standard_errors: Sequence[float], *, confidence: float = 0.998) -> dict[str, Any]:
     """Recent trend over the last 5 points by weighted least squares (weights 1/SE²):
     significant when χ² > 9.5495 (99.8%) and the slope's sign holds when any one point is
     left out. Returns ``slope``, ``chi_square`` and ``direction``."""
-    slope, chi, direction = _core.trend("weighted", _floats(times), _floats(values), _floats(standard_errors), confidence)
+    columns = _aligned(times=times, values=values, standard_errors=standard_errors)
+    slope, chi, direction = _core.trend("weighted", *columns, confidence)
     return {"slope": slope, "chi_square": chi, "direction": direction}
 
 
 def proportion_trend(times: Sequence[float], x: Sequence[float], n: Sequence[float], *, confidence: float = 0.998) -> dict[str, Any]:
     """Recent trend in proportions by the Cochran–Armitage test, as :func:`trend`."""
-    slope, chi, direction = _core.trend("cochran-armitage", _floats(times), _floats(x), _floats(n), confidence)
+    slope, chi, direction = _core.trend("cochran-armitage", *_aligned(times=times, x=x, n=n), confidence)
     return {"slope": slope, "chi_square": chi, "direction": direction}
 
 
@@ -243,7 +255,10 @@ def sii(
     """Slope and relative index of inequality over groups ordered from most to least
     deprived, with intervals by seeded simulation (``scale``: normal, rate or proportion)."""
     levels = _levels(confidence)
-    rows = _core.sii(_floats(population), _floats(value), _floats(lower95), _floats(upper95), scale, levels, repetitions, seed)
+    if isinstance(repetitions, bool) or not isinstance(repetitions, int) or repetitions < 1:
+        raise ValueError(f"repetitions must be a whole number of at least 1, not {repetitions!r}")
+    columns = _aligned(population=population, value=value, lower95=lower95, upper95=upper95)
+    rows = _core.sii(*columns, scale, levels, repetitions, seed)
     names = ["sii", "sii_lower", "sii_upper", "rii", "rii_lower", "rii_upper"]
     return pl.DataFrame([dict(zip(names, r)) for r in rows]).with_columns(confidence=pl.Series(levels))
 
@@ -264,7 +279,11 @@ def life_expectancy(bands: Sequence[str], deaths: Sequence[float], population: S
     85.2
     """
     levels = _levels(confidence)
-    rows = _core.life_expectancy([str(b) for b in bands], _floats(deaths), _floats(population), levels)
+    deaths, population = _aligned(deaths=deaths, population=population)
+    bands = [str(b) for b in bands]
+    if len(bands) != len(deaths):
+        raise ValueError(f"bands and deaths must be of one length (got bands {len(bands)}, deaths {len(deaths)})")
+    rows = _core.life_expectancy(bands, deaths, population, levels)
     frame = _limits_frame([r[1] for r in rows], levels)
     return frame.insert_column(0, pl.Series("age_band", [r[0] for r in rows])).with_columns(
         withheld=pl.Series([r[2] for r in rows], dtype=pl.String)
@@ -273,13 +292,13 @@ def life_expectancy(bands: Sequence[str], deaths: Sequence[float], population: S
 
 def smooth_rates(observed: Sequence[float], exposure: Sequence[float], *, confidence: float = 0.95) -> pl.DataFrame:
     """Empirical Bayes (Poisson–gamma) smoothed rates with posterior intervals."""
-    _, _, _, rows = _core.smooth("rates", _floats(observed), _floats(exposure), confidence)
+    _, _, _, rows = _core.smooth("rates", *_aligned(observed=observed, exposure=exposure), confidence)
     return _limits_frame([[r] for r in rows], [confidence])
 
 
 def smooth_proportions(x: Sequence[float], n: Sequence[float], *, confidence: float = 0.95) -> pl.DataFrame:
     """Empirical Bayes (beta–binomial) smoothed proportions with posterior intervals."""
-    _, _, _, rows = _core.smooth("proportions", _floats(x), _floats(n), confidence)
+    _, _, _, rows = _core.smooth("proportions", *_aligned(x=x, n=n), confidence)
     return _limits_frame([[r] for r in rows], [confidence])
 
 

@@ -103,6 +103,77 @@ def test_unsupported_dtypes_get_a_clear_problem_not_a_crash(column, values, mess
     assert any(message in str(p) for p in report.problems), [str(p) for p in report.problems]
 
 
+def demo_folder(tmp_path: Path) -> Path:
+    for path in DEMO.iterdir():
+        shutil.copy(path, tmp_path / path.name)
+    return tmp_path
+
+
+# Every column type a Parquet file can bring, as `numerator` of the GP counts: read when it
+# holds whole numbers, else a column-type problem naming the file and column (never a panic:
+# the CLI's polars decodes no decimal, struct, fixed-size list or temporal column).
+NUMERATOR = pl.col("numerator")
+
+
+@pytest.mark.parametrize(
+    ("column", "found"),
+    [
+        (NUMERATOR.cast(pl.Decimal(18, 2)), "Decimal(18, 2)"),
+        (pl.struct(NUMERATOR), "Struct"),
+        (pl.concat_list(NUMERATOR).list.to_array(1), "FixedSizeList"),
+        (pl.concat_list(NUMERATOR), "list[i64]"),
+        (pl.lit(None, pl.Null), "null"),
+        (NUMERATOR.cast(pl.String).cast(pl.Binary), "binary"),
+        (pl.lit("2024-01-01").str.to_date(), "Date32"),
+        (pl.lit("2024-01-01").str.to_datetime(), "Timestamp"),
+        (NUMERATOR.cast(pl.Duration("ms")), "Duration"),
+        (NUMERATOR.cast(pl.String).cast(pl.Categorical), "cat"),
+        (NUMERATOR.cast(pl.Int128), "Int128"),
+    ],
+)
+def test_parquet_column_types_are_read_or_named_never_a_crash(tmp_path, column, found):
+    folder = demo_folder(tmp_path)
+    counts = pl.read_parquet(DEMO / "gp_counts.parquet").with_columns(column.alias("numerator"))
+    counts.write_parquet(folder / "gp_counts.parquet")
+    problems = [str(p) for p in wijkprofiel.validate(folder).problems]
+    assert len(problems) == 1, problems
+    assert problems[0].startswith("gp_counts.parquet, column `numerator`: column has type "), problems
+    assert found in problems[0] and problems[0].endswith("expected whole numbers"), problems
+
+
+@pytest.mark.parametrize("dtype", [pl.Float32, pl.UInt64, pl.Int8, pl.UInt16])
+def test_parquet_numbers_of_every_width_are_read(tmp_path, dtype):
+    folder = demo_folder(tmp_path)
+    counts = pl.read_parquet(DEMO / "gp_counts.parquet")
+    small = counts.filter(NUMERATOR < 100, pl.col("denominator") < 100) if dtype == pl.Int8 else counts
+    small.with_columns(NUMERATOR.cast(dtype)).write_parquet(folder / "gp_counts.parquet")
+    assert wijkprofiel.validate(folder).is_valid
+
+
+def test_a_count_beyond_the_limit_is_called_too_large(tmp_path):
+    folder = demo_folder(tmp_path)
+    counts = pl.read_parquet(DEMO / "gp_counts.parquet").with_columns(NUMERATOR.cast(pl.UInt64))
+    big = counts.with_columns(pl.when(pl.int_range(pl.len()) == 0).then(2**63 + 5).otherwise(NUMERATOR).alias("numerator"))
+    big.with_columns(NUMERATOR.cast(pl.UInt64)).write_parquet(folder / "gp_counts.parquet")
+    problems = [str(p) for p in wijkprofiel.validate(folder).problems]
+    assert problems == [
+        f"gp_counts.parquet, row 1, column `numerator`: `{2**63 + 5}` is not a whole number of at least 0, "
+        "at most 4294967295"
+    ], problems
+
+
+def test_a_repeated_column_name_is_an_error_not_the_first_column(tmp_path):
+    folder = demo_folder(tmp_path)
+    path = folder / "population.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header = next(i for i, line in enumerate(lines) if not line.startswith("#"))
+    lines[header] += ",residents"
+    lines[header + 1 :] = [line + ",1" for line in lines[header + 1 :]]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    problems = [str(p) for p in wijkprofiel.validate(folder).problems]
+    assert problems == ["population.csv, column `residents`: two columns have this name; rename or remove one"]
+
+
 def test_unknown_table_name_is_a_key_error():
     with pytest.raises(KeyError, match="unknown table `people`"):
         wijkprofiel.validate_tables({"people": pl.DataFrame()}, catalogue="")
@@ -156,3 +227,42 @@ def test_categorical_and_numeric_columns_are_accepted():
     )
     report = wijkprofiel.validate_tables(tables, **documents())
     assert report.is_valid, str(report)
+
+
+def test_tables_of_other_kinds_are_accepted_or_named():
+    tables = read_demo_tables()
+    lazy = {name: frame.lazy() for name, frame in tables.items()}
+    assert wijkprofiel.validate_tables(lazy, **documents()).is_valid
+    pandas = {name: frame.to_pandas() for name, frame in tables.items()}
+    assert wijkprofiel.validate_tables(pandas, **documents()).is_valid
+    for call in (wijkprofiel.validate_tables, wijkprofiel.from_tables):
+        with pytest.raises(TypeError, match=r"tables\['areas'\] must be a polars DataFrame .* not list"):
+            call({**tables, "areas": [["BU1"]]}, **documents())
+        with pytest.raises(TypeError, match="tables must be a mapping of table names to DataFrames, not list"):
+            call([tables["areas"]], **documents())
+
+
+@pytest.mark.parametrize(
+    ("settings", "error", "message"),
+    [
+        ({"years": "2024"}, TypeError, "years must be a list of whole years such as [2024], not '2024'"),
+        ({"years": [2**40]}, ValueError, f"years: {2**40} is not a year from 1900 to 2100"),
+        ({"years": [2024.0]}, TypeError, "years must hold whole years such as 2024, not 2024.0"),
+        ({"confidence": ("a", "b")}, TypeError, "confidence must be a pair of levels"),
+        ({"confidence": 0.95}, TypeError, "confidence must be a pair of levels"),
+    ],
+)
+def test_build_arguments_of_the_wrong_kind_are_named(settings, error, message):
+    with pytest.raises(error) as caught:
+        wijkprofiel.build(**settings)
+    assert message in str(caught.value)
+
+
+def test_a_custom_area_geometry_that_is_not_geojson_names_its_row():
+    region = wijkprofiel.load()
+    rows = [
+        {"id": "A", "name": "a", "kind": "other", "members": ["BU99010000"]},
+        {"id": "B", "name": "b", "kind": "other", "geometry": "{not json"},
+    ]
+    with pytest.raises(ValueError, match=r"custom areas, row 2 \(id 'B'\), column `geometry`: not GeoJSON"):
+        region.with_custom_areas(rows)

@@ -368,3 +368,26 @@ def test_compare_judges_as_the_profiles_do():
     assert stats.compare([0.25], [0.35], 0.24, polarity="not-compared") == ["not-compared"]
     with pytest.raises(StatsInputError, match="sideways"):
         stats.compare([0.25], [0.35], 0.24, polarity="sideways")
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (
+            lambda: stats.trend([1, 2, 3, 4, 5, 6], [1.0] * 5, [0.1] * 5),
+            "times, values, standard_errors must be of one length (got times 6, values 5, standard_errors 5)",
+        ),
+        (lambda: stats.proportion_trend([1, 2, 3], [1, 2], [10, 10, 10]), "times, x, n must be of one length"),
+        (lambda: stats.funnel_significance("proportion", [1, 2], [10]), "x, n must be of one length (got x 2, n 1)"),
+        (lambda: stats.smooth_rates([1, 2, 3], [100, 100]), "observed, exposure must be of one length"),
+        (lambda: stats.sii([1, 2], [1, 2], [0, 1], [2], repetitions=10), "population, value, lower95, upper95"),
+        (lambda: stats.sii([1, 2], [1, 2], [0, 1], [2, 3], repetitions=-5), "repetitions must be a whole number of at least 1, not -5"),
+        (lambda: stats.life_expectancy(["0-0"], [1.0, 2.0], [10.0, 20.0]), "bands and deaths must be of one length"),
+    ],
+)
+def test_columns_of_different_lengths_are_an_error_naming_them(call, message):
+    # Zipped silently, the longer column's extra values would be dropped: a slope, a χ²
+    # and "increasing" from five of six years.
+    with pytest.raises(ValueError) as caught:
+        call()
+    assert message in str(caught.value)

@@ -4,7 +4,8 @@
 //! Files are not synced one by one (tens of thousands of fsyncs cost seconds): the rename
 //! makes each file appear whole, and after a crash of the machine a rerun rewrites them.
 
-use std::io;
+use std::fs::File;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 /// The temporary name `path` is written under: `.NAME.partial` in the same folder, so the
@@ -14,6 +15,32 @@ pub(crate) fn partial(path: &Path) -> PathBuf {
         .file_name()
         .map_or_else(Default::default, |n| n.to_string_lossy());
     path.with_file_name(format!(".{name}.partial"))
+}
+
+/// Opens a new file at `temporary` for writing: whatever is at that name (a leftover of an
+/// earlier run, or a symbolic link planted there) is removed first, and the file is created
+/// exclusively without following a link, so that a write never lands outside the output
+/// folder. `flags` are added to the open on Unix (such as `O_DIRECT`).
+pub(crate) fn create_new(temporary: &Path, flags: i32) -> io::Result<File> {
+    match std::fs::remove_file(temporary) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    let mut options = File::options();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW | flags);
+    }
+    #[cfg(not(unix))]
+    let _ = flags;
+    options.open(temporary)
+}
+
+/// Writes `bytes` to the temporary file `temporary`, created by [`create_new`].
+pub(crate) fn fill_with(temporary: &Path, bytes: &[u8]) -> io::Result<()> {
+    create_new(temporary, 0)?.write_all(bytes)
 }
 
 /// Puts the finished temporary file of `path` in its place.
@@ -52,5 +79,24 @@ mod tests {
         assert!(!partial(&path).exists());
         let missing = publish(&dir.path().join("b.txt")).expect_err("nothing to publish");
         assert_eq!(missing.kind(), io::ErrorKind::NotFound);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_planted_at_the_temporary_name_is_not_followed() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let outside = tempfile::tempdir().expect("another folder");
+        let target = outside.path().join("precious.txt");
+        std::fs::write(&target, "precious").expect("target");
+        let path = dir.path().join("a.json");
+        std::os::unix::fs::symlink(&target, partial(&path)).expect("link");
+        write(&path, |t| fill_with(t, b"new"), |e| e).expect("write");
+        assert_eq!(std::fs::read_to_string(&target).expect("read"), "precious");
+        assert_eq!(std::fs::read_to_string(&path).expect("read"), "new");
+        // A folder at the temporary name is an error, not a write into it.
+        let other = dir.path().join("b.json");
+        std::fs::create_dir(partial(&other)).expect("folder");
+        assert!(write(&other, |t| fill_with(t, b"x"), |e| e).is_err());
+        assert!(!other.exists());
     }
 }

@@ -81,6 +81,9 @@ pub enum TableError {
     /// A required column is absent.
     #[error("{at}: required column is missing")]
     MissingColumn { at: Location },
+    /// Two columns of a table have one name.
+    #[error("{at}: two columns have this name; rename or remove one")]
+    DuplicateColumn { at: Location },
     /// A column has a type that cannot hold its values.
     #[error("{at}: column has type {found}, expected {expected}")]
     ColumnType {
@@ -349,6 +352,7 @@ impl DataError {
                 | T::AmbiguousTable { at, .. }
                 | T::MissingColumn { at }
                 | T::ColumnType { at, .. }
+                | T::DuplicateColumn { at }
                 | T::MissingValue { at }
                 | T::BadValue { at, .. }
                 | T::DuplicateKey { at, .. }

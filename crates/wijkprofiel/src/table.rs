@@ -20,6 +20,8 @@ pub struct Table {
     first_line: Option<usize>,
     /// For a batch of a larger table: the position of its first row in the table.
     offset: usize,
+    /// Columns of a type the readers cannot decode (name, type), left out of the frame.
+    undecodable: Arc<[(String, String)]>,
 }
 
 /// The cells of a table: in memory, or Parquet bytes decoded a batch at a time.
@@ -44,6 +46,7 @@ impl Table {
             data: Data::Frame(frame),
             first_line: None,
             offset: 0,
+            undecodable: Arc::new([]),
         }
     }
 
@@ -52,23 +55,45 @@ impl Table {
     ///
     /// # Errors
     ///
-    /// [`TableError::Unreadable`] when the bytes are not CSV.
+    /// [`TableError::Unreadable`] when the bytes are not CSV; [`TableError::DuplicateColumn`]
+    /// when two columns of the header have one name.
     pub fn from_csv(name: impl Into<String>, bytes: Vec<u8>) -> Result<Self, TableError> {
         let name = name.into();
         let leading = bytes
             .split(|&b| b == b'\n')
             .take_while(|line| line.first() == Some(&b'#'))
             .count();
-        let frame = CsvReadOptions::default()
+        let unreadable = |e: PolarsError| TableError::Unreadable {
+            at: Location::file(&name),
+            message: e.to_string(),
+        };
+        let options = || {
+            CsvReadOptions::default()
+                .with_infer_schema_length(Some(0))
+                .map_parse_options(|o| o.with_comment_prefix(Some("#")))
+        };
+        // The header as written (the reader renames a repeated name).
+        let header = options()
+            .with_has_header(false)
+            .with_n_rows(Some(1))
+            .into_reader_with_file_handle(Cursor::new(bytes.as_slice()))
+            .finish()
+            .map_err(unreadable)?;
+        let mut seen = std::collections::HashSet::new();
+        for column in header.columns() {
+            if let Ok(Some(cell)) = column.str().map(|c| c.get(0))
+                && !seen.insert(cell.trim())
+            {
+                return Err(TableError::DuplicateColumn {
+                    at: Location::file(&name).column(cell.trim()),
+                });
+            }
+        }
+        let frame = options()
             .with_has_header(true)
-            .with_infer_schema_length(Some(0))
-            .map_parse_options(|o| o.with_comment_prefix(Some("#")))
             .into_reader_with_file_handle(Cursor::new(bytes))
             .finish()
-            .map_err(|e| TableError::Unreadable {
-                at: Location::file(&name),
-                message: e.to_string(),
-            })?;
+            .map_err(unreadable)?;
         Ok(Self {
             first_line: Some(leading + 2),
             ..Self::from_frame(name, frame)
@@ -83,13 +108,25 @@ impl Table {
     /// [`TableError::Unreadable`] when the bytes are not Parquet.
     pub fn from_parquet(name: impl Into<String>, bytes: Vec<u8>) -> Result<Self, TableError> {
         let name = name.into();
-        let metadata = ParquetReader::new(Cursor::new(bytes.as_slice()))
-            .get_metadata()
-            .cloned()
-            .map_err(|e| TableError::Unreadable {
-                at: Location::file(&name),
-                message: e.to_string(),
-            })?;
+        let unreadable = |e: PolarsError| TableError::Unreadable {
+            at: Location::file(&name),
+            message: e.to_string(),
+        };
+        let mut reader = ParquetReader::new(Cursor::new(bytes.as_slice()));
+        let metadata = reader.get_metadata().cloned().map_err(unreadable)?;
+        let schema = reader.schema().map_err(unreadable)?;
+        let mut seen = std::collections::HashSet::new();
+        let mut undecodable = Vec::new();
+        for field in schema.iter_values() {
+            if !seen.insert(field.name.as_str()) {
+                return Err(TableError::DuplicateColumn {
+                    at: Location::file(&name).column(field.name.as_str()),
+                });
+            }
+            if !decodes(&field.dtype) {
+                undecodable.push((field.name.to_string(), format!("{:?}", field.dtype)));
+            }
+        }
         Ok(Self {
             name,
             data: Data::Parquet {
@@ -98,6 +135,7 @@ impl Table {
             },
             first_line: None,
             offset: 0,
+            undecodable: undecodable.into(),
         })
     }
 
@@ -153,7 +191,21 @@ impl Table {
             Data::Parquet { bytes, metadata } => {
                 let mut reader = ParquetReader::new(Cursor::new(&bytes[..]));
                 reader.set_metadata(metadata.clone());
+                let decoded = (!self.undecodable.is_empty())
+                    .then(|| {
+                        let schema = reader.schema().ok()?;
+                        let names = schema.iter_values().map(|f| f.name.as_str());
+                        Some(
+                            names
+                                .enumerate()
+                                .filter(|(_, n)| self.undecodable.iter().all(|(u, _)| u != n))
+                                .map(|(i, _)| i)
+                                .collect(),
+                        )
+                    })
+                    .flatten();
                 reader
+                    .with_projection(decoded)
                     .with_slice(Some((offset, len)))
                     .finish()
                     .map_err(|e| TableError::Unreadable {
@@ -167,6 +219,7 @@ impl Table {
             data: Data::Frame(frame),
             first_line: self.first_line,
             offset: self.offset + offset,
+            undecodable: self.undecodable.clone(),
         })
     }
 
@@ -379,11 +432,19 @@ impl<'a> Reader<'a> {
         Self { table, problems }
     }
 
-    fn column(&mut self, name: &str, required: bool) -> Option<&'a Column> {
+    /// A column, or a problem: a required column that is absent, or any column read of a
+    /// type the readers cannot decode (`expected` says what it should hold).
+    fn column(&mut self, name: &str, required: bool, expected: &'static str) -> Option<&'a Column> {
         match self.table.frame().and_then(|f| f.column(name).ok()) {
             Some(column) => Some(column),
             None => {
-                if required {
+                if let Some((_, found)) = self.table.undecodable.iter().find(|(n, _)| n == name) {
+                    self.problems.push(TableError::ColumnType {
+                        at: self.table.whole().column(name),
+                        found: found.clone(),
+                        expected,
+                    });
+                } else if required {
                     self.problems.push(TableError::MissingColumn {
                         at: self.table.whole().column(name),
                     });
@@ -413,7 +474,10 @@ impl<'a> Reader<'a> {
     pub(crate) fn text(&mut self, name: &str, required: bool) -> Option<Coded> {
         let mut dictionary = Dictionary::default();
         let (rows, clean) = self.code(name, required, &mut dictionary)?;
-        let source = clean.then(|| self.column(name, false)).flatten().cloned();
+        let source = clean
+            .then(|| self.column(name, false, "text"))
+            .flatten()
+            .cloned();
         Some(Coded {
             values: dictionary.values,
             rows,
@@ -430,7 +494,7 @@ impl<'a> Reader<'a> {
         required: bool,
         dictionary: &mut Dictionary,
     ) -> Option<(Vec<u32>, bool)> {
-        let column = self.column(name, required)?;
+        let column = self.column(name, required, "text")?;
         let is_text = column.dtype() == &DataType::String;
         let series = match column.dtype() {
             DataType::String => column.as_materialized_series().clone(),
@@ -498,24 +562,34 @@ impl<'a> Reader<'a> {
         range: std::ops::RangeInclusive<i64>,
         expected: &str,
     ) -> Option<Int64Chunked> {
-        let column = self.column(name, required)?;
+        let column = self.column(name, required, "whole numbers")?;
         let dtype = column.dtype().clone();
         let series = column.as_materialized_series();
         let reject = |text: String| (text, expected.to_owned());
+        let above = |text: String| (text, format!("{expected}, at most {}", range.end()));
         let in_range = |v: i64| {
             if range.contains(&v) {
                 Ok(v)
+            } else if v > *range.end() {
+                Err(above(v.to_string()))
             } else {
                 Err(reject(v.to_string()))
             }
         };
         let cells = if dtype == DataType::String {
             let cells = series.str().ok()?.iter().map(|cell| {
-                trimmed(cell).map(|t| {
-                    t.parse::<i64>()
-                        .map_err(|_| reject(t.to_owned()))
-                        .and_then(in_range)
+                trimmed(cell).map(|t| match t.parse::<i64>() {
+                    Ok(v) => in_range(v),
+                    // Digits beyond the 64-bit range are too large, not malformed.
+                    Err(_) if t.bytes().all(|b| b.is_ascii_digit()) => Err(above(t.to_owned())),
+                    Err(_) => Err(reject(t.to_owned())),
                 })
+            });
+            self.collect(name, required, cells)
+        } else if dtype == DataType::UInt64 {
+            // Beyond the 64-bit signed range: too large (a cast would make them missing).
+            let cells = series.u64().ok()?.iter().map(|cell| {
+                cell.map(|v| i64::try_from(v).map_or_else(|_| Err(above(v.to_string())), in_range))
             });
             self.collect(name, required, cells)
         } else if dtype.is_integer() {
@@ -539,6 +613,8 @@ impl<'a> Reader<'a> {
                 cell.map(|v| {
                     if v.fract() == 0.0 && v.abs() < 9.0e15 {
                         in_range(v as i64)
+                    } else if v.fract() == 0.0 && v > 0.0 {
+                        Err(above(v.to_string()))
                     } else {
                         Err(reject(v.to_string()))
                     }
@@ -555,7 +631,7 @@ impl<'a> Reader<'a> {
     /// gets its own hint.
     pub(crate) fn number(&mut self, name: &str, required: bool) -> Option<Float64Chunked> {
         const FINITE: &str = "a finite number";
-        let column = self.column(name, required)?;
+        let column = self.column(name, required, "numbers")?;
         let dtype = column.dtype().clone();
         let series = column.as_materialized_series();
         let finite = |v: f64, text: &dyn Fn() -> String| {
@@ -630,6 +706,36 @@ impl<'a> Reader<'a> {
             }
         }
         out.finish()
+    }
+}
+
+/// Whether the Parquet reader decodes a column of this type with the features built in (a
+/// decimal, a struct, a fixed-size list, a date or time would end it in a panic): the others
+/// are left out and named as a column-type problem where they are read.
+fn decodes(dtype: &ArrowDataType) -> bool {
+    use ArrowDataType as A;
+    match dtype {
+        A::Null
+        | A::Boolean
+        | A::Int8
+        | A::Int16
+        | A::Int32
+        | A::Int64
+        | A::UInt8
+        | A::UInt16
+        | A::UInt32
+        | A::UInt64
+        | A::Float32
+        | A::Float64
+        | A::Binary
+        | A::LargeBinary
+        | A::BinaryView
+        | A::Utf8
+        | A::LargeUtf8
+        | A::Utf8View => true,
+        A::List(field) | A::LargeList(field) => decodes(&field.dtype),
+        A::Dictionary(_, values, _) => matches!(**values, A::Utf8 | A::LargeUtf8 | A::Utf8View),
+        _ => false,
     }
 }
 

@@ -61,7 +61,7 @@ impl Out<'_> {
         let path = self.dir.join(name);
         atomic::write(
             &path,
-            |temporary| std::fs::write(temporary, content).map_err(io(&path)),
+            |temporary| atomic::fill_with(temporary, content.as_bytes()).map_err(io(&path)),
             io(&path),
         )?;
         self.record(name);
@@ -112,7 +112,7 @@ impl Out<'_> {
     /// A Parquet file written batch by batch, atomically: it is in place once finished.
     fn parquet(&self, name: &str, schema: &Schema) -> Result<ParquetSink, DemoError> {
         let path = self.dir.join(name);
-        let file = File::create(atomic::partial(&path)).map_err(io(&path))?;
+        let file = atomic::create_new(&atomic::partial(&path), 0).map_err(io(&path))?;
         let metadata = KeyValueMetadata::from_static(vec![
             ("synthetic".to_owned(), "true".to_owned()),
             ("wijkprofiel.notice".to_owned(), self.notice()),

@@ -1,5 +1,6 @@
 //! Tables as CSV, byte for byte as polars writes them with its defaults (comma, `\n`, nulls
-//! empty, text quoted only where necessary, numbers as zmij and itoa format them), a block
+//! empty, text quoted only where necessary, numbers as zmij and itoa format them) but for
+//! text a spreadsheet would take for a formula, which gets a leading apostrophe; a block
 //! of rows at a time, column by column. Written row by row, as polars does (through a
 //! serialiser object per column), each line reads one cell from each of the long table's 68
 //! columns in turn, and the processor waited on memory for most of the time: the national
@@ -162,21 +163,29 @@ impl Formats {
 }
 
 /// Appends a text cell: quoted if empty (to tell it from a missing value) or if it holds a
-/// comma or a line break; a quote inside is doubled, and quoted.
+/// comma or a line break; a quote inside is doubled, and quoted. A cell a spreadsheet would
+/// take for a formula (beginning with `=`, `+`, `-`, `@`, a tab or a carriage return) gets a
+/// leading apostrophe, and is quoted, so that it shows as the text it is (OWASP's advice
+/// against CSV injection); numbers are not text cells and are written as they are.
 fn text(out: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
     if bytes.is_empty() {
         out.extend_from_slice(b"\"\"");
         return;
     }
-    let quoted = bytes
-        .iter()
-        .any(|&b| matches!(b, b',' | b'\n' | b'\r' | b'"'));
+    let formula = matches!(bytes[0], b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r');
+    let quoted = formula
+        || bytes
+            .iter()
+            .any(|&b| matches!(b, b',' | b'\n' | b'\r' | b'"'));
     if !quoted {
         out.extend_from_slice(bytes);
         return;
     }
     out.push(b'"');
+    if formula {
+        out.push(b'\'');
+    }
     for &b in bytes {
         if b == b'"' {
             out.push(b'"');
@@ -189,6 +198,31 @@ fn text(out: &mut Vec<u8>, s: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_a_spreadsheet_would_evaluate_is_written_as_text() {
+        let frame = df!(
+            "name" => ["=HYPERLINK(\"x\")", "+31", "-", "@SUM(A1)", "\tx", "Oost-Zuid", "a=b"],
+            "value" => [-1.5, 2.0, -3.0, 4.0, 5.0, 6.0, 7.0],
+        )
+        .unwrap();
+        let table = CsvTable::new(&frame).unwrap();
+        let mut out = Vec::new();
+        table.rows(0..7, &mut out);
+        let lines: Vec<&str> = std::str::from_utf8(&out).unwrap().lines().collect();
+        assert_eq!(
+            lines,
+            [
+                "\"'=HYPERLINK(\"\"x\"\")\",-1.5",
+                "\"'+31\",2.0",
+                "\"'-\",-3.0",
+                "\"'@SUM(A1)\",4.0",
+                "\"'\tx\",5.0",
+                "Oost-Zuid,6.0",
+                "a=b,7.0",
+            ]
+        );
+    }
 
     #[test]
     fn a_column_of_another_type_is_an_error_naming_it() {

@@ -13,6 +13,8 @@ use std::fs::File;
 use std::io::{self, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
+use crate::atomic;
+
 /// Alignment of direct writes: buffer address, file offset and length (a multiple of every
 /// usual logical block size).
 const ALIGN: usize = 4096;
@@ -38,8 +40,8 @@ pub(crate) struct DirectFile {
 }
 
 impl DirectFile {
-    /// Creates (or truncates) `path`, to be written `room` bytes at a time (rounded up to
-    /// whole blocks).
+    /// Creates `path` anew (whatever was at that name is replaced, a link is not followed),
+    /// to be written `room` bytes at a time (rounded up to whole blocks).
     pub(crate) fn create(path: &Path, room: usize) -> io::Result<Self> {
         let room = room.max(1).div_ceil(ALIGN) * ALIGN;
         let (file, direct) = match open(path, DIRECT) {
@@ -111,17 +113,15 @@ impl Write for DirectFile {
     }
 }
 
-/// Creates (or truncates) `path` for writing, past the page cache if `direct`.
+/// Creates `path` anew for writing ([`atomic::create_new`]: never through a link), past the
+/// page cache if `direct`.
 #[cfg_attr(not(target_os = "linux"), allow(unused_variables))]
 fn open(path: &Path, direct: bool) -> io::Result<File> {
-    let mut options = File::options();
-    options.write(true).create(true).truncate(true);
     #[cfg(target_os = "linux")]
-    if direct {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.custom_flags(libc::O_DIRECT);
-    }
-    options.open(path)
+    let flags = if direct { libc::O_DIRECT } else { 0 };
+    #[cfg(not(target_os = "linux"))]
+    let flags = 0;
+    atomic::create_new(path, flags)
 }
 
 /// Whether the file system refused a direct open or write (`EINVAL`).
@@ -131,7 +131,14 @@ fn refused(error: &io::Error) -> bool {
 
 /// Opens `path` again, through the page cache, at `position`.
 fn open_again(path: &Path, position: u64) -> io::Result<File> {
-    let mut file = File::options().write(true).open(path)?;
+    let mut options = File::options();
+    options.write(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW);
+    }
+    let mut file = options.open(path)?;
     file.seek(SeekFrom::Start(position))?;
     Ok(file)
 }

@@ -132,7 +132,7 @@ fn atomic_table(
 fn write_bytes(path: &Path, bytes: &[u8]) -> Result<(), ProfileError> {
     atomic::write(
         path,
-        |temporary| std::fs::write(temporary, bytes).map_err(io(path)),
+        |temporary| atomic::fill_with(temporary, bytes).map_err(io(path)),
         io(path),
     )
 }
