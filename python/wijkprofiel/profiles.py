@@ -175,20 +175,6 @@ def _custom_areas_geojson(areas: pl.DataFrame | Iterable[Mapping[str, Any]]) -> 
     return json.dumps({"type": "FeatureCollection", "features": features})
 
 
-def _check_years(years: Any) -> None:
-    """``years`` is None or whole years from 1900 to 2100 (a ``TypeError`` or ``ValueError``
-    naming it otherwise)."""
-    if years is None:
-        return
-    if isinstance(years, (str, bytes)) or not isinstance(years, Iterable):
-        raise TypeError(f"years must be a list of whole years such as [2024], not {years!r}")
-    for year in years:
-        if isinstance(year, bool) or not isinstance(year, int):
-            raise TypeError(f"years must hold whole years such as 2024, not {year!r}")
-        if not 1900 <= year <= 2100:
-            raise ValueError(f"years: {year} is not a year from 1900 to 2100")
-
-
 def build(
     region: Region | str | os.PathLike[str] | None = None,
     *,
@@ -250,18 +236,11 @@ def build(
     ...
     wijkprofiel.exceptions.SettingsError: disclosure: `min_count = 5` is below the safe default; ...
     """
-    _check_years(years)
-    if confidence is not None and (
-        not isinstance(confidence, (tuple, list))
-        or len(confidence) != 2
-        or not all(isinstance(c, (int, float)) and not isinstance(c, bool) for c in confidence)
-    ):
-        raise TypeError(f"confidence must be a pair of levels such as (0.95, 0.998), not {confidence!r}")
     if region is None or isinstance(region, (str, os.PathLike)):
         region = load(region)
     return region.build(
         {
-            "years": None if years is None else list(years),
+            "years": years,
             "standard_population": None
             if standard_population is None
             else dict(standard_population),

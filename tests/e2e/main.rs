@@ -471,3 +471,77 @@ fn build_settings_loosen_disclosure_only_explicitly_and_bad_settings_fail() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("4/3"));
 }
+
+#[test]
+fn a_killed_build_leaves_the_previous_set_or_none_and_a_rerun_is_the_same() {
+    use std::time::Duration;
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out");
+    let out_arg = out.to_str().expect("utf-8");
+    let verified = |path: &str| wijkprofiel(&["verify", path]).status.success();
+    let started = std::time::Instant::now();
+    let built = wijkprofiel(&["build", "--out", out_arg]);
+    let whole = started.elapsed().as_millis() as u64;
+    assert!(built.status.success(), "{}", text(&built.stderr));
+    assert!(verified(out_arg));
+    let reference = tree(&out);
+    assert!(reference.contains_key(Path::new("manifest.json")));
+    // Killed at moments spread over a whole build, over the earlier set and (every fourth)
+    // over nothing: the folder is the earlier set (or, killed after the swap, the new one,
+    // the same bytes), or absent.
+    let fresh = dir.path().join("fresh");
+    let working = || {
+        std::fs::read_dir(dir.path())
+            .expect("list")
+            .flatten()
+            .any(|e| e.file_name().to_string_lossy().contains(".building-"))
+    };
+    let mut mid_write = 0;
+    for k in 0..20_u64 {
+        let target = if k % 4 == 3 { &fresh } else { &out };
+        let mut child = Command::new(env!("CARGO_BIN_EXE_wijkprofiel-e2e"))
+            .args(["build", "--out", target.to_str().expect("utf-8")])
+            .current_dir(root())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("spawn");
+        // Moments spread over the time a build takes here, the last ones past its end.
+        std::thread::sleep(Duration::from_millis(whole * (k * 7 % 20 + 1) / 19));
+        let _ = child.kill();
+        child.wait().expect("wait");
+        mid_write += usize::from(working());
+        if target.exists() {
+            assert!(tree(target) == reference, "kill {k}: not a whole set");
+            assert!(verified(target.to_str().expect("utf-8")), "kill {k}");
+        }
+    }
+    assert!(mid_write > 0, "no kill fell while a set was being written");
+    // A rerun gives the same set and clears what the killed runs left.
+    for target in [&out, &fresh] {
+        let again = wijkprofiel(&["build", "--out", target.to_str().expect("utf-8")]);
+        assert!(again.status.success(), "{}", text(&again.stderr));
+        assert!(tree(target) == reference);
+    }
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("list")
+        .flatten()
+        .map(|e| e.file_name())
+        .filter(|n| n != "out" && n != "fresh")
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+    // A folder of other files is refused and left alone.
+    let other = dir.path().join("other");
+    std::fs::create_dir(&other).expect("folder");
+    std::fs::write(other.join("notes.txt"), "mine").expect("file");
+    let refused = wijkprofiel(&["build", "--out", other.to_str().expect("utf-8")]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(text(&refused.stderr).contains("not a wijkprofiel output set"));
+    assert_eq!(std::fs::read_dir(&other).expect("list").count(), 1);
+    // A changed set fails verification, naming the file.
+    std::fs::write(out.join("areas/WK990103.json"), "{}").expect("tamper");
+    let checked = wijkprofiel(&["verify", out_arg]);
+    assert_eq!(checked.status.code(), Some(1));
+    assert!(text(&checked.stdout).contains("areas/WK990103.json: changed since it was written"));
+}

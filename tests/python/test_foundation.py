@@ -242,22 +242,6 @@ def test_tables_of_other_kinds_are_accepted_or_named():
             call([tables["areas"]], **documents())
 
 
-@pytest.mark.parametrize(
-    ("settings", "error", "message"),
-    [
-        ({"years": "2024"}, TypeError, "years must be a list of whole years such as [2024], not '2024'"),
-        ({"years": [2**40]}, ValueError, f"years: {2**40} is not a year from 1900 to 2100"),
-        ({"years": [2024.0]}, TypeError, "years must hold whole years such as 2024, not 2024.0"),
-        ({"confidence": ("a", "b")}, TypeError, "confidence must be a pair of levels"),
-        ({"confidence": 0.95}, TypeError, "confidence must be a pair of levels"),
-    ],
-)
-def test_build_arguments_of_the_wrong_kind_are_named(settings, error, message):
-    with pytest.raises(error) as caught:
-        wijkprofiel.build(**settings)
-    assert message in str(caught.value)
-
-
 def test_a_custom_area_geometry_that_is_not_geojson_names_its_row():
     region = wijkprofiel.load()
     rows = [

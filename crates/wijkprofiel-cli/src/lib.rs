@@ -30,13 +30,15 @@ enum Command {
         dir: Option<PathBuf>,
     },
     /// Build every profile of a region: the long table (Parquet, CSV) and one JSON document
-    /// per area, written atomically.
+    /// per area. The set is written whole or not at all: into a working folder beside the
+    /// output folder, ending with manifest.json, then swapped into place (the earlier set and
+    /// its stale files go).
     ///
     /// Exits with 0 when done, 1 when the data are invalid, 2 on usage or I/O errors.
     Build {
         /// Data folder; the embedded demo region when left out.
         dir: Option<PathBuf>,
-        /// Output folder (created if needed).
+        /// Output folder: new, empty or an earlier output set (it is replaced whole).
         #[arg(long)]
         out: PathBuf,
         /// Settings file (years, standard population, benchmark, confidence, disclosure,
@@ -47,6 +49,14 @@ enum Command {
         /// parts with `wijkprofiel merge`.
         #[arg(long)]
         shard: Option<Shard>,
+    },
+    /// Check an output folder against its manifest.json: every file there, unchanged, and
+    /// nothing else.
+    ///
+    /// Exits with 0 when the set is whole, 1 when a file is missing, changed or extra.
+    Verify {
+        /// The output folder.
+        out: PathBuf,
     },
     /// Join the table parts of N sharded `build` runs into the table a single run writes.
     Merge {
@@ -117,6 +127,18 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             config.as_deref(),
             shard.unwrap_or(Shard::WHOLE),
         ),
+        Command::Verify { out } => {
+            let problems = wijkprofiel::output::set::verify(&out)?;
+            if problems.is_empty() {
+                println!("{}: the output set is whole", out.display());
+                return Ok(ExitCode::SUCCESS);
+            }
+            println!("{}: {} problem(s):", out.display(), problems.len());
+            for problem in problems {
+                println!("  - {problem}");
+            }
+            Ok(ExitCode::from(1))
+        }
         Command::Merge { out, shards } => {
             let written = write::merge(&out, shards)?;
             println!(
@@ -200,17 +222,22 @@ fn build(
     drop(region);
     let computed = started.elapsed();
     bar.finish_and_clear();
-    std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
     let bar = ProgressBar::new(0).with_style(
         ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} ({eta})")
             .unwrap_or_else(|_| ProgressStyle::default_bar())
             .progress_chars("=> "),
     );
     bar.set_message("writing area documents");
-    let written = write::write(&profiles, out, shard, &mut |done, total| {
+    let mut progress = |done: usize, total: usize| {
         bar.set_length(total as u64);
         bar.set_position(done as u64);
-    })?;
+    };
+    let written = if shard == Shard::WHOLE {
+        write::write_set(&profiles, out, &mut progress)?
+    } else {
+        std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+        write::write(&profiles, out, shard, &mut progress)?
+    };
     bar.finish_and_clear();
 
     let summary = profiles.summary();

@@ -55,7 +55,9 @@ pub(crate) fn stats_error(py: Python<'_>, error: StatsError) -> PyErr {
 /// `SettingsError`, files to `DataFolderError`.
 pub(crate) fn profile_error(py: Python<'_>, error: ProfileError) -> PyErr {
     let name = match &error {
-        ProfileError::Io { .. } | ProfileError::MissingParts { .. } => "DataFolderError",
+        ProfileError::Io { .. }
+        | ProfileError::MissingParts { .. }
+        | ProfileError::NotAnOutputSet { .. } => "DataFolderError",
         ProfileError::Standard { .. }
         | ProfileError::Year { .. }
         | ProfileError::Settings { .. }

@@ -300,8 +300,11 @@ impl Profiles {
         })
     }
 
-    /// Writes the outputs of `wijkprofiel build` into `out` (optionally one worker's share,
-    /// `shard="2/8"`); returns the number of documents and table rows written.
+    /// Writes the outputs of `wijkprofiel build` as `out`, whole or not at all: into a
+    /// working folder beside it, ending with `manifest.json`, then swapped into place (an
+    /// earlier set in `out` is replaced whole; a folder of other files is refused with a
+    /// `DataFolderError`). With `shard="2/8"`, one worker's share, written into `out` as it
+    /// goes. Returns the number of documents and table rows written.
     #[pyo3(signature = (out, shard=None))]
     fn write(&self, py: Python<'_>, out: PathBuf, shard: Option<&str>) -> PyResult<(usize, usize)> {
         let shard: Shard = match shard {
@@ -309,7 +312,13 @@ impl Profiles {
             None => Shard::WHOLE,
         };
         let written = py
-            .detach(|| write::write(&self.inner, &out, shard, &mut |_, _| {}))
+            .detach(|| {
+                if shard == Shard::WHOLE {
+                    write::write_set(&self.inner, &out, &mut |_, _| {})
+                } else {
+                    write::write(&self.inner, &out, shard, &mut |_, _| {})
+                }
+            })
             .map_err(|e| profile_error(py, e))?;
         Ok((written.documents, written.rows))
     }

@@ -20,7 +20,7 @@ pub(crate) fn partial(path: &Path) -> PathBuf {
 /// Opens a new file at `temporary` for writing: whatever is at that name (a leftover of an
 /// earlier run, or a symbolic link planted there) is removed first, and the file is created
 /// exclusively without following a link, so that a write never lands outside the output
-/// folder. `flags` are added to the open on Unix (such as `O_DIRECT`).
+/// folder. `flags` are added to the open on Linux (such as `O_DIRECT`).
 pub(crate) fn create_new(temporary: &Path, flags: i32) -> io::Result<File> {
     match std::fs::remove_file(temporary) {
         Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
@@ -28,12 +28,12 @@ pub(crate) fn create_new(temporary: &Path, flags: i32) -> io::Result<File> {
     }
     let mut options = File::options();
     options.write(true).create_new(true);
-    #[cfg(unix)]
+    #[cfg(target_os = "linux")]
     {
         use std::os::unix::fs::OpenOptionsExt;
         options.custom_flags(libc::O_NOFOLLOW | flags);
     }
-    #[cfg(not(unix))]
+    #[cfg(not(target_os = "linux"))]
     let _ = flags;
     options.open(temporary)
 }

@@ -466,6 +466,10 @@ pub enum ProfileError {
         missing: Vec<usize>,
         count: usize,
     },
+    /// The output folder holds files that are not an earlier output set: a build replaces
+    /// the whole folder, so it refuses one that holds anything else.
+    #[error("{}: holds files that are not a wijkprofiel output set (no manifest.json or metadata.json); a build replaces the whole folder, so choose an empty or new one", path.display())]
+    NotAnOutputSet { path: PathBuf },
     /// Reading or writing a file failed.
     #[error("{}: {source}", path.display())]
     Io {

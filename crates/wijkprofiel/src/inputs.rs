@@ -87,6 +87,9 @@ pub struct Inputs {
     pub tables: BTreeMap<TableName, Table>,
     /// Files that could not be read.
     pub read_problems: Vec<DataError>,
+    /// A BLAKE3 hash over the files' names and contents (`output::set::fingerprint`), for
+    /// an output set's manifest.
+    pub fingerprint: String,
 }
 
 impl Inputs {
@@ -128,8 +131,14 @@ impl Inputs {
 
     /// Builds inputs from named files (as read from a folder or embedded).
     pub fn from_files(origin: String, files: Vec<(String, Vec<u8>)>) -> Self {
+        let fingerprint = crate::output::set::fingerprint(
+            files
+                .iter()
+                .map(|(name, bytes)| (name.as_str(), bytes.as_slice())),
+        );
         let mut inputs = Self {
             origin,
+            fingerprint,
             ..Self::default()
         };
         for (name, bytes) in files {

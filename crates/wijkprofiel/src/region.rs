@@ -70,6 +70,9 @@ pub struct Region {
     pub benchmark_rates: Option<DataFrame>,
     pub providers: Vec<Provider>,
     pub projects: Vec<Project>,
+    /// The inputs' fingerprint (`Inputs::fingerprint`; with custom areas added, of those
+    /// too), for an output set's manifest; empty when unknown (tables given in memory).
+    pub fingerprint: String,
 }
 
 impl Region {

@@ -133,7 +133,7 @@ fn refused(error: &io::Error) -> bool {
 fn open_again(path: &Path, position: u64) -> io::Result<File> {
     let mut options = File::options();
     options.write(true);
-    #[cfg(unix)]
+    #[cfg(target_os = "linux")]
     {
         use std::os::unix::fs::OpenOptionsExt;
         options.custom_flags(libc::O_NOFOLLOW);

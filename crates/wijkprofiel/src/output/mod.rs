@@ -10,7 +10,8 @@
 //! | a page per area and the regional overview (`pages/`) | `pages/`: [`Profiles::page_html`], [`Profiles::overview_html`] | the table of files |
 //! | the notebook card | `card.rs`: [`Profiles::card_html`] | |
 //! | the batch: every file of a run, atomically (`metadata.json` too); shards and merging | [`mod@write`] | the table of files, "Sharded runs" |
-//! | file writers: CSV byte for byte as polars writes it, files past the page cache | `csv.rs`, `direct.rs` | |
+//! | whole output sets: the working folder, the swap into place, `manifest.json`, `verify` | [`mod@set`] | "Whole sets" |
+//! | file writers: CSV byte for byte as polars writes it (formula cells excepted), files past the page cache | `csv.rs`, `direct.rs` | |
 //!
 //! Rendering and writing are methods of [`Profiles`] so that a built profile set reads as
 //! one thing (`profiles.table()`, `profiles.page_html(code)`); their code lives here.
@@ -22,6 +23,7 @@ mod document;
 mod frames;
 mod long_table;
 mod pages;
+pub mod set;
 pub mod write;
 
 pub use document::{AreaDocument, SCHEMA_VERSION};

@@ -44,6 +44,8 @@ pub const PAGES: &str = "pages";
 pub const DOCUMENTS: &str = "areas";
 /// The folder of shard parts.
 pub const PARTS: &str = "parts";
+/// The inputs' fingerprint, in [`PARTS`], for the merged set's manifest.
+const INPUTS: &str = "inputs";
 
 /// Worker `index` of `count` (1-based), e.g. `2/8`.
 ///
@@ -250,6 +252,46 @@ pub fn file_name(code: &str) -> String {
     format!("{}.json", file_stem(code))
 }
 
+/// Writes the whole set of outputs as `out`, whole or not at all ([`super::set`]): into a
+/// working folder beside it, ending with `manifest.json` (every file's hash and `inputs`,
+/// the inputs' fingerprint), then swapped into place, replacing an earlier set (stale files
+/// of areas that no longer exist go with it). `progress` as for [`write()`].
+///
+/// # Examples
+///
+/// ```
+/// use wijkprofiel::output::{set, write};
+/// use wijkprofiel::{Region, profile::ProfileBuilder};
+/// let profiles = ProfileBuilder::new().build(&Region::demo().unwrap()).unwrap();
+/// let root = tempfile::tempdir().unwrap();
+/// let out = root.path().join("out");
+/// write::write_set(&profiles, &out, &mut |_, _| {}).unwrap();
+/// assert!(out.join(set::MANIFEST).is_file());
+/// assert!(set::verify(&out).unwrap().is_empty());
+/// ```
+///
+/// # Errors
+///
+/// [`ProfileError::NotAnOutputSet`] when `out` holds other files; I/O and encoding errors
+/// naming the file (`out` is then unchanged).
+pub fn write_set(
+    profiles: &Profiles,
+    out: &Path,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<Written, ProfileError> {
+    let inputs = Some(profiles.fingerprint.clone()).filter(|f| !f.is_empty());
+    let working = super::set::Working::begin(out)?;
+    let written = write(profiles, working.path(), Shard::WHOLE, progress)?;
+    // The table files where they will be.
+    let tables = written
+        .tables
+        .iter()
+        .map(|p| out.join(p.strip_prefix(working.path()).unwrap_or(p)))
+        .collect();
+    working.commit(inputs)?;
+    Ok(Written { tables, ..written })
+}
+
 /// Writes this worker's outputs into `dir`: the area documents and pages of its block, the long
 /// table (the whole table for [`Shard::WHOLE`], else its part in `parts/`) and, from the
 /// first worker, the audit of disclosure control (`suppression.csv`), the run's
@@ -310,6 +352,13 @@ fn write_tables(
         let path = part_path(dir, shard);
         write_parquet(&path, &mut frame)?;
         tables.push(path);
+        if shard.index == 1 {
+            // For the merged set's manifest.
+            write_bytes(
+                &dir.join(PARTS).join(INPUTS),
+                profiles.fingerprint.as_bytes(),
+            )?;
+        }
     }
     if shard.index == 1 {
         let audit = profiles.withheld_table().map_err(encode(dir))?;
@@ -402,7 +451,8 @@ fn part_path(dir: &Path, shard: Shard) -> PathBuf {
 }
 
 /// Joins the parts written by `count` workers into `profile.parquet` and `profile.csv`,
-/// then removes the parts, leaving what a single run leaves.
+/// then removes the parts and writes the manifest, leaving what a single run leaves (but
+/// written in place, not swapped in whole: see `docs/outputs.md`).
 ///
 /// # Errors
 ///
@@ -442,7 +492,9 @@ pub fn merge(dir: &Path, count: usize) -> Result<Written, ProfileError> {
         ..Written::default()
     };
     let parts = dir.join(PARTS);
+    let inputs = std::fs::read_to_string(parts.join(INPUTS)).unwrap_or_default();
     std::fs::remove_dir_all(&parts).map_err(io(&parts))?;
+    super::set::write_manifest(dir, Some(inputs).filter(|i| !i.is_empty()))?;
     Ok(written)
 }
 

@@ -327,6 +327,8 @@ pub struct Profiles {
     /// The area shapes, for the pages' maps.
     pub(crate) geometry: Option<crate::Geometries>,
     pub(crate) summary: BuildSummary,
+    /// The region's inputs' fingerprint (empty when unknown).
+    pub(crate) fingerprint: String,
 }
 
 /// Figures in canonical order (area, indicator, year, mode: one figure each) from lists in
@@ -609,6 +611,7 @@ impl Profiles {
             unplaced_providers: provider_buurt.iter().filter(|b| b.is_none()).count(),
         };
         Ok(Self {
+            fingerprint: region.fingerprint.clone(),
             dataset: region.dataset.clone(),
             options,
             catalogue: catalogue.clone(),

@@ -49,7 +49,14 @@ impl Region {
     /// [`LoadError::Invalid`] naming every feature that cannot be read or made.
     pub fn with_custom_areas_geojson(&self, file: &str, bytes: &[u8]) -> Result<Self, LoadError> {
         let (specs, problems) = CustomAreaSpec::parse_geojson(file, bytes);
-        self.adding(&specs, problems.into_iter().map(Into::into).collect())
+        let mut region = self.adding(&specs, problems.into_iter().map(Into::into).collect())?;
+        if !region.fingerprint.is_empty() {
+            region.fingerprint = crate::output::set::fingerprint([
+                ("inputs", region.fingerprint.as_bytes()),
+                (file, bytes),
+            ]);
+        }
+        Ok(region)
     }
 
     fn adding(

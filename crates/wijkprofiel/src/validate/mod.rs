@@ -145,6 +145,7 @@ fn check(inputs: &Inputs) -> (Option<Region>, ValidationReport) {
             benchmark_rates: rates,
             providers: providers.unwrap_or_default(),
             projects: projects.unwrap_or_default(),
+            fingerprint: inputs.fingerprint.clone(),
         }),
         _ => None,
     };
