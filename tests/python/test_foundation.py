@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import decimal
+import json
 import shutil
 from pathlib import Path
 
@@ -250,3 +251,63 @@ def test_a_custom_area_geometry_that_is_not_geojson_names_its_row():
     ]
     with pytest.raises(ValueError, match=r"custom areas, row 2 \(id 'B'\), column `geometry`: not GeoJSON"):
         region.with_custom_areas(rows)
+
+
+def _edit_line(folder: Path, number: int, edit) -> None:
+    path = folder / "areas.csv"
+    lines = path.read_bytes().split(b"\n")
+    lines[number] = edit(lines[number])
+    path.write_bytes(b"\n".join(lines))
+
+
+def _edit_custom(folder: Path, edit) -> None:
+    path = folder / "custom_areas.geojson"
+    features = json.loads(path.read_text(encoding="utf-8"))
+    edit(features["features"])
+    path.write_text(json.dumps(features), encoding="utf-8")
+
+
+# Line 6 of areas.csv is `GM9902,Waalhaven,gemeente,GG9901,2024`.
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (
+            lambda f: _edit_line(f, 5, lambda l: l.replace(b",", b',"', 1)),
+            "areas.csv, line 6: cannot read the file: a quote opened here is never closed",
+        ),
+        (
+            lambda f: _edit_line(f, 5, lambda l: l + b",extra"),
+            "areas.csv, line 6: cannot read the file: 6 fields where the header has 5",
+        ),
+        (
+            lambda f: _edit_line(f, 5, lambda l: l.replace(b",", b',x"y', 1)),
+            "areas.csv, line 6: cannot read the file: a quote inside an unquoted field: "
+            '`GM9902,x"yWaalhaven,gemeente`; quote the whole field and double the quote ("")',
+        ),
+        (
+            lambda f: _edit_line(f, 5, lambda l: l.replace(b"a", b"\xe9", 1)),
+            "areas.csv, line 6: cannot read the file: not UTF-8 text: byte 0xE9 "
+            "(it looks like Latin-1 or Windows-1252: save the file as UTF-8)",
+        ),
+        (
+            lambda f: _edit_line(f, 5, lambda l: l.replace(b"a", b"\x00", 1)),
+            "areas.csv, row 4 (line 6), column `name`: `W\\0alhaven` is not text without control "
+            "characters (such as NUL, a tab or a line break)",
+        ),
+        (
+            lambda f: _edit_custom(f, lambda fs: fs[0]["properties"].update(id="CON")),
+            "custom_areas.geojson, row 1, column `id`: custom area `CON`: the id is a name Windows "
+            "reserves for a device (CON, PRN, AUX, NUL, COM1-9, LPT1-9): its files could not be written there",
+        ),
+        (
+            lambda f: _edit_custom(f, lambda fs: fs[1]["properties"].update(id=fs[0]["properties"]["id"].lower())),
+            "custom_areas.geojson, row 2, column `id`: custom area `sd-noord` is defined twice "
+            "(ids that differ only in case are one: they name files)",
+        ),
+    ],
+)
+def test_bad_input_is_named_by_line_and_field(tmp_path, edit, message):
+    folder = demo_folder(tmp_path)
+    edit(folder)
+    problems = [str(p) for p in wijkprofiel.validate(folder).problems]
+    assert problems == [message]

@@ -244,7 +244,17 @@ pub(crate) fn resolve(
             ));
             continue;
         }
-        if !seen.insert(spec.id.clone()) {
+        if reserved_file_name(&spec.id) {
+            p.push(problem(
+                "id",
+                "the id is a name Windows reserves for a device (CON, PRN, AUX, NUL, COM1-9, \
+                 LPT1-9): its files could not be written there"
+                    .into(),
+            ));
+            continue;
+        }
+        // Ids name files: two that differ only in case collide on common file systems.
+        if !seen.insert(spec.id.to_ascii_lowercase()) {
             p.push(CustomAreaError::Duplicate {
                 at: at.clone().column("id"),
                 id: spec.id.clone(),
@@ -556,4 +566,14 @@ mod tests {
             ]
         );
     }
+}
+
+/// Whether `id` is a device name Windows reserves (whatever the case, with any extension).
+fn reserved_file_name(id: &str) -> bool {
+    let stem = id.split('.').next().unwrap_or(id).to_ascii_uppercase();
+    matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL")
+        || ((stem.starts_with("COM") || stem.starts_with("LPT"))
+            && stem.len() == 4
+            && stem.as_bytes()[3].is_ascii_digit()
+            && stem.as_bytes()[3] != b'0')
 }

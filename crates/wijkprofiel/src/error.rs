@@ -297,7 +297,9 @@ pub enum CustomAreaError {
         level: String,
     },
     /// The same id twice.
-    #[error("{at}: custom area `{id}` is defined twice")]
+    #[error(
+        "{at}: custom area `{id}` is defined twice (ids that differ only in case are one: they name files)"
+    )]
     Duplicate { at: Location, id: String },
 }
 

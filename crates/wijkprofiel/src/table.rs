@@ -10,6 +10,8 @@ use rayon::slice::ParallelSliceMut;
 
 use crate::error::{DataError, Location, TableError};
 
+mod syntax;
+
 /// One input table before validation.
 #[derive(Debug, Clone)]
 pub struct Table {
@@ -63,9 +65,19 @@ impl Table {
             .split(|&b| b == b'\n')
             .take_while(|line| line.first() == Some(&b'#'))
             .count();
-        let unreadable = |e: PolarsError| TableError::Unreadable {
-            at: Location::file(&name),
-            message: e.to_string(),
+        // The reader's messages give byte offsets or paste much of the file: say the line.
+        let unreadable = |e: PolarsError| match syntax::diagnose(&bytes) {
+            Some((line, message)) => TableError::Unreadable {
+                at: Location {
+                    line: Some(line),
+                    ..Location::file(&name)
+                },
+                message,
+            },
+            None => TableError::Unreadable {
+                at: Location::file(&name),
+                message: e.to_string().chars().take(300).collect(),
+            },
         };
         let options = || {
             CsvReadOptions::default()
@@ -91,7 +103,7 @@ impl Table {
         }
         let frame = options()
             .with_has_header(true)
-            .into_reader_with_file_handle(Cursor::new(bytes))
+            .into_reader_with_file_handle(Cursor::new(bytes.as_slice()))
             .finish()
             .map_err(unreadable)?;
         Ok(Self {
@@ -536,7 +548,19 @@ impl<'a> Reader<'a> {
                 clean &= trimmed == cell;
                 match trimmed {
                     Some(value) => {
+                        let known = dictionary.values.len();
                         let id = dictionary.id(value);
+                        // Each distinct text once: control characters (NUL, line breaks)
+                        // would pass into pages, CSV cells and file names.
+                        if dictionary.values.len() > known && value.chars().any(char::is_control) {
+                            self.problems.push(TableError::BadValue {
+                                at: self.table.at(row, name),
+                                value: value.escape_debug().to_string(),
+                                expected: "text without control characters (such as NUL, a tab \
+                                           or a line break)"
+                                    .to_owned(),
+                            });
+                        }
                         rows.push(id);
                         recent[slot] = Some((view, id));
                         slot = (slot + 1) % recent.len();
