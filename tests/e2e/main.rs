@@ -545,3 +545,40 @@ fn a_killed_build_leaves_the_previous_set_or_none_and_a_rerun_is_the_same() {
     assert_eq!(checked.status.code(), Some(1));
     assert!(text(&checked.stdout).contains("areas/WK990103.json: changed since it was written"));
 }
+
+#[test]
+fn the_loaders_survive_malformed_bytes_and_every_kept_case() {
+    // Every crash the fuzzer found, kept, replayed; then a short seeded run of every target
+    // (the long runs: scripts/fuzz).
+    let fuzz = env!("CARGO_BIN_EXE_wijkprofiel-fuzz");
+    let cases = root().join("tests/fuzz-cases");
+    let replay = Command::new(fuzz)
+        .args(["--replay", cases.to_str().expect("utf-8")])
+        .output()
+        .expect("replay");
+    let said = text(&replay.stdout);
+    assert!(replay.status.success(), "{said}");
+    assert!(
+        said.contains("parquet: 9 cases replayed") && said.ends_with("0 crashes\n"),
+        "{said}"
+    );
+    let run = Command::new(fuzz)
+        .args(["--runs", "150", "--seconds", "60", "--seed", "11"])
+        .output()
+        .expect("fuzz");
+    let said = text(&run.stdout);
+    assert!(run.status.success(), "{said}");
+    for target in [
+        "csv",
+        "parquet",
+        "catalogue",
+        "geometry",
+        "custom",
+        "settings",
+    ] {
+        assert!(
+            said.contains(&format!("{target}: 150 executions")),
+            "{said}"
+        );
+    }
+}

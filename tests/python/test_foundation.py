@@ -311,3 +311,11 @@ def test_bad_input_is_named_by_line_and_field(tmp_path, edit, message):
     edit(folder)
     problems = [str(p) for p in wijkprofiel.validate(folder).problems]
     assert problems == [message]
+
+
+def test_a_folder_by_a_tables_name_is_named_not_missing(tmp_path):
+    folder = demo_folder(tmp_path)
+    (folder / "population.csv").unlink()
+    (folder / "population.csv").mkdir()
+    problems = [str(p) for p in wijkprofiel.validate(folder).problems]
+    assert problems[0] == "population.csv: cannot read the file: it is a folder or a broken link, not a file"

@@ -88,12 +88,32 @@ enum ScaleArg {
 }
 
 /// Parses the process arguments, runs the command, and returns the exit code:
-/// 0 success, 1 invalid data, 2 usage or I/O error.
+/// 0 success, 1 invalid data, 2 usage or I/O error (and an internal error: a panic, which is
+/// a bug, is reported in one line instead of a backtrace; a panic the library catches, such
+/// as the Parquet reader's on a corrupt file, prints nothing of its own).
 pub fn main() -> ExitCode {
-    match run(Cli::parse()) {
-        Ok(code) => code,
-        Err(error) => {
+    static PANIC: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+    std::panic::set_hook(Box::new(|info| {
+        if let Ok(mut last) = PANIC.lock() {
+            *last = Some(info.to_string());
+        }
+    }));
+    match std::panic::catch_unwind(|| run(Cli::parse())) {
+        Ok(Ok(code)) => code,
+        Ok(Err(error)) => {
             eprintln!("error: {error:#}");
+            ExitCode::from(2)
+        }
+        Err(_) => {
+            let said = PANIC
+                .lock()
+                .ok()
+                .and_then(|p| p.clone())
+                .unwrap_or_default();
+            eprintln!(
+                "internal error: {said}\nThis is a bug in wijkprofiel: please report it with the \
+                 command and the input that caused it."
+            );
             ExitCode::from(2)
         }
     }

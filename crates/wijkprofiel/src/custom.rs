@@ -418,6 +418,16 @@ fn overlay(
     Ok((members, partial))
 }
 
+/// Whether `id` is a device name Windows reserves (whatever the case, with any extension).
+fn reserved_file_name(id: &str) -> bool {
+    let stem = id.split('.').next().unwrap_or(id).to_ascii_uppercase();
+    matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL")
+        || ((stem.starts_with("COM") || stem.starts_with("LPT"))
+            && stem.len() == 4
+            && stem.as_bytes()[3].is_ascii_digit()
+            && stem.as_bytes()[3] != b'0')
+}
+
 #[cfg(all(test, feature = "embedded-demo"))]
 mod tests {
     use geo::{BoundingRect, Rect};
@@ -556,7 +566,10 @@ mod tests {
                     "{}: custom area `WK990100`: the id is already the code of another area",
                     at(4, "id")
                 ),
-                format!("{}: custom area `E` is defined twice", at(6, "id")),
+                format!(
+                    "{}: custom area `E` is defined twice (ids that differ only in case are one: they name files)",
+                    at(6, "id")
+                ),
                 format!(
                     "{}: custom area `G`: the polygon's coordinates are not in the geometry's CRS \
                      (EPSG:28992)",
@@ -566,14 +579,4 @@ mod tests {
             ]
         );
     }
-}
-
-/// Whether `id` is a device name Windows reserves (whatever the case, with any extension).
-fn reserved_file_name(id: &str) -> bool {
-    let stem = id.split('.').next().unwrap_or(id).to_ascii_uppercase();
-    matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL")
-        || ((stem.starts_with("COM") || stem.starts_with("LPT"))
-            && stem.len() == 4
-            && stem.as_bytes()[3].is_ascii_digit()
-            && stem.as_bytes()[3] != b'0')
 }

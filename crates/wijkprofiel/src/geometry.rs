@@ -37,13 +37,23 @@ impl Crs {
         let (mut rd, mut wgs, mut any) = (true, true, false);
         for (x, y) in coords {
             any = true;
-            rd &= (-7_000.0..=300_000.0).contains(&x) && (289_000.0..=629_000.0).contains(&y);
-            wgs &= (2.5..=7.5).contains(&x) && (50.5..=54.0).contains(&y);
+            rd &= Self::RdNew.fits(x, y);
+            wgs &= Self::Wgs84.fits(x, y);
         }
         match (any, rd, wgs) {
             (true, true, _) => Some(Self::RdNew),
             (true, false, true) => Some(Self::Wgs84),
             _ => None,
+        }
+    }
+
+    /// Whether a point lies within the Netherlands in this reference system.
+    pub fn fits(self, x: f64, y: f64) -> bool {
+        match self {
+            Self::RdNew => {
+                (-7_000.0..=300_000.0).contains(&x) && (289_000.0..=629_000.0).contains(&y)
+            }
+            Self::Wgs84 => (2.5..=7.5).contains(&x) && (50.5..=54.0).contains(&y),
         }
     }
 

@@ -110,14 +110,26 @@ impl Inputs {
             .collect();
         names.sort();
         let mut files = Vec::with_capacity(names.len());
+        let mut not_files = Vec::new();
         for name in names {
             let path = dir.join(&name);
-            if path.is_file() && Self::is_input_name(&name) {
+            if !Self::is_input_name(&name) {
+                continue;
+            }
+            if path.is_file() {
                 let bytes = std::fs::read(&path).map_err(io(&path))?;
                 files.push((name, bytes));
+            } else {
+                // A folder (or a link to nothing) by an input's name is no missing input.
+                not_files.push(DataError::from(TableError::Unreadable {
+                    at: Location::file(&name),
+                    message: "it is a folder or a broken link, not a file".into(),
+                }));
             }
         }
-        Ok(Self::from_files(dir.display().to_string(), files))
+        let mut inputs = Self::from_files(dir.display().to_string(), files);
+        inputs.read_problems.extend(not_files);
+        Ok(inputs)
     }
 
     fn is_input_name(name: &str) -> bool {

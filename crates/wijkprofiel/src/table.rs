@@ -124,9 +124,12 @@ impl Table {
             at: Location::file(&name),
             message: e.to_string(),
         };
-        let mut reader = ParquetReader::new(Cursor::new(bytes.as_slice()));
-        let metadata = reader.get_metadata().cloned().map_err(unreadable)?;
-        let schema = reader.schema().map_err(unreadable)?;
+        let (metadata, schema) = guarded(|| {
+            let mut reader = ParquetReader::new(Cursor::new(bytes.as_slice()));
+            let metadata = reader.get_metadata().cloned()?;
+            Ok((metadata, reader.schema()?))
+        })
+        .map_err(unreadable)?;
         let mut seen = std::collections::HashSet::new();
         let mut undecodable = Vec::new();
         for field in schema.iter_values() {
@@ -216,14 +219,16 @@ impl Table {
                         )
                     })
                     .flatten();
-                reader
-                    .with_projection(decoded)
-                    .with_slice(Some((offset, len)))
-                    .finish()
-                    .map_err(|e| TableError::Unreadable {
-                        at: self.whole(),
-                        message: e.to_string(),
-                    })?
+                guarded(|| {
+                    reader
+                        .with_projection(decoded)
+                        .with_slice(Some((offset, len)))
+                        .finish()
+                })
+                .map_err(|e| TableError::Unreadable {
+                    at: self.whole(),
+                    message: e.to_string(),
+                })?
             }
         };
         Ok(Table {
@@ -731,6 +736,26 @@ impl<'a> Reader<'a> {
         }
         out.finish()
     }
+}
+
+/// Runs the Parquet reader, whose decoders panic on some corrupt pages (a failed assertion
+/// in a worker thread): such a panic becomes an error saying the file is corrupt.
+fn guarded<T>(read: impl FnOnce() -> PolarsResult<T>) -> PolarsResult<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)).unwrap_or_else(|panic| {
+        let said = panic
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| panic.downcast_ref::<&str>().copied())
+            .unwrap_or("no detail");
+        let said: String = said
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .chars()
+            .take(120)
+            .collect();
+        Err(polars_err!(ComputeError: "the Parquet file is corrupt (its reader failed: {said})"))
+    })
 }
 
 /// Whether the Parquet reader decodes a column of this type with the features built in (a

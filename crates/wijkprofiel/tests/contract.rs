@@ -431,13 +431,13 @@ fn gp_counts_and_practices() {
         "practices.csv",
         "150500,400500",
         "5.85,51.84",
-        "practices.csv, column `x`: points are in EPSG:4326 but the geometry is in EPSG:28992; use one reference system",
+        "practices.csv, row 1 (line 2), column `x`: point (5.85, 51.84) is in EPSG:4326, but the geometry's reference system is EPSG:28992; use one reference system",
     );
     assert_problem(
         "practices.csv",
         "150500,400500",
         "950500,400500",
-        "practices.csv, column `x`: coordinates fit neither WGS84 nor RD New within the Netherlands",
+        "practices.csv, row 1 (line 2), column `x`: point (950500, 400500) is not within the Netherlands in EPSG:28992 (the geometry's reference system)",
     );
     assert_problem(
         "practices.csv",

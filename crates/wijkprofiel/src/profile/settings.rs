@@ -74,12 +74,35 @@ impl Settings {
             source,
         };
         let text = std::fs::read_to_string(path).map_err(io)?;
-        let file = path.display().to_string();
-        let settings: Settings = toml::from_str(&text).map_err(|e| ProfileError::Settings {
-            file: file.clone(),
+        Self::from_toml(
+            &text,
+            &path.display().to_string(),
+            path.parent().unwrap_or(Path::new(".")),
+        )
+    }
+
+    /// Build options from the text of a settings file named `file`; a standard population
+    /// file is read relative to `folder`.
+    ///
+    /// # Errors
+    ///
+    /// As [`Settings::read`], but for reading the settings file itself.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use wijkprofiel::profile::Settings;
+    /// let here = std::path::Path::new(".");
+    /// let options = Settings::from_toml("years = [2024]", "region.toml", here).unwrap();
+    /// assert_eq!(options.years, vec![2024]);
+    /// assert!(Settings::from_toml("years = 2024", "region.toml", here).is_err());
+    /// ```
+    pub fn from_toml(text: &str, file: &str, folder: &Path) -> Result<Options, ProfileError> {
+        let settings: Settings = toml::from_str(text).map_err(|e| ProfileError::Settings {
+            file: file.to_owned(),
             message: e.to_string(),
         })?;
-        settings.options(&file, path.parent().unwrap_or(Path::new(".")))
+        settings.options(file, folder)
     }
 
     /// Build options from settings given as a JSON object (how the Python binding hands

@@ -281,23 +281,49 @@ pub(super) fn points(r: &mut Reader<'_>, ctx: &Context<'_>) -> Option<Vec<Option
         .zip(y.iter())
         .map(|(x, y)| Some(Point { x: x?, y: y? }))
         .collect();
-    let coords: Vec<(f64, f64)> = points.iter().flatten().map(|pt| (pt.x, pt.y)).collect();
-    if coords.is_empty() {
-        return Some(points);
-    }
-    let at = r.table.whole().column("x");
-    match (Crs::detect(coords), ctx.crs) {
-        (None, _) => r.problems.push(TableError::Coordinates {
-            at,
-            detail: "coordinates fit neither WGS84 nor RD New within the Netherlands".into(),
-        }),
-        (Some(found), Some(crs)) if found != crs => r.problems.push(TableError::Coordinates {
-            at,
-            detail: format!(
-                "points are in {found} but the geometry is in {crs}; use one reference system"
+    // The geometry's reference system, else the one the first point fits: each point that
+    // does not fit it is named by its row.
+    let first = points.iter().flatten().next().map(|pt| {
+        [Crs::RdNew, Crs::Wgs84]
+            .into_iter()
+            .find(|c| c.fits(pt.x, pt.y))
+    });
+    let expected = ctx.crs.or(first.flatten());
+    for (row, pt) in points.iter().enumerate() {
+        let Some(pt) = pt else { continue };
+        let detail = match expected {
+            Some(crs) if crs.fits(pt.x, pt.y) => continue,
+            Some(crs) => {
+                let other = [Crs::RdNew, Crs::Wgs84]
+                    .into_iter()
+                    .find(|c| c.fits(pt.x, pt.y));
+                let whose = if ctx.crs.is_some() {
+                    "the geometry's"
+                } else {
+                    "the first point's"
+                };
+                match other {
+                    Some(found) => format!(
+                        "point ({}, {}) is in {found}, but {whose} reference system is {crs}; \
+                         use one reference system",
+                        pt.x, pt.y
+                    ),
+                    None => format!(
+                        "point ({}, {}) is not within the Netherlands in {crs} ({whose} \
+                         reference system)",
+                        pt.x, pt.y
+                    ),
+                }
+            }
+            None => format!(
+                "point ({}, {}) fits neither WGS84 nor RD New within the Netherlands",
+                pt.x, pt.y
             ),
-        }),
-        _ => {}
+        };
+        r.problems.push(TableError::Coordinates {
+            at: r.table.at(row, "x"),
+            detail,
+        });
     }
     Some(points)
 }
