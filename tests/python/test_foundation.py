@@ -319,3 +319,13 @@ def test_a_folder_by_a_tables_name_is_named_not_missing(tmp_path):
     (folder / "population.csv").mkdir()
     problems = [str(p) for p in wijkprofiel.validate(folder).problems]
     assert problems[0] == "population.csv: cannot read the file: it is a folder or a broken link, not a file"
+
+
+def test_a_corrupt_parquet_file_is_named_not_a_crash(tmp_path):
+    # A case the fuzzer found: polars' page decoder panics on it (scripts/fuzz).
+    folder = demo_folder(tmp_path)
+    shutil.copy(ROOT / "tests" / "fuzz-cases" / "parquet" / "crash-3-310.bin", folder / "gp_counts.parquet")
+    problems = [str(p) for p in wijkprofiel.validate(folder).problems]
+    assert len(problems) == 1 and problems[0].startswith(
+        "gp_counts.parquet: cannot read the file: the Parquet file is corrupt"
+    ), problems

@@ -81,3 +81,38 @@ pub(crate) fn area_not_found(py: Python<'_>, code: &str) -> PyErr {
         format!("no profile for area `{code}` (a code below the country, as in `areas`)"),
     )
 }
+
+/// Work done without the GIL, guarded: a panic in it (a bug: the core returns typed errors)
+/// becomes a `WijkprofielError` naming it, instead of pyo3's `PanicException`, which
+/// `except Exception` does not catch.
+pub(crate) trait Guarded {
+    fn guarded<T, F>(self, work: F) -> PyResult<T>
+    where
+        F: FnOnce() -> T + Send,
+        T: Send;
+}
+
+impl Guarded for Python<'_> {
+    fn guarded<T, F>(self, work: F) -> PyResult<T>
+    where
+        F: FnOnce() -> T + Send,
+        T: Send,
+    {
+        self.detach(|| std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)))
+            .map_err(|panic| {
+                let said = panic
+                    .downcast_ref::<String>()
+                    .map(String::as_str)
+                    .or_else(|| panic.downcast_ref::<&str>().copied())
+                    .unwrap_or("no detail");
+                raise(
+                    self,
+                    "WijkprofielError",
+                    format!(
+                        "internal error: {said}; this is a bug in wijkprofiel: please report it \
+                         with the call and the input that caused it"
+                    ),
+                )
+            })
+    }
+}

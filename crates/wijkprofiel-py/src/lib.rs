@@ -6,6 +6,7 @@ mod expressions;
 mod profiles;
 mod stats;
 
+use crate::errors::Guarded;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -122,7 +123,7 @@ pub(crate) fn inputs_from(py: Python<'_>, path: Option<PathBuf>) -> PyResult<Inp
     match path {
         None => Ok(Inputs::demo()),
         Some(dir) => py
-            .detach(|| Inputs::from_dir(&dir))
+            .guarded(|| Inputs::from_dir(&dir))?
             .map_err(|e| errors::load_error(py, e)),
     }
 }
@@ -132,7 +133,7 @@ pub(crate) fn inputs_from(py: Python<'_>, path: Option<PathBuf>) -> PyResult<Inp
 #[pyo3(signature = (path=None))]
 fn validate(py: Python<'_>, path: Option<PathBuf>) -> PyResult<ValidationReport> {
     let inputs = inputs_from(py, path)?;
-    Ok(py.detach(|| wijkprofiel::validate(&inputs)).into())
+    Ok(py.guarded(|| wijkprofiel::validate(&inputs))?.into())
 }
 
 fn document(name: &str, text: Option<String>) -> Option<Document> {
@@ -176,7 +177,7 @@ fn validate_tables(
     dataset: Option<String>,
 ) -> PyResult<ValidationReport> {
     let inputs = inputs_from_tables(tables, catalogue, geometry, dataset)?;
-    Ok(py.detach(|| wijkprofiel::validate(&inputs)).into())
+    Ok(py.guarded(|| wijkprofiel::validate(&inputs))?.into())
 }
 
 /// A table name, or a `KeyError` listing the known ones.
@@ -197,7 +198,7 @@ fn load_table(py: Python<'_>, table: &str, path: Option<PathBuf>) -> PyResult<Py
     let name = table_name(table)?;
     let inputs = inputs_from(py, path)?;
     let region = py
-        .detach(|| Region::from_inputs(&inputs))
+        .guarded(|| Region::from_inputs(&inputs))?
         .map_err(|e| errors::load_error(py, e))?;
     region.frame(name).map(PyDataFrame).ok_or_else(|| {
         PyKeyError::new_err(format!(
@@ -211,7 +212,7 @@ fn load_table(py: Python<'_>, table: &str, path: Option<PathBuf>) -> PyResult<Py
 #[pyfunction]
 #[pyo3(signature = (out, seed=wijkprofiel::demo::DEMO_SEED))]
 fn write_demo_data(py: Python<'_>, out: PathBuf, seed: u64) -> PyResult<Vec<String>> {
-    py.detach(|| {
+    py.guarded(|| {
         wijkprofiel::demo::write(
             &out,
             &DemoOptions {
@@ -219,7 +220,7 @@ fn write_demo_data(py: Python<'_>, out: PathBuf, seed: u64) -> PyResult<Vec<Stri
                 scale: Scale::Demo,
             },
         )
-    })
+    })?
     .map_err(|e| errors::demo_error(py, e))
 }
 

@@ -1,6 +1,7 @@
 //! Regions and profiles for Python: conversions and error mapping only; the engine is the
 //! core's `wijkprofiel::profile`.
 
+use crate::errors::Guarded;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -48,7 +49,7 @@ impl Region {
     fn load(py: Python<'_>, path: Option<PathBuf>) -> PyResult<Self> {
         let inputs = crate::inputs_from(py, path)?;
         let region = py
-            .detach(|| wijkprofiel::Region::from_inputs(&inputs))
+            .guarded(|| wijkprofiel::Region::from_inputs(&inputs))?
             .map_err(|e| load_error(py, e))?;
         Ok(Self {
             inner: Arc::new(region),
@@ -81,7 +82,7 @@ impl Region {
     ) -> PyResult<Self> {
         let inputs = crate::inputs_from_tables(tables, catalogue, geometry, dataset)?;
         let region = py
-            .detach(|| wijkprofiel::Region::from_inputs(&inputs))
+            .guarded(|| wijkprofiel::Region::from_inputs(&inputs))?
             .map_err(|e| load_error(py, e))?;
         Ok(Self {
             inner: Arc::new(region),
@@ -112,10 +113,10 @@ impl Region {
                 .extract()?,
         };
         let region = py
-            .detach(|| {
+            .guarded(|| {
                 self.inner
                     .with_custom_areas_geojson("custom areas", text.as_bytes())
-            })
+            })?
             .map_err(|e| load_error(py, e))?;
         Ok(Self {
             inner: Arc::new(region),
@@ -171,7 +172,7 @@ impl Region {
         let builder = ProfileBuilder::from_options(options);
         let region = Arc::clone(&self.inner);
         let built = py
-            .detach(|| builder.build(&region))
+            .guarded(|| builder.build(&region))?
             .map_err(|e| profile_error(py, e))?;
         Ok(Profiles {
             inner: Arc::new(built),
@@ -205,7 +206,7 @@ impl Profiles {
     ///     `*_withheld` with their public rule family (`small-numbers`), as published.
     fn table(&self, py: Python<'_>) -> PyResult<PyDataFrame> {
         let n = self.inner.areas().count();
-        py.detach(|| self.inner.table(0..n))
+        py.guarded(|| self.inner.table(0..n))?
             .map(PyDataFrame)
             .map_err(frame_error)
     }
@@ -312,13 +313,13 @@ impl Profiles {
             None => Shard::WHOLE,
         };
         let written = py
-            .detach(|| {
+            .guarded(|| {
                 if shard == Shard::WHOLE {
                     write::write_set(&self.inner, &out, &mut |_, _| {})
                 } else {
                     write::write(&self.inner, &out, shard, &mut |_, _| {})
                 }
-            })
+            })?
             .map_err(|e| profile_error(py, e))?;
         Ok((written.documents, written.rows))
     }

@@ -1,6 +1,7 @@
 //! `#[pyfunction]`s for `wijkprofiel.stats`: conversions only; the methods are the core's.
 //! Results are plain Python values; `wijkprofiel/stats.py` shapes them into DataFrames.
 
+use crate::errors::Guarded;
 use pyo3::prelude::*;
 use pyo3_polars::{PyDataFrame, PySeries};
 use wijkprofiel::AgeBand;
@@ -83,7 +84,7 @@ pub(crate) fn per_row(
     } else {
         columns::rates
     };
-    py.detach(|| method(&x.0, &n.0, &c, multiplier))
+    py.guarded(|| method(&x.0, &n.0, &c, multiplier))?
         .map(PyDataFrame)
         .map_err(|e| stats_error(py, e))
 }
@@ -111,7 +112,7 @@ pub(crate) fn dsr_frame(
         events: &events,
         population: &population,
     };
-    py.detach(|| columns::dsr(&data.0, spec, &s, &c, multiplier))
+    py.guarded(|| columns::dsr(&data.0, spec, &s, &c, multiplier))?
         .map(PyDataFrame)
         .map_err(|e| stats_error(py, e))
 }
@@ -368,7 +369,7 @@ pub(crate) fn sii(
         .collect();
     let simulation = Simulation { repetitions, seed };
     let r = py
-        .detach(|| inequality::sii(&groups, scale, &c, simulation))
+        .guarded(|| inequality::sii(&groups, scale, &c, simulation))?
         .map_err(|e| stats_error(py, e))?;
     Ok(r.iter()
         .map(|i| {
