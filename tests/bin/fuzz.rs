@@ -20,16 +20,12 @@ use wijkprofiel::Inputs;
 /// The demo files the targets start from.
 const DEMO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../data/demo");
 
-/// SplitMix64.
-struct Random(u64);
+/// The core's SplitMix64, with draws below a bound.
+struct Random(wijkprofiel::rng::Rng);
 
 impl Random {
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        self.0.next_u64()
     }
     fn below(&mut self, n: usize) -> usize {
         (self.next() % n.max(1) as u64) as usize
@@ -271,7 +267,7 @@ fn main() -> std::process::ExitCode {
         .iter()
         .filter(|t| chosen.as_deref().is_none_or(|c| c == t.name))
     {
-        let mut rng = Random(seed);
+        let mut rng = Random(wijkprofiel::rng::Rng::new(seed));
         let started = Instant::now();
         let (mut done, mut found) = (0_u64, 0);
         while started.elapsed() < Duration::from_secs(seconds) && runs.is_none_or(|r| done < r) {

@@ -127,7 +127,7 @@ pub mod inputs;
 pub mod output;
 pub mod profile;
 pub mod region;
-mod rng;
+pub mod rng;
 pub mod sex;
 pub mod social;
 pub mod stats;

@@ -3,11 +3,20 @@
 //! Gamma, beta and Poisson draws serve the simulation tests only.
 
 /// SplitMix64 (Steele, Lea & Flood 2014).
+///
+/// # Examples
+///
+/// ```
+/// let mut a = wijkprofiel::rng::Rng::new(7);
+/// let mut b = wijkprofiel::rng::Rng::new(7);
+/// assert_eq!(a.next_u64(), b.next_u64());
+/// ```
 #[derive(Debug, Clone)]
-pub(crate) struct Rng(u64);
+pub struct Rng(u64);
 
 impl Rng {
-    pub(crate) fn new(seed: u64) -> Self {
+    /// The generator for `seed`.
+    pub fn new(seed: u64) -> Self {
         Self(seed)
     }
 
@@ -22,7 +31,8 @@ impl Rng {
         child
     }
 
-    pub(crate) fn next_u64(&mut self) -> u64 {
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
