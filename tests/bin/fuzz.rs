@@ -9,7 +9,9 @@
 //! wijkprofiel-fuzz --replay tests/fuzz-cases               # every kept case, once
 //! ```
 //!
-//! Prints `TARGET: N executions in S s, K crashes` per target; exits 1 on any crash.
+//! Prints `TARGET: N executions in S s, K crashes` per target; exits 1 on any crash. With
+//! `--save DIR`, each input is written to `DIR/TARGET-current.bin` before it runs, so that
+//! an abort (a failed allocation cannot be caught) leaves the input that caused it.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
@@ -261,6 +263,9 @@ fn main() -> std::process::ExitCode {
     let runs: Option<u64> = value("--runs").and_then(|s| s.parse().ok());
     let seed: u64 = value("--seed").and_then(|s| s.parse().ok()).unwrap_or(1);
     let save = value("--save").map(PathBuf::from);
+    if let Some(dir) = &save {
+        let _ = std::fs::create_dir_all(dir);
+    }
     let chosen = value("--target");
     let mut crashes = 0;
     for target in all
@@ -272,6 +277,10 @@ fn main() -> std::process::ExitCode {
         let (mut done, mut found) = (0_u64, 0);
         while started.elapsed() < Duration::from_secs(seconds) && runs.is_none_or(|r| done < r) {
             let input = mutate(&target.seed, &mut rng);
+            if let Some(dir) = &save {
+                // What an abort (a failed allocation cannot be caught) would leave behind.
+                let _ = std::fs::write(dir.join(format!("{}-current.bin", target.name)), &input);
+            }
             if let Some(message) = attempt(target, &input) {
                 found += 1;
                 println!("{}: crash after {done} runs: {message}", target.name);

@@ -220,10 +220,19 @@ impl Table {
                     })
                     .flatten();
                 guarded(|| {
-                    reader
+                    let frame = reader
                         .with_projection(decoded)
                         .with_slice(Some((offset, len)))
-                        .finish()
+                        .finish()?;
+                    // A corrupt page can decode to a column shorter than its row group.
+                    let expected = len.min(self.height().saturating_sub(offset));
+                    if frame.height() != expected
+                        || frame.columns().iter().any(|c| c.len() != expected)
+                    {
+                        polars_bail!(ComputeError:
+                            "the Parquet file is corrupt (its columns hold different numbers of rows)");
+                    }
+                    Ok(frame)
                 })
                 .map_err(|e| TableError::Unreadable {
                     at: self.whole(),
