@@ -559,7 +559,7 @@ fn the_loaders_survive_malformed_bytes_and_every_kept_case() {
     let said = text(&replay.stdout);
     assert!(replay.status.success(), "{said}");
     assert!(
-        said.contains("parquet: 10 cases replayed") && said.ends_with("0 crashes\n"),
+        said.contains("parquet: 12 cases replayed") && said.ends_with("0 crashes\n"),
         "{said}"
     );
     let run = Command::new(fuzz)

@@ -32,7 +32,7 @@ enum Data {
     /// CSV columns arrive as text and are typed during validation.
     Frame(DataFrame),
     Parquet {
-        bytes: Arc<[u8]>,
+        bytes: polars_buffer::Buffer<u8>,
         metadata: FileMetadataRef,
     },
 }
@@ -130,6 +130,11 @@ impl Table {
             Ok((metadata, reader.schema()?))
         })
         .map_err(unreadable)?;
+        let bytes = polars_buffer::Buffer::from(bytes);
+        pages_fit(&bytes, &metadata).map_err(|message| TableError::Unreadable {
+            at: Location::file(&name),
+            message: format!("the Parquet file is corrupt ({message})"),
+        })?;
         let mut seen = std::collections::HashSet::new();
         let mut undecodable = Vec::new();
         for field in schema.iter_values() {
@@ -144,10 +149,7 @@ impl Table {
         }
         Ok(Self {
             name,
-            data: Data::Parquet {
-                bytes: bytes.into(),
-                metadata,
-            },
+            data: Data::Parquet { bytes, metadata },
             first_line: None,
             offset: 0,
             undecodable: undecodable.into(),
@@ -745,6 +747,37 @@ impl<'a> Reader<'a> {
         }
         out.finish()
     }
+}
+
+/// Checks every data page header of the file against its row group before polars decodes
+/// the pages: a corrupt header can claim 2^61 values, for which the decoder reserves memory
+/// and the process aborts (no panic guard can catch a failed allocation).
+fn pages_fit(bytes: &polars_buffer::Buffer<u8>, metadata: &FileMetadataRef) -> Result<(), String> {
+    use polars_parquet::parquet::page::CompressedPage;
+    use polars_parquet::parquet::read::PageReader;
+    for group in &metadata.row_groups {
+        let rows = group.num_rows();
+        for column in group.parquet_columns() {
+            let range = column.byte_range();
+            if range.start > range.end || range.end > bytes.len() as u64 {
+                return Err("a column chunk lies outside the file".into());
+            }
+            let mut cursor = Cursor::new(bytes.clone());
+            cursor.set_position(range.start);
+            for page in PageReader::new(cursor, column, Vec::new(), bytes.len()) {
+                let page = page.map_err(|e| e.to_string())?;
+                if let CompressedPage::Data(page) = page
+                    && page.num_values() > rows
+                {
+                    return Err(format!(
+                        "a page claims {} values in a row group of {rows} rows",
+                        page.num_values()
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Runs the Parquet reader, whose decoders panic on some corrupt pages (a failed assertion
