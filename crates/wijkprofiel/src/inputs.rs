@@ -87,7 +87,7 @@ pub struct Inputs {
     pub tables: BTreeMap<TableName, Table>,
     /// Files that could not be read.
     pub read_problems: Vec<DataError>,
-    /// A BLAKE3 hash over the files' names and contents (`output::set::fingerprint`), for
+    /// A BLAKE3 hash over the files' names and contents ([`fingerprint`]), for
     /// an output set's manifest.
     pub fingerprint: String,
 }
@@ -143,7 +143,7 @@ impl Inputs {
 
     /// Builds inputs from named files (as read from a folder or embedded).
     pub fn from_files(origin: String, files: Vec<(String, Vec<u8>)>) -> Self {
-        let fingerprint = crate::output::set::fingerprint(
+        let fingerprint = fingerprint(
             files
                 .iter()
                 .map(|(name, bytes)| (name.as_str(), bytes.as_slice())),
@@ -206,4 +206,17 @@ impl Inputs {
             .collect();
         Self::from_files("embedded demo (data/demo)".to_owned(), files)
     }
+}
+
+/// The fingerprint of input files: a BLAKE3 hash over their names and contents, in the
+/// order given.
+pub fn fingerprint<'a>(files: impl IntoIterator<Item = (&'a str, &'a [u8])>) -> String {
+    let mut hasher = blake3::Hasher::new();
+    for (name, bytes) in files {
+        hasher.update(&(name.len() as u64).to_le_bytes());
+        hasher.update(name.as_bytes());
+        hasher.update(&(bytes.len() as u64).to_le_bytes());
+        hasher.update(bytes);
+    }
+    hasher.finalize().to_hex().to_string()
 }

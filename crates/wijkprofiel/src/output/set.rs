@@ -111,19 +111,6 @@ fn hash(path: &Path) -> io::Result<(u64, String)> {
     Ok((bytes, hasher.finalize().to_hex().to_string()))
 }
 
-/// The fingerprint of input files: a BLAKE3 hash over their names and contents, in the
-/// order given.
-pub fn fingerprint<'a>(files: impl IntoIterator<Item = (&'a str, &'a [u8])>) -> String {
-    let mut hasher = blake3::Hasher::new();
-    for (name, bytes) in files {
-        hasher.update(&(name.len() as u64).to_le_bytes());
-        hasher.update(name.as_bytes());
-        hasher.update(&(bytes.len() as u64).to_le_bytes());
-        hasher.update(bytes);
-    }
-    hasher.finalize().to_hex().to_string()
-}
-
 /// A folder being written as a new set of `target`; see the module documentation. Dropped
 /// without [`Working::commit`], it removes itself.
 #[derive(Debug)]

@@ -51,7 +51,7 @@ impl Region {
         let (specs, problems) = CustomAreaSpec::parse_geojson(file, bytes);
         let mut region = self.adding(&specs, problems.into_iter().map(Into::into).collect())?;
         if !region.fingerprint.is_empty() {
-            region.fingerprint = crate::output::set::fingerprint([
+            region.fingerprint = crate::inputs::fingerprint([
                 ("inputs", region.fingerprint.as_bytes()),
                 (file, bytes),
             ]);
