@@ -217,13 +217,7 @@ min_count = 12
 fn attempt(target: &Target, input: &[u8]) -> Option<String> {
     catch_unwind(AssertUnwindSafe(|| (target.run)(input)))
         .err()
-        .map(|payload| {
-            payload
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
-                .unwrap_or_else(|| "a panic".into())
-        })
+        .map(|payload| wijkprofiel::panic_message(&*payload).to_owned())
 }
 
 fn main() -> std::process::ExitCode {

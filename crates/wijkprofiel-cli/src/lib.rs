@@ -255,7 +255,6 @@ fn build(
     let written = if shard == Shard::WHOLE {
         write::write_set(&profiles, out, &mut progress)?
     } else {
-        std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
         write::write(&profiles, out, shard, &mut progress)?
     };
     bar.finish_and_clear();

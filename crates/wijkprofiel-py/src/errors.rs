@@ -100,11 +100,7 @@ impl Guarded for Python<'_> {
     {
         self.detach(|| std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)))
             .map_err(|panic| {
-                let said = panic
-                    .downcast_ref::<String>()
-                    .map(String::as_str)
-                    .or_else(|| panic.downcast_ref::<&str>().copied())
-                    .unwrap_or("no detail");
+                let said = wijkprofiel::panic_message(&*panic);
                 raise(
                     self,
                     "WijkprofielError",

@@ -128,6 +128,16 @@ pub mod output;
 pub mod profile;
 pub mod region;
 pub mod rng;
+
+/// The text a caught panic carried (`"no detail"` when it carried none), for the errors
+/// that report one instead of crashing.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> &str {
+    payload
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| payload.downcast_ref::<&str>().copied())
+        .unwrap_or("no detail")
+}
 pub mod sex;
 pub mod social;
 pub mod stats;

@@ -784,12 +784,7 @@ fn pages_fit(bytes: &polars_buffer::Buffer<u8>, metadata: &FileMetadataRef) -> R
 /// in a worker thread): such a panic becomes an error saying the file is corrupt.
 fn guarded<T>(read: impl FnOnce() -> PolarsResult<T>) -> PolarsResult<T> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)).unwrap_or_else(|panic| {
-        let said = panic
-            .downcast_ref::<String>()
-            .map(String::as_str)
-            .or_else(|| panic.downcast_ref::<&str>().copied())
-            .unwrap_or("no detail");
-        let said: String = said
+        let said: String = crate::panic_message(&*panic)
             .lines()
             .next()
             .unwrap_or_default()

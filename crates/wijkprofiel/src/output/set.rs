@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::write::io;
 use crate::error::ProfileError;
 
 /// The manifest of an output set, written last.
@@ -277,13 +278,6 @@ pub fn verify(dir: &Path) -> Result<Vec<String>, ProfileError> {
         }
     }
     Ok(problems)
-}
-
-fn io(path: &Path) -> impl Fn(io::Error) -> ProfileError + '_ {
-    move |source| ProfileError::Io {
-        path: path.to_owned(),
-        source,
-    }
 }
 
 #[cfg(test)]

@@ -139,7 +139,7 @@ fn write_bytes(path: &Path, bytes: &[u8]) -> Result<(), ProfileError> {
     )
 }
 
-fn io(path: &Path) -> impl Fn(std::io::Error) -> ProfileError + '_ {
+pub(super) fn io(path: &Path) -> impl Fn(std::io::Error) -> ProfileError + '_ {
     move |source| ProfileError::Io {
         path: path.to_owned(),
         source,
