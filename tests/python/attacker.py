@@ -31,7 +31,15 @@ patients, and the sums between them:
   members', *for every area*: an area whose document shows no coverage (or no context) has
   its counts in the sums as unknowns.
 
-Not yet: values and intervals (rounding).
+With the national reference rates (`rates`, public: `national_rates`), also a value as a
+relation: a GP indicator's expected count at national rates is the sum over its age bands
+and sexes of rate × listed patients (its denominators), with the listed patients of each
+band split by sex as unknowns; the coverage's bands then tie to the expected counts of
+every GP indicator of all ages and both sexes (residence, the coverage's year), and an
+area's expected count is the sum of its children's (a withheld one an unknown). The split
+by sex is not summed between areas (that would join every area into one programme).
+
+Not yet: other values and intervals (rounding).
 """
 
 from __future__ import annotations
@@ -48,6 +56,33 @@ from scipy.optimize import linprog
 COLUMNS = ("numerator", "denominator", "residents")
 # Reasons that say a count is not a small non-zero one (those are `primary-count`).
 LARGE_OR_ZERO = ("complementary", "small-denominator")
+
+
+@dataclass(frozen=True)
+class Scaled:
+    """A part of a relation with a coefficient other than one: `coefficient × cell`."""
+
+    coefficient: float
+    cell: tuple
+
+
+def _terms(total: tuple, parts: list) -> list[tuple[tuple, float]]:
+    """A relation's cells with their coefficients in `total − Σ parts = 0`."""
+    out = [(total, 1.0)]
+    for p in parts:
+        out.append((p.cell, -p.coefficient) if isinstance(p, Scaled) else (p, -1.0))
+    return out
+
+
+def national_rates(table: pl.DataFrame, catalogue: dict[str, Any], benchmark: str = "NL01") -> dict[tuple, float]:
+    """The national reference rates per person, by (indicator, year, sex, age band), from a
+    `benchmark_rates` table (rates per the indicator's multiplier)."""
+    multipliers = {ind["id"]: float(ind.get("multiplier", 1)) for ind in catalogue["indicator"]}
+    rows = table.filter(pl.col("benchmark") == benchmark).iter_rows(named=True)
+    return {
+        (r["indicator"], r["year"], r["sex"], r["age_band"]): r["rate"] / multipliers[r["indicator"]]
+        for r in rows
+    }
 
 
 @dataclass(frozen=True)
@@ -91,19 +126,23 @@ def audit(
     *,
     documents: dict[str, dict[str, Any]] | None = None,
     targets: set[tuple] | None = None,
+    rates: dict[tuple, float] | None = None,
     min_count: float = 10.0,
     use_reasons: bool = False,
 ) -> dict[tuple, tuple[Interval, str]]:
     """Every withheld cell's feasible interval and its published reason, by cell key; with
-    `targets`, only those cells' (the rest of the withheld cells stay unknowns)."""
+    `targets`, only those cells' (the rest of the withheld cells stay unknowns); with
+    `rates` (and `documents`), the expected counts at national rates as relations."""
     scopes = scopes_of(catalogue)
     known: dict[tuple, float] = {}
     withheld: dict[tuple, str] = {}
     rows = table.select(
         "area_code", "level", "parent_code", "indicator", "year", "mode",
-        *COLUMNS, *(f"{c}_withheld" for c in COLUMNS),
+        *COLUMNS, *(f"{c}_withheld" for c in COLUMNS), "expected_national",
     ).to_dicts()
     for row in rows:
+        if row["expected_national"] is not None:
+            known[_expected(row["indicator"], row["year"], row["mode"], row["area_code"])] = row["expected_national"]
         for column in COLUMNS:
             key = _key(row, column, scopes)
             reason = row[f"{column}_withheld"]
@@ -141,7 +180,7 @@ def audit(
                         equations.append((key(custom), [key(b) for b in members]))
     if documents is not None:
         areas = {"children": children, "levels": levels, "custom": custom_members}
-        equations += _document_relations(documents, scopes, areas, known, withheld)
+        equations += _document_relations(documents, scopes, areas, known, withheld, rates or {})
     return _solve(equations, known, withheld, min_count, use_reasons, targets)
 
 
@@ -173,6 +212,10 @@ def document_cells(document: dict[str, Any]) -> dict[tuple, float | None]:
     return cells
 
 
+def _expected(indicator: str, year: int, mode: str, area: str) -> tuple:
+    return ("expected", indicator, year, mode, area)
+
+
 def _ages(ages: str) -> tuple[int, float]:
     """The first and last age of `A+` or `A-B`."""
     if ages.endswith("+"):
@@ -192,9 +235,11 @@ def _document_relations(
     areas: dict[str, Any],
     known: dict[tuple, float],
     withheld: dict[tuple, str],
-) -> list[tuple[tuple, list[tuple]]]:
+    rates: dict[tuple, float],
+) -> list[tuple[tuple, list]]:
     """Reads the documents' counts into `known` and `withheld`, and returns the sums that
-    hold between them and the long table's counts, for every area of the hierarchy."""
+    hold between them and the long table's counts, for every area of the hierarchy, and
+    with `rates` the expected counts at national rates."""
     residents_years, listed_years, bands = set(), set(), []
     for document in documents.values():
         for key, value in document_cells(document).items():
@@ -240,11 +285,31 @@ def _document_relations(
         def listed(age: str, year: int = year):
             return lambda area: ("listed", year, "residence", area, age)
 
+        def by_sex(sex: str, band: str, year: int = year):
+            return lambda area: ("listed", year, "residence", area, band, sex)
+
         templates += [listed("0+")] + [listed(band) for band in bands]
+        # The listed patients by sex stay within their area: their sums between areas
+        # would join every area's unknowns into one programme (slow) and add little.
+        with_rates = [ind for ind in all_ages if (ind, year, "male", bands[0]) in rates]
         for area in codes:
             equations.append((listed("0+")(area), [listed(b)(area) for b in bands]))
             for ind in all_ages:
                 equations.append((("denominator", ind, year, "residence", area), [listed("0+")(area)]))
+            if not with_rates:
+                continue
+            for band in bands:
+                equations.append((listed(band)(area), [by_sex("male", band)(area), by_sex("female", band)(area)]))
+            for ind in with_rates:
+                # A withheld expected count is an unknown of its relation and of its sums.
+                terms = [
+                    Scaled(rates[(ind, year, sex, band)], by_sex(sex, band)(area))
+                    for band in bands
+                    for sex in ("male", "female")
+                ]
+                equations.append((_expected(ind, year, "residence", area), terms))
+        for ind in with_rates:
+            templates.append(lambda area, ind=ind, year=year: _expected(ind, year, "residence", area))
     for template in templates:
         for parent, kids in areas["children"].items():
             equations.append((template(parent), [template(k) for k in kids]))
@@ -272,20 +337,22 @@ def _solve(
 
     kept = []
     for total, parts in equations:
-        cells = [total, *parts]
+        cells = [c for c, _ in _terms(total, parts)]
         free = [c for c in cells if c not in known]
-        if not free or not any(c in withheld for c in free):
+        # Unknowns are withheld counts, and counts no output shows (a band's listed
+        # patients by sex): a relation of unknowns alone can still tie withheld ones.
+        if not free:
             continue
         kept.append((total, parts))
         for c in free[1:]:
             parent[find(c)] = find(free[0])
     by_component: dict[tuple, list] = defaultdict(list)
     for total, parts in kept:
-        free = next(c for c in [total, *parts] if c not in known)
+        free = next(c for c, _ in _terms(total, parts) if c not in known)
         by_component[find(free)].append((total, parts))
 
     box: dict[tuple, tuple[float, float | None]] = {}
-    for cell in {c for eqs in by_component.values() for t, ps in eqs for c in [t, *ps]} | set(withheld):
+    for cell in {c for eqs in by_component.values() for t, ps in eqs for c, _ in _terms(t, ps)} | set(withheld):
         if use_reasons and withheld.get(cell) == "primary-count":
             box[cell] = (1.0, min_count - 1.0)
         else:
@@ -298,7 +365,11 @@ def _solve(
         if find(cell) not in by_component:
             low, high = box[cell]
             result[cell] = (Interval(low, np.inf if high is None else high), reason)
-    systems = [_system(eqs, known) for eqs in by_component.values()]
+    systems = [
+        _system(eqs, known)
+        for eqs in by_component.values()
+        if any(c in withheld for t, ps in eqs for c, _ in _terms(t, ps))
+    ]
     pending = list(range(len(systems)))
     while pending:
         narrowed = set()
@@ -324,13 +395,14 @@ def _solve(
 
 
 def _system(eqs: list, known: dict[tuple, float]) -> tuple[list[tuple], sparse.csr_array, np.ndarray]:
-    """A component's equations over its unknowns: total − Σ parts = 0, known cells moved right."""
-    cells = sorted({c for t, ps in eqs for c in [t, *ps] if c not in known})
+    """A component's equations over its unknowns: total − Σ parts = 0 (parts with their
+    coefficients), known cells moved right."""
+    cells = sorted({c for t, ps in eqs for c, _ in _terms(t, ps) if c not in known})
     index = {c: i for i, c in enumerate(cells)}
     rows, columns, signs = [], [], []
     b = np.zeros(len(eqs))
     for r, (total, parts) in enumerate(eqs):
-        for c, sign in [(total, 1.0)] + [(p, -1.0) for p in parts]:
+        for c, sign in _terms(total, parts):
             if c in known:
                 b[r] -= sign * known[c]
             else:

@@ -21,7 +21,7 @@ import pytest
 import wijkprofiel
 import json
 
-from attacker import COLUMNS, _key, audit, document_cells, scopes_of
+from attacker import COLUMNS, _key, audit, document_cells, national_rates, scopes_of
 
 ROOT = Path(__file__).resolve().parents[2]
 YEAR = 2024
@@ -180,16 +180,26 @@ def test_the_published_reasons_do_not_narrow_what_the_audit_protects(audited, se
     assert len(given_away) > 100, len(given_away)
 
 
+def rates_of(catalogue: dict) -> dict:
+    """The demo's national reference rates, which the attacker knows (they are public)."""
+    table = pl.read_csv(ROOT / "data" / "demo" / "benchmark_rates.csv", comment_prefix="#")
+    return national_rates(table, catalogue)
+
+
 def test_the_documents_give_no_withheld_count_away(audited, setting):
     """The area documents add residents by age band and sex (pyramids), listed patients by
     age band (coverage), and the sums between them and the long table's counts, for every
     area: a buurt nobody in it is listed for shows no coverage, yet its bands are in its
-    wijk's (the attacker takes them as unknowns)."""
+    wijk's (the attacker takes them as unknowns). The expected counts at national rates
+    weigh the listed patients of each band and sex with the public rates."""
     profiles, _, truth, small = audited
     _, _, catalogue, members, _, _, single = setting
+    rates = rates_of(catalogue)
     # Those the owner must protect: small counts, and numerators of small denominators.
     targets = {cell for cell, value in truth.items() if 0 < value < K} | small
-    found = audit(profiles.table(), catalogue, members, documents=documents(profiles), targets=targets)
+    found = audit(
+        profiles.table(), catalogue, members, documents=documents(profiles), targets=targets, rates=rates
+    )
     shown_there = [cell for cell in found if in_documents(cell)]
     assert len(found) > 1000 and len(shown_there) > 500, (len(found), len(shown_there))
     for cell, (interval, _) in found.items():
@@ -198,8 +208,45 @@ def test_the_documents_give_no_withheld_count_away(audited, setting):
     # Not blind: without the build's audit, the documents give away counts of both kinds.
     targets = {cell for cell, value in truth.items() if 0 < value < K} | small_denominators(single)
     given_away = weak(
-        audit(single.table(), catalogue, members, documents=documents(single), targets=targets),
+        audit(single.table(), catalogue, members, documents=documents(single), targets=targets, rates=rates),
         truth,
         small_denominators(single),
     )
     assert len([c for c in given_away if in_documents(c)]) > 50, given_away
+
+
+def test_expected_counts_are_withheld_where_they_would_give_a_count_away(audited, setting):
+    """An expected count at national rates is a sum of listed patients per band and sex,
+    each weighed by a public rate: where a band's count is withheld, the expected counts of
+    the area's indicators would pin it. The build withholds such expected counts (and the
+    ratios and excess built on them); published again, they give counts away."""
+    profiles, _, truth, small = audited
+    _, truth_table, catalogue, members, _, _, _ = setting
+    rates = rates_of(catalogue)
+    table = profiles.table()
+    withheld_expected = table.filter(
+        pl.col("expected_national").is_null() & pl.col("numerator").is_not_null() & (pl.col("source") == "gp")
+    )
+    assert withheld_expected.height > 0
+    assert withheld_expected["isr_national_value"].null_count() == withheld_expected.height
+    # The excess then comes from the value, as for figures without national rates: it does
+    # not give the expected count back.
+    keys = ["area_code", "indicator", "year", "mode"]
+    truth_expected = truth_table.select(*keys, pl.col("expected_national").alias("true_expected"))
+    joined = withheld_expected.join(truth_expected, on=keys)
+    assert joined.height == withheld_expected.height
+    given_back = (joined["excess"] - (joined["numerator"] - joined["true_expected"])).abs() < 1e-6
+    assert not given_back.any()
+    targets = {cell for cell, value in truth.items() if 0 < value < K} | small
+    restored = table.with_columns(
+        pl.when(pl.col("numerator").is_not_null())
+        .then(truth_table["expected_national"])
+        .otherwise(pl.col("expected_national"))
+        .alias("expected_national")
+    )
+    given_away = weak(
+        audit(restored, catalogue, members, documents=documents(profiles), targets=targets, rates=rates),
+        truth,
+        small,
+    )
+    assert len([c for c in given_away if c[0] == "listed"]) > 10, given_away

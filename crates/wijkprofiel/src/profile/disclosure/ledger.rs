@@ -31,6 +31,10 @@ pub(crate) enum Family {
     Events(u32, Mode),
     /// GGD respondents of an indicator.
     Respondents(u32),
+    /// A GP indicator's expected count at national rates: not a count, but published, and
+    /// the area's listed patients per band and sex weighed by public rates; withheld only
+    /// to protect counts ([`Ledger::withhold_expected`]).
+    Expected(u32, Mode),
 }
 
 /// How a mask takes part in within-area sums: a scope is only ever a total; bands and bars
@@ -94,6 +98,9 @@ pub(crate) enum Rule {
     /// nobody in it is listed for): an unknown to everyone, never in the audit, and with no
     /// protection of its own (the counts it is made of have theirs).
     Unpublished,
+    /// An expected count that weighs a withheld listed count of its area
+    /// ([`Ledger::withhold_expected`]).
+    Weighs,
 }
 
 impl Rule {
@@ -104,6 +111,7 @@ impl Rule {
             Self::Denominator => "small-denominator",
             Self::Complementary { .. } => "complementary",
             Self::Unpublished => "unpublished",
+            Self::Weighs => "complementary",
         }
     }
 }
@@ -606,11 +614,53 @@ impl Ledger {
         }
     }
 
+    /// Withholds every expected count of an area, year and mode in which a listed count is
+    /// withheld: an expected count is the sum of the area's listed patients per band and
+    /// sex, each weighed by a public national rate, so that the expected counts of a few
+    /// indicators pin a withheld band (`docs/threat-model.md`). An expected count that
+    /// weighs only published bands tells nothing about withheld counts (the split of a
+    /// band by sex is protected by nobody: no output shows it). Returns how many it
+    /// withheld.
+    pub(super) fn withhold_expected(&mut self) -> usize {
+        let mut withheld = 0;
+        for index in &self.index {
+            let mut weak: Vec<(Mode, i32)> = index
+                .iter()
+                .filter(|(_, id)| {
+                    let c = &self.cells[**id as usize];
+                    c.reason.is_some() && c.reason != Some(Rule::Unpublished)
+                })
+                .filter_map(|(&(family, year, _), _)| match family {
+                    Family::Listed(mode) => Some((mode, year)),
+                    _ => None,
+                })
+                .collect();
+            if weak.is_empty() {
+                continue;
+            }
+            weak.sort_unstable();
+            weak.dedup();
+            for (&(family, year, _), &id) in index {
+                let cell = &mut self.cells[id as usize];
+                if let Family::Expected(_, mode) = family
+                    && weak.contains(&(mode, year))
+                    && cell.reason.is_none()
+                    && !cell.fixed
+                {
+                    cell.reason = Some(Rule::Weighs);
+                    withheld += 1;
+                }
+            }
+        }
+        withheld
+    }
+
     /// Secondary suppression: while a sum has exactly one withheld cell, withholds the
     /// cheapest other cell of it (a custom area's count first, so that custom areas seldom
     /// cost the CBS areas detail; then a part before the total; non-zero before zero; the
-    /// smallest; the first recorded), so that nothing withheld can be recovered by one
-    /// subtraction. Returns how many cells it withheld.
+    /// smallest, but of expected counts the largest, whose uncertainty by sex is widest;
+    /// the first recorded), so that nothing withheld can be recovered by one subtraction.
+    /// Returns how many cells it withheld.
     pub(super) fn complete(&mut self, sums: &[Sum], tree: &Hierarchy) -> usize {
         let mut added = 0;
         loop {
@@ -626,7 +676,11 @@ impl Ledger {
                 let cost = |c: CellId| {
                     let cell = &self.cells[c as usize];
                     let custom = tree.level[cell.key.area as usize] == Level::Custom;
-                    (!custom, c == sum.total, cell.value == 0.0, cell.value, c)
+                    let size = match cell.key.family {
+                        Family::Expected(..) => -cell.value,
+                        _ => cell.value,
+                    };
+                    (!custom, c == sum.total, cell.value == 0.0, size, c)
                 };
                 let open = |c: &CellId| self.shown(*c) && !self.cells[*c as usize].fixed;
                 let choice = cells.filter(open).min_by(|a, b| {

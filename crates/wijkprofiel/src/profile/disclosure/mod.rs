@@ -281,9 +281,10 @@ impl Disclosure {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Withheld {
     /// `residents`, `listed` (listed patients and GP denominators), `events` (a GP
-    /// numerator) or `respondents` (GGD).
+    /// numerator), `respondents` (GGD) or `expected` (a GP indicator's expected count at
+    /// national rates, withheld because it would weigh a withheld listed count).
     pub count: &'static str,
-    /// The indicator, for events and respondents.
+    /// The indicator, for events, respondents and expected counts.
     pub indicator: Option<String>,
     pub area_code: String,
     pub year: i32,

@@ -79,7 +79,7 @@ impl Need {
                 up: k,
                 width: true,
             }),
-            Rule::Complementary { .. } | Rule::Unpublished => None,
+            Rule::Complementary { .. } | Rule::Unpublished | Rule::Weighs => None,
         }
     }
 

@@ -48,12 +48,14 @@ pub(crate) struct Published {
     pub protection: Option<Protection>,
 }
 
-/// The cells behind a figure's numerator, denominator and residents.
+/// The cells behind a figure's numerator, denominator and residents, and its expected
+/// count at national rates.
 #[derive(Debug, Clone, Copy, Default)]
 struct FigureCells {
     numerator: Option<CellId>,
     denominator: Option<CellId>,
     residents: Option<CellId>,
+    expected: Option<CellId>,
 }
 
 impl FigureCells {
@@ -62,6 +64,7 @@ impl FigureCells {
             numerator: self.numerator.map(&id),
             denominator: self.denominator.map(&id),
             residents: self.residents.map(&id),
+            expected: self.expected.map(&id),
         }
     }
 }
@@ -208,6 +211,12 @@ pub(crate) fn publish(
     let protection = d
         .lp_audit
         .then(|| protect(&mut ledger, &sums, inputs.tree, PART));
+    // Expected counts weigh their area's listed patients by band and sex with public
+    // rates: where one of those is withheld, so are the expected counts, and one more of
+    // each sum of expected counts between areas that would give one back.
+    if ledger.withhold_expected() > 0 {
+        ledger.complete(&sums, inputs.tree);
+    }
 
     for (f, c) in figures.iter_mut().zip(&cells) {
         clear_figure(&ledger, f, c);
@@ -265,6 +274,10 @@ fn record_figure(inputs: &Inputs, sheet: &mut Sheet, scope: &Scope, f: &Figure) 
             sheet.count(key, listed, gp_min, missing && listed == 0.0);
             let n = f.denominator.unwrap_or(0.0);
             cells.denominator = Some(sheet.count(key, n, limits.min_count, false));
+            // The expected count at national rates (none computed: a zero everyone knows).
+            let expected = (Family::Expected(index, f.mode), f.year, mask);
+            let e = f.expected_national;
+            cells.expected = Some(sheet.count(expected, e.unwrap_or(0.0), 0.0, e.is_none()));
             let x = f.numerator.unwrap_or(0.0);
             let events = (Family::Events(index, f.mode), f.year, mask);
             let id_x = sheet.count(events, x, limits.min_count, missing);
@@ -493,7 +506,16 @@ fn clear_figure(ledger: &Ledger, f: &mut Figure, cells: &FigureCells) {
     if matches!(f.status, Status::Missing(_)) {
         return;
     }
-    if hidden(cells.numerator).is_none() && hidden(cells.denominator).is_none() {
+    // A withheld expected count takes what is built on it: the ratio to national rates,
+    // the excess, and an indirectly standardised value.
+    let expected = hidden(cells.expected).is_some();
+    if expected {
+        f.expected_national = None;
+        f.isr_national = None;
+        f.excess = None;
+    }
+    let isr = expected && f.method == Method::Isr;
+    if hidden(cells.numerator).is_none() && hidden(cells.denominator).is_none() && !isr {
         return;
     }
     if hidden(cells.denominator).is_some() {
@@ -658,6 +680,7 @@ fn family_names(family: Family) -> (&'static str, Option<u32>, Option<&'static s
         Family::Listed(mode) => ("listed", None, Some(mode.as_str())),
         Family::Events(i, mode) => ("events", Some(i), Some(mode.as_str())),
         Family::Respondents(i) => ("respondents", Some(i), None),
+        Family::Expected(i, mode) => ("expected", Some(i), Some(mode.as_str())),
     }
 }
 
@@ -704,6 +727,9 @@ fn audit(inputs: &Inputs, ledger: &Ledger) -> Published {
                 inputs.codes[ledger.describe(total).1],
                 inputs.codes[ledger.describe(other).1]
             ),
+            Rule::Weighs => {
+                "an expected count that would weigh a withheld listed count of its area".into()
+            }
             Rule::Unpublished => continue,
         };
         match reason {
@@ -713,6 +739,7 @@ fn audit(inputs: &Inputs, ledger: &Ledger) -> Published {
                 out.counts.complementary += 1;
                 out.counts.overlap += usize::from(against.is_some());
             }
+            Rule::Weighs => out.counts.complementary += 1,
             Rule::Unpublished => {}
         }
         out.audit.push(Withheld {

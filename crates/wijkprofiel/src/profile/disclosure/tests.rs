@@ -700,6 +700,75 @@ fn complementary_cells_are_the_smallest_non_zero_siblings() {
     assert!(ids.iter().all(|&id| again.shown(id) == ledger.shown(id)));
 }
 
+#[test]
+fn expected_counts_go_with_a_withheld_band_and_their_sums_stay_closed() {
+    // A wijk (area 0) of three buurten, each with its listed patients and an expected
+    // count; buurt 1 shows its listed patients in two bands, 4 of them aged 65+ (withheld,
+    // and the other band with it). Its expected count goes, and the largest sibling's with
+    // it, so that the wijk's expected count minus the others' does not give it back.
+    let list = ["WK01", "BU1", "BU2", "BU3"]
+        .iter()
+        .enumerate()
+        .map(|(i, code)| Area {
+            code: (*code).into(),
+            name: (*code).into(),
+            level: if i == 0 { Level::Wijk } else { Level::Buurt },
+            parent: (i > 0).then(|| "WK01".into()),
+            vintage: 2024,
+            custom: None,
+        })
+        .collect();
+    let tree = Hierarchy::new(&Areas::new(list));
+    let record = || {
+        let mut ledger = Ledger::default();
+        let all = ledger.mask(false, vec![true, true], Shape::Scope, "0+ all");
+        let bands = [
+            ledger.mask(false, vec![true, false], Shape::Band, "0-64 all"),
+            ledger.mask(false, vec![false, true], Shape::Band, "65+ all"),
+        ];
+        let (listed, expected) = (
+            Family::Listed(Mode::Residence),
+            Family::Expected(0, Mode::Residence),
+        );
+        // Listed patients and expected count per area.
+        let areas = [[224.0, 30.0], [64.0, 7.0], [60.0, 8.0], [100.0, 15.0]];
+        let sheets = areas.iter().enumerate().map(|(area, [n, e])| {
+            let mut sheet = Sheet::new(area);
+            sheet.count((expected, 2024, all), *e, 0.0, false);
+            sheet.count((listed, 2024, all), *n, K, false);
+            if area == 1 {
+                sheet.count((listed, 2024, bands[0]), 60.0, K, false);
+                sheet.count((listed, 2024, bands[1]), 4.0, K, false);
+            }
+            sheet
+        });
+        let ids: Vec<_> = ledger
+            .join(sheets.collect())
+            .iter()
+            .map(|ids| ids[0])
+            .collect();
+        (ledger, ids)
+    };
+    let (mut ledger, expected) = record();
+    let sums = ledger.sums(&tree);
+    ledger.complete(&sums, &tree);
+    assert!(expected.iter().all(|&id| ledger.shown(id)));
+    assert_eq!(ledger.withhold_expected(), 1);
+    assert_eq!(ledger.reason(expected[1]), Some(Rule::Weighs));
+    // One withheld expected count in the wijk's sum: the largest other part goes with it.
+    assert_eq!(ledger.complete(&sums, &tree), 1);
+    let shown: Vec<bool> = expected.iter().map(|&id| ledger.shown(id)).collect();
+    assert_eq!(shown, [true, false, true, false]);
+    // Without that complement, the wijk's expected count minus its other buurten's gives
+    // buurt 1's back: exactly one withheld in the sum.
+    let (mut open, _) = record();
+    open.complete(&sums, &tree);
+    open.withhold_expected();
+    let hidden = |l: &Ledger| expected.iter().filter(|&&id| !l.shown(id)).count();
+    assert_eq!(hidden(&open), 1);
+    assert_eq!(hidden(&ledger), 2);
+}
+
 // The demo region, through the engine and its outputs.
 
 mod demo {
@@ -841,10 +910,12 @@ mod demo {
     }
 
     type Field = fn(&Figure) -> Option<f64>;
-    const FIELDS: [(&str, Field); 3] = [
+    const FIELDS: [(&str, Field); 4] = [
         ("numerator", |f| f.numerator),
         ("denominator", |f| f.denominator),
         ("residents", |f| f.residents),
+        // Not a count, but its sums between areas would give a withheld one back.
+        ("expected", |f| f.expected_national),
     ];
 
     /// A count as the attacker knows it: published, a zero numerator or denominator
@@ -922,6 +993,54 @@ mod demo {
     fn no_withheld_figure_count_is_one_subtraction_away() {
         let (checked, custom) = attack_figures(safe(), open());
         assert!(checked > 10_000 && custom > 1_000, "{checked} {custom}");
+    }
+
+    #[test]
+    fn expected_counts_weigh_no_withheld_listed_count() {
+        // An expected count at national rates is the area's listed patients per band and
+        // sex weighed by public rates: published beside a withheld band, the expected
+        // counts of a few indicators pin it. Where a band is withheld, they are withheld
+        // with the ratios built on them; elsewhere they are published.
+        let (p, open) = (safe(), open());
+        let open_at: HashMap<_, &Figure> = open
+            .figures()
+            .iter()
+            .map(|f| ((&open.area_of(f).code, f.indicator, f.year, f.mode), f))
+            .collect();
+        let (mut withheld, mut shown) = (0, 0);
+        for f in p.figures() {
+            let code = &p.area_of(f).code;
+            let gp = p.catalogue().indicators()[f.indicator].source == crate::Source::Gp;
+            let Some(coverage) = p.document(code).expect("document").coverage else {
+                continue;
+            };
+            if !gp || f.mode != crate::profile::Mode::Residence || coverage.year != f.year {
+                continue;
+            }
+            let band_withheld = coverage.by_age_band.iter().any(|b| b.listed.is_none());
+            let computed = open_at[&(code, f.indicator, f.year, f.mode)]
+                .expected_national
+                .is_some();
+            if band_withheld && computed {
+                assert!(
+                    f.expected_national.is_none() && f.isr_national.is_none(),
+                    "{code}: the expected count of indicator {} weighs a withheld band",
+                    f.indicator
+                );
+                withheld += 1;
+            } else if f.status == Status::Published {
+                assert!(f.expected_national.is_some() || !computed, "{code}");
+                shown += 1;
+            }
+        }
+        assert!(withheld > 100 && shown > 100, "{withheld} {shown}");
+        // The owner's audit lists them, as complementary.
+        let listed = p
+            .withheld()
+            .iter()
+            .filter(|w| w.count == "expected")
+            .count();
+        assert!(listed >= withheld, "{listed} {withheld}");
     }
 
     /// Counts of the documents' context and coverage by (area, item).
