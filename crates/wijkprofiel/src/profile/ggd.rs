@@ -191,8 +191,25 @@ fn aggregate(
             return;
         }
     };
+    match weighted_mean(&parts, levels, ceiling) {
+        Some((value, respondents)) => {
+            f.value = Some(value);
+            f.denominator = respondents;
+            f.status = Status::Published;
+        }
+        None => f.status = Status::Missing(Reason::NoResidentsToWeight),
+    }
+}
+
+/// The residents-weighted mean of the parts' values with its interval, and the parts'
+/// respondents added up (when every part has them); none when no part has residents.
+fn weighted_mean(
+    parts: &[&Figure],
+    levels: (Confidence, Confidence),
+    ceiling: f64,
+) -> Option<(Intervals, Option<f64>)> {
     let (mut weight, mut sum, mut variance, mut respondents) = (0.0, 0.0, 0.0, Some(0.0));
-    for part in &parts {
+    for part in parts {
         let (Some(w), Some(v)) = (part.residents, part.value) else {
             continue;
         };
@@ -203,8 +220,7 @@ fn aggregate(
         respondents = respondents.zip(part.denominator).map(|(a, b)| a + b);
     }
     if weight <= 0.0 {
-        f.status = Status::Missing(Reason::NoResidentsToWeight);
-        return;
+        return None;
     }
     let (value, se) = (sum / weight, variance.sqrt() / weight);
     let at = |c: Confidence| Estimate {
@@ -212,7 +228,65 @@ fn aggregate(
         lower: (value - c.z() * se).max(0.0),
         upper: (value + c.z() * se).min(ceiling),
     };
-    f.value = Some(Intervals::from_pair(at(levels.0), at(levels.1)));
-    f.denominator = respondents;
-    f.status = Status::Published;
+    Some((
+        Intervals::from_pair(at(levels.0), at(levels.1)),
+        respondents,
+    ))
+}
+
+/// Computes every weighted aggregate again from what disclosure control left published, so
+/// that none gives back a withheld or unrounded count: the weights are the parts' published
+/// residents (rounded, when counts are rounded; a part whose residents are withheld weighs
+/// nothing: fewer than the threshold live there), and an aggregate with a part whose value
+/// is withheld is withheld too (with the other parts' values and weights, it would give
+/// that value back). Areas are taken smallest level first, so that an aggregate of
+/// aggregates uses the new values. Respondents stay as disclosure control published them.
+pub(crate) fn reweigh(
+    figures: &mut [Figure],
+    figures_of: &[std::ops::Range<usize>],
+    tree: &Hierarchy,
+    catalogue: &Catalogue,
+    levels: (Confidence, Confidence),
+) {
+    for &area in &tree.bottom_up {
+        for i in figures_of[area].clone() {
+            let f = &figures[i];
+            if f.method != Method::GgdWeighted || !f.is_published() {
+                continue;
+            }
+            let (indicator, year) = (f.indicator, f.year);
+            let ind = &catalogue.indicators()[indicator];
+            let ceiling = if ind.kind == Kind::Proportion {
+                ind.multiplier
+            } else {
+                f64::INFINITY
+            };
+            let parts: Vec<&Figure> = tree
+                .parts(area)
+                .iter()
+                .filter_map(|&part| {
+                    figures[figures_of[part].clone()]
+                        .iter()
+                        .find(|p| p.indicator == indicator && p.year == year)
+                })
+                .collect();
+            let withheld = parts.iter().any(|p| p.value.is_none());
+            let made = (!withheld)
+                .then(|| weighted_mean(&parts, levels, ceiling))
+                .flatten();
+            let f = &mut figures[i];
+            match made {
+                Some((value, _)) => {
+                    f.value = Some(value);
+                    f.crude = Some(value);
+                }
+                None => {
+                    f.value = None;
+                    f.crude = None;
+                    f.standing = Default::default();
+                    f.status = Status::Suppressed(Reason::SmallNumbers);
+                }
+            }
+        }
+    }
 }

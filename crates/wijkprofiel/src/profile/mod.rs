@@ -545,6 +545,9 @@ impl Profiles {
             &mut contexts,
             &mut coverage,
         );
+        if options.disclosure.enabled {
+            ggd::reweigh(&mut figures, &by_area, &tree, catalogue, levels);
+        }
         // Disclosure control held the coverage of areas nobody is listed for as unknowns of
         // their parents' sums; outputs show none.
         for (c, shown) in coverage.iter_mut().zip(shown) {

@@ -534,10 +534,11 @@ fn clear_figure(ledger: &Ledger, f: &mut Figure, cells: &FigureCells) {
 
 /// Rounds a figure's published counts and recomputes what is built on them, so that no
 /// published number gives back an unrounded count: crude values and intervals, CBS values,
-/// coverage, the indirectly standardised ratios, a DSR's interval (Dobson's, from the rounded
-/// total), a GGD estimate's Wilson interval from its rounded respondents, and the events a
-/// method's reason names. A DSR's value and a GGD estimate stay as computed: neither is a
-/// count, nor a ratio of published counts.
+/// coverage, a DSR (value and Dobson's interval at the rounded total), the expected counts
+/// and the indirectly standardised ratios (at the rounded totals), a GGD estimate's Wilson
+/// interval from its rounded respondents, and the events a method's reason names. A GGD
+/// estimate stays as given (not a count); GGD aggregates are weighed again by the rounded
+/// residents (`ggd::reweigh`).
 fn round_figure(inputs: &Inputs, f: &mut Figure) {
     let d = inputs.disclosure;
     let ind = &inputs.catalogue.indicators()[f.indicator];
@@ -577,6 +578,10 @@ fn round_figure(inputs: &Inputs, f: &mut Figure) {
     if f.method == Method::Dsr {
         f.value = f.value.map(|v| dsr_at_rounded_total(v, x0, x, levels));
     }
+    // Expected counts weigh the listed patients of each band: taken at the rounded total
+    // (every band scaled alike), so that a scope of one band gives back the rounded count.
+    let scale = if n0 > 0.0 { n / n0 } else { 1.0 };
+    f.expected_national = f.expected_national.map(|e| e * scale);
     let crude = Crude::of(ind);
     let intervals = crude.intervals(x, n, levels).ok();
     if crude == Crude::Count {
@@ -588,13 +593,13 @@ fn round_figure(inputs: &Inputs, f: &mut Figure) {
     if f.method == crude.method() {
         f.value = f.crude;
     }
-    // Ratios: observed ÷ expected, with the same expected as before.
+    // Ratios: observed ÷ expected, both at the rounded totals.
     let ratio = |old: Option<Intervals>| {
         let old = old?;
         if x0 <= 0.0 || old.value <= 0.0 {
             return Some(old);
         }
-        let expected = x0 / old.value;
+        let expected = x0 / old.value * scale;
         let isr = Indirect::from_expected(x, expected, 0.0).ok()?;
         Some(Intervals::from_pair(
             isr.ratio(levels.0),
@@ -612,10 +617,10 @@ fn round_figure(inputs: &Inputs, f: &mut Figure) {
     }
 }
 
-/// A DSR's Dobson interval taken from the rounded total `x` instead of the unrounded `x0`
-/// (its variance scaled with the total): the spread √(variance ÷ events) stays, the Poisson
-/// limits are those of `x`, so that inverting the interval gives `x`, which is published,
-/// and not `x0`. The value stays.
+/// A DSR taken at the rounded total `x` instead of the unrounded `x0`, as if every band's
+/// events were scaled by `x ÷ x0`: the value scales (so that a DSR of one band gives back
+/// `x`, which is published, and not `x0`), the spread √(variance ÷ events) of Dobson's
+/// interval stays, its Poisson limits are those of `x`.
 fn dsr_at_rounded_total(
     v: Intervals,
     x0: f64,
@@ -629,7 +634,8 @@ fn dsr_at_rounded_total(
         return v;
     };
     let spread = (v.value - v.lower) / (x0 - low);
-    let at = |c| dobson_at(v.value, spread, x, c);
+    let value = v.value * x / x0;
+    let at = |c| dobson_at(value, spread, x, c);
     Intervals::from_pair(at(levels.0), at(levels.1))
 }
 

@@ -1450,6 +1450,106 @@ mod demo {
     }
 
     #[test]
+    fn rounded_totals_carry_the_dsr_and_the_expected_counts() {
+        // A DSR and an expected count weigh band counts no output shows: taken as computed,
+        // a scope of one band would give back its unrounded count. With rounding, both
+        // are taken at the rounded total (every band scaled alike).
+        let (rounded, exact) = (rounded(), safe());
+        let (mut dsr, mut expected, mut moved) = (0, 0, 0);
+        let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * a.abs().max(1.0);
+        for (r, e) in rounded.figures().iter().zip(exact.figures()) {
+            if !r.is_published() || !e.is_published() {
+                continue;
+            }
+            let (Some(x), Some(x0), Some(n), Some(n0)) =
+                (r.numerator, e.numerator, r.denominator, e.denominator)
+            else {
+                continue;
+            };
+            if r.method == Method::Dsr
+                && let (Some(v), Some(w)) = (r.value, e.value)
+            {
+                assert!(close(v.value, w.value * x / x0), "{r:?}");
+                dsr += 1;
+            }
+            if let (Some(a), Some(b)) = (r.expected_national, e.expected_national) {
+                assert!(close(a, b * n / n0), "{r:?}");
+                // Observed over expected, both rounded: the published ratio gives back no
+                // unrounded expected count.
+                let ratio = r.isr_national.expect("ratio").value;
+                assert!(close(ratio, x / a), "{r:?}");
+                expected += 1;
+                moved += usize::from(!close(a, b));
+            }
+        }
+        assert!(
+            dsr > 100 && expected > 100 && moved > 100,
+            "{dsr} {expected} {moved}"
+        );
+    }
+
+    #[test]
+    fn ggd_aggregates_weigh_only_what_is_published() {
+        // A GGD aggregate is its parts' values weighted by their residents: weighted by
+        // counts that are withheld or unrounded, it would give them back. It is computed
+        // again from the published residents (rounded, or none for a withheld count).
+        for p in [safe(), rounded()] {
+            let mut checked = 0;
+            for f in p.figures() {
+                if f.method != Method::GgdWeighted || !f.is_published() {
+                    continue;
+                }
+                let code = &p.area_of(f).code;
+                let (mut weight, mut sum) = (0.0, 0.0);
+                for part in p.areas().filter(|a| {
+                    a.parent.as_deref() == Some(code.as_str()) && p.area_of(f).custom.is_none()
+                }) {
+                    let g = p
+                        .figures_of(&part.code)
+                        .iter()
+                        .find(|g| g.indicator == f.indicator && g.year == f.year)
+                        .expect("part");
+                    let v = g.value.expect("part value").value;
+                    weight += g.residents.unwrap_or(0.0);
+                    sum += g.residents.unwrap_or(0.0) * v;
+                }
+                if weight > 0.0 {
+                    let v = f.value.expect("value").value;
+                    assert!(
+                        (v - sum / weight).abs() < 1e-9,
+                        "{code}: {v} {}",
+                        sum / weight
+                    );
+                    checked += 1;
+                }
+            }
+            assert!(checked > 10, "{checked}");
+        }
+        // A part's value withheld (GGD respondents below a strict threshold): the
+        // aggregate over it would give it back, so it is withheld too.
+        let mut strict = Disclosure::default();
+        strict.sources.insert(
+            "ggd".into(),
+            Thresholds {
+                min_count: None,
+                min_denominator: Some(1e9),
+            },
+        );
+        let p = ProfileBuilder::new()
+            .disclosure(strict)
+            .build(region())
+            .expect("build");
+        let region_figures: Vec<&Figure> = p
+            .figures()
+            .iter()
+            .filter(|f| f.method == Method::GgdWeighted && p.area_of(f).code.starts_with("GG"))
+            .collect();
+        assert!(!region_figures.is_empty());
+        assert!(region_figures.iter().all(|f| f.value.is_none()
+            && f.status == Status::Suppressed(crate::profile::Reason::SmallNumbers)));
+    }
+
+    #[test]
     fn rounding_publishes_multiples_and_recomputes_values() {
         let p = rounded();
         let multiple = |x: f64| (x / 5.0 - (x / 5.0).round()).abs() < 1e-9;
