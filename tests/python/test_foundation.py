@@ -260,6 +260,13 @@ def _edit_line(folder: Path, number: int, edit) -> None:
     path.write_bytes(b"\n".join(lines))
 
 
+def _edit_catalogue(folder: Path, old: str, new: str) -> None:
+    path = folder / "catalogue.toml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
 def _edit_custom(folder: Path, edit) -> None:
     path = folder / "custom_areas.geojson"
     features = json.loads(path.read_text(encoding="utf-8"))
@@ -292,7 +299,27 @@ def _edit_custom(folder: Path, edit) -> None:
         (
             lambda f: _edit_line(f, 5, lambda l: l.replace(b"a", b"\x00", 1)),
             "areas.csv, row 4 (line 6), column `name`: `W\\0alhaven` is not text without control "
-            "characters (such as NUL, a tab or a line break)",
+            "characters (such as NUL, a tab or a line break) or bidirectional formatting characters "
+            "(such as a right-to-left override)",
+        ),
+        (
+            # A right-to-left override shows what follows reversed on a page.
+            lambda f: _edit_custom(f, lambda fs: fs[0]["properties"].update(name="De \u202eBrug")),
+            "custom_areas.geojson, row 1, column `name`: custom area `SD-NOORD`: the name holds \\u{202e}: "
+            "write text without control characters (such as NUL, a tab or a line break) or "
+            "bidirectional formatting characters (such as a right-to-left override)",
+        ),
+        (
+            lambda f: _edit_catalogue(f, 'label_nl = "Diabetes', 'label_nl = "\\u0000Diabetes'),
+            "catalogue.toml: indicator `gp_diabetes`: label_nl holds \\u{0}: "
+            "write text without control characters (such as NUL, a tab or a line break) or "
+            "bidirectional formatting characters (such as a right-to-left override)",
+        ),
+        (
+            lambda f: _edit_catalogue(f, 'label_en = "', 'label_en = "\\u2066'),
+            "catalogue.toml, column `theme.label_en`: theme `health`: label_en holds \\u{2066}: "
+            "write text without control characters (such as NUL, a tab or a line break) or "
+            "bidirectional formatting characters (such as a right-to-left override)",
         ),
         (
             lambda f: _edit_custom(f, lambda fs: fs[0]["properties"].update(id="CON")),

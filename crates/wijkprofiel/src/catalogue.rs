@@ -196,6 +196,19 @@ impl Catalogue {
         let at = || Location::file(file);
         let mut seen_themes = HashMap::new();
         for theme in &parsed.theme {
+            for (field, text) in [("label_nl", &theme.label_nl), ("label_en", &theme.label_en)] {
+                if let Some(c) = crate::table::hidden_character(text) {
+                    problems.push(CatalogueError::Parse {
+                        at: at().column(format!("theme.{field}")),
+                        message: format!(
+                            "theme `{}`: {field} holds {}: write {}",
+                            theme.id,
+                            c.escape_unicode(),
+                            crate::table::PLAIN_TEXT
+                        ),
+                    });
+                }
+            }
             if seen_themes.insert(theme.id.clone(), ()).is_some() {
                 problems.push(CatalogueError::Duplicate {
                     at: at().column("theme.id"),
@@ -286,6 +299,19 @@ fn indicator_problems(ind: &Indicator, themes: &HashMap<String, ()>) -> Vec<Stri
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
     if !id_ok {
         out.push("id must be lower-case letters, digits and `_`, starting with a letter".into());
+    }
+    for (field, text) in [
+        ("label_nl", &ind.label_nl),
+        ("label_en", &ind.label_en),
+        ("definition", &ind.definition),
+    ] {
+        if let Some(c) = crate::table::hidden_character(text) {
+            out.push(format!(
+                "{field} holds {}: write {}",
+                c.escape_unicode(),
+                crate::table::PLAIN_TEXT
+            ));
+        }
     }
     if !themes.contains_key(&ind.theme) {
         out.push(format!(

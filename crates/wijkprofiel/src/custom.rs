@@ -244,6 +244,17 @@ pub(crate) fn resolve(
             ));
             continue;
         }
+        if let Some(c) = crate::table::hidden_character(&spec.name) {
+            p.push(problem(
+                "name",
+                format!(
+                    "the name holds {}: write {}",
+                    c.escape_unicode(),
+                    crate::table::PLAIN_TEXT
+                ),
+            ));
+            continue;
+        }
         if reserved_file_name(&spec.id) {
             p.push(problem(
                 "id",

@@ -284,6 +284,21 @@ impl Table {
     }
 }
 
+/// What a text of the inputs must be: [`hidden_character`] finds none in it.
+pub(crate) const PLAIN_TEXT: &str = "text without control characters (such as NUL, a tab or a \
+                                     line break) or bidirectional formatting characters (such as \
+                                     a right-to-left override)";
+
+/// The first character of `text` a reader would not see, or would see elsewhere than where
+/// it is: a control character (NUL, a tab, a line break) or a bidirectional formatting
+/// character (U+202E reverses what follows on a page).
+pub(crate) fn hidden_character(text: &str) -> Option<char> {
+    text.chars().find(|&c| {
+        c.is_control()
+            || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    })
+}
+
 /// Problems collected during validation, at most `cap` per file; the rest are counted.
 #[derive(Debug)]
 pub(crate) struct Problems {
@@ -568,13 +583,11 @@ impl<'a> Reader<'a> {
                         let id = dictionary.id(value);
                         // Each distinct text once: control characters (NUL, line breaks)
                         // would pass into pages, CSV cells and file names.
-                        if dictionary.values.len() > known && value.chars().any(char::is_control) {
+                        if dictionary.values.len() > known && hidden_character(value).is_some() {
                             self.problems.push(TableError::BadValue {
                                 at: self.table.at(row, name),
                                 value: value.escape_debug().to_string(),
-                                expected: "text without control characters (such as NUL, a tab \
-                                           or a line break)"
-                                    .to_owned(),
+                                expected: PLAIN_TEXT.to_owned(),
                             });
                         }
                         rows.push(id);
