@@ -260,8 +260,8 @@ def _edit_line(folder: Path, number: int, edit) -> None:
     path.write_bytes(b"\n".join(lines))
 
 
-def _edit_catalogue(folder: Path, old: str, new: str) -> None:
-    path = folder / "catalogue.toml"
+def _edit_text(folder: Path, name: str, old: str, new: str) -> None:
+    path = folder / name
     text = path.read_text(encoding="utf-8")
     assert old in text
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
@@ -310,13 +310,19 @@ def _edit_custom(folder: Path, edit) -> None:
             "bidirectional formatting characters (such as a right-to-left override)",
         ),
         (
-            lambda f: _edit_catalogue(f, 'label_nl = "Diabetes', 'label_nl = "\\u0000Diabetes'),
+            lambda f: _edit_text(f, "catalogue.toml", 'label_nl = "Diabetes', 'label_nl = "\\u0000Diabetes'),
             "catalogue.toml: indicator `gp_diabetes`: label_nl holds \\u{0}: "
             "write text without control characters (such as NUL, a tab or a line break) or "
             "bidirectional formatting characters (such as a right-to-left override)",
         ),
         (
-            lambda f: _edit_catalogue(f, 'label_en = "', 'label_en = "\\u2066'),
+            lambda f: _edit_text(f, "dataset.toml", 'name = "', 'name = "\\u202e'),
+            "dataset.toml, column `name`: name holds \\u{202e}: "
+            "write text without control characters (such as NUL, a tab or a line break) or "
+            "bidirectional formatting characters (such as a right-to-left override)",
+        ),
+        (
+            lambda f: _edit_text(f, "catalogue.toml", 'label_en = "', 'label_en = "\\u2066'),
             "catalogue.toml, column `theme.label_en`: theme `health`: label_en holds \\u{2066}: "
             "write text without control characters (such as NUL, a tab or a line break) or "
             "bidirectional formatting characters (such as a right-to-left override)",

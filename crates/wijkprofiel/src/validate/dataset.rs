@@ -4,9 +4,10 @@
 use serde::Deserialize;
 
 use crate::catalogue::toml_problem;
+use crate::error::{CatalogueError, Location};
 use crate::inputs::Inputs;
 use crate::region::Dataset;
-use crate::table::Problems;
+use crate::table::{PLAIN_TEXT, Problems, hidden_character};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -29,11 +30,25 @@ pub(super) fn dataset(inputs: &Inputs, p: &mut Problems) -> Dataset {
     };
     let text = String::from_utf8_lossy(&doc.bytes);
     match toml::from_str::<DatasetFile>(&text) {
-        Ok(file) => Dataset {
-            name: file.name,
-            synthetic: file.synthetic,
-            description: file.description,
-        },
+        Ok(file) => {
+            // The name heads every page and output: no hidden characters in it.
+            for (field, value) in [("name", &file.name), ("description", &file.description)] {
+                if let Some(c) = hidden_character(value) {
+                    p.push(CatalogueError::Parse {
+                        at: Location::file(doc.name.clone()).column(field),
+                        message: format!(
+                            "{field} holds {}: write {PLAIN_TEXT}",
+                            c.escape_unicode()
+                        ),
+                    });
+                }
+            }
+            Dataset {
+                name: file.name,
+                synthetic: file.synthetic,
+                description: file.description,
+            }
+        }
         Err(e) => {
             p.push(toml_problem(&doc.name, &text, &e));
             fallback
