@@ -582,3 +582,126 @@ fn the_loaders_survive_malformed_bytes_and_every_kept_case() {
         );
     }
 }
+
+/// A copy of the demo data with one defect, and what the error must say.
+struct BadInput {
+    defect: fn(&Path),
+    says: &'static str,
+}
+
+fn replace_in(path: &Path, old: &str, new: &str) {
+    let text = std::fs::read_to_string(path).expect("read");
+    assert!(text.contains(old), "{} lacks {old}", path.display());
+    std::fs::write(path, text.replacen(old, new, 1)).expect("write");
+}
+
+#[test]
+fn a_build_from_bad_inputs_leaves_the_output_folder_as_it_was() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out");
+    let out_arg = out.to_str().expect("utf-8");
+    let built = wijkprofiel(&["build", "--out", out_arg]);
+    assert!(built.status.success(), "{}", text(&built.stderr));
+    let reference = tree(&out);
+    let cases = [
+        BadInput {
+            defect: |d| {
+                replace_in(
+                    &d.join("population.csv"),
+                    ",residents\n",
+                    ",residents,residents\n",
+                )
+            },
+            says: "population.csv",
+        },
+        BadInput {
+            defect: |d| std::fs::remove_file(d.join("areas.csv")).expect("remove"),
+            says: "areas",
+        },
+        BadInput {
+            defect: |d| {
+                replace_in(
+                    &d.join("catalogue.toml"),
+                    "multiplier = 1000",
+                    "multiplier = ",
+                )
+            },
+            says: "catalogue.toml, line",
+        },
+        BadInput {
+            defect: |d| {
+                replace_in(
+                    &d.join("catalogue.toml"),
+                    "polarity = ",
+                    "colour = \"red\"\npolarity = ",
+                )
+            },
+            says: "catalogue.toml",
+        },
+        BadInput {
+            defect: |d| replace_in(&d.join("dataset.toml"), "name = \"", "name = \"\\u202e"),
+            says: "dataset.toml, column `name`",
+        },
+        BadInput {
+            defect: |d| replace_in(&d.join("custom_areas.geojson"), "BU99010", "BU99990"),
+            says: "custom_areas.geojson, row",
+        },
+        BadInput {
+            defect: |d| std::fs::write(d.join("geometry.geojson"), "{not json").expect("write"),
+            says: "geometry.geojson",
+        },
+        BadInput {
+            defect: |d| {
+                let case = root().join("tests/fuzz-cases/parquet/crash-3-310.bin");
+                std::fs::copy(case, d.join("gp_counts.parquet")).expect("copy");
+            },
+            says: "gp_counts.parquet: cannot read the file: the Parquet file is corrupt",
+        },
+        BadInput {
+            defect: |d| replace_in(&d.join("practices.csv"), "\n", "\n\"unclosed,"),
+            says: "practices.csv, line",
+        },
+    ];
+    for (k, case) in cases.iter().enumerate() {
+        let data = dir.path().join(format!("data-{k}"));
+        std::fs::create_dir(&data).expect("folder");
+        copy_demo(&data);
+        (case.defect)(&data);
+        let run = wijkprofiel(&["build", data.to_str().expect("utf-8"), "--out", out_arg]);
+        let said = format!("{}{}", text(&run.stdout), text(&run.stderr));
+        assert!(!run.status.success(), "case {k} built: {said}");
+        assert!(said.contains(case.says), "case {k}: {said}");
+        assert!(!said.contains("panicked"), "case {k}: {said}");
+        assert!(
+            tree(&out) == reference,
+            "case {k} changed the output folder"
+        );
+        let left: Vec<_> = std::fs::read_dir(dir.path())
+            .expect("list")
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains(".building-"))
+            .collect();
+        assert!(left.is_empty(), "case {k} left {left:?}");
+    }
+    // A bad settings file as well.
+    let settings = dir.path().join("settings.toml");
+    std::fs::write(&settings, "[disclosure]\nmin_count = 2\n").expect("write");
+    let run = wijkprofiel(&[
+        "build",
+        "--config",
+        settings.to_str().expect("utf-8"),
+        "--out",
+        out_arg,
+    ]);
+    assert!(!run.status.success());
+    assert!(
+        text(&run.stderr).contains("allow_loosening"),
+        "{}",
+        text(&run.stderr)
+    );
+    assert!(
+        tree(&out) == reference,
+        "the settings case changed the output folder"
+    );
+}
