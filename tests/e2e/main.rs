@@ -377,6 +377,8 @@ fn build_writes_the_table_and_a_document_per_area_and_shards_merge_to_the_same_b
         ]);
         assert!(out.status.success(), "{}", text(&out.stderr));
     }
+    // The workers write beside the output folder: nothing of the set shows before the merge.
+    assert!(!sharded.exists());
     let early = wijkprofiel(&[
         "merge",
         "--out",
@@ -394,6 +396,15 @@ fn build_writes_the_table_and_a_document_per_area_and_shards_merge_to_the_same_b
         "3",
     ]);
     assert!(out.status.success(), "{}", text(&out.stderr));
+    let shared: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("list")
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().contains(".shards-"))
+        .collect();
+    assert!(
+        shared.is_empty(),
+        "the merge put the workers' folder in place"
+    );
     let (a, b) = (tree(&single), tree(&sharded));
     assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
     for (path, bytes) in &a {
@@ -406,6 +417,25 @@ fn build_writes_the_table_and_a_document_per_area_and_shards_merge_to_the_same_b
     let out = wijkprofiel(&["build", "--out", single.to_str().expect("utf-8")]);
     assert!(out.status.success());
     assert!(tree(&single) == a);
+    // Workers over an earlier set leave it whole until the merge, which replaces it whole.
+    for shard in ["1/2", "2/2"] {
+        let sharded = sharded.to_str().expect("utf-8");
+        let out = wijkprofiel(&["build", "--out", sharded, "--shard", shard]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        assert!(
+            tree(Path::new(sharded)) == b,
+            "worker {shard} changed the earlier set"
+        );
+    }
+    let out = wijkprofiel(&[
+        "merge",
+        "--out",
+        sharded.to_str().expect("utf-8"),
+        "--shards",
+        "2",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(tree(&sharded) == a);
 }
 
 #[test]

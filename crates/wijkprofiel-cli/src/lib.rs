@@ -255,7 +255,7 @@ fn build(
     let written = if shard == Shard::WHOLE {
         write::write_set(&profiles, out, &mut progress)?
     } else {
-        write::write(&profiles, out, shard, &mut progress)?
+        write::write_shard(&profiles, out, shard, &mut progress)?
     };
     bar.finish_and_clear();
 

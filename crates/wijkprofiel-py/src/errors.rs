@@ -57,6 +57,7 @@ pub(crate) fn profile_error(py: Python<'_>, error: ProfileError) -> PyErr {
     let name = match &error {
         ProfileError::Io { .. }
         | ProfileError::MissingParts { .. }
+        | ProfileError::ShardRuns { .. }
         | ProfileError::NotAnOutputSet { .. } => "DataFolderError",
         ProfileError::Standard { .. }
         | ProfileError::Year { .. }

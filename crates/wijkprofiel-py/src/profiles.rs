@@ -304,8 +304,10 @@ impl Profiles {
     /// Writes the outputs of `wijkprofiel build` as `out`, whole or not at all: into a
     /// working folder beside it, ending with `manifest.json`, then swapped into place (an
     /// earlier set in `out` is replaced whole; a folder of other files is refused with a
-    /// `DataFolderError`). With `shard="2/8"`, one worker's share, written into `out` as it
-    /// goes. Returns the number of documents and table rows written.
+    /// `DataFolderError`). With `shard="2/8"`, one worker's share, written into the folder
+    /// the run's workers share beside `out` (`out` keeps its earlier set until `wijkprofiel
+    /// merge` puts the whole new one in place). Returns the number of documents and table
+    /// rows written.
     #[pyo3(signature = (out, shard=None))]
     fn write(&self, py: Python<'_>, out: PathBuf, shard: Option<&str>) -> PyResult<(usize, usize)> {
         let shard: Shard = match shard {
@@ -317,7 +319,7 @@ impl Profiles {
                 if shard == Shard::WHOLE {
                     write::write_set(&self.inner, &out, &mut |_, _| {})
                 } else {
-                    write::write(&self.inner, &out, shard, &mut |_, _| {})
+                    write::write_shard(&self.inner, &out, shard, &mut |_, _| {})
                 }
             })?
             .map_err(|e| profile_error(py, e))?;

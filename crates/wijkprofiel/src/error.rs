@@ -468,6 +468,10 @@ pub enum ProfileError {
         missing: Vec<usize>,
         count: usize,
     },
+    /// Merging when the workers of more than one sharded run have finished beside the
+    /// output folder.
+    #[error("{}: the workers of {} sharded runs have finished beside it ({}): remove the folders of the runs not to publish, then merge again", dir.display(), runs.len(), runs.join(", "))]
+    ShardRuns { dir: PathBuf, runs: Vec<String> },
     /// The output folder holds files that are not an earlier output set: a build replaces
     /// the whole folder, so it refuses one that holds anything else.
     #[error("{}: holds files that are not a wijkprofiel output set (no manifest.json or metadata.json); a build replaces the whole folder, so choose an empty or new one", path.display())]

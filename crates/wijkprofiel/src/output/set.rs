@@ -129,20 +129,8 @@ impl Working {
     ///
     /// [`ProfileError::NotAnOutputSet`] for a folder holding other files; I/O errors.
     pub fn begin(target: &Path) -> Result<Self, ProfileError> {
-        let target = std::path::absolute(target).map_err(io(target))?;
-        let (Some(parent), Some(name)) = (target.parent(), target.file_name()) else {
-            return Err(ProfileError::NotAnOutputSet { path: target });
-        };
-        let name = name.to_string_lossy().into_owned();
-        if target.exists() {
-            let mut entries = fs::read_dir(&target).map_err(io(&target))?;
-            let empty = entries.next().is_none();
-            if !empty && !SET_MARKERS.iter().any(|m| target.join(m).is_file()) {
-                return Err(ProfileError::NotAnOutputSet { path: target });
-            }
-        }
-        fs::create_dir_all(parent).map_err(io(parent))?;
-        remove_leftovers(parent, &name);
+        let (target, parent, name) = replaceable(target)?;
+        remove_leftovers(&parent, &name);
         let path = parent.join(format!(".{name}.building-{}", std::process::id()));
         if path.exists() {
             fs::remove_dir_all(&path).map_err(io(&path))?;
@@ -175,6 +163,68 @@ impl Drop for Working {
         // unfinished files. Either way it goes; a failure to remove it is left to the next run.
         let _ = fs::remove_dir_all(&self.path);
     }
+}
+
+/// `target` made absolute, its parent (created) and its name, when a set may replace it: it
+/// is absent, empty or an earlier set (it holds `manifest.json` or `metadata.json`).
+fn replaceable(target: &Path) -> Result<(PathBuf, PathBuf, String), ProfileError> {
+    let target = std::path::absolute(target).map_err(io(target))?;
+    let (Some(parent), Some(name)) = (target.parent(), target.file_name()) else {
+        return Err(ProfileError::NotAnOutputSet { path: target });
+    };
+    let (parent, name) = (parent.to_path_buf(), name.to_string_lossy().into_owned());
+    if target.exists() {
+        let mut entries = fs::read_dir(&target).map_err(io(&target))?;
+        let empty = entries.next().is_none();
+        if !empty && !SET_MARKERS.iter().any(|m| target.join(m).is_file()) {
+            return Err(ProfileError::NotAnOutputSet { path: target });
+        }
+    }
+    fs::create_dir_all(&parent).map_err(io(&parent))?;
+    Ok((target, parent, name))
+}
+
+/// The folder the workers of one sharded run share beside `target`,
+/// `.NAME.shards-RUN` (created if absent): each writes its block there, and `merge` puts
+/// the finished set in place of `target` whole. `run` names the run (from the inputs'
+/// fingerprint, the same for every worker of it).
+///
+/// # Errors
+///
+/// [`ProfileError::NotAnOutputSet`] for a target holding other files; I/O errors.
+pub(crate) fn shards(target: &Path, run: &str) -> Result<PathBuf, ProfileError> {
+    let (_, parent, name) = replaceable(target)?;
+    let path = parent.join(format!(".{name}.shards-{run}"));
+    fs::create_dir_all(&path).map_err(io(&path))?;
+    Ok(path)
+}
+
+/// The shard folders of runs for `target` ([`shards`]), in name order.
+pub(crate) fn shard_folders(target: &Path) -> Result<Vec<PathBuf>, ProfileError> {
+    let (_, parent, name) = replaceable(target)?;
+    let prefix = format!(".{name}.shards-");
+    let mut found: Vec<PathBuf> = fs::read_dir(&parent)
+        .map_err(io(&parent))?
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with(&prefix))
+        .map(|e| e.path())
+        .collect();
+    found.sort();
+    Ok(found)
+}
+
+/// Puts a finished folder (its manifest written) in place of `target`, whose earlier set is
+/// then removed.
+///
+/// # Errors
+///
+/// I/O errors naming the target, which is then unchanged.
+pub(crate) fn put_in_place(done: &Path, target: &Path) -> Result<(), ProfileError> {
+    let (target, _, _) = replaceable(target)?;
+    swap(done, &target).map_err(io(&target))?;
+    // After an exchange, `done` holds the earlier set.
+    let _ = fs::remove_dir_all(done);
+    Ok(())
 }
 
 /// Writes the manifest of the files in `dir` (after every other file).

@@ -450,28 +450,65 @@ fn part_path(dir: &Path, shard: Shard) -> PathBuf {
     ))
 }
 
-/// Joins the parts written by `count` workers into `profile.parquet` and `profile.csv`,
-/// then removes the parts and writes the manifest, leaving what a single run leaves (but
-/// written in place, not swapped in whole: see `docs/outputs.md`).
+/// Writes this worker's block of a sharded run for the output set `out`: into the folder
+/// the run's workers share beside it (`.OUT.shards-RUN`, the run named by the inputs'
+/// fingerprint), so that `out` keeps its earlier set until [`merge`] puts the whole new one
+/// in its place. See [`write`].
 ///
 /// # Errors
 ///
-/// [`ProfileError::MissingParts`] naming the parts not (yet) written; I/O and decoding
-/// errors naming the file.
-pub fn merge(dir: &Path, count: usize) -> Result<Written, ProfileError> {
+/// [`ProfileError::NotAnOutputSet`] when `out` holds other files; I/O and encoding errors
+/// naming the file.
+pub fn write_shard(
+    profiles: &Profiles,
+    out: &Path,
+    shard: Shard,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<Written, ProfileError> {
+    let run: String = profiles.fingerprint.chars().take(16).collect();
+    let folder = super::set::shards(out, if run.is_empty() { "run" } else { &run })?;
+    write(profiles, &folder, shard, progress)
+}
+
+/// Joins the parts written by `count` workers of a sharded run for `out`
+/// ([`write_shard`]) into `profile.parquet` and `profile.csv`, removes the parts, writes the
+/// manifest and puts the finished set in place of `out` whole, as a single run does.
+///
+/// # Errors
+///
+/// [`ProfileError::MissingParts`] naming the parts not (yet) written;
+/// [`ProfileError::ShardRuns`] when the workers of more than one run have finished beside
+/// `out`; I/O and decoding errors naming the file (`out` is then unchanged).
+pub fn merge(out: &Path, count: usize) -> Result<Written, ProfileError> {
     let shards: Vec<Shard> = (1..=count).map(|index| Shard { index, count }).collect();
-    let missing: Vec<usize> = shards
-        .iter()
-        .filter(|s| !part_path(dir, **s).is_file())
-        .map(|s| s.index)
-        .collect();
-    if count == 0 || !missing.is_empty() {
-        return Err(ProfileError::MissingParts {
-            dir: dir.join(PARTS),
-            missing,
-            count,
-        });
-    }
+    let missing = |dir: &Path| -> Vec<usize> {
+        shards
+            .iter()
+            .filter(|s| !part_path(dir, **s).is_file())
+            .map(|s| s.index)
+            .collect()
+    };
+    let folders = super::set::shard_folders(out)?;
+    let finished: Vec<&PathBuf> = folders.iter().filter(|f| missing(f).is_empty()).collect();
+    let dir = match finished.as_slice() {
+        [dir] if count > 0 => (*dir).clone(),
+        [] | [_] => {
+            // The run closest to finished says what is missing.
+            let closest = folders.iter().min_by_key(|f| missing(f).len());
+            return Err(ProfileError::MissingParts {
+                dir: closest.map_or_else(|| out.to_path_buf(), |f| f.join(PARTS)),
+                missing: closest.map_or_else(|| (1..=count).collect(), |f| missing(f)),
+                count,
+            });
+        }
+        _ => {
+            return Err(ProfileError::ShardRuns {
+                dir: out.to_path_buf(),
+                runs: finished.iter().map(|f| f.display().to_string()).collect(),
+            });
+        }
+    };
+    let dir = dir.as_path();
     let mut frame: Option<DataFrame> = None;
     for shard in &shards {
         let path = part_path(dir, *shard);
@@ -495,7 +532,13 @@ pub fn merge(dir: &Path, count: usize) -> Result<Written, ProfileError> {
     let inputs = std::fs::read_to_string(parts.join(INPUTS)).unwrap_or_default();
     std::fs::remove_dir_all(&parts).map_err(io(&parts))?;
     super::set::write_manifest(dir, Some(inputs).filter(|i| !i.is_empty()))?;
-    Ok(written)
+    super::set::put_in_place(dir, out)?;
+    let tables = written
+        .tables
+        .iter()
+        .map(|p| out.join(p.strip_prefix(dir).unwrap_or(p)))
+        .collect();
+    Ok(Written { tables, ..written })
 }
 
 #[cfg(test)]
