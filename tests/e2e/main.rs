@@ -735,3 +735,41 @@ fn a_build_from_bad_inputs_leaves_the_output_folder_as_it_was() {
         "the settings case changed the output folder"
     );
 }
+
+/// A write that fails halfway (as on a full disk): simulated with a file-size limit, under
+/// which writing past it fails with "file too large" (the limit's signal ignored, as the
+/// shell passes on), so the build's error path runs, not a kill.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_build_whose_writes_fail_leaves_the_earlier_set_and_no_working_folder() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out");
+    let out_arg = out.to_str().expect("utf-8");
+    let built = wijkprofiel(&["build", "--out", out_arg]);
+    assert!(built.status.success(), "{}", text(&built.stderr));
+    let reference = tree(&out);
+    let exe = env!("CARGO_BIN_EXE_wijkprofiel-e2e");
+    // 512-byte blocks: 64 KB, more than a document, less than the long table.
+    let failed = Command::new("sh")
+        .args([
+            "-c",
+            &format!("ulimit -f 128; trap '' XFSZ; exec '{exe}' build --out '{out_arg}'"),
+        ])
+        .current_dir(root())
+        .output()
+        .expect("run");
+    let said = text(&failed.stderr);
+    assert_eq!(failed.status.code(), Some(2), "{said}");
+    // The file that failed, and the cause once.
+    assert!(said.contains("profile.parquet: File too large"), "{said}");
+    assert_eq!(said.matches("File too large").count(), 1, "{said}");
+    assert!(!said.contains("panicked"), "{said}");
+    assert!(tree(&out) == reference, "the earlier set changed");
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("list")
+        .flatten()
+        .map(|e| e.file_name())
+        .filter(|n| n != "out")
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}

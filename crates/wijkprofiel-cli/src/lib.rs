@@ -101,7 +101,7 @@ pub fn main() -> ExitCode {
     match std::panic::catch_unwind(|| run(Cli::parse())) {
         Ok(Ok(code)) => code,
         Ok(Err(error)) => {
-            eprintln!("error: {error:#}");
+            eprintln!("error: {}", said(&error));
             ExitCode::from(2)
         }
         Err(_) => {
@@ -117,6 +117,19 @@ pub fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// An error and its causes in one line, each cause once: the core's errors already say
+/// their source (`path: File too large`), which the chain would repeat.
+fn said(error: &anyhow::Error) -> String {
+    let mut message = error.to_string();
+    for cause in error.chain().skip(1) {
+        let cause = cause.to_string();
+        if !message.contains(&cause) {
+            message = format!("{message}: {cause}");
+        }
+    }
+    message
 }
 
 /// Runs one parsed command.
