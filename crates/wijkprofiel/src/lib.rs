@@ -48,6 +48,7 @@
 //! | slope and relative index of inequality | [`stats::inequality::sii`] |
 //! | life expectancy, Chiang II | [`stats::life_table::life_expectancy`] |
 //! | empirical Bayes smoothing | [`stats::smoothing`] |
+//! | design-based mean or proportion of survey microdata (weights, strata, PSUs, finite population correction; Taylor linearisation; Wald and logit intervals), as R `survey` | [`stats::survey::mean`] |
 //!
 //! **Profiles**, the engine ([`profile`]: [`profile::ProfileBuilder`] with
 //! [`profile::Settings`], [`profile::Profiles`]): figures from GP counts (`profile/gp.rs`),

@@ -453,7 +453,7 @@ fn part_path(dir: &Path, shard: Shard) -> PathBuf {
 /// Writes this worker's block of a sharded run for the output set `out`: into the folder
 /// the run's workers share beside it (`.OUT.shards-RUN`, the run named by the inputs'
 /// fingerprint), so that `out` keeps its earlier set until [`merge`] puts the whole new one
-/// in its place. See [`write`].
+/// in its place. See [`write()`].
 ///
 /// # Errors
 ///

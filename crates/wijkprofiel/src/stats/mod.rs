@@ -38,6 +38,7 @@ pub mod proportion;
 pub mod rate;
 pub mod smoothing;
 pub mod standard;
+pub mod survey;
 pub mod trend;
 
 use statrs::distribution::{Continuous, ContinuousCDF, Normal};

@@ -1,0 +1,377 @@
+//! Design-based estimates from survey microdata (the health monitor's respondent files), as
+//! R's `survey` package makes them (`svydesign`, `svymean`, `svyciprop`): a weighted mean (a
+//! proportion for a 0/1 answer) of a domain (an area, a sex), its standard error by Taylor
+//! linearisation over strata and primary sampling units (PSUs) with an optional finite
+//! population correction, the design's degrees of freedom, and intervals.
+//!
+//! For a domain `d`, the estimate is the ratio `ȳ = Σ wᵢdᵢyᵢ / Σ wᵢdᵢ`. Its linearised
+//! values `zᵢ = wᵢdᵢ(yᵢ − ȳ) / Σ wᵢdᵢ` are added up per PSU; with `n_h` PSUs in stratum
+//! `h` (all of the design's, whether or not they hold domain members, as `survey` keeps
+//! them in a subset) and `f_h = n_h / N_h` where the population `N_h` is given,
+//! `var(ȳ) = Σ_h (1 − f_h) n_h / (n_h − 1) Σ_c (z_hc − z̄_h)²`. Without PSUs each respondent
+//! is one; without strata the sample is one stratum. A stratum with one PSU has no variance
+//! of its own: an error, as `survey`'s default (`survey.lonely.psu = "fail"`). The degrees
+//! of freedom are the PSUs holding domain members minus their strata (`degf` of the
+//! subset).
+//!
+//! Tested against `survey` 4.1 (`tests/oracles/survey/make.R`, recorded): values, standard
+//! errors and limits agree to 1e-12 relative.
+
+use std::collections::HashMap;
+
+use statrs::distribution::StudentsT;
+
+use super::{Confidence, Estimate, StatsError};
+
+/// A sample design: one weight per respondent, and optionally each respondent's stratum,
+/// PSU and the stratum's population of PSUs (for the finite population correction).
+#[derive(Debug, Clone, Copy)]
+pub struct Design<'a> {
+    pub weights: &'a [f64],
+    pub strata: Option<&'a [u32]>,
+    /// PSU ids (unique within their stratum).
+    pub clusters: Option<&'a [u32]>,
+    /// The number of PSUs in the population of each respondent's stratum.
+    pub population: Option<&'a [f64]>,
+}
+
+/// A design-based estimate of a domain.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SurveyMean {
+    pub value: f64,
+    pub se: f64,
+    /// Degrees of freedom of the design for this domain (PSUs minus strata).
+    pub df: f64,
+    /// Respondents in the domain (unweighted).
+    pub respondents: usize,
+    /// The domain's weighted total (its estimated population).
+    pub weight: f64,
+}
+
+impl SurveyMean {
+    /// The symmetric interval `value ± z × se` (`confint(svymean(...))`).
+    pub fn wald(&self, confidence: Confidence) -> Estimate {
+        let half = confidence.z() * self.se;
+        Estimate {
+            value: self.value,
+            lower: self.value - half,
+            upper: self.value + half,
+        }
+    }
+
+    /// For a proportion: the interval on the logit scale with the design's degrees of
+    /// freedom, back-transformed (`svyciprop(..., method = "xlogit")`): it stays within
+    /// 0 and 1. At 0 or 1 the interval is the point.
+    pub fn logit(&self, confidence: Confidence) -> Estimate {
+        let p = self.value;
+        if p <= 0.0 || p >= 1.0 {
+            return Estimate {
+                value: p,
+                lower: p,
+                upper: p,
+            };
+        }
+        let t = StudentsT::new(0.0, 1.0, self.df).map_or(confidence.z(), |d| {
+            super::quantile(&d, 1.0 - confidence.tail(), 0.0, f64::INFINITY)
+        });
+        let logit = (p / (1.0 - p)).ln();
+        let half = t * self.se / (p * (1.0 - p));
+        let expit = |x: f64| 1.0 / (1.0 + (-x).exp());
+        Estimate {
+            value: p,
+            lower: expit(logit - half),
+            upper: expit(logit + half),
+        }
+    }
+}
+
+/// One stratum's PSUs: each PSU's total of linearised values and whether it holds domain
+/// members; and the stratum's population of PSUs, if given.
+struct Stratum {
+    id: u32,
+    psus: Vec<(f64, bool)>,
+    population: Option<f64>,
+}
+
+/// The design-based mean of `y` over the respondents in `domain` (all when `None`).
+///
+/// # Examples
+///
+/// ```
+/// use wijkprofiel::stats::survey::{Design, mean};
+/// // Four respondents in two strata of two PSUs (each respondent its own PSU).
+/// let weights = [100.0, 300.0, 200.0, 200.0];
+/// let strata = [1, 1, 2, 2];
+/// let design = Design { weights: &weights, strata: Some(&strata), clusters: None, population: None };
+/// let lonely = [1.0, 0.0, 1.0, 1.0];
+/// let m = mean(&design, &lonely, None).unwrap();
+/// assert!((m.value - 0.625).abs() < 1e-15);
+/// assert_eq!(m.df, 2.0);
+/// ```
+///
+/// # Errors
+///
+/// [`StatsError::Shape`] for columns of different lengths, an empty domain or a stratum
+/// with one PSU; [`StatsError::Value`] for a weight that is not positive and finite, a
+/// value that is not finite, or a population smaller than its sample of PSUs.
+pub fn mean(design: &Design, y: &[f64], domain: Option<&[bool]>) -> Result<SurveyMean, StatsError> {
+    let n = design.weights.len();
+    let lengths = [
+        Some(y.len()),
+        design.strata.map(<[u32]>::len),
+        design.clusters.map(<[u32]>::len),
+        design.population.map(<[f64]>::len),
+        domain.map(<[bool]>::len),
+    ];
+    if lengths.iter().flatten().any(|&len| len != n) {
+        return Err(StatsError::Shape {
+            what: "survey design",
+            rule: "the weights, values, strata, PSUs, populations and domain must have one \
+                   entry per respondent"
+                .into(),
+        });
+    }
+    if let Some(&w) = design
+        .weights
+        .iter()
+        .find(|w| !(w.is_finite() && **w > 0.0))
+    {
+        return Err(StatsError::Value {
+            name: "weight",
+            value: w,
+            rule: "must be a positive number",
+        });
+    }
+    if let Some(&v) = y.iter().find(|v| !v.is_finite()) {
+        return Err(StatsError::Value {
+            name: "value",
+            value: v,
+            rule: "must be a finite number",
+        });
+    }
+    let inside = |i: usize| domain.is_none_or(|d| d[i]);
+    let (mut total, mut weighted, mut respondents) = (0.0, 0.0, 0);
+    for i in (0..n).filter(|&i| inside(i)) {
+        total += design.weights[i];
+        weighted += design.weights[i] * y[i];
+        respondents += 1;
+    }
+    if respondents == 0 {
+        return Err(StatsError::Shape {
+            what: "survey domain",
+            rule: "no respondent lies in it".into(),
+        });
+    }
+    let value = weighted / total;
+    // PSU totals of the linearised values, per stratum (in order of first appearance).
+    let stratum = |i: usize| design.strata.map_or(0, |s| s[i]);
+    let psu = |i: usize| design.clusters.map_or(i as u64, |c| u64::from(c[i]));
+    let mut strata: Vec<Stratum> = Vec::new();
+    let mut stratum_at: HashMap<u32, usize> = HashMap::new();
+    let mut psu_at: HashMap<(u32, u64), usize> = HashMap::new();
+    for i in 0..n {
+        let z = if inside(i) {
+            design.weights[i] * (y[i] - value) / total
+        } else {
+            0.0
+        };
+        let h = stratum(i);
+        let at = *stratum_at.entry(h).or_insert_with(|| {
+            strata.push(Stratum {
+                id: h,
+                psus: Vec::new(),
+                population: design.population.map(|p| p[i]),
+            });
+            strata.len() - 1
+        });
+        let psus = &mut strata[at].psus;
+        let slot = *psu_at.entry((h, psu(i))).or_insert_with(|| {
+            psus.push((0.0, false));
+            psus.len() - 1
+        });
+        psus[slot].0 += z;
+        psus[slot].1 |= inside(i);
+    }
+    let (mut variance, mut df) = (0.0, 0.0);
+    for Stratum {
+        id: h,
+        psus,
+        population,
+    } in &strata
+    {
+        let count = psus.len() as f64;
+        if psus.len() < 2 {
+            return Err(StatsError::Shape {
+                what: "survey design",
+                rule: format!(
+                    "stratum {h} has one PSU: its variance cannot be estimated (give it a \
+                     partner stratum, or merge it)"
+                ),
+            });
+        }
+        let correction = match population {
+            Some(big) if *big < count => {
+                return Err(StatsError::Value {
+                    name: "population",
+                    value: *big,
+                    rule: "must be at least the stratum's sample of PSUs",
+                });
+            }
+            Some(big) => 1.0 - count / big,
+            None => 1.0,
+        };
+        let centre = psus.iter().map(|p| p.0).sum::<f64>() / count;
+        let spread: f64 = psus.iter().map(|p| (p.0 - centre).powi(2)).sum();
+        variance += correction * count / (count - 1.0) * spread;
+        let held = psus.iter().filter(|p| p.1).count();
+        if held > 0 {
+            df += held as f64 - 1.0;
+        }
+    }
+    Ok(SurveyMean {
+        value,
+        se: variance.sqrt(),
+        df,
+        respondents,
+        weight: total,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RESPONDENTS: &str = include_str!("../../../../tests/oracles/survey/respondents.csv");
+    const EXPECTED: &str = include_str!("../../../../tests/oracles/survey/expected.csv");
+
+    struct Respondents {
+        weight: Vec<f64>,
+        stratum: Vec<u32>,
+        psu: Vec<u32>,
+        population: Vec<f64>,
+        lonely: Vec<f64>,
+        score: Vec<f64>,
+        female: Vec<bool>,
+    }
+
+    fn respondents() -> Respondents {
+        let mut lines = RESPONDENTS.lines();
+        let header: Vec<&str> = lines.next().expect("header").split(',').collect();
+        let at = |name: &str| {
+            header
+                .iter()
+                .position(|h| h.trim_matches('"') == name)
+                .expect(name)
+        };
+        let rows: Vec<Vec<String>> = lines
+            .map(|l| {
+                l.split(',')
+                    .map(|c| c.trim_matches('"').to_owned())
+                    .collect()
+            })
+            .collect();
+        let column =
+            |name: &str| -> Vec<String> { rows.iter().map(|r| r[at(name)].clone()).collect() };
+        let numbers = |name: &str| -> Vec<f64> {
+            column(name)
+                .iter()
+                .map(|v| v.parse().expect(name))
+                .collect()
+        };
+        Respondents {
+            weight: numbers("weight"),
+            stratum: numbers("stratum").iter().map(|&v| v as u32).collect(),
+            psu: numbers("psu").iter().map(|&v| v as u32).collect(),
+            population: numbers("population"),
+            lonely: numbers("lonely"),
+            score: numbers("score"),
+            female: column("sex").iter().map(|s| s == "female").collect(),
+        }
+    }
+
+    #[test]
+    fn estimates_match_r_survey() {
+        let r = respondents();
+        let stratum2: Vec<bool> = r.stratum.iter().map(|&s| s == 2).collect();
+        let close = |a: f64, b: f64| (a - b).abs() <= 1e-12 * b.abs().max(1e-3);
+        let mut checked = 0;
+        for line in EXPECTED.lines().skip(1) {
+            let cells: Vec<&str> = line.split(',').map(str::trim).collect();
+            let number = |k: usize| cells[k].parse::<f64>().ok();
+            let design = Design {
+                weights: &r.weight,
+                strata: (cells[0] != "weights_only").then_some(&r.stratum[..]),
+                clusters: cells[0].starts_with("clusters").then_some(&r.psu[..]),
+                population: (cells[0] == "clusters_fpc").then_some(&r.population[..]),
+            };
+            let domain = match cells[1] {
+                "all" => None,
+                "female" => Some(&r.female[..]),
+                _ => Some(&stratum2[..]),
+            };
+            let y = if cells[2] == "lonely" {
+                &r.lonely
+            } else {
+                &r.score
+            };
+            let m = mean(&design, y, domain).expect("estimate");
+            let what = format!("{line}: {m:?}");
+            assert!(close(m.value, number(3).expect("value")), "{what}");
+            assert!(close(m.se, number(4).expect("se")), "{what}");
+            assert_eq!(m.df, number(5).expect("df"), "{what}");
+            let wald = m.wald(Confidence::C95);
+            assert!(close(wald.lower, number(6).expect("lower")), "{what}");
+            assert!(close(wald.upper, number(7).expect("upper")), "{what}");
+            if let (Some(lower), Some(upper)) = (number(8), number(9)) {
+                let logit = m.logit(Confidence::C95);
+                assert!(
+                    close(logit.lower, lower) && close(logit.upper, upper),
+                    "{what}"
+                );
+            }
+            checked += 1;
+        }
+        assert_eq!(checked, 24);
+    }
+
+    #[test]
+    fn bad_designs_are_named() {
+        let weights = [1.0, 2.0, 3.0];
+        let one = [1_u32, 1, 2];
+        let design = Design {
+            weights: &weights,
+            strata: Some(&one),
+            clusters: None,
+            population: None,
+        };
+        let y = [1.0, 0.0, 1.0];
+        let e = mean(&design, &y, None).expect_err("lonely");
+        assert!(e.to_string().contains("stratum 2 has one PSU"), "{e}");
+        let flat = Design {
+            strata: None,
+            ..design
+        };
+        let e = mean(&flat, &y[..2], None).expect_err("shape");
+        assert!(e.to_string().contains("one entry per respondent"), "{e}");
+        let zero = [1.0, 0.0, 3.0];
+        let e = mean(
+            &Design {
+                weights: &zero,
+                ..flat
+            },
+            &y,
+            None,
+        )
+        .expect_err("weight");
+        assert!(e.to_string().starts_with("weight = 0"), "{e}");
+        let e = mean(&flat, &y, Some(&[false; 3])).expect_err("empty");
+        assert!(e.to_string().contains("no respondent"), "{e}");
+        let small = [1.0; 3];
+        let fpc = Design {
+            population: Some(&small),
+            ..flat
+        };
+        let e = mean(&fpc, &y, None).expect_err("population");
+        assert!(e.to_string().starts_with("population = 1"), "{e}");
+    }
+}
