@@ -25,6 +25,7 @@ from typing import Any
 import polars as pl
 
 from wijkprofiel._core import stats as _core
+from wijkprofiel.exceptions import StatsInputError
 
 PAIR = (0.95, 0.998)
 """The usual pair of confidence levels."""
@@ -184,6 +185,99 @@ def mean(values: Sequence[float], *, confidence=PAIR) -> pl.DataFrame:
     """The mean with its Student t interval (at least two values; drop missing ones first)."""
     levels = _levels(confidence)
     return _limits_frame([_core.student_t(_floats(values), levels)], levels)
+
+
+def survey_mean(
+    data: pl.DataFrame,
+    value: str,
+    *,
+    weight: str,
+    by: Sequence[str] = (),
+    strata: str | None = None,
+    psu: str | None = None,
+    fpc: str | None = None,
+    interval: str | None = None,
+    confidence=PAIR,
+) -> pl.DataFrame:
+    """Design-based means (proportions for a 0/1 answer) of respondent-level survey data, per
+    group of the ``by`` columns, as R's ``survey`` makes them: ``svydesign(ids = ~psu,
+    strata = ~strata, weights = ~weight, fpc = ~fpc)`` and ``svyby(~value, ~by, design,
+    svymean)``. Each group is a domain of the whole design; the standard error is Taylor
+    linearised over strata and PSUs, with the finite population correction when ``fpc``
+    (the stratum's population of PSUs) is given.
+
+    ``interval``: ``"logit"`` (``svyciprop(method = "xlogit")``, with the design's degrees
+    of freedom; stays within 0 and 1) or ``"wald"`` (value ± z × se); by default logit for a
+    0/1 answer, Wald otherwise. Rows with a missing value should be dropped first (as the
+    answer's "not applicable" codes).
+
+    Returns the ``by`` columns, ``respondents`` (unweighted), ``weight`` (the estimated
+    population), ``value``, ``se``, ``df`` and the limits, in order of the groups' first
+    appearance.
+
+    Raises
+    ------
+    StatsInputError
+        A weight that is not positive, a stratum with one PSU (as ``survey``'s default), a
+        population smaller than its sample, or a missing value.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> from wijkprofiel import stats
+    >>> data = pl.DataFrame({"wijk": ["A", "A", "B", "B"], "eenzaam": [1, 0, 1, 1],
+    ...                      "w": [100.0, 300.0, 200.0, 200.0]})
+    >>> stats.survey_mean(data, "eenzaam", weight="w", by=["wijk"])["value"].to_list()
+    [0.25, 1.0]
+    """
+    if not isinstance(data, pl.DataFrame):
+        raise TypeError(f"data must be a polars DataFrame, not {type(data).__name__}")
+    named = [value, weight, *by, *(c for c in (strata, psu, fpc) if c is not None)]
+    if missing := [c for c in named if c not in data.columns]:
+        raise KeyError(f"no column {', '.join(repr(c) for c in missing)} in the data")
+    if data[value].null_count() or data[weight].null_count():
+        raise StatsInputError(f"column `{value}` or `{weight}` has missing values: drop those rows first")
+    levels = _levels(confidence)
+    values = data[value].cast(pl.Float64)
+    if interval is None:
+        interval = "logit" if values.is_in([0.0, 1.0]).all() else "wald"
+    if interval not in ("logit", "wald"):
+        raise ValueError(f"interval must be 'logit' or 'wald', not {interval!r}")
+
+    def codes(columns: list[str]) -> list[int]:
+        return data.select(pl.struct(columns).rank("dense").cast(pl.UInt32) - 1).to_series().to_list()
+
+    groups = (
+        data.select(pl.struct(list(by)).rank("dense").cast(pl.UInt32) - 1).to_series()
+        if by
+        else pl.Series([0] * data.height, dtype=pl.UInt32)
+    )
+    rows = _core.survey_means(
+        data[weight].cast(pl.Float64).to_list(),
+        values.to_list(),
+        groups.to_list(),
+        codes([strata]) if strata else None,
+        codes([strata, psu] if strata else [psu]) if psu else None,
+        data[fpc].cast(pl.Float64).to_list() if fpc else None,
+        levels,
+        interval == "logit",
+    )
+    keys = (
+        data.select(*by).with_columns(groups.alias("_group")).unique("_group", maintain_order=True)
+        if by
+        else pl.DataFrame({"_group": [0]})
+    )
+    order = keys["_group"].to_list()
+    found = [rows[g] for g in order]
+    frame = keys.drop("_group").with_columns(
+        pl.Series("respondents", [r[3] for r in found], dtype=pl.Int64),
+        pl.Series("weight", [r[4] for r in found], dtype=pl.Float64),
+        pl.Series("value", [r[0] for r in found], dtype=pl.Float64),
+        pl.Series("se", [r[1] for r in found], dtype=pl.Float64),
+        pl.Series("df", [r[2] for r in found], dtype=pl.Float64),
+    )
+    limits = _limits_frame([r[5] for r in found], levels).drop("value")
+    return pl.concat([frame, limits], how="horizontal")
 
 
 def percentiles(values: Sequence[float], probabilities: Sequence[float]) -> list[float]:

@@ -391,3 +391,61 @@ def test_columns_of_different_lengths_are_an_error_naming_them(call, message):
     with pytest.raises(ValueError) as caught:
         call()
     assert message in str(caught.value)
+
+
+# R's `survey` (Debian r-cran-survey 4.1), recorded by tests/oracles/survey/make.R.
+SURVEY = __import__("pathlib").Path(__file__).resolve().parents[1] / "oracles" / "survey"
+SURVEY_DESIGNS = {
+    "weights_only": {},
+    "strata": {"strata": "stratum"},
+    "clusters": {"strata": "stratum", "psu": "psu"},
+    "clusters_fpc": {"strata": "stratum", "psu": "psu", "fpc": "population"},
+}
+
+
+@pytest.mark.parametrize("design", list(SURVEY_DESIGNS))
+def test_survey_means_by_group_match_r_survey(design):
+    from wijkprofiel import stats
+
+    respondents = pl.read_csv(SURVEY / "respondents.csv")
+    expected = pl.read_csv(SURVEY / "expected.csv", null_values="NA").with_columns(
+        pl.col(pl.String).str.strip_chars()
+    ).filter(pl.col("design") == design)
+    checked = 0
+    for variable in ("lonely", "score"):
+        # By sex: each group a domain of the whole design, as svyby (R's subset for "female").
+        found = stats.survey_mean(
+            respondents, variable, weight="weight", by=["sex"], confidence=0.95, **SURVEY_DESIGNS[design]
+        )
+        female = found.filter(pl.col("sex") == "female").row(0, named=True)
+        want = expected.filter((pl.col("domain") == "female") & (pl.col("variable") == variable)).row(0, named=True)
+        for ours, theirs in [("value", "value"), ("se", "se"), ("df", "df")]:
+            assert female[ours] == pytest.approx(float(want[theirs]), rel=1e-12), (variable, ours)
+        lower, upper = ("logit_lower", "logit_upper") if variable == "lonely" else ("wald_lower", "wald_upper")
+        assert female["lower_95"] == pytest.approx(float(want[lower]), rel=1e-12)
+        assert female["upper_95"] == pytest.approx(float(want[upper]), rel=1e-12)
+        # The whole sample, one group.
+        whole = stats.survey_mean(respondents, variable, weight="weight", confidence=0.95, **SURVEY_DESIGNS[design])
+        want = expected.filter((pl.col("domain") == "all") & (pl.col("variable") == variable)).row(0, named=True)
+        assert whole["value"][0] == pytest.approx(float(want["value"]), rel=1e-12)
+        assert whole["se"][0] == pytest.approx(float(want["se"]), rel=1e-12)
+        assert whole["respondents"][0] == respondents.height
+        checked += 1
+    assert checked == 2
+
+
+def test_survey_mean_names_bad_designs():
+    from wijkprofiel import stats
+    from wijkprofiel.exceptions import StatsInputError
+
+    data = pl.DataFrame({"y": [1, 0, 1], "w": [1.0, 2.0, 3.0], "h": ["a", "a", "b"]})
+    with pytest.raises(StatsInputError, match="has one PSU"):
+        stats.survey_mean(data, "y", weight="w", strata="h")
+    with pytest.raises(StatsInputError, match="weight = 0"):
+        stats.survey_mean(data.with_columns(w=pl.lit(0.0)), "y", weight="w")
+    with pytest.raises(StatsInputError, match="missing values"):
+        stats.survey_mean(data.with_columns(y=pl.lit(None, dtype=pl.Int64)), "y", weight="w")
+    with pytest.raises(KeyError, match="'psu'"):
+        stats.survey_mean(data, "y", weight="w", psu="psu")
+    with pytest.raises(ValueError, match="interval must be"):
+        stats.survey_mean(data, "y", weight="w", interval="exact")

@@ -12,7 +12,7 @@ use wijkprofiel::stats::indirect::{Indirect, ReferenceStratum};
 use wijkprofiel::stats::inequality::{self, Group, Scale, Simulation};
 use wijkprofiel::stats::standard::StandardPopulation;
 use wijkprofiel::stats::{
-    Confidence, Estimate, StatsError, funnel, life_table, mean, smoothing, trend,
+    Confidence, Estimate, StatsError, funnel, life_table, mean, smoothing, survey, trend,
 };
 
 use crate::errors::stats_error;
@@ -230,6 +230,57 @@ pub(crate) fn student_t(
     let e: Result<Vec<Estimate>, StatsError> =
         c.iter().map(|&c| mean::student_t(&values, c)).collect();
     e.map(|e| triples(&e)).map_err(|e| stats_error(py, e))
+}
+
+/// Per group: value, standard error, degrees of freedom, respondents, weighted total, and
+/// the limits at each level (none for a group number no respondent has).
+type SurveyRows = Vec<Option<(f64, f64, f64, usize, f64, Limits)>>;
+
+/// Design-based means per group (`stats.survey_mean` shapes the frame): strata and PSUs as
+/// codes, `logit` for the logit interval of a proportion (else Wald).
+#[pyfunction]
+#[pyo3(signature = (weights, values, groups, strata, psus, population, confidence, logit))]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn survey_means(
+    py: Python<'_>,
+    weights: Vec<f64>,
+    values: Vec<f64>,
+    groups: Vec<u32>,
+    strata: Option<Vec<u32>>,
+    psus: Option<Vec<u32>>,
+    population: Option<Vec<f64>>,
+    confidence: Vec<f64>,
+    logit: bool,
+) -> PyResult<SurveyRows> {
+    let c = levels(py, confidence)?;
+    let design = survey::Design {
+        weights: &weights,
+        strata: strata.as_deref(),
+        clusters: psus.as_deref(),
+        population: population.as_deref(),
+    };
+    let means = py
+        .guarded(|| survey::means_by(&design, &values, &groups))?
+        .map_err(|e| stats_error(py, e))?;
+    Ok(means
+        .into_iter()
+        .map(|m| {
+            m.map(|m| {
+                let limits: Vec<Estimate> = c
+                    .iter()
+                    .map(|&c| if logit { m.logit(c) } else { m.wald(c) })
+                    .collect();
+                (
+                    m.value,
+                    m.se,
+                    m.df,
+                    m.respondents,
+                    m.weight,
+                    triples(&limits),
+                )
+            })
+        })
+        .collect())
 }
 
 #[pyfunction]
@@ -490,6 +541,7 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
         wrap_pyfunction!(dsr, &module)?,
         wrap_pyfunction!(indirect, &module)?,
         wrap_pyfunction!(student_t, &module)?,
+        wrap_pyfunction!(survey_means, &module)?,
         wrap_pyfunction!(percentiles, &module)?,
         wrap_pyfunction!(ranks, &module)?,
         wrap_pyfunction!(quantile_groups, &module)?,

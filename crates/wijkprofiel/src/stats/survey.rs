@@ -85,14 +85,6 @@ impl SurveyMean {
     }
 }
 
-/// One stratum's PSUs: each PSU's total of linearised values and whether it holds domain
-/// members; and the stratum's population of PSUs, if given.
-struct Stratum {
-    id: u32,
-    psus: Vec<(f64, bool)>,
-    population: Option<f64>,
-}
-
 /// The design-based mean of `y` over the respondents in `domain` (all when `None`).
 ///
 /// # Examples
@@ -111,22 +103,55 @@ struct Stratum {
 ///
 /// # Errors
 ///
-/// [`StatsError::Shape`] for columns of different lengths, an empty domain or a stratum
-/// with one PSU; [`StatsError::Value`] for a weight that is not positive and finite, a
-/// value that is not finite, or a population smaller than its sample of PSUs.
+/// As [`means_by`]; [`StatsError::Shape`] for an empty domain.
 pub fn mean(design: &Design, y: &[f64], domain: Option<&[bool]>) -> Result<SurveyMean, StatsError> {
+    let groups: Vec<u32> = match domain {
+        Some(d) => d
+            .iter()
+            .map(|&inside| if inside { 0 } else { OUTSIDE })
+            .collect(),
+        None => vec![0; y.len()],
+    };
+    means_by(design, y, &groups)?
+        .into_iter()
+        .next()
+        .flatten()
+        .ok_or_else(|| StatsError::Shape {
+            what: "survey domain",
+            rule: "no respondent lies in it".into(),
+        })
+}
+
+/// The group of a respondent in no group of [`means_by`].
+pub const OUTSIDE: u32 = u32::MAX;
+
+/// The design-based mean of `y` in every group (domain) at once, in one pass: `groups`
+/// gives each respondent's group, `0..g` ([`OUTSIDE`] for none), and the result holds one
+/// estimate per group number up to the largest (none for a number no respondent has). Each
+/// group is a domain of the whole design, as `svyby` makes them.
+///
+/// # Errors
+///
+/// [`StatsError::Shape`] for columns of different lengths or a stratum with one PSU;
+/// [`StatsError::Value`] for a weight that is not positive and finite, a value that is not
+/// finite, or a population smaller than its sample of PSUs.
+pub fn means_by(
+    design: &Design,
+    y: &[f64],
+    groups: &[u32],
+) -> Result<Vec<Option<SurveyMean>>, StatsError> {
     let n = design.weights.len();
     let lengths = [
         Some(y.len()),
+        Some(groups.len()),
         design.strata.map(<[u32]>::len),
         design.clusters.map(<[u32]>::len),
         design.population.map(<[f64]>::len),
-        domain.map(<[bool]>::len),
     ];
     if lengths.iter().flatten().any(|&len| len != n) {
         return Err(StatsError::Shape {
             what: "survey design",
-            rule: "the weights, values, strata, PSUs, populations and domain must have one \
+            rule: "the weights, values, strata, PSUs, populations and groups must have one \
                    entry per respondent"
                 .into(),
         });
@@ -149,58 +174,49 @@ pub fn mean(design: &Design, y: &[f64], domain: Option<&[bool]>) -> Result<Surve
             rule: "must be a finite number",
         });
     }
-    let inside = |i: usize| domain.is_none_or(|d| d[i]);
-    let (mut total, mut weighted, mut respondents) = (0.0, 0.0, 0);
-    for i in (0..n).filter(|&i| inside(i)) {
-        total += design.weights[i];
-        weighted += design.weights[i] * y[i];
-        respondents += 1;
+    let count = groups
+        .iter()
+        .filter(|&&g| g != OUTSIDE)
+        .max()
+        .map_or(0, |&g| g as usize + 1);
+    let (mut total, mut weighted, mut respondents) =
+        (vec![0.0; count], vec![0.0; count], vec![0_usize; count]);
+    for ((&g, &w), &v) in groups.iter().zip(design.weights).zip(y) {
+        if g != OUTSIDE {
+            total[g as usize] += w;
+            weighted[g as usize] += w * v;
+            respondents[g as usize] += 1;
+        }
     }
-    if respondents == 0 {
-        return Err(StatsError::Shape {
-            what: "survey domain",
-            rule: "no respondent lies in it".into(),
-        });
-    }
-    let value = weighted / total;
-    // PSU totals of the linearised values, per stratum (in order of first appearance).
+    let value: Vec<f64> = weighted.iter().zip(&total).map(|(x, t)| x / t).collect();
+    // The design's strata (in order of first appearance) with their PSUs and population,
+    // and each group's PSU totals of its linearised values.
     let stratum = |i: usize| design.strata.map_or(0, |s| s[i]);
     let psu = |i: usize| design.clusters.map_or(i as u64, |c| u64::from(c[i]));
-    let mut strata: Vec<Stratum> = Vec::new();
+    let mut strata: Vec<(u32, usize, Option<f64>)> = Vec::new();
     let mut stratum_at: HashMap<u32, usize> = HashMap::new();
-    let mut psu_at: HashMap<(u32, u64), usize> = HashMap::new();
+    let mut psu_seen: HashMap<(u32, u64), ()> = HashMap::new();
+    let mut sums: HashMap<(u32, usize, u64), f64> = HashMap::new();
     for i in 0..n {
-        let z = if inside(i) {
-            design.weights[i] * (y[i] - value) / total
-        } else {
-            0.0
-        };
         let h = stratum(i);
         let at = *stratum_at.entry(h).or_insert_with(|| {
-            strata.push(Stratum {
-                id: h,
-                psus: Vec::new(),
-                population: design.population.map(|p| p[i]),
-            });
+            strata.push((h, 0, design.population.map(|p| p[i])));
             strata.len() - 1
         });
-        let psus = &mut strata[at].psus;
-        let slot = *psu_at.entry((h, psu(i))).or_insert_with(|| {
-            psus.push((0.0, false));
-            psus.len() - 1
-        });
-        psus[slot].0 += z;
-        psus[slot].1 |= inside(i);
+        if psu_seen.insert((h, psu(i)), ()).is_none() {
+            strata[at].1 += 1;
+        }
+        let g = groups[i];
+        if g != OUTSIDE {
+            let k = g as usize;
+            let z = design.weights[i] * (y[i] - value[k]) / total[k];
+            *sums.entry((g, at, psu(i))).or_insert(0.0) += z;
+        }
     }
-    let (mut variance, mut df) = (0.0, 0.0);
-    for Stratum {
-        id: h,
-        psus,
-        population,
-    } in &strata
-    {
-        let count = psus.len() as f64;
-        if psus.len() < 2 {
+    let mut corrections = Vec::with_capacity(strata.len());
+    for &(h, psus, population) in &strata {
+        let psus = psus as f64;
+        if psus < 2.0 {
             return Err(StatsError::Shape {
                 what: "survey design",
                 rule: format!(
@@ -210,31 +226,50 @@ pub fn mean(design: &Design, y: &[f64], domain: Option<&[bool]>) -> Result<Surve
             });
         }
         let correction = match population {
-            Some(big) if *big < count => {
+            Some(big) if big < psus => {
                 return Err(StatsError::Value {
                     name: "population",
-                    value: *big,
+                    value: big,
                     rule: "must be at least the stratum's sample of PSUs",
                 });
             }
-            Some(big) => 1.0 - count / big,
+            Some(big) => 1.0 - psus / big,
             None => 1.0,
         };
-        let centre = psus.iter().map(|p| p.0).sum::<f64>() / count;
-        let spread: f64 = psus.iter().map(|p| (p.0 - centre).powi(2)).sum();
-        variance += correction * count / (count - 1.0) * spread;
-        let held = psus.iter().filter(|p| p.1).count();
-        if held > 0 {
-            df += held as f64 - 1.0;
-        }
+        corrections.push((psus, correction));
     }
-    Ok(SurveyMean {
-        value,
-        se: variance.sqrt(),
-        df,
-        respondents,
-        weight: total,
-    })
+    // Per group and stratum: the sum and sum of squares of its PSU totals (PSUs without
+    // the group's respondents add zeros), and how many PSUs hold them.
+    let mut moments: HashMap<(u32, usize), (f64, f64, usize)> = HashMap::new();
+    let mut keys: Vec<_> = sums.into_iter().collect();
+    keys.sort_unstable_by_key(|k| k.0);
+    for ((g, at, _), z) in keys {
+        let m = moments.entry((g, at)).or_insert((0.0, 0.0, 0));
+        m.0 += z;
+        m.1 += z * z;
+        m.2 += 1;
+    }
+    let mut variance = vec![0.0; count];
+    let mut df = vec![0.0; count];
+    let mut moments: Vec<_> = moments.into_iter().collect();
+    moments.sort_unstable_by_key(|m| m.0);
+    for ((g, at), (sum, squares, held)) in moments {
+        let (psus, correction) = corrections[at];
+        let spread = (squares - sum * sum / psus).max(0.0);
+        variance[g as usize] += correction * psus / (psus - 1.0) * spread;
+        df[g as usize] += held as f64 - 1.0;
+    }
+    Ok((0..count)
+        .map(|k| {
+            (respondents[k] > 0).then(|| SurveyMean {
+                value: value[k],
+                se: variance[k].sqrt(),
+                df: df[k],
+                respondents: respondents[k],
+                weight: total[k],
+            })
+        })
+        .collect())
 }
 
 #[cfg(test)]
@@ -332,6 +367,26 @@ mod tests {
             checked += 1;
         }
         assert_eq!(checked, 24);
+    }
+
+    #[test]
+    fn groups_in_one_pass_are_the_domains_one_by_one() {
+        let r = respondents();
+        let design = Design {
+            weights: &r.weight,
+            strata: Some(&r.stratum),
+            clusters: Some(&r.psu),
+            population: Some(&r.population),
+        };
+        let groups: Vec<u32> = r.female.iter().map(|&f| u32::from(f)).collect();
+        let both = means_by(&design, &r.lonely, &groups).expect("groups");
+        let male: Vec<bool> = r.female.iter().map(|f| !f).collect();
+        for (k, domain) in [male, r.female.clone()].iter().enumerate() {
+            let one = mean(&design, &r.lonely, Some(domain)).expect("domain");
+            let all = both[k].expect("group");
+            assert!((all.value - one.value).abs() < 1e-15 && (all.se - one.se).abs() < 1e-15);
+            assert_eq!((all.df, all.respondents), (one.df, one.respondents));
+        }
     }
 
     #[test]
