@@ -1,6 +1,8 @@
 //! The statistics at scale: DSR with 19 age bands for 100,000 areas (1.9 million rows, as a
 //! polars frame grouped by area code, and as the scalar method on prepared strata), and
-//! Wilson proportions and Poisson/Byar rates for 100,000 rows; 95% and 99.8% each time.
+//! Wilson proportions and Poisson/Byar rates for 100,000 rows; 95% and 99.8% each time; and
+//! a health monitor's design-based estimates: 400,000 respondents in 350 strata
+//! (gemeenten) of 2,000 PSUs, a proportion for each of 14,000 wijken at once.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use polars::prelude::*;
@@ -102,5 +104,32 @@ fn rows(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, dsr, rows);
+fn survey(c: &mut Criterion) {
+    use wijkprofiel::stats::survey::{Design, means_by};
+    let mut rng = Lcg(11);
+    let respondents = 400_000;
+    let psu: Vec<u32> = (0..respondents).map(|_| rng.below(2_000) as u32).collect();
+    let strata: Vec<u32> = psu.iter().map(|p| p % 350).collect();
+    let weights: Vec<f64> = (0..respondents)
+        .map(|_| 20.0 + rng.below(400) as f64)
+        .collect();
+    let answer: Vec<f64> = (0..respondents)
+        .map(|_| (rng.below(10) < 3) as u8 as f64)
+        .collect();
+    let wijk: Vec<u32> = (0..respondents).map(|_| rng.below(14_000) as u32).collect();
+    let design = Design {
+        weights: &weights,
+        strata: Some(&strata),
+        clusters: Some(&psu),
+        population: None,
+    };
+    let mut group = c.benchmark_group("survey, 400k respondents");
+    group.sample_size(10);
+    group.bench_function("proportion per wijk (14,000 domains)", |b| {
+        b.iter(|| means_by(&design, &answer, &wijk).map(|m| m.len()))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, dsr, rows, survey);
 criterion_main!(benches);
