@@ -176,6 +176,28 @@ fn tree(dir: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
     out
 }
 
+/// The names of the entries of `dir` that contain `marker` (working folders left beside an
+/// output folder: `.building-`, `.shards-`).
+fn beside(dir: &Path, marker: &str) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .expect("list")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(marker))
+        .collect()
+}
+
+/// Runs `wijkprofiel merge --out OUT --shards N`.
+fn merge(out: &Path, shards: &str) -> Output {
+    wijkprofiel(&[
+        "merge",
+        "--out",
+        out.to_str().expect("utf-8"),
+        "--shards",
+        shards,
+    ])
+}
+
 /// Rows of a built table whose GP or GGD numerator is flagged as withheld.
 fn table_flags(dir: &Path) -> usize {
     use polars::prelude::*;
@@ -379,30 +401,13 @@ fn build_writes_the_table_and_a_document_per_area_and_shards_merge_to_the_same_b
     }
     // The workers write beside the output folder: nothing of the set shows before the merge.
     assert!(!sharded.exists());
-    let early = wijkprofiel(&[
-        "merge",
-        "--out",
-        single.to_str().expect("utf-8"),
-        "--shards",
-        "2",
-    ]);
+    let early = merge(&single, "2");
     assert_eq!(early.status.code(), Some(2));
     assert!(text(&early.stderr).contains("missing shard parts [1, 2] of 2"));
-    let out = wijkprofiel(&[
-        "merge",
-        "--out",
-        sharded.to_str().expect("utf-8"),
-        "--shards",
-        "3",
-    ]);
+    let out = merge(&sharded, "3");
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let shared: Vec<_> = std::fs::read_dir(dir.path())
-        .expect("list")
-        .flatten()
-        .filter(|e| e.file_name().to_string_lossy().contains(".shards-"))
-        .collect();
     assert!(
-        shared.is_empty(),
+        beside(dir.path(), ".shards-").is_empty(),
         "the merge put the workers' folder in place"
     );
     let (a, b) = (tree(&single), tree(&sharded));
@@ -427,13 +432,7 @@ fn build_writes_the_table_and_a_document_per_area_and_shards_merge_to_the_same_b
             "worker {shard} changed the earlier set"
         );
     }
-    let out = wijkprofiel(&[
-        "merge",
-        "--out",
-        sharded.to_str().expect("utf-8"),
-        "--shards",
-        "2",
-    ]);
+    let out = merge(&sharded, "2");
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(tree(&sharded) == a);
 }
@@ -521,12 +520,7 @@ fn a_killed_build_leaves_the_previous_set_or_none_and_a_rerun_is_the_same() {
     // over nothing: the folder is the earlier set (or, killed after the swap, the new one,
     // the same bytes), or absent.
     let fresh = dir.path().join("fresh");
-    let working = || {
-        std::fs::read_dir(dir.path())
-            .expect("list")
-            .flatten()
-            .any(|e| e.file_name().to_string_lossy().contains(".building-"))
-    };
+    let working = || !beside(dir.path(), ".building-").is_empty();
     let mut mid_write = 0;
     for k in 0..20_u64 {
         let target = if k % 4 == 3 { &fresh } else { &out };
@@ -613,6 +607,20 @@ fn the_loaders_survive_malformed_bytes_and_every_kept_case() {
     }
 }
 
+/// A temporary folder holding `out`, an output set of the demo, and that set's files.
+fn earlier_set() -> (
+    tempfile::TempDir,
+    PathBuf,
+    std::collections::BTreeMap<PathBuf, Vec<u8>>,
+) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out");
+    let built = wijkprofiel(&["build", "--out", out.to_str().expect("utf-8")]);
+    assert!(built.status.success(), "{}", text(&built.stderr));
+    let reference = tree(&out);
+    (dir, out, reference)
+}
+
 /// A copy of the demo data with one defect, and what the error must say.
 struct BadInput {
     defect: fn(&Path),
@@ -627,12 +635,8 @@ fn replace_in(path: &Path, old: &str, new: &str) {
 
 #[test]
 fn a_build_from_bad_inputs_leaves_the_output_folder_as_it_was() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let out = dir.path().join("out");
+    let (dir, out, reference) = earlier_set();
     let out_arg = out.to_str().expect("utf-8");
-    let built = wijkprofiel(&["build", "--out", out_arg]);
-    assert!(built.status.success(), "{}", text(&built.stderr));
-    let reference = tree(&out);
     let cases = [
         BadInput {
             defect: |d| {
@@ -706,12 +710,7 @@ fn a_build_from_bad_inputs_leaves_the_output_folder_as_it_was() {
             tree(&out) == reference,
             "case {k} changed the output folder"
         );
-        let left: Vec<_> = std::fs::read_dir(dir.path())
-            .expect("list")
-            .flatten()
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|n| n.contains(".building-"))
-            .collect();
+        let left = beside(dir.path(), ".building-");
         assert!(left.is_empty(), "case {k} left {left:?}");
     }
     // A bad settings file as well.
@@ -742,12 +741,8 @@ fn a_build_from_bad_inputs_leaves_the_output_folder_as_it_was() {
 #[cfg(target_os = "linux")]
 #[test]
 fn a_build_whose_writes_fail_leaves_the_earlier_set_and_no_working_folder() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let out = dir.path().join("out");
+    let (dir, out, reference) = earlier_set();
     let out_arg = out.to_str().expect("utf-8");
-    let built = wijkprofiel(&["build", "--out", out_arg]);
-    assert!(built.status.success(), "{}", text(&built.stderr));
-    let reference = tree(&out);
     let exe = env!("CARGO_BIN_EXE_wijkprofiel-e2e");
     // 512-byte blocks: 64 KB, more than a document, less than the long table.
     let failed = Command::new("sh")

@@ -654,22 +654,27 @@ fn sheets_are_numbered_round_by_round_then_area_by_area() {
     assert!(ledger.ids().skip(1).all(|i| ledger.shown(i)));
 }
 
-#[test]
-fn complementary_cells_are_the_smallest_non_zero_siblings() {
-    // A wijk (area 0) of three buurten: 4 (withheld), 0, 30, 12 → 12 goes with it, not 0.
-    let list = ["WK01", "BU1", "BU2", "BU3", "BU4"]
-        .iter()
+/// A wijk `WK01` (area 0) of these buurten (areas 1, 2, ...).
+fn wijk_of(buurten: &[&str]) -> Hierarchy {
+    let list = std::iter::once("WK01")
+        .chain(buurten.iter().copied())
         .enumerate()
         .map(|(i, code)| Area {
-            code: (*code).into(),
-            name: (*code).into(),
+            code: code.into(),
+            name: code.into(),
             level: if i == 0 { Level::Wijk } else { Level::Buurt },
             parent: (i > 0).then(|| "WK01".into()),
             vintage: 2024,
             custom: None,
         })
         .collect();
-    let tree = Hierarchy::new(&Areas::new(list));
+    Hierarchy::new(&Areas::new(list))
+}
+
+#[test]
+fn complementary_cells_are_the_smallest_non_zero_siblings() {
+    // A wijk (area 0) of three buurten: 4 (withheld), 0, 30, 12 → 12 goes with it, not 0.
+    let tree = wijk_of(&["BU1", "BU2", "BU3", "BU4"]);
     let record = |values: &[f64]| {
         let mut ledger = Ledger::default();
         let mask = ledger.mask(true, vec![true], Shape::Scope, "0+ all");
@@ -706,19 +711,7 @@ fn expected_counts_go_with_a_withheld_band_and_their_sums_stay_closed() {
     // count; buurt 1 shows its listed patients in two bands, 4 of them aged 65+ (withheld,
     // and the other band with it). Its expected count goes, and the largest sibling's with
     // it, so that the wijk's expected count minus the others' does not give it back.
-    let list = ["WK01", "BU1", "BU2", "BU3"]
-        .iter()
-        .enumerate()
-        .map(|(i, code)| Area {
-            code: (*code).into(),
-            name: (*code).into(),
-            level: if i == 0 { Level::Wijk } else { Level::Buurt },
-            parent: (i > 0).then(|| "WK01".into()),
-            vintage: 2024,
-            custom: None,
-        })
-        .collect();
-    let tree = Hierarchy::new(&Areas::new(list));
+    let tree = wijk_of(&["BU1", "BU2", "BU3"]);
     let record = || {
         let mut ledger = Ledger::default();
         let all = ledger.mask(false, vec![true, true], Shape::Scope, "0+ all");
