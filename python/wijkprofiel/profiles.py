@@ -27,6 +27,7 @@ import polars as pl
 
 from wijkprofiel import _core
 from wijkprofiel._core import AreaProfile, Profiles, Region, ValidationReport
+from wijkprofiel.exceptions import SettingsError
 
 __all__ = ["AreaProfile", "Profiles", "Region", "build", "from_tables", "load", "validate_tables"]
 
@@ -238,6 +239,9 @@ def build(
     """
     if region is None or isinstance(region, (str, os.PathLike)):
         region = load(region)
+    for name, value in (("standard_population", standard_population), ("disclosure", disclosure)):
+        if value is not None and not isinstance(value, Mapping):
+            raise SettingsError(f"build settings: `{name}` must be a mapping (a dict), not {type(value).__name__}")
     return region.build(
         {
             "years": years,

@@ -432,9 +432,13 @@ fn build_writes_the_table_and_a_document_per_area_and_shards_merge_to_the_same_b
             "worker {shard} changed the earlier set"
         );
     }
+    // A killed run of other inputs left a folder beside it: the merge clears it.
+    let stale = dir.path().join(".sharded.shards-0000000000000000");
+    std::fs::create_dir_all(stale.join("parts")).expect("stale");
     let out = merge(&sharded, "2");
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(tree(&sharded) == a);
+    assert!(beside(dir.path(), ".shards-").is_empty());
 }
 
 #[test]

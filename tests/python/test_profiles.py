@@ -138,6 +138,8 @@ def test_options_are_keyword_arguments_with_safe_defaults(region, profiles):
         ({"years": "2024"}, "`years`"),
         ({"years": [2**40]}, "`years`"),
         ({"national_benchmark": 1}, "`national_benchmark`"),
+        ({"disclosure": [1]}, "`disclosure` must be a mapping (a dict), not list"),
+        ({"standard_population": "esp2013"}, "`standard_population` must be a mapping (a dict), not str"),
     ],
 )
 def test_bad_settings_raise_settings_error(region, kwargs, needle):

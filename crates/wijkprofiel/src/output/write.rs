@@ -472,7 +472,8 @@ pub fn write_shard(
 
 /// Joins the parts written by `count` workers of a sharded run for `out`
 /// ([`write_shard`]) into `profile.parquet` and `profile.csv`, removes the parts, writes the
-/// manifest and puts the finished set in place of `out` whole, as a single run does.
+/// manifest and puts the finished set in place of `out` whole, as a single run does; the
+/// folders that unfinished runs left beside `out` go with it.
 ///
 /// # Errors
 ///
@@ -533,6 +534,10 @@ pub fn merge(out: &Path, count: usize) -> Result<Written, ProfileError> {
     std::fs::remove_dir_all(&parts).map_err(io(&parts))?;
     super::set::write_manifest(dir, Some(inputs).filter(|i| !i.is_empty()))?;
     super::set::put_in_place(dir, out)?;
+    // The set in place supersedes what unfinished runs left beside it.
+    for stale in folders.iter().filter(|f| f.as_path() != dir) {
+        let _ = std::fs::remove_dir_all(stale);
+    }
     let tables = written
         .tables
         .iter()
