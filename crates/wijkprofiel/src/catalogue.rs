@@ -197,15 +197,10 @@ impl Catalogue {
         let mut seen_themes = HashMap::new();
         for theme in &parsed.theme {
             for (field, text) in [("label_nl", &theme.label_nl), ("label_en", &theme.label_en)] {
-                if let Some(c) = crate::table::hidden_character(text) {
+                if let Some(problem) = crate::table::hidden_in(field, text) {
                     problems.push(CatalogueError::Parse {
                         at: at().column(format!("theme.{field}")),
-                        message: format!(
-                            "theme `{}`: {field} holds {}: write {}",
-                            theme.id,
-                            c.escape_unicode(),
-                            crate::table::PLAIN_TEXT
-                        ),
+                        message: format!("theme `{}`: {problem}", theme.id),
                     });
                 }
             }
@@ -305,13 +300,7 @@ fn indicator_problems(ind: &Indicator, themes: &HashMap<String, ()>) -> Vec<Stri
         ("label_en", &ind.label_en),
         ("definition", &ind.definition),
     ] {
-        if let Some(c) = crate::table::hidden_character(text) {
-            out.push(format!(
-                "{field} holds {}: write {}",
-                c.escape_unicode(),
-                crate::table::PLAIN_TEXT
-            ));
-        }
+        out.extend(crate::table::hidden_in(field, text));
     }
     if !themes.contains_key(&ind.theme) {
         out.push(format!(

@@ -244,15 +244,8 @@ pub(crate) fn resolve(
             ));
             continue;
         }
-        if let Some(c) = crate::table::hidden_character(&spec.name) {
-            p.push(problem(
-                "name",
-                format!(
-                    "the name holds {}: write {}",
-                    c.escape_unicode(),
-                    crate::table::PLAIN_TEXT
-                ),
-            ));
+        if let Some(hidden) = crate::table::hidden_in("the name", &spec.name) {
+            p.push(problem("name", hidden));
             continue;
         }
         if reserved_file_name(&spec.id) {

@@ -299,6 +299,13 @@ pub(crate) fn hidden_character(text: &str) -> Option<char> {
     })
 }
 
+/// What is wrong with a text of the inputs named `what` (`label_nl`, `the name`), if it
+/// holds a [`hidden_character`]: `label_nl holds \u{202e}: write text without …`.
+pub(crate) fn hidden_in(what: &str, text: &str) -> Option<String> {
+    hidden_character(text)
+        .map(|c| format!("{what} holds {}: write {PLAIN_TEXT}", c.escape_unicode()))
+}
+
 /// Problems collected during validation, at most `cap` per file; the rest are counted.
 #[derive(Debug)]
 pub(crate) struct Problems {

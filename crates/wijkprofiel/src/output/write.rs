@@ -108,6 +108,19 @@ pub struct Written {
     pub tables: Vec<PathBuf>,
 }
 
+impl Written {
+    /// The same, its table files named where they are once the folder `from` is put in
+    /// place as `to`.
+    fn moved(self, from: &Path, to: &Path) -> Self {
+        let tables = self
+            .tables
+            .iter()
+            .map(|p| to.join(p.strip_prefix(from).unwrap_or(p)))
+            .collect();
+        Self { tables, ..self }
+    }
+}
+
 /// Bytes a table file is written at a time.
 const TABLE_ROOM: usize = 4 << 20;
 
@@ -282,14 +295,9 @@ pub fn write_set(
     let inputs = Some(profiles.fingerprint.clone()).filter(|f| !f.is_empty());
     let working = super::set::Working::begin(out)?;
     let written = write(profiles, working.path(), Shard::WHOLE, progress)?;
-    // The table files where they will be.
-    let tables = written
-        .tables
-        .iter()
-        .map(|p| out.join(p.strip_prefix(working.path()).unwrap_or(p)))
-        .collect();
+    let written = written.moved(working.path(), out);
     working.commit(inputs)?;
-    Ok(Written { tables, ..written })
+    Ok(written)
 }
 
 /// Writes this worker's outputs into `dir`: the area documents and pages of its block, the long
@@ -538,12 +546,7 @@ pub fn merge(out: &Path, count: usize) -> Result<Written, ProfileError> {
     for stale in folders.iter().filter(|f| f.as_path() != dir) {
         let _ = std::fs::remove_dir_all(stale);
     }
-    let tables = written
-        .tables
-        .iter()
-        .map(|p| out.join(p.strip_prefix(dir).unwrap_or(p)))
-        .collect();
-    Ok(Written { tables, ..written })
+    Ok(written.moved(dir, out))
 }
 
 #[cfg(test)]

@@ -108,11 +108,7 @@ pub(crate) fn figures(
     let (index, ind) = indicator;
     let scope: AgeBand = ind.age.parse().unwrap_or(AgeBand::open(0));
     let sex: Sex = ind.sex.parse().unwrap_or(Sex::All);
-    let ceiling = if ind.kind == Kind::Proportion {
-        ind.multiplier
-    } else {
-        f64::INFINITY
-    };
+    let ceiling = ceiling(ind);
     let mask = residents.cells.in_scope(&scope, sex);
     let mut out = Vec::with_capacity(estimates.years.len() * tree.bottom_up.len());
     for &year in &estimates.years {
@@ -145,6 +141,15 @@ pub(crate) fn figures(
         }
     }
     out
+}
+
+/// The highest value an indicator's figure can take: its multiplier for a proportion.
+fn ceiling(ind: &Indicator) -> f64 {
+    if ind.kind == Kind::Proportion {
+        ind.multiplier
+    } else {
+        f64::INFINITY
+    }
 }
 
 /// The given interval at the chosen levels: each half scaled by z / 1.96, so an asymmetric
@@ -255,12 +260,7 @@ pub(crate) fn reweigh(
                 continue;
             }
             let (indicator, year) = (f.indicator, f.year);
-            let ind = &catalogue.indicators()[indicator];
-            let ceiling = if ind.kind == Kind::Proportion {
-                ind.multiplier
-            } else {
-                f64::INFINITY
-            };
+            let ceiling = ceiling(&catalogue.indicators()[indicator]);
             let parts: Vec<&Figure> = tree
                 .parts(area)
                 .iter()

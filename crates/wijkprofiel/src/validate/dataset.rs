@@ -7,7 +7,7 @@ use crate::catalogue::toml_problem;
 use crate::error::{CatalogueError, Location};
 use crate::inputs::Inputs;
 use crate::region::Dataset;
-use crate::table::{PLAIN_TEXT, Problems, hidden_character};
+use crate::table::{Problems, hidden_in};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -33,13 +33,10 @@ pub(super) fn dataset(inputs: &Inputs, p: &mut Problems) -> Dataset {
         Ok(file) => {
             // The name heads every page and output: no hidden characters in it.
             for (field, value) in [("name", &file.name), ("description", &file.description)] {
-                if let Some(c) = hidden_character(value) {
+                if let Some(message) = hidden_in(field, value) {
                     p.push(CatalogueError::Parse {
                         at: Location::file(doc.name.clone()).column(field),
-                        message: format!(
-                            "{field} holds {}: write {PLAIN_TEXT}",
-                            c.escape_unicode()
-                        ),
+                        message,
                     });
                 }
             }
