@@ -105,7 +105,7 @@ fn rows(c: &mut Criterion) {
 }
 
 fn survey(c: &mut Criterion) {
-    use wijkprofiel::stats::survey::{Design, means_by};
+    use wijkprofiel::stats::survey::{Design, LonelyPsu, means_by};
     let mut rng = Lcg(11);
     let respondents = 400_000;
     let psu: Vec<u32> = (0..respondents).map(|_| rng.below(2_000) as u32).collect();
@@ -122,6 +122,7 @@ fn survey(c: &mut Criterion) {
         strata: Some(&strata),
         clusters: Some(&psu),
         population: None,
+        lonely_psu: LonelyPsu::Fail,
     };
     let mut group = c.benchmark_group("survey, 400k respondents");
     group.sample_size(10);

@@ -25,7 +25,7 @@ from wijkprofiel._core import (
     write_demo_data,
 )
 
-from wijkprofiel import expr, stats
+from wijkprofiel import expr, io, stats
 from wijkprofiel.exceptions import (
     AreaNotFoundError,
     DataFolderError,
@@ -51,6 +51,7 @@ __all__ = [
     "__version__",
     "build",
     "expr",
+    "io",
     "from_tables",
     "load",
     "load_table",

@@ -197,6 +197,7 @@ def survey_mean(
     psu: str | None = None,
     fpc: str | None = None,
     interval: str | None = None,
+    lonely_psu: str = "fail",
     confidence=PAIR,
 ) -> pl.DataFrame:
     """Design-based means (proportions for a 0/1 answer) of respondent-level survey data, per
@@ -206,9 +207,15 @@ def survey_mean(
     linearised over strata and PSUs, with the finite population correction when ``fpc``
     (the stratum's population of PSUs) is given.
 
+    ``lonely_psu``: what a stratum with a single PSU contributes, as ``survey``'s option
+    ``survey.lonely.psu``: ``"fail"`` (an error, the default), ``"certainty"`` or
+    ``"remove"`` (nothing), ``"adjust"`` (its PSU total about the grand mean) or
+    ``"average"`` (the mean of the other strata's contributions).
+
     ``interval``: ``"logit"`` (``svyciprop(method = "xlogit")``, with the design's degrees
-    of freedom; stays within 0 and 1) or ``"wald"`` (value ± z × se); by default logit for a
-    0/1 answer, Wald otherwise. Rows with a missing value should be dropped first (as the
+    of freedom; stays within 0 and 1), ``"korn-graubard"`` (``svyciprop(method = "beta")``:
+    Clopper–Pearson on the effective sample size, for small or extreme proportions) or
+    ``"wald"`` (value ± z × se); by default logit for a 0/1 answer, Wald otherwise. Rows with a missing value should be dropped first (as the
     answer's "not applicable" codes).
 
     Returns the ``by`` columns, ``respondents`` (unweighted), ``weight`` (the estimated
@@ -241,8 +248,10 @@ def survey_mean(
     values = data[value].cast(pl.Float64)
     if interval is None:
         interval = "logit" if values.is_in([0.0, 1.0]).all() else "wald"
-    if interval not in ("logit", "wald"):
-        raise ValueError(f"interval must be 'logit' or 'wald', not {interval!r}")
+    if interval not in ("logit", "korn-graubard", "wald"):
+        raise ValueError(f"interval must be 'logit', 'korn-graubard' or 'wald', not {interval!r}")
+    if interval != "wald" and not values.is_in([0.0, 1.0]).all():
+        raise ValueError(f"a {interval} interval is for a proportion: `{value}` must hold 0 and 1 only")
 
     def codes(columns: list[str]) -> list[int]:
         return data.select(pl.struct(columns).rank("dense").cast(pl.UInt32) - 1).to_series().to_list()
@@ -259,8 +268,9 @@ def survey_mean(
         codes([strata]) if strata else None,
         codes([strata, psu] if strata else [psu]) if psu else None,
         data[fpc].cast(pl.Float64).to_list() if fpc else None,
+        lonely_psu,
         levels,
-        interval == "logit",
+        interval,
     )
     keys = (
         data.select(*by).with_columns(groups.alias("_group")).unique("_group", maintain_order=True)

@@ -113,7 +113,7 @@ fn the_generator_is_deterministic_and_the_committed_demo_is_current() {
         assert!(out.status.success(), "{}", text(&out.stderr));
     }
     let (first, second) = (files_of(a.path()), files_of(b.path()));
-    assert_eq!(first.len(), 14);
+    assert_eq!(first.len(), 15);
     for ((name_a, bytes_a), (name_b, bytes_b)) in first.iter().zip(&second) {
         assert_eq!(name_a, name_b);
         assert!(

@@ -151,7 +151,7 @@ def test_bad_settings_raise_settings_error(region, kwargs, needle):
 
 def test_regions_come_from_dataframes_too(region, profiles):
     folder = ROOT / "data" / "demo"
-    names = ["areas", "population", "gp_counts", "practices", "ggd_estimates",
+    names = ["areas", "population", "gp_counts", "practices", "ggd_estimates", "respondents",
              "benchmarks", "benchmark_rates", "providers", "projects"]
     tables = {}
     for name in names:

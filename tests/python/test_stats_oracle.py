@@ -400,6 +400,10 @@ SURVEY_DESIGNS = {
     "strata": {"strata": "stratum"},
     "clusters": {"strata": "stratum", "psu": "psu"},
     "clusters_fpc": {"strata": "stratum", "psu": "psu", "fpc": "population"},
+    **{
+        f"lonely_{option}": {"strata": "stratum_lonely", "psu": "psu", "fpc": "population", "lonely_psu": option}
+        for option in ("certainty", "remove", "adjust", "average")
+    },
 }
 
 
@@ -430,6 +434,12 @@ def test_survey_means_by_group_match_r_survey(design):
         assert whole["value"][0] == pytest.approx(float(want["value"]), rel=1e-12)
         assert whole["se"][0] == pytest.approx(float(want["se"]), rel=1e-12)
         assert whole["respondents"][0] == respondents.height
+        if variable == "lonely":
+            # Korn–Graubard (svyciprop(method = "beta")): beta quantiles to 1e-9.
+            kg = stats.survey_mean(respondents, variable, weight="weight", confidence=0.95,
+                                   interval="korn-graubard", **SURVEY_DESIGNS[design])
+            assert kg["lower_95"][0] == pytest.approx(float(want["kg_lower"]), rel=1e-9)
+            assert kg["upper_95"][0] == pytest.approx(float(want["kg_upper"]), rel=1e-9)
         checked += 1
     assert checked == 2
 
@@ -449,3 +459,10 @@ def test_survey_mean_names_bad_designs():
         stats.survey_mean(data, "y", weight="w", psu="psu")
     with pytest.raises(ValueError, match="interval must be"):
         stats.survey_mean(data, "y", weight="w", interval="exact")
+    with pytest.raises(ValueError, match="is for a proportion"):
+        stats.survey_mean(data.with_columns(y=pl.lit(3)), "y", weight="w", interval="logit")
+    with pytest.raises(ValueError, match="lonely_psu: `never` is not one of"):
+        stats.survey_mean(data, "y", weight="w", lonely_psu="never")
+    # A stratum with one PSU contributes nothing under "certainty".
+    certain = stats.survey_mean(data, "y", weight="w", strata="h", lonely_psu="certainty")
+    assert certain["se"][0] > 0

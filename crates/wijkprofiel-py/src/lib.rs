@@ -203,7 +203,7 @@ fn load_table(py: Python<'_>, table: &str, path: Option<PathBuf>) -> PyResult<Py
     region.frame(name).map(PyDataFrame).ok_or_else(|| {
         PyKeyError::new_err(format!(
             "`{table}` is not a table of this region held as a DataFrame \
-             (population, gp_counts, ggd_estimates, benchmarks, benchmark_rates)"
+             (population, gp_counts, ggd_estimates, respondents, benchmarks, benchmark_rates)"
         ))
     })
 }

@@ -237,9 +237,9 @@ pub(crate) fn student_t(
 type SurveyRows = Vec<Option<(f64, f64, f64, usize, f64, Limits)>>;
 
 /// Design-based means per group (`stats.survey_mean` shapes the frame): strata and PSUs as
-/// codes, `logit` for the logit interval of a proportion (else Wald).
+/// codes; `interval` is `logit` or `korn-graubard` for a proportion, else `wald`.
 #[pyfunction]
-#[pyo3(signature = (weights, values, groups, strata, psus, population, confidence, logit))]
+#[pyo3(signature = (weights, values, groups, strata, psus, population, lonely_psu, confidence, interval))]
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn survey_means(
     py: Python<'_>,
@@ -249,15 +249,20 @@ pub(crate) fn survey_means(
     strata: Option<Vec<u32>>,
     psus: Option<Vec<u32>>,
     population: Option<Vec<f64>>,
+    lonely_psu: &str,
     confidence: Vec<f64>,
-    logit: bool,
+    interval: &str,
 ) -> PyResult<SurveyRows> {
     let c = levels(py, confidence)?;
+    let lonely_psu = lonely_psu
+        .parse()
+        .map_err(|e: String| pyo3::exceptions::PyValueError::new_err(format!("lonely_psu: {e}")))?;
     let design = survey::Design {
         weights: &weights,
         strata: strata.as_deref(),
         clusters: psus.as_deref(),
         population: population.as_deref(),
+        lonely_psu,
     };
     let means = py
         .guarded(|| survey::means_by(&design, &values, &groups))?
@@ -268,7 +273,11 @@ pub(crate) fn survey_means(
             m.map(|m| {
                 let limits: Vec<Estimate> = c
                     .iter()
-                    .map(|&c| if logit { m.logit(c) } else { m.wald(c) })
+                    .map(|&c| match interval {
+                        "logit" => m.logit(c),
+                        "korn-graubard" => m.korn_graubard(c),
+                        _ => m.wald(c),
+                    })
                     .collect();
                 (
                     m.value,

@@ -122,6 +122,86 @@ pub struct Indicator {
     pub min_count: Option<f64>,
     #[serde(default)]
     pub min_denominator: Option<f64>,
+    /// A GGD indicator made from the health monitor's respondents (`respondents`): the
+    /// question and the answers it counts.
+    #[serde(default)]
+    pub survey: Option<Question>,
+}
+
+/// How a GGD indicator is made from one question of the health monitor: a proportion
+/// counts the respondents whose answer is one of `counts`; a mean averages the answers.
+/// Answers in `missing` (no answer, "not applicable", "don't know") leave the respondent
+/// out; every other answer must be one of `codes`, where given.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Question {
+    /// The answer column of `respondents`.
+    pub question: String,
+    /// The answers a proportion counts (e.g. `[1, 2]` for "(zeer) goed").
+    #[serde(default)]
+    pub counts: Vec<i64>,
+    /// Every valid answer code; empty to accept any number.
+    #[serde(default)]
+    pub codes: Vec<i64>,
+    /// Codes that leave the respondent out of this indicator.
+    #[serde(default)]
+    pub missing: Vec<i64>,
+}
+
+impl Question {
+    /// Whether `answer` is a code this question knows (valid or missing).
+    pub fn knows(&self, answer: f64) -> bool {
+        self.codes.is_empty() && answer.is_finite()
+            || self
+                .codes
+                .iter()
+                .chain(&self.missing)
+                .any(|&c| c as f64 == answer)
+    }
+
+    /// Whether `answer` leaves the respondent out.
+    pub fn is_missing(&self, answer: f64) -> bool {
+        self.missing.iter().any(|&c| c as f64 == answer)
+    }
+}
+
+/// How respondents' files are read and what the monitor agreements allow to publish: the
+/// `[survey]` section of the catalogue.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SurveySettings {
+    /// The design's columns in `respondents`: the weight (required), and where the sample
+    /// has them, the stratum, the primary sampling unit and the stratum's population of
+    /// PSUs (finite population correction).
+    pub weight: String,
+    pub stratum: Option<String>,
+    pub psu: Option<String>,
+    pub fpc: Option<String>,
+    /// What a stratum with one PSU contributes to a variance (`survey.lonely.psu`).
+    pub lonely_psu: crate::stats::survey::LonelyPsu,
+    /// The fewest respondents to a question in an area for its estimate to be shown.
+    pub min_respondents: u32,
+    /// The fewest respondents in each answer group (counted and not counted) of a
+    /// proportion; 0 for none.
+    pub min_per_answer: u32,
+    /// Whether an answer group of a single respondent withholds a proportion (whatever
+    /// `min_per_answer` says).
+    pub no_group_of_one: bool,
+}
+
+impl Default for SurveySettings {
+    fn default() -> Self {
+        Self {
+            weight: "weight".into(),
+            stratum: None,
+            psu: None,
+            fpc: None,
+            lonely_psu: crate::stats::survey::LonelyPsu::Fail,
+            min_respondents: 50,
+            min_per_answer: 0,
+            no_group_of_one: true,
+        }
+    }
 }
 
 fn no_standardisation() -> Standardisation {
@@ -141,6 +221,8 @@ struct CatalogueFile {
     theme: Vec<Theme>,
     #[serde(default)]
     indicator: Vec<Indicator>,
+    #[serde(default)]
+    survey: SurveySettings,
 }
 
 /// The validated catalogue.
@@ -149,6 +231,7 @@ pub struct Catalogue {
     themes: Vec<Theme>,
     indicators: Vec<Indicator>,
     index: HashMap<String, usize>,
+    survey: SurveySettings,
 }
 
 impl Catalogue {
@@ -238,6 +321,7 @@ impl Catalogue {
                 themes: parsed.theme,
                 indicators: parsed.indicator,
                 index,
+                survey: parsed.survey,
             })
         } else {
             Err(problems)
@@ -262,6 +346,11 @@ impl Catalogue {
     /// Whether a theme id exists.
     pub fn has_theme(&self, id: &str) -> bool {
         self.themes.iter().any(|t| t.id == id)
+    }
+
+    /// The `[survey]` section: the design's columns and the minimum numbers.
+    pub fn survey(&self) -> &SurveySettings {
+        &self.survey
     }
 }
 
@@ -397,6 +486,51 @@ fn indicator_problems(ind: &Indicator, themes: &HashMap<String, ()>) -> Vec<Stri
     }
     if ind.kind == Kind::Proportion && ind.source == Source::Ggd && ind.multiplier != 100.0 {
         out.push("GGD proportions are percentages: multiplier must be 100".into());
+    }
+    if let Some(q) = &ind.survey {
+        out.extend(question_problems(ind, q));
+    }
+    out
+}
+
+fn question_problems(ind: &Indicator, q: &Question) -> Vec<String> {
+    let mut out = Vec::new();
+    if ind.source != Source::Ggd {
+        out.push("`survey` applies to GGD indicators only".into());
+    }
+    if q.question.trim().is_empty() {
+        out.push("`survey.question` must name a column of `respondents`".into());
+    }
+    match ind.kind {
+        Kind::Proportion if q.counts.is_empty() => {
+            out.push(
+                "a proportion from respondents needs the answers it counts (`survey.counts`)"
+                    .into(),
+            );
+        }
+        Kind::Proportion => {}
+        Kind::Mean if !q.counts.is_empty() => {
+            out.push("a mean of answers counts no answers: leave `survey.counts` out".into());
+        }
+        Kind::Mean => {}
+        kind => out.push(format!(
+            "respondents give proportions and means, not a {}",
+            kind.as_str()
+        )),
+    }
+    if let Some(c) = q
+        .counts
+        .iter()
+        .find(|c| !q.codes.is_empty() && !q.codes.contains(c))
+    {
+        out.push(format!("counted answer {c} is not one of `survey.codes`"));
+    }
+    if let Some(c) = q
+        .missing
+        .iter()
+        .find(|c| q.codes.contains(c) || q.counts.contains(c))
+    {
+        out.push(format!("answer {c} cannot be both missing and valid"));
     }
     out
 }

@@ -163,6 +163,9 @@ pub enum TableError {
     /// Coordinates of points do not match the geometry's reference system.
     #[error("{at}: {detail}")]
     Coordinates { at: Location, detail: String },
+    /// A survey design the variance cannot be estimated from (a stratum with one PSU).
+    #[error("{at}: survey design: {detail}")]
+    Design { at: Location, detail: String },
 }
 
 /// Problems with area codes and the area hierarchy.
@@ -367,7 +370,8 @@ impl DataError {
                 | T::IntervalOrder { at, .. }
                 | T::AgeBandTiling { at, .. }
                 | T::MissingPopulation { at, .. }
-                | T::Coordinates { at, .. },
+                | T::Coordinates { at, .. }
+                | T::Design { at, .. },
             )
             | Self::Area(
                 A::BadCode { at, .. }

@@ -19,11 +19,12 @@ pub enum TableName {
     BenchmarkRates,
     Providers,
     Projects,
+    Respondents,
 }
 
 impl TableName {
     /// All tables.
-    pub const ALL: [TableName; 9] = [
+    pub const ALL: [TableName; 10] = [
         Self::Areas,
         Self::Population,
         Self::GpCounts,
@@ -33,6 +34,7 @@ impl TableName {
         Self::BenchmarkRates,
         Self::Providers,
         Self::Projects,
+        Self::Respondents,
     ];
 
     /// File stem (`population` for `population.csv`).
@@ -47,6 +49,7 @@ impl TableName {
             Self::BenchmarkRates => "benchmark_rates",
             Self::Providers => "providers",
             Self::Projects => "projects",
+            Self::Respondents => "respondents",
         }
     }
 

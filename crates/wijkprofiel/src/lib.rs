@@ -27,6 +27,7 @@
 //! | `practices` ([`Practice`]) | `validate/practices.rs` | "`practices`" |
 //! | `gp_counts` ([`GpCounts`]) | `validate/gp_counts/` (rules in `mod.rs`, batches in `columns.rs`) | "`gp_counts`" |
 //! | `ggd_estimates` | `validate/ggd_estimates.rs` | "`ggd_estimates`" |
+//! | `respondents` (the health monitor's, with the catalogue's `[survey]`) | `validate/respondents.rs` | "`respondents`" |
 //! | `benchmarks` | `validate/benchmarks.rs` | "`benchmarks`" |
 //! | `benchmark_rates` | `validate/benchmark_rates.rs` | "`benchmark_rates`" |
 //! | `providers` ([`Provider`], [`Role`]) | `validate/providers.rs` | "`providers`" |
@@ -48,11 +49,12 @@
 //! | slope and relative index of inequality | [`stats::inequality::sii`] |
 //! | life expectancy, Chiang II | [`stats::life_table::life_expectancy`] |
 //! | empirical Bayes smoothing | [`stats::smoothing`] |
-//! | design-based mean or proportion of survey microdata (weights, strata, PSUs, finite population correction; Taylor linearisation; Wald and logit intervals), as R `survey` | [`stats::survey::mean`] |
+//! | design-based mean or proportion of survey microdata (weights, strata, PSUs, finite population correction, lonely PSUs; Taylor linearisation; Wald, logit and Korn–Graubard intervals), as R `survey` | [`stats::survey::mean`] |
 //!
 //! **Profiles**, the engine ([`profile`]: [`profile::ProfileBuilder`] with
 //! [`profile::Settings`], [`profile::Profiles`]): figures from GP counts (`profile/gp.rs`),
-//! GGD estimates (`profile/ggd.rs`) and CBS population (`profile/population.rs`); comparisons,
+//! GGD estimates (`profile/ggd.rs`), the health monitor's respondents (`profile/monitor.rs`)
+//! and CBS population (`profile/population.rs`); comparisons,
 //! ranks, spine charts and trends (`profile/standing.rs`); priority themes
 //! (`profile/priorities.rs`); the social map (`profile/social_map.rs`); disclosure control
 //! (`profile/disclosure/`). How each figure is made: `docs/outputs.md`, "How figures are
@@ -75,8 +77,8 @@
 //! **Where the next wings go.** Importers of public data as it arrives (CBS StatLine tables,
 //! the wijk- en buurtkaart, postcode deliveries, earlier boundaries) in `sources/`, each
 //! turning a source's files into [`Inputs`] that validation then checks as any other;
-//! design-based estimation from health-monitor microdata (weights, strata) in `survey/`,
-//! producing `ggd_estimates` for the engine; exports for publishing platforms (e.g. Swing) in
+//! the health monitor's own tables (a tabellenboek, every breakdown as a long table) beside
+//! `profile/monitor.rs`; exports for publishing platforms (e.g. Swing) in
 //! `output/`; the records of a samenwerkingssessie (themes chosen, actions, follow-up) in
 //! `session/`, reading profiles and never feeding the engine.
 //!

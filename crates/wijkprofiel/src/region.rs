@@ -64,6 +64,11 @@ pub struct Region {
     pub practices: Vec<Practice>,
     /// `area_code, year, indicator, age_group, value, lower, upper, respondents`.
     pub ggd_estimates: Option<DataFrame>,
+    /// The health monitor's respondents: `area_code, year`, the design's columns by the
+    /// names the catalogue's `[survey]` gives them (weight; stratum, PSU and population
+    /// where declared), `sex` and `age` where given, and one answer column per question of
+    /// the catalogue (numbers).
+    pub respondents: Option<DataFrame>,
     /// `indicator, year, benchmark, label, sex, value, lower, upper`.
     pub benchmarks: Option<DataFrame>,
     /// `indicator, year, benchmark, sex, age_band, rate`.
@@ -185,6 +190,7 @@ impl Region {
             TableName::GgdEstimates => self.ggd_estimates.clone(),
             TableName::Benchmarks => self.benchmarks.clone(),
             TableName::BenchmarkRates => self.benchmark_rates.clone(),
+            TableName::Respondents => self.respondents.clone(),
             _ => None,
         }
     }
@@ -224,6 +230,33 @@ impl Region {
                 .map(|c| c.years().to_vec())
                 .unwrap_or_default(),
             ggd_years: years_of(self.ggd_estimates.as_ref()),
+            respondents: self
+                .respondents
+                .as_ref()
+                .and_then(|r| {
+                    let counts = r
+                        .column("year")
+                        .ok()?
+                        .as_materialized_series()
+                        .value_counts(true, false, "n".into(), false);
+                    let counts = counts.ok()?;
+                    let years = counts.column("year").ok()?.i32().ok()?.clone();
+                    let n = counts.column("n").ok()?.u32().ok()?.clone();
+                    let mut out: Vec<(i32, i64)> = years
+                        .iter()
+                        .zip(n.iter())
+                        .filter_map(|(y, n)| Some((y?, i64::from(n?))))
+                        .collect();
+                    out.sort_unstable();
+                    Some(out)
+                })
+                .unwrap_or_default(),
+            questions: self
+                .catalogue
+                .indicators()
+                .iter()
+                .filter(|i| i.survey.is_some())
+                .count(),
             practices: self.practices.len(),
             providers: self.providers.len(),
             projects: self.projects.len(),
@@ -286,6 +319,10 @@ pub struct Summary {
     pub indicators: Vec<(String, usize)>,
     pub gp_years: Vec<i32>,
     pub ggd_years: Vec<i32>,
+    /// The health monitor's respondents per round (`respondents`), and how many GGD
+    /// indicators are made from them.
+    pub respondents: Vec<(i32, i64)>,
+    pub questions: usize,
     pub practices: usize,
     pub providers: usize,
     pub projects: usize,
@@ -366,6 +403,20 @@ impl fmt::Display for Summary {
             years(&self.gp_years),
             years(&self.ggd_years)
         )?;
+        if !self.respondents.is_empty() {
+            let rounds: Vec<String> = self
+                .respondents
+                .iter()
+                .map(|(y, n)| format!("{y}: {n}"))
+                .collect();
+            writeln!(
+                f,
+                "  health monitor: {} respondents ({}); {} GGD indicators made from them",
+                self.respondents.iter().map(|(_, n)| n).sum::<i64>(),
+                rounds.join(", "),
+                self.questions
+            )?;
+        }
         let coverage: Vec<String> = self
             .coverage
             .iter()

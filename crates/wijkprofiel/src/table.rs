@@ -251,6 +251,12 @@ impl Table {
         })
     }
 
+    /// Whether the table has a column by this name (readable or not).
+    pub(crate) fn has_column(&self, name: &str) -> bool {
+        self.frame().is_some_and(|f| f.column(name).is_ok())
+            || self.undecodable.iter().any(|(n, _)| n == name)
+    }
+
     /// The decoded columns (empty for Parquet data not yet decoded: see [`Table::decoded`]).
     pub(crate) fn frame(&self) -> Option<&DataFrame> {
         match &self.data {

@@ -42,6 +42,30 @@ multiplier = 100
 polarity = "lower-better"
 age = "18+"
 definition = "Share of adults who are lonely"
+
+[[indicator]]
+id = "ggd_gezondheid"
+label_nl = "Ervaren gezondheid (zeer) goed"
+label_en = "Good self-rated health"
+theme = "mental"
+source = "ggd"
+kind = "proportion"
+multiplier = 100
+polarity = "higher-better"
+age = "18+"
+definition = "Share of adults rating their health good or very good"
+
+[indicator.survey]
+question = "GZ01"
+counts = [1, 2]
+codes = [1, 2, 3, 4, 5]
+missing = [9]
+
+[survey]
+weight = "ewGGD"
+stratum = "stratum"
+psu = "psu"
+min_respondents = 3
 "#;
 
 const AREAS: &str = "code,name,level,parent_code,vintage
@@ -79,6 +103,16 @@ HA0001,2024,BU99010101,female,65+,gp_diabetes,18,100
 const GGD: &str = "area_code,year,indicator,age_group,value,lower,upper,respondents
 BU99010101,2024,ggd_eenzaam,18+,45.1,40.2,50.0,
 GM9901,2024,ggd_eenzaam,18+,46.0,44.0,48.0,310
+";
+
+const RESPONDENTS: &str = "area_code,year,ewGGD,stratum,psu,sex,age,GZ01
+BU99010101,2024,120.5,A,1,female,34,1
+BU99010101,2024,80.0,A,1,male,71,3
+BU99010101,2024,95.2,A,2,female,45,2
+BU99010102,2024,140.0,B,3,male,19,9
+BU99010102,2024,60.7,B,3,female,52,4
+BU99010102,2024,110.0,B,4,male,66,1
+WK990101,2024,101.3,B,4,female,80,2
 ";
 
 const BENCHMARKS: &str = "indicator,year,benchmark,label,sex,value,lower,upper
@@ -138,6 +172,7 @@ fn files() -> Vec<(String, String)> {
         ("benchmark_rates.csv".into(), RATES.into()),
         ("providers.csv".into(), PROVIDERS.into()),
         ("projects.csv".into(), PROJECTS.into()),
+        ("respondents.csv".into(), RESPONDENTS.into()),
     ]
 }
 
@@ -545,6 +580,102 @@ fn ggd_estimates_and_benchmarks() {
         "male,65+,220.0",
         "male,66+,220.0",
         "benchmark_rates.csv, column `age_band`: age bands do not tile: `66+` overlaps the open band `65+`",
+    );
+}
+
+#[test]
+fn respondents_of_the_monitor() {
+    let f = "respondents.csv";
+    assert_problem(
+        f,
+        "2024,120.5,A",
+        "2024,0,A",
+        "respondents.csv, row 1 (line 2), column `ewGGD`: `0` is not a positive weight",
+    );
+    assert_problem(
+        f,
+        "2024,120.5,A",
+        "2024,,A",
+        "respondents.csv, row 1 (line 2), column `ewGGD`: value is missing",
+    );
+    assert_problem(
+        f,
+        "BU99010102,2024,60.7",
+        "BU99019999,2024,60.7",
+        "respondents.csv, row 5 (line 6), column `area_code`: area `BU99019999` is not in the areas table",
+    );
+    assert_problem(
+        f,
+        "female,52,4",
+        "female,52,7",
+        "respondents.csv, row 5 (line 6), column `GZ01`: `7` is not an answer code of indicator `ggd_gezondheid` (1, 2, 3, 4, 5), or a missing code (9)",
+    );
+    assert_problem(
+        f,
+        "sex,age,GZ01",
+        "sex,age,GZ02",
+        "respondents.csv, column `GZ01`: indicator `ggd_gezondheid` asks this question, but `respondents` has no column by its name",
+    );
+    assert_problem(
+        f,
+        "female,34,1",
+        "vrouw,34,1",
+        "respondents.csv, row 1 (line 2), column `sex`: `vrouw` is not `male` or `female`",
+    );
+    assert_problem(
+        f,
+        "BU99010101,2024,95.2,A,2",
+        "BU99010101,2024,95.2,A,1",
+        "respondents.csv, row 1 (line 2), column `stratum`: survey design: stratum `A` has one PSU in 2024: its variance cannot be estimated (merge it with another stratum, or set `lonely_psu` in the catalogue's `[survey]`)",
+    );
+    assert_problem(
+        f,
+        "female,34,1",
+        "female,,1",
+        "respondents.csv, row 1 (line 2), column `age`: value is missing",
+    );
+    // A lonely PSU is no error when the catalogue says what it contributes.
+    let mut files = files();
+    for (name, text) in &mut files {
+        match name.as_str() {
+            "respondents.csv" => *text = text.replacen("A,2,", "A,1,", 1),
+            "catalogue.toml" => {
+                *text = text.replacen(
+                    "psu = \"psu\"",
+                    "psu = \"psu\"\nlonely_psu = \"certainty\"",
+                    1,
+                )
+            }
+            _ => {}
+        }
+    }
+    let report = validate(&inputs(files));
+    assert!(report.is_valid(), "{:?}", report.problems);
+
+    let c = "catalogue.toml";
+    assert_problem(
+        c,
+        "counts = [1, 2]",
+        "counts = [1, 6]",
+        "catalogue.toml: indicator `ggd_gezondheid`: counted answer 6 is not one of `survey.codes`",
+    );
+    assert_problem(
+        c,
+        "counts = [1, 2]\n",
+        "",
+        "catalogue.toml: indicator `ggd_gezondheid`: a proportion from respondents needs the answers it counts (`survey.counts`)",
+    );
+    assert_problem(
+        c,
+        "missing = [9]",
+        "missing = [5]",
+        "catalogue.toml: indicator `ggd_gezondheid`: answer 5 cannot be both missing and valid",
+    );
+    assert_problem(
+        c,
+        "question = \"GZ01\"",
+        "question = \"ewGGD\"",
+        "respondents.csv, column `ewGGD`: indicator `ggd_gezondheid` asks a question by the name of a column of the design (area, round, weight, stratum, PSU, population, sex or age)",
     );
 }
 

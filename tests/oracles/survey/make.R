@@ -27,6 +27,8 @@ for (h in 1:4) {
 }
 resp <- do.call(rbind, rows)
 resp$lonely <- as.integer(resp$lonely)
+# Strata with a single PSU: stratum 3's two PSUs split into strata 3 and 5.
+resp$stratum_lonely <- ifelse(resp$psu == 302, 5, resp$stratum)
 write.csv(resp, file.path(dir, "respondents.csv"), row.names = FALSE)
 
 designs <- list(
@@ -36,10 +38,17 @@ designs <- list(
   clusters_fpc = svydesign(ids = ~psu, strata = ~stratum, weights = ~weight,
                            fpc = ~population, data = resp)
 )
+# survey reads the lonely-PSU option when it computes a variance.
+lonely <- c("certainty", "remove", "adjust", "average")
+for (option in lonely) {
+  designs[[paste0("lonely_", option)]] <- svydesign(
+    ids = ~psu, strata = ~stratum_lonely, weights = ~weight, fpc = ~population, data = resp)
+}
 domains <- list(all = rep(TRUE, nrow(resp)), female = resp$sex == "female",
                 stratum2 = resp$stratum == 2)
 out <- list()
 for (d in names(designs)) {
+  options(survey.lonely.psu = if (startsWith(d, "lonely_")) sub("lonely_", "", d) else "fail")
   for (dom in names(domains)) {
     sub <- subset(designs[[d]], domains[[dom]])
     for (y in c("lonely", "score")) {
@@ -47,11 +56,14 @@ for (d in names(designs)) {
       row <- data.frame(design = d, domain = dom, variable = y,
                         value = coef(m)[[1]], se = SE(m)[[1]], df = degf(sub),
                         wald_lower = confint(m)[1], wald_upper = confint(m)[2],
-                        logit_lower = NA, logit_upper = NA)
+                        logit_lower = NA, logit_upper = NA, kg_lower = NA, kg_upper = NA)
       if (y == "lonely") {
         ci <- svyciprop(~lonely, sub, method = "xlogit")
         row$logit_lower <- attr(ci, "ci")[[1]]
         row$logit_upper <- attr(ci, "ci")[[2]]
+        kg <- svyciprop(~lonely, sub, method = "beta")
+        row$kg_lower <- attr(kg, "ci")[[1]]
+        row$kg_upper <- attr(kg, "ci")[[2]]
       }
       out[[length(out) + 1]] <- row
     }
@@ -60,3 +72,29 @@ for (d in names(designs)) {
 expected <- do.call(rbind, out)
 write.csv(format(expected, digits = 17), file.path(dir, "expected.csv"), row.names = FALSE, quote = FALSE)
 cat("survey", as.character(packageVersion("survey")), ":", nrow(expected), "estimates\n")
+
+# Rest-of-reference contrasts: a domain A against the rest of a reference P (A within P), as
+# svyby(covmat = TRUE) + svycontrast on the subset to P; degrees of freedom of that subset.
+comparisons <- list(
+  stratum2_vs_all = list(a = resp$stratum == 2, p = rep(TRUE, nrow(resp))),
+  female_vs_all = list(a = resp$sex == "female", p = rep(TRUE, nrow(resp))),
+  female_in_stratum2 = list(a = resp$stratum == 2 & resp$sex == "female", p = resp$stratum == 2)
+)
+out <- list()
+for (d in names(designs)) {
+  options(survey.lonely.psu = if (startsWith(d, "lonely_")) sub("lonely_", "", d) else "fail")
+  for (cmp in names(comparisons)) {
+    des <- update(designs[[d]], a = as.integer(comparisons[[cmp]]$a))
+    inside <- subset(des, comparisons[[cmp]]$p)
+    for (y in c("lonely", "score")) {
+      b <- svyby(as.formula(paste0("~", y)), ~a, inside, svymean, covmat = TRUE)
+      ct <- svycontrast(b, c(-1, 1))
+      out[[length(out) + 1]] <- data.frame(design = d, comparison = cmp, variable = y,
+                                          difference = coef(ct)[[1]], se = SE(ct)[[1]],
+                                          df = degf(inside))
+    }
+  }
+}
+contrasts <- do.call(rbind, out)
+write.csv(format(contrasts, digits = 17), file.path(dir, "contrasts.csv"), row.names = FALSE, quote = FALSE)
+cat("survey", as.character(packageVersion("survey")), ":", nrow(contrasts), "contrasts\n")

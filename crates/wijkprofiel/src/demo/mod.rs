@@ -101,6 +101,10 @@ pub(crate) const EMBEDDED: &[(&str, &[u8])] = &[
         include_bytes!("../../../../data/demo/ggd_estimates.csv"),
     ),
     (
+        "respondents.parquet",
+        include_bytes!("../../../../data/demo/respondents.parquet"),
+    ),
+    (
         "benchmarks.csv",
         include_bytes!("../../../../data/demo/benchmarks.csv"),
     ),

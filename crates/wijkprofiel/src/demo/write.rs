@@ -15,7 +15,7 @@ use crate::rng::Rng;
 use crate::social::Role;
 
 /// Files of the demo scale, in writing order.
-pub const FILES: [&str; 14] = [
+pub const FILES: [&str; 15] = [
     "README.md",
     "dataset.toml",
     "catalogue.toml",
@@ -25,6 +25,7 @@ pub const FILES: [&str; 14] = [
     "practices.csv",
     "gp_counts.parquet",
     "ggd_estimates.csv",
+    "respondents.parquet",
     "benchmarks.csv",
     "benchmark_rates.csv",
     "providers.csv",
@@ -207,6 +208,9 @@ pub(super) fn all(
     practices(&mut out, plan)?;
     gp_counts(&mut out, plan, &residents, &root)?;
     ggd_estimates(&mut out, plan, &residents, &root)?;
+    if options.scale != Scale::National {
+        respondents(&mut out, plan, &residents, &root)?;
+    }
     benchmarks(&mut out)?;
     providers_and_projects(&mut out, plan, &root)?;
     custom_areas(&mut out, plan)?;
@@ -294,11 +298,19 @@ fn catalogue(out: &mut Out<'_>) -> Result<(), DemoError> {
             g.polarity,
             g.label_nl.to_lowercase(),
         );
+        if let Some((_, _, block)) = MONITOR.iter().find(|(i, _, _)| GGD[*i].id == g.id) {
+            let _ = write!(t, "\n[indicator.survey]\n{block}");
+        }
     }
     t.push_str(
         "\n[[indicator]]\nid = \"cbs_aandeel_65plus\"\nlabel_nl = \"Aandeel 65-plussers\"\nlabel_en = \"Share aged 65+\"\n\
          theme = \"population\"\nsource = \"cbs\"\nkind = \"proportion\"\nmultiplier = 100\npolarity = \"no-judgement\"\nnumerator_age = \"65+\"\n\
          definition = \"Inwoners van 65 jaar en ouder als percentage van alle inwoners op 1 januari (CBS)\"\n",
+    );
+    // The health monitor's design and the minimum numbers of its agreements.
+    t.push_str(
+        "\n[survey]\nweight = \"ewGGD\"\nstratum = \"stratum\"\nfpc = \"fpc\"\nmin_respondents = 50\n\
+         min_per_answer = 0\nno_group_of_one = true\n",
     );
     out.text("catalogue.toml", &t)
 }
@@ -731,6 +743,158 @@ fn adults(cells: &[[i64; 19]; 2]) -> (f64, f64) {
     (young, old)
 }
 
+/// The true prevalence of each GGD indicator in each buurt in round `gi`, for ages 18-64
+/// and 65+.
+fn ggd_truth(plan: &Plan, root: &Rng, gi: usize) -> Vec<Vec<(f64, f64)>> {
+    let year = GGD_YEARS[gi];
+    plan.buurten
+        .iter()
+        .map(|b| {
+            let mut rng = root.fork(&format!("ggd/{}/{year}", b.code));
+            let character = plan.wijken[b.wijk].character;
+            GGD.iter()
+                .map(|ind| {
+                    let special = match character {
+                        Character::Student => ind.student,
+                        Character::Elderly => ind.elderly,
+                        _ => 0.0,
+                    };
+                    let base = logit(ind.national[gi] / 100.0)
+                        + ind.deprivation * b.deprivation
+                        + special
+                        + 0.12 * rng.normal();
+                    (expit(base + ind.ages.0), expit(base + ind.ages.1))
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The monitor's questions in the demo: the GGD indicator (index in `GGD`), its answer
+/// column and catalogue block.
+const MONITOR: [(usize, &str, &str); 2] = [
+    (
+        0,
+        "GZGGA401",
+        "question = \"GZGGA401\"\ncounts = [1, 2]\ncodes = [1, 2, 3, 4, 5]\nmissing = [9]\n",
+    ),
+    (
+        5,
+        "LFRKA401",
+        "question = \"LFRKA401\"\ncounts = [1]\ncodes = [1, 2]\nmissing = [9]\n",
+    ),
+];
+
+/// The health monitor's respondents (adults, 2020, 2022, 2024): per buurt a sample of
+/// adults invited, answering more often when older and less often in deprived buurten;
+/// stratified by gemeente (each respondent a PSU of their own, the stratum's adults as
+/// its population) and weighted within each gemeente to its adults aged 18-64 and 65+.
+/// Answers follow the same true prevalences as `ggd_estimates`.
+fn respondents(
+    out: &mut Out<'_>,
+    plan: &Plan,
+    residents: &Residents,
+    root: &Rng,
+) -> Result<(), DemoError> {
+    let year_index = |y: i32| YEARS.iter().position(|&v| v == y).unwrap_or(0);
+    let gemeente_of = |b: usize| plan.wijken[plan.buurten[b].wijk].gemeente;
+    let mut area = Vec::new();
+    let mut year = Vec::new();
+    let mut weight = Vec::new();
+    let mut stratum = Vec::new();
+    let mut fpc = Vec::new();
+    let mut sex = Vec::new();
+    let mut age = Vec::new();
+    let mut answers: Vec<Vec<i32>> = vec![Vec::new(); MONITOR.len()];
+    for (gi, &y) in GGD_YEARS.iter().enumerate() {
+        let yi = year_index(y);
+        let truth = ggd_truth(plan, root, gi);
+        // Adults per gemeente and age group (18-64, 65+), and respondents drawn per buurt.
+        let mut population = vec![[0.0_f64; 2]; plan.gemeenten.len()];
+        let mut drawn: Vec<(usize, usize, u8)> = Vec::new();
+        for (bi, b) in plan.buurten.iter().enumerate() {
+            let mut rng = root.fork(&format!("monitor/{}/{y}", b.code));
+            let invited = 0.09 * (-0.15 * b.deprivation).exp();
+            for (si, cells) in residents[bi][yi].iter().enumerate() {
+                for (band, &n) in cells.iter().enumerate().skip(3) {
+                    let lower = BANDS[band].lower.max(18);
+                    let adults = if band == 3 {
+                        (n as f64 * 0.4).round() as i64
+                    } else {
+                        n
+                    };
+                    population[gemeente_of(bi)][usize::from(lower >= 65)] += adults as f64;
+                    let response = match lower {
+                        ..25 => 0.22,
+                        25..45 => 0.28,
+                        45..65 => 0.38,
+                        65..80 => 0.48,
+                        _ => 0.33,
+                    };
+                    for _ in 0..rng.binomial(adults, invited * response) {
+                        let upper = BANDS[band].upper.unwrap_or(99);
+                        let a = lower + rng.below(usize::from(upper - lower) + 1) as u8;
+                        drawn.push((bi, si, a));
+                    }
+                }
+            }
+        }
+        let mut sampled = vec![[0.0_f64; 2]; plan.gemeenten.len()];
+        for &(bi, _, a) in &drawn {
+            sampled[gemeente_of(bi)][usize::from(a >= 65)] += 1.0;
+        }
+        for (k, &(bi, si, a)) in drawn.iter().enumerate() {
+            let b = &plan.buurten[bi];
+            let mut rng = root.fork(&format!("monitor/{}/{y}/{k}", b.code));
+            let (g, old) = (gemeente_of(bi), usize::from(a >= 65));
+            area.push(b.code.clone());
+            year.push(y);
+            weight.push((population[g][old] / sampled[g][old] * 1e4).round() / 1e4);
+            stratum.push(plan.gemeenten[g].code.clone());
+            fpc.push(population[g][0] + population[g][1]);
+            sex.push(SEXES[si]);
+            age.push(i32::from(a));
+            for (q, &(ind, _, _)) in MONITOR.iter().enumerate() {
+                let p = if old == 1 {
+                    truth[bi][ind].1
+                } else {
+                    truth[bi][ind].0
+                };
+                let counted = rng.uniform() < p;
+                let answer = match (rng.uniform() < 0.02, q, counted) {
+                    (true, _, _) => 9,
+                    (false, 0, true) => 1 + i32::from(rng.uniform() < 0.7),
+                    (false, 0, false) => match rng.uniform() {
+                        u if u < 0.75 => 3,
+                        u if u < 0.95 => 4,
+                        _ => 5,
+                    },
+                    (false, _, true) => 1,
+                    (false, _, false) => 2,
+                };
+                answers[q].push(answer);
+            }
+        }
+    }
+    let mut columns = vec![
+        Column::new("area_code".into(), area),
+        Column::new("year".into(), year),
+        Column::new("ewGGD".into(), weight),
+        Column::new("stratum".into(), stratum),
+        Column::new("fpc".into(), fpc),
+        Column::new("sex".into(), sex),
+        Column::new("age".into(), age),
+    ];
+    for (q, (_, name, _)) in MONITOR.iter().enumerate() {
+        columns.push(Column::new((*name).into(), std::mem::take(&mut answers[q])));
+    }
+    let path = out.dir.join("respondents.parquet");
+    let frame = DataFrame::new_infer_height(columns).map_err(encode(&path))?;
+    let mut sink = out.parquet("respondents.parquet", frame.schema())?;
+    sink.write(&frame)?;
+    sink.finish(out)
+}
+
 fn ggd_estimates(
     out: &mut Out<'_>,
     plan: &Plan,
@@ -741,29 +905,8 @@ fn ggd_estimates(
     let mut rows = GgdRows::default();
     for (gi, year) in GGD_YEARS.iter().enumerate() {
         let yi = year_index(*year);
-        // True prevalence of each buurt for 18-64 and 65+, and the group sizes.
-        let mut truth: Vec<Vec<(f64, f64)>> = Vec::with_capacity(plan.buurten.len());
+        let truth = ggd_truth(plan, root, gi);
         let sizes: Vec<(f64, f64)> = residents.iter().map(|c| adults(&c[yi])).collect();
-        for b in &plan.buurten {
-            let mut rng = root.fork(&format!("ggd/{}/{year}", b.code));
-            let character = plan.wijken[b.wijk].character;
-            truth.push(
-                GGD.iter()
-                    .map(|ind| {
-                        let special = match character {
-                            Character::Student => ind.student,
-                            Character::Elderly => ind.elderly,
-                            _ => 0.0,
-                        };
-                        let base = logit(ind.national[gi] / 100.0)
-                            + ind.deprivation * b.deprivation
-                            + special
-                            + 0.12 * rng.normal();
-                        (expit(base + ind.ages.0), expit(base + ind.ages.1))
-                    })
-                    .collect(),
-            );
-        }
         // Areas: each buurt with at least 100 adults, each wijk and gemeente.
         let mut areas: Vec<(String, Vec<usize>, bool)> = Vec::new();
         for (bi, b) in plan.buurten.iter().enumerate() {

@@ -54,6 +54,9 @@ pub enum Method {
     GgdWeighted,
     /// A count of residents, exact.
     Count,
+    /// A design-based estimate from the health monitor's respondents (logit interval for a
+    /// proportion, Wald for a mean).
+    SurveyDesign,
 }
 
 impl Method {
@@ -68,6 +71,7 @@ impl Method {
             Self::GgdRespondents => "ggd-respondents",
             Self::GgdWeighted => "ggd-weighted",
             Self::Count => "count",
+            Self::SurveyDesign => "survey-design",
         }
     }
 }
@@ -276,6 +280,8 @@ pub enum Reason {
     NoResidentsToWeight,
     /// A CBS figure without residents in its scope.
     NoResidents,
+    /// A GGD figure from the monitor's respondents, of an area where none answered.
+    NoRespondents,
 }
 
 impl Reason {
@@ -304,6 +310,16 @@ impl Reason {
             Self::Method(W::WideInterval { width, maximum }) => {
                 format!("het 95%-interval is {width:.1} breed, meer dan de toegestane {maximum}")
             }
+            Self::Method(W::FewRespondents {
+                respondents,
+                minimum,
+            }) => format!(
+                "{respondents} respondenten, minder dan de {minimum} die de minimumaantallen \
+                 van de monitor vragen"
+            ),
+            Self::Method(W::SmallAnswerGroup) => "een antwoordgroep telt minder respondenten \
+                                                  dan de minimumaantallen van de monitor toestaan"
+                .into(),
             Self::Unusable(error) => format!("niet te berekenen: {error}"),
             Self::NoListedPatients => "hier wonen geen ingeschreven patiënten".into(),
             Self::NoPractice => "hier ligt geen deelnemende praktijk".into(),
@@ -316,6 +332,7 @@ impl Reason {
                 "geen inwoners in de leeftijdsgroep om mee te wegen".into()
             }
             Self::NoResidents => "geen inwoners in de doelgroep".into(),
+            Self::NoRespondents => "geen respondenten van de monitor in dit gebied".into(),
         }
     }
 }
@@ -339,6 +356,7 @@ impl std::fmt::Display for Reason {
             Self::NoEstimate => f.write_str("no estimate for this area or for all its parts"),
             Self::NoResidentsToWeight => f.write_str("no residents in the age group to weight by"),
             Self::NoResidents => f.write_str("no residents in scope"),
+            Self::NoRespondents => f.write_str("no respondents of the monitor in this area"),
         }
     }
 }
@@ -456,6 +474,11 @@ pub struct Figure {
     /// output of its own.
     #[serde(skip)]
     pub listed: Option<f64>,
+    /// A design-based estimate's significance against the rest of its parent and the rest
+    /// of its region (the rest-of-reference contrast), which judges it instead of its
+    /// interval around their values; not an output of its own.
+    #[serde(skip)]
+    pub contrasts: [Option<crate::stats::compare::Significance>; 2],
     /// The counts disclosure control withheld (left out of JSON when none).
     #[serde(skip_serializing_if = "Suppression::is_empty")]
     pub suppression: Suppression,
@@ -483,6 +506,7 @@ impl Figure {
             coverage: None,
             excess: None,
             listed: None,
+            contrasts: [None; 2],
             suppression: Suppression::default(),
             status: Status::Missing(Reason::Unstated),
             standing: Standing::default(),

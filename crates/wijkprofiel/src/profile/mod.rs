@@ -30,6 +30,7 @@ pub(crate) mod figure;
 mod ggd;
 mod gp;
 mod hierarchy;
+mod monitor;
 mod placement;
 mod population;
 pub(crate) mod priorities;
@@ -424,15 +425,24 @@ impl Profiles {
                 );
                 (residents, national, place(region, &tree, &codes))
             },
-            || match &region.ggd_estimates {
-                Some(frame) => ggd::Estimates::read(frame, catalogue, &area_of),
-                None => Ok(HashMap::new()),
+            || {
+                let estimates = match &region.ggd_estimates {
+                    Some(frame) => ggd::Estimates::read(frame, catalogue, &area_of),
+                    None => Ok(HashMap::new()),
+                };
+                let monitor = match &region.respondents {
+                    Some(frame) => monitor::Monitor::read(frame, catalogue.survey(), &area_of),
+                    None => Ok(monitor::Monitor::default()),
+                };
+                (estimates, monitor)
             },
         );
         let (residents, national, (practice_buurt, provider_buurt)) = read;
         let residents = residents.map_err(table_error("population"))?;
         let national = national.map_err(table_error("benchmarks"))?;
+        let (estimates, monitor) = estimates;
         let estimates = estimates.map_err(table_error("ggd_estimates"))?;
+        let monitor = monitor.map_err(table_error("respondents"))?;
 
         let mut coverage = vec![None; areas.len()];
         let mut gp_cells = None;
@@ -443,6 +453,12 @@ impl Profiles {
             .enumerate()
             .map(|(i, ind)| match ind.source {
                 Source::Cbs => residents.figures(&tree, (i, ind), levels),
+                // A question of the monitor's, when its respondents are given; else the
+                // finished estimates.
+                Source::Ggd if ind.survey.is_some() && !monitor.is_empty() => {
+                    let settings = catalogue.survey();
+                    monitor::figures(&monitor, &tree, &residents, (i, ind), settings, levels)
+                }
                 Source::Ggd => estimates.get(&i).map_or_else(Vec::new, |given| {
                     ggd::figures(given, &tree, &residents, (i, ind), levels)
                 }),

@@ -63,12 +63,24 @@ pub(crate) fn fill(
                         polarity,
                     ),
                 };
+                // A design-based estimate is judged against the rest of the reference.
+                let contrasted = |c: Comparison, k: usize| match (f.contrasts[k], c.value) {
+                    (Some(sig), Some(_)) => Comparison {
+                        judgement: sig.judge(polarity),
+                        ..c
+                    },
+                    _ => c,
+                };
                 let parent = tree.parent[f.area].filter(|p| tree.level[*p] != Level::Country);
-                s.parent =
-                    against(parent.and_then(|p| value_of(figures, f.mode, p, f.indicator, f.year)));
+                s.parent = contrasted(
+                    against(parent.and_then(|p| value_of(figures, f.mode, p, f.indicator, f.year))),
+                    0,
+                );
                 let region = tree.region[f.area].filter(|r| *r != f.area);
-                s.region =
-                    against(region.and_then(|r| value_of(figures, f.mode, r, f.indicator, f.year)));
+                s.region = contrasted(
+                    against(region.and_then(|r| value_of(figures, f.mode, r, f.indicator, f.year))),
+                    1,
+                );
                 if let (Some(c), Some(r)) = (
                     f.crude,
                     region.and_then(|r| crude_of(figures, f.mode, r, f.indicator, f.year)),

@@ -152,6 +152,13 @@ pub enum Withheld {
     /// An interval too wide to be useful (life expectancy with a 95% interval over 20 years).
     #[error("the 95% interval is {width:.1} wide, more than the {maximum} allowed")]
     WideInterval { width: f64, maximum: f64 },
+    /// Fewer respondents to a survey question than the monitor's minimum numbers.
+    #[error("{respondents} respondents, fewer than the {minimum} the survey's minimum numbers ask")]
+    FewRespondents { respondents: f64, minimum: f64 },
+    /// An answer group of a survey proportion holds fewer respondents than the minimum
+    /// numbers allow (or one).
+    #[error("an answer group holds fewer respondents than the survey's minimum numbers allow")]
+    SmallAnswerGroup,
 }
 
 /// Inputs a method cannot use.

@@ -33,6 +33,56 @@ pub struct Design<'a> {
     pub clusters: Option<&'a [u32]>,
     /// The number of PSUs in the population of each respondent's stratum.
     pub population: Option<&'a [f64]>,
+    /// What a stratum with one PSU contributes.
+    pub lonely_psu: LonelyPsu,
+}
+
+/// What a stratum with a single PSU contributes to a variance, as `survey`'s option
+/// `survey.lonely.psu`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LonelyPsu {
+    /// An error (`survey`'s default): the design cannot estimate its variance.
+    #[default]
+    Fail,
+    /// Sampled with certainty: nothing.
+    Certainty,
+    /// Left out: nothing.
+    Remove,
+    /// Its PSU total taken about the grand mean (zero) rather than its stratum's mean.
+    Adjust,
+    /// The average of the other strata's contributions.
+    Average,
+}
+
+impl LonelyPsu {
+    /// The name in settings (`fail`, `certainty`, ...).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Fail => "fail",
+            Self::Certainty => "certainty",
+            Self::Remove => "remove",
+            Self::Adjust => "adjust",
+            Self::Average => "average",
+        }
+    }
+}
+
+impl std::str::FromStr for LonelyPsu {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        [
+            Self::Fail,
+            Self::Certainty,
+            Self::Remove,
+            Self::Adjust,
+            Self::Average,
+        ]
+        .into_iter()
+        .find(|o| o.as_str() == s)
+        .ok_or_else(|| format!("`{s}` is not one of fail, certainty, remove, adjust, average"))
+    }
 }
 
 /// A design-based estimate of a domain.
@@ -85,16 +135,60 @@ impl SurveyMean {
     }
 }
 
+impl SurveyMean {
+    /// The effective sample size of a proportion, `p(1 − p) / se²` (the respondents when the
+    /// standard error is 0).
+    pub fn effective_n(&self) -> f64 {
+        let p = self.value;
+        if self.se > 0.0 {
+            p * (1.0 - p) / (self.se * self.se)
+        } else {
+            self.respondents as f64
+        }
+    }
+
+    /// For a proportion: the Korn–Graubard interval (`svyciprop(..., method = "beta")`),
+    /// Clopper–Pearson on the effective sample size, adjusted by
+    /// `(t(respondents − 1) / t(df))²` for the design's degrees of freedom.
+    pub fn korn_graubard(&self, confidence: Confidence) -> Estimate {
+        let p = self.value;
+        let tail = confidence.tail();
+        let t = |df: f64| {
+            StudentsT::new(0.0, 1.0, df).map_or(confidence.z(), |d| {
+                super::quantile(&d, 1.0 - tail, 0.0, f64::INFINITY)
+            })
+        };
+        let n = self.effective_n() * (t(self.respondents as f64 - 1.0) / t(self.df)).powi(2);
+        let beta = |q: f64, a: f64, b: f64| {
+            statrs::distribution::Beta::new(a, b)
+                .map_or(f64::NAN, |d| super::quantile(&d, q, 0.0, 1.0))
+        };
+        Estimate {
+            value: p,
+            lower: if p > 0.0 {
+                beta(tail, n * p, n * (1.0 - p) + 1.0)
+            } else {
+                0.0
+            },
+            upper: if p < 1.0 {
+                beta(1.0 - tail, n * p + 1.0, n * (1.0 - p))
+            } else {
+                1.0
+            },
+        }
+    }
+}
+
 /// The design-based mean of `y` over the respondents in `domain` (all when `None`).
 ///
 /// # Examples
 ///
 /// ```
-/// use wijkprofiel::stats::survey::{Design, mean};
+/// use wijkprofiel::stats::survey::{Design, LonelyPsu, mean};
 /// // Four respondents in two strata of two PSUs (each respondent its own PSU).
 /// let weights = [100.0, 300.0, 200.0, 200.0];
 /// let strata = [1, 1, 2, 2];
-/// let design = Design { weights: &weights, strata: Some(&strata), clusters: None, population: None };
+/// let design = Design { weights: &weights, strata: Some(&strata), clusters: None, population: None, lonely_psu: LonelyPsu::Fail };
 /// let lonely = [1.0, 0.0, 1.0, 1.0];
 /// let m = mean(&design, &lonely, None).unwrap();
 /// assert!((m.value - 0.625).abs() < 1e-15);
@@ -132,7 +226,8 @@ pub const OUTSIDE: u32 = u32::MAX;
 ///
 /// # Errors
 ///
-/// [`StatsError::Shape`] for columns of different lengths or a stratum with one PSU;
+/// [`StatsError::Shape`] for columns of different lengths or a stratum with one PSU (under
+/// [`LonelyPsu::Fail`]);
 /// [`StatsError::Value`] for a weight that is not positive and finite, a value that is not
 /// finite, or a population smaller than its sample of PSUs.
 pub fn means_by(
@@ -140,10 +235,53 @@ pub fn means_by(
     y: &[f64],
     groups: &[u32],
 ) -> Result<Vec<Option<SurveyMean>>, StatsError> {
+    check(design, y, groups.len())?;
+    let n = design.weights.len();
+    let count = groups
+        .iter()
+        .filter(|&&g| g != OUTSIDE)
+        .max()
+        .map_or(0, |&g| g as usize + 1);
+    let (mut total, mut weighted, mut respondents) =
+        (vec![0.0; count], vec![0.0; count], vec![0_usize; count]);
+    for ((&g, &w), &v) in groups.iter().zip(design.weights).zip(y) {
+        if g != OUTSIDE {
+            total[g as usize] += w;
+            weighted[g as usize] += w * v;
+            respondents[g as usize] += 1;
+        }
+    }
+    let value: Vec<f64> = weighted.iter().zip(&total).map(|(x, t)| x / t).collect();
+    let z: Vec<f64> = (0..n)
+        .map(|i| match groups[i] {
+            OUTSIDE => 0.0,
+            g => {
+                let k = g as usize;
+                design.weights[i] * (y[i] - value[k]) / total[k]
+            }
+        })
+        .collect();
+    let (variance, df) = linearised(design, groups, &z, count)?;
+    Ok((0..count)
+        .map(|k| {
+            (respondents[k] > 0).then(|| SurveyMean {
+                value: value[k],
+                se: variance[k].sqrt(),
+                df: df[k],
+                respondents: respondents[k],
+                weight: total[k],
+            })
+        })
+        .collect())
+}
+
+/// The design's columns, values and groups hold one entry per respondent; weights are
+/// positive and values finite.
+fn check(design: &Design, y: &[f64], groups: usize) -> Result<(), StatsError> {
     let n = design.weights.len();
     let lengths = [
         Some(y.len()),
-        Some(groups.len()),
+        Some(groups),
         design.strata.map(<[u32]>::len),
         design.clusters.map(<[u32]>::len),
         design.population.map(<[f64]>::len),
@@ -174,21 +312,131 @@ pub fn means_by(
             rule: "must be a finite number",
         });
     }
-    let count = groups
-        .iter()
-        .filter(|&&g| g != OUTSIDE)
-        .max()
-        .map_or(0, |&g| g as usize + 1);
-    let (mut total, mut weighted, mut respondents) =
-        (vec![0.0; count], vec![0.0; count], vec![0_usize; count]);
-    for ((&g, &w), &v) in groups.iter().zip(design.weights).zip(y) {
-        if g != OUTSIDE {
-            total[g as usize] += w;
-            weighted[g as usize] += w * v;
-            respondents[g as usize] += 1;
+    Ok(())
+}
+
+/// A domain against the rest of a reference that holds it (a buurt against the rest of its
+/// wijk, a gemeente against the rest of the region): the difference of their design-based
+/// means, domain minus rest, with its standard error (the two are estimated from one
+/// design, so their covariance counts) and the degrees of freedom of the reference, as R
+/// `survey` gives them by `svyby(..., covmat = TRUE)` and `svycontrast` on the design
+/// restricted to the reference.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Contrast {
+    pub difference: f64,
+    pub se: f64,
+    pub df: f64,
+}
+
+impl Contrast {
+    /// Whether the difference is significant at `confidence`: a two-sided t test with the
+    /// reference's degrees of freedom.
+    pub fn significant(&self, confidence: Confidence) -> bool {
+        if self.se <= 0.0 {
+            return self.difference != 0.0;
+        }
+        let t = StudentsT::new(0.0, 1.0, self.df).map_or(confidence.z(), |d| {
+            super::quantile(&d, 1.0 - confidence.tail(), 0.0, f64::INFINITY)
+        });
+        (self.difference / self.se).abs() > t
+    }
+
+    /// The domain against the rest at the two levels of a profile: higher or lower when
+    /// significant at the inner level, `at_998` when also at the outer.
+    pub fn significance(&self, levels: (Confidence, Confidence)) -> super::compare::Significance {
+        use super::compare::Significance;
+        if !self.significant(levels.0) {
+            return Significance::Similar;
+        }
+        let at_998 = self.significant(levels.1);
+        if self.difference > 0.0 {
+            Significance::Higher { at_998 }
+        } else {
+            Significance::Lower { at_998 }
         }
     }
-    let value: Vec<f64> = weighted.iter().zip(&total).map(|(x, t)| x / t).collect();
+}
+
+/// The contrast of `domain` with the rest of `reference` ([`Contrast`]).
+///
+/// # Examples
+///
+/// ```
+/// use wijkprofiel::stats::survey::{Design, LonelyPsu, contrast};
+/// let weights = [100.0, 300.0, 200.0, 200.0, 150.0, 250.0];
+/// let strata = [1, 1, 1, 2, 2, 2];
+/// let design = Design { weights: &weights, strata: Some(&strata), clusters: None, population: None, lonely_psu: LonelyPsu::Fail };
+/// let smokes = [1.0, 0.0, 1.0, 1.0, 0.0, 0.0];
+/// let buurt = [true, true, false, false, false, false];
+/// let c = contrast(&design, &smokes, &buurt, &[true; 6]).unwrap();
+/// assert!((c.difference - (0.25 - 0.5)).abs() < 1e-15);
+/// ```
+///
+/// # Errors
+///
+/// As [`means_by`]; [`StatsError::Shape`] when the domain is not inside the reference, or
+/// the domain or the rest of the reference has no respondent.
+pub fn contrast(
+    design: &Design,
+    y: &[f64],
+    domain: &[bool],
+    reference: &[bool],
+) -> Result<Contrast, StatsError> {
+    check(design, y, domain.len())?;
+    check(design, y, reference.len())?;
+    let shape = |rule: &str| StatsError::Shape {
+        what: "survey contrast",
+        rule: rule.into(),
+    };
+    if domain.iter().zip(reference).any(|(&a, &p)| a && !p) {
+        return Err(shape("the domain must lie inside the reference"));
+    }
+    // Weighted totals of the domain (0) and the rest (1).
+    let (mut total, mut weighted) = ([0.0; 2], [0.0; 2]);
+    for i in 0..y.len() {
+        if reference[i] {
+            let k = usize::from(!domain[i]);
+            total[k] += design.weights[i];
+            weighted[k] += design.weights[i] * y[i];
+        }
+    }
+    if total.contains(&0.0) {
+        return Err(shape(
+            "the domain and the rest of the reference need respondents",
+        ));
+    }
+    let mean = [weighted[0] / total[0], weighted[1] / total[1]];
+    let groups: Vec<u32> = reference
+        .iter()
+        .map(|&p| if p { 0 } else { OUTSIDE })
+        .collect();
+    let z: Vec<f64> = (0..y.len())
+        .map(|i| match (reference[i], domain[i]) {
+            (false, _) => 0.0,
+            (true, true) => design.weights[i] * (y[i] - mean[0]) / total[0],
+            (true, false) => -design.weights[i] * (y[i] - mean[1]) / total[1],
+        })
+        .collect();
+    let (variance, df) = linearised(design, &groups, &z, 1)?;
+    Ok(Contrast {
+        difference: mean[0] - mean[1],
+        se: variance[0].sqrt(),
+        df: df[0],
+    })
+}
+
+/// The Taylor-linearised variance of each group's estimate and its degrees of freedom, from
+/// each respondent's group ([`OUTSIDE`] for none) and linearised value `z`: the PSU totals
+/// of `z` per stratum (PSUs without the group's respondents add zeros), their spread
+/// within each stratum with the finite population correction, added over the strata; a
+/// stratum with one PSU as `design.lonely_psu` says.
+fn linearised(
+    design: &Design,
+    groups: &[u32],
+    z: &[f64],
+    count: usize,
+) -> Result<(Vec<f64>, Vec<f64>), StatsError> {
+    let n = design.weights.len();
     // The design's strata (in order of first appearance) with their PSUs and population,
     // and each group's PSU totals of its linearised values.
     let stratum = |i: usize| design.strata.map_or(0, |s| s[i]);
@@ -206,17 +454,14 @@ pub fn means_by(
         if psu_seen.insert((h, psu(i)), ()).is_none() {
             strata[at].1 += 1;
         }
-        let g = groups[i];
-        if g != OUTSIDE {
-            let k = g as usize;
-            let z = design.weights[i] * (y[i] - value[k]) / total[k];
-            *sums.entry((g, at, psu(i))).or_insert(0.0) += z;
+        if groups[i] != OUTSIDE {
+            *sums.entry((groups[i], at, psu(i))).or_insert(0.0) += z[i];
         }
     }
     let mut corrections = Vec::with_capacity(strata.len());
     for &(h, psus, population) in &strata {
         let psus = psus as f64;
-        if psus < 2.0 {
+        if psus < 2.0 && design.lonely_psu == LonelyPsu::Fail {
             return Err(StatsError::Shape {
                 what: "survey design",
                 rule: format!(
@@ -251,25 +496,36 @@ pub fn means_by(
     }
     let mut variance = vec![0.0; count];
     let mut df = vec![0.0; count];
+    // Per group: the strata holding its members, and how many of those have one PSU.
+    let mut strata_held = vec![(0_usize, 0_usize); count];
     let mut moments: Vec<_> = moments.into_iter().collect();
     moments.sort_unstable_by_key(|m| m.0);
     for ((g, at), (sum, squares, held)) in moments {
         let (psus, correction) = corrections[at];
-        let spread = (squares - sum * sum / psus).max(0.0);
-        variance[g as usize] += correction * psus / (psus - 1.0) * spread;
-        df[g as usize] += held as f64 - 1.0;
+        let g = g as usize;
+        strata_held[g].0 += 1;
+        variance[g] += if psus >= 2.0 {
+            let spread = (squares - sum * sum / psus).max(0.0);
+            correction * psus / (psus - 1.0) * spread
+        } else {
+            strata_held[g].1 += 1;
+            match design.lonely_psu {
+                LonelyPsu::Adjust => correction * squares,
+                _ => 0.0,
+            }
+        };
+        df[g] += held as f64 - 1.0;
     }
-    Ok((0..count)
-        .map(|k| {
-            (respondents[k] > 0).then(|| SurveyMean {
-                value: value[k],
-                se: variance[k].sqrt(),
-                df: df[k],
-                respondents: respondents[k],
-                weight: total[k],
-            })
-        })
-        .collect())
+    // `average`: a group's strata with one PSU take the mean of its other strata's
+    // contributions (`survey` leaves strata without the group's members out).
+    if design.lonely_psu == LonelyPsu::Average {
+        for (v, &(all, lonely)) in variance.iter_mut().zip(&strata_held) {
+            if lonely > 0 && lonely < all {
+                *v *= all as f64 / (all - lonely) as f64;
+            }
+        }
+    }
+    Ok((variance, df))
 }
 
 #[cfg(test)]
@@ -282,6 +538,7 @@ mod tests {
     struct Respondents {
         weight: Vec<f64>,
         stratum: Vec<u32>,
+        stratum_lonely: Vec<u32>,
         psu: Vec<u32>,
         population: Vec<f64>,
         lonely: Vec<f64>,
@@ -316,6 +573,10 @@ mod tests {
         Respondents {
             weight: numbers("weight"),
             stratum: numbers("stratum").iter().map(|&v| v as u32).collect(),
+            stratum_lonely: numbers("stratum_lonely")
+                .iter()
+                .map(|&v| v as u32)
+                .collect(),
             psu: numbers("psu").iter().map(|&v| v as u32).collect(),
             population: numbers("population"),
             lonely: numbers("lonely"),
@@ -324,21 +585,32 @@ mod tests {
         }
     }
 
+    /// The design variant of the oracle by its name in `make.R`.
+    fn design_of<'a>(r: &'a Respondents, name: &str) -> Design<'a> {
+        let lonely = name.strip_prefix("lonely_");
+        Design {
+            weights: &r.weight,
+            strata: match name {
+                "weights_only" => None,
+                _ if lonely.is_some() => Some(&r.stratum_lonely[..]),
+                _ => Some(&r.stratum[..]),
+            },
+            clusters: (name.starts_with("clusters") || lonely.is_some()).then_some(&r.psu[..]),
+            population: (name == "clusters_fpc" || lonely.is_some()).then_some(&r.population[..]),
+            lonely_psu: lonely.map_or(LonelyPsu::Fail, |o| o.parse().expect("option")),
+        }
+    }
+
     #[test]
     fn estimates_match_r_survey() {
         let r = respondents();
         let stratum2: Vec<bool> = r.stratum.iter().map(|&s| s == 2).collect();
         let close = |a: f64, b: f64| (a - b).abs() <= 1e-12 * b.abs().max(1e-3);
-        let mut checked = 0;
+        let (mut checked, mut kg_checked) = (0, 0);
         for line in EXPECTED.lines().skip(1) {
             let cells: Vec<&str> = line.split(',').map(str::trim).collect();
             let number = |k: usize| cells[k].parse::<f64>().ok();
-            let design = Design {
-                weights: &r.weight,
-                strata: (cells[0] != "weights_only").then_some(&r.stratum[..]),
-                clusters: cells[0].starts_with("clusters").then_some(&r.psu[..]),
-                population: (cells[0] == "clusters_fpc").then_some(&r.population[..]),
-            };
+            let design = design_of(&r, cells[0]);
             let domain = match cells[1] {
                 "all" => None,
                 "female" => Some(&r.female[..]),
@@ -364,9 +636,19 @@ mod tests {
                     "{what}"
                 );
             }
+            if let (Some(lower), Some(upper)) = (number(10), number(11)) {
+                // Beta quantiles through statrs' ln Γ: 1e-9.
+                let kg = m.korn_graubard(Confidence::C95);
+                let near = |a: f64, b: f64| (a - b).abs() <= 1e-9 * b.abs().max(1e-3);
+                assert!(
+                    near(kg.lower, lower) && near(kg.upper, upper),
+                    "{what}: {kg:?}"
+                );
+                kg_checked += 1;
+            }
             checked += 1;
         }
-        assert_eq!(checked, 24);
+        assert_eq!((checked, kg_checked), (48, 24));
     }
 
     #[test]
@@ -377,6 +659,7 @@ mod tests {
             strata: Some(&r.stratum),
             clusters: Some(&r.psu),
             population: Some(&r.population),
+            lonely_psu: LonelyPsu::Fail,
         };
         let groups: Vec<u32> = r.female.iter().map(|&f| u32::from(f)).collect();
         let both = means_by(&design, &r.lonely, &groups).expect("groups");
@@ -389,6 +672,110 @@ mod tests {
         }
     }
 
+    const CONTRASTS: &str = include_str!("../../../../tests/oracles/survey/contrasts.csv");
+
+    #[test]
+    fn contrasts_match_r_survey() {
+        let r = respondents();
+        let everyone = vec![true; r.weight.len()];
+        let stratum2: Vec<bool> = r.stratum.iter().map(|&s| s == 2).collect();
+        let female_in_2: Vec<bool> = r
+            .female
+            .iter()
+            .zip(&stratum2)
+            .map(|(f, s)| *f && *s)
+            .collect();
+        let close = |a: f64, b: f64| (a - b).abs() <= 1e-12 * b.abs().max(1e-3);
+        let mut checked = 0;
+        for line in CONTRASTS.lines().skip(1) {
+            let cells: Vec<&str> = line.split(',').map(str::trim).collect();
+            let number = |k: usize| cells[k].parse::<f64>().expect("number");
+            let design = design_of(&r, cells[0]);
+            let (domain, reference) = match cells[1] {
+                "stratum2_vs_all" => (&stratum2, &everyone),
+                "female_vs_all" => (&r.female, &everyone),
+                _ => (&female_in_2, &stratum2),
+            };
+            let y = if cells[2] == "lonely" {
+                &r.lonely
+            } else {
+                &r.score
+            };
+            let c = contrast(&design, y, domain, reference).expect("contrast");
+            let what = format!("{line}: {c:?}");
+            assert!(close(c.difference, number(3)), "{what}");
+            assert!(close(c.se, number(4)), "{what}");
+            assert_eq!(c.df, number(5), "{what}");
+            checked += 1;
+        }
+        assert_eq!(checked, 48);
+        // Not inside the reference; an empty rest.
+        let design = design_of(&r, "strata");
+        let e = contrast(&design, &r.lonely, &everyone, &stratum2).expect_err("outside");
+        assert!(e.to_string().contains("inside the reference"), "{e}");
+        let e = contrast(&design, &r.lonely, &stratum2, &stratum2).expect_err("no rest");
+        assert!(e.to_string().contains("need respondents"), "{e}");
+    }
+
+    #[test]
+    fn equal_weights_without_strata_are_a_simple_random_sample() {
+        let r = respondents();
+        let ones = vec![1.0; r.score.len()];
+        let design = Design {
+            weights: &ones,
+            strata: None,
+            clusters: None,
+            population: None,
+            lonely_psu: LonelyPsu::Fail,
+        };
+        let m = mean(&design, &r.score, None).expect("mean");
+        let n = r.score.len() as f64;
+        let average = r.score.iter().sum::<f64>() / n;
+        let s2 = r.score.iter().map(|y| (y - average).powi(2)).sum::<f64>() / (n - 1.0);
+        assert!((m.value - average).abs() < 1e-12);
+        assert!((m.se - (s2 / n).sqrt()).abs() < 1e-12, "{m:?}");
+        assert_eq!(m.df, n - 1.0);
+    }
+
+    #[test]
+    fn renamed_strata_and_reordered_rows_change_nothing() {
+        let r = respondents();
+        let design = Design {
+            weights: &r.weight,
+            strata: Some(&r.stratum),
+            clusters: Some(&r.psu),
+            population: Some(&r.population),
+            lonely_psu: LonelyPsu::Fail,
+        };
+        let before = mean(&design, &r.lonely, Some(&r.female)).expect("before");
+        // Rows reversed; strata and PSUs given other numbers.
+        let order: Vec<usize> = (0..r.weight.len()).rev().collect();
+        let pick = |v: &[f64]| -> Vec<f64> { order.iter().map(|&i| v[i]).collect() };
+        let weights = pick(&r.weight);
+        let strata: Vec<u32> = order.iter().map(|&i| 90 - r.stratum[i]).collect();
+        let psus: Vec<u32> = order.iter().map(|&i| r.psu[i] * 7 + 3).collect();
+        let population = pick(&r.population);
+        let female: Vec<bool> = order.iter().map(|&i| r.female[i]).collect();
+        let after = mean(
+            &Design {
+                weights: &weights,
+                strata: Some(&strata),
+                clusters: Some(&psus),
+                population: Some(&population),
+                lonely_psu: LonelyPsu::Fail,
+            },
+            &pick(&r.lonely),
+            Some(&female),
+        )
+        .expect("after");
+        assert!((before.value - after.value).abs() < 1e-14);
+        assert!((before.se - after.se).abs() < 1e-14 * before.se.max(1.0));
+        assert_eq!(
+            (before.df, before.respondents),
+            (after.df, after.respondents)
+        );
+    }
+
     #[test]
     fn bad_designs_are_named() {
         let weights = [1.0, 2.0, 3.0];
@@ -398,6 +785,7 @@ mod tests {
             strata: Some(&one),
             clusters: None,
             population: None,
+            lonely_psu: LonelyPsu::Fail,
         };
         let y = [1.0, 0.0, 1.0];
         let e = mean(&design, &y, None).expect_err("lonely");

@@ -32,6 +32,7 @@ mod population;
 mod practices;
 mod projects;
 mod providers;
+mod respondents;
 
 use areas::areas;
 use benchmark_rates::benchmark_rates;
@@ -45,6 +46,7 @@ use population::population;
 use practices::practices;
 use projects::projects;
 use providers::providers;
+use respondents::respondents;
 
 /// Problems kept per file; the rest are counted.
 pub const PROBLEMS_PER_FILE: usize = 50;
@@ -123,6 +125,7 @@ fn check(inputs: &Inputs) -> (Option<Region>, ValidationReport) {
     let rates = table(TableName::BenchmarkRates).and_then(|t| benchmark_rates(t, &ctx, &mut p));
     let providers = table(TableName::Providers).and_then(|t| providers(t, &ctx, &mut p));
     let projects = table(TableName::Projects).and_then(|t| projects(t, &ctx, &mut p));
+    let respondents = table(TableName::Respondents).and_then(|t| respondents(t, &ctx, &mut p));
 
     let found = p.count();
     let (problems, omitted) = p.into_parts();
@@ -141,6 +144,7 @@ fn check(inputs: &Inputs) -> (Option<Region>, ValidationReport) {
             gp_counts: gp_counts.map(Arc::new),
             practices: practices.unwrap_or_default(),
             ggd_estimates: ggd,
+            respondents,
             benchmarks,
             benchmark_rates: rates,
             providers: providers.unwrap_or_default(),

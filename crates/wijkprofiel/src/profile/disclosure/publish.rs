@@ -550,6 +550,11 @@ fn round_figure(inputs: &Inputs, f: &mut Figure) {
         }
     }
     f.residents = f.residents.map(|r| d.rounded(r));
+    if let Status::Withheld(Reason::Method(StatsWithheld::FewRespondents { respondents, .. })) =
+        &mut f.status
+    {
+        *respondents = d.rounded(*respondents);
+    }
     let (Some(x0), Some(n0)) = (f.numerator, f.denominator) else {
         f.denominator = f.denominator.map(|n| d.rounded(n));
         return;
