@@ -69,7 +69,10 @@ def read_spss(path: str | os.PathLike[str]) -> SpssFile:
     for column, ranges in (meta.missing_ranges or {}).items():
         codes: list[float] = []
         for r in ranges:
-            codes.extend(sorted({float(r["lo"]), float(r["hi"])}))
+            if isinstance(r, (int, float)):
+                codes.append(float(r))
+            elif not isinstance(r, str):  # a range; text codes are not answer codes
+                codes.extend(sorted({float(r["lo"]), float(r["hi"])}))
         missing[column] = codes
     return SpssFile(
         data=data,

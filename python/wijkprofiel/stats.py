@@ -215,8 +215,9 @@ def survey_mean(
     ``interval``: ``"logit"`` (``svyciprop(method = "xlogit")``, with the design's degrees
     of freedom; stays within 0 and 1), ``"korn-graubard"`` (``svyciprop(method = "beta")``:
     Clopper–Pearson on the effective sample size, for small or extreme proportions) or
-    ``"wald"`` (value ± z × se); by default logit for a 0/1 answer, Wald otherwise. Rows with a missing value should be dropped first (as the
-    answer's "not applicable" codes).
+    ``"wald"`` (value ± z × se); by default logit for a 0/1 answer, Wald otherwise. A respondent without a value (null: no answer, "not
+    applicable") lies in no group, yet the design keeps their PSU, as R's ``svymean(...,
+    na.rm = TRUE)``; dropping such rows before the call would change the design.
 
     Returns the ``by`` columns, ``respondents`` (unweighted), ``weight`` (the estimated
     population), ``value``, ``se``, ``df`` and the limits, in order of the groups' first
@@ -225,8 +226,8 @@ def survey_mean(
     Raises
     ------
     StatsInputError
-        A weight that is not positive, a stratum with one PSU (as ``survey``'s default), a
-        population smaller than its sample, or a missing value.
+        A weight that is missing or not positive, a stratum with one PSU (under
+        ``lonely_psu="fail"``), a population smaller than its sample, or no value at all.
 
     Examples
     --------
@@ -242,15 +243,19 @@ def survey_mean(
     named = [value, weight, *by, *(c for c in (strata, psu, fpc) if c is not None)]
     if missing := [c for c in named if c not in data.columns]:
         raise KeyError(f"no column {', '.join(repr(c) for c in missing)} in the data")
-    if data[value].null_count() or data[weight].null_count():
-        raise StatsInputError(f"column `{value}` or `{weight}` has missing values: drop those rows first")
+    if data[weight].null_count():
+        raise StatsInputError(f"column `{weight}` has missing weights")
+    answered = data[value].is_not_null()
+    if not answered.any():
+        raise StatsInputError(f"column `{value}` has no values")
     levels = _levels(confidence)
     values = data[value].cast(pl.Float64)
+    binary = values.drop_nulls().is_in([0.0, 1.0]).all()
     if interval is None:
-        interval = "logit" if values.is_in([0.0, 1.0]).all() else "wald"
+        interval = "logit" if binary else "wald"
     if interval not in ("logit", "korn-graubard", "wald"):
         raise ValueError(f"interval must be 'logit', 'korn-graubard' or 'wald', not {interval!r}")
-    if interval != "wald" and not values.is_in([0.0, 1.0]).all():
+    if interval != "wald" and not binary:
         raise ValueError(f"a {interval} interval is for a proportion: `{value}` must hold 0 and 1 only")
 
     def codes(columns: list[str]) -> list[int]:
@@ -261,10 +266,12 @@ def survey_mean(
         if by
         else pl.Series([0] * data.height, dtype=pl.UInt32)
     )
+    # A respondent without a value lies in no domain; the design keeps their PSU.
+    outside = pl.Series([2**32 - 1] * data.height, dtype=pl.UInt32)
     rows = _core.survey_means(
         data[weight].cast(pl.Float64).to_list(),
-        values.to_list(),
-        groups.to_list(),
+        values.fill_null(0.0).to_list(),
+        groups.zip_with(answered, outside).to_list(),
         codes([strata]) if strata else None,
         codes([strata, psu] if strata else [psu]) if psu else None,
         data[fpc].cast(pl.Float64).to_list() if fpc else None,
@@ -273,7 +280,10 @@ def survey_mean(
         interval,
     )
     keys = (
-        data.select(*by).with_columns(groups.alias("_group")).unique("_group", maintain_order=True)
+        data.filter(answered)
+        .select(*by)
+        .with_columns(groups.filter(answered).alias("_group"))
+        .unique("_group", maintain_order=True)
         if by
         else pl.DataFrame({"_group": [0]})
     )

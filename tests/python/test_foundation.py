@@ -209,7 +209,7 @@ def test_missing_folder_raises_data_folder_error():
 
 def test_demo_writer_matches_the_committed_demo(tmp_path):
     written = wijkprofiel.write_demo_data(tmp_path, seed=42)
-    assert len(written) == 14
+    assert len(written) == 15
     for name in written:
         assert (tmp_path / name).read_bytes() == (DEMO / name).read_bytes(), name
 

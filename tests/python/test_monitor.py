@@ -84,10 +84,13 @@ def test_gemeente_figures_are_the_design_based_estimates(sav):
     table = profiles.table().filter(
         (pl.col("indicator") == "ggd_roker") & (pl.col("level") == "gemeente") & (pl.col("year") == 2024)
     ).sort("area_code")
+    # Answer 9 (unknown) is missing: no value, the respondent stays in the design.
     monitor = (
         io.read_spss(sav)
-        .data.filter((pl.col("year") == 2024) & (pl.col("LFRKA401") != 9))
-        .with_columns(roker=(pl.col("LFRKA401") == 1).cast(pl.Int8))
+        .data.filter(pl.col("year") == 2024)
+        .with_columns(
+            roker=pl.when(pl.col("LFRKA401") != 9).then((pl.col("LFRKA401") == 1).cast(pl.Int8))
+        )
     )
     monitor = monitor.with_columns(gemeente=pl.col("area_code").str.slice(2, 4).map_elements(
         lambda digits: f"GM{digits}", return_dtype=pl.String))

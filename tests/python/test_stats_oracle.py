@@ -428,6 +428,14 @@ def test_survey_means_by_group_match_r_survey(design):
         lower, upper = ("logit_lower", "logit_upper") if variable == "lonely" else ("wald_lower", "wald_upper")
         assert female["lower_95"] == pytest.approx(float(want[lower]), rel=1e-12)
         assert female["upper_95"] == pytest.approx(float(want[upper]), rel=1e-12)
+        # A missing value lies in no domain while the design keeps its PSU: R's subset.
+        masked = respondents.with_columns(
+            pl.when(pl.col("sex") == "female").then(pl.col(variable)).alias(variable)
+        )
+        only = stats.survey_mean(masked, variable, weight="weight", confidence=0.95, **SURVEY_DESIGNS[design])
+        assert only["value"][0] == pytest.approx(float(want["value"]), rel=1e-12)
+        assert only["se"][0] == pytest.approx(float(want["se"]), rel=1e-12)
+        assert only["respondents"][0] == female["respondents"]
         # The whole sample, one group.
         whole = stats.survey_mean(respondents, variable, weight="weight", confidence=0.95, **SURVEY_DESIGNS[design])
         want = expected.filter((pl.col("domain") == "all") & (pl.col("variable") == variable)).row(0, named=True)
@@ -453,8 +461,10 @@ def test_survey_mean_names_bad_designs():
         stats.survey_mean(data, "y", weight="w", strata="h")
     with pytest.raises(StatsInputError, match="weight = 0"):
         stats.survey_mean(data.with_columns(w=pl.lit(0.0)), "y", weight="w")
-    with pytest.raises(StatsInputError, match="missing values"):
+    with pytest.raises(StatsInputError, match="has no values"):
         stats.survey_mean(data.with_columns(y=pl.lit(None, dtype=pl.Int64)), "y", weight="w")
+    with pytest.raises(StatsInputError, match="missing weights"):
+        stats.survey_mean(data.with_columns(w=pl.lit(None, dtype=pl.Float64)), "y", weight="w")
     with pytest.raises(KeyError, match="'psu'"):
         stats.survey_mean(data, "y", weight="w", psu="psu")
     with pytest.raises(ValueError, match="interval must be"):

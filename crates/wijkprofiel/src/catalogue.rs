@@ -189,6 +189,22 @@ pub struct SurveySettings {
     pub no_group_of_one: bool,
 }
 
+impl SurveySettings {
+    /// The columns of `respondents` that are not answers: the area, the round, sex, age and
+    /// the design's.
+    pub fn columns(&self) -> Vec<&str> {
+        ["area_code", "year", "sex", "age", self.weight.as_str()]
+            .into_iter()
+            .chain(
+                [&self.stratum, &self.psu, &self.fpc]
+                    .into_iter()
+                    .flatten()
+                    .map(String::as_str),
+            )
+            .collect()
+    }
+}
+
 impl Default for SurveySettings {
     fn default() -> Self {
         Self {

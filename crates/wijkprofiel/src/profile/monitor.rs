@@ -8,7 +8,9 @@
 //! answer is not one of the question's missing codes; a respondent coded to a wijk or a
 //! gemeente counts for it and the areas above, not for any buurt or custom area. The
 //! monitor's minimum numbers (the catalogue's `[survey]`) withhold an estimate with too few
-//! respondents, or with too few in an answer group of a proportion.
+//! respondents, or with too few in an answer group of a proportion. A published estimate
+//! carries its significance against the rest of its parent and of its region
+//! ([`crate::stats::survey::Prepared::contrast`]), by which it is judged.
 
 use std::collections::HashMap;
 
@@ -19,7 +21,7 @@ use super::figure::{Figure, Intervals, Method, Mode, Reason, Status};
 use super::hierarchy::Hierarchy;
 use super::population::Residents;
 use crate::catalogue::SurveySettings;
-use crate::stats::survey::{Design, OUTSIDE, SurveyMean, means_by};
+use crate::stats::survey::{Design, OUTSIDE, Prepared, SurveyMean, means_by};
 use crate::stats::{Confidence, Withheld};
 use crate::{AgeBand, Indicator, Kind, Level, Sex};
 
@@ -89,15 +91,7 @@ impl Monitor {
             .ok()
             .map(|col| Ok::<_, PolarsError>(col.i64()?.iter().collect()))
             .transpose()?;
-        let design: Vec<&str> = ["area_code", "year", "sex", "age", settings.weight.as_str()]
-            .into_iter()
-            .chain(
-                [&settings.stratum, &settings.psu, &settings.fpc]
-                    .into_iter()
-                    .flatten()
-                    .map(String::as_str),
-            )
-            .collect();
+        let design = settings.columns();
         let mut questions: Vec<(String, Vec<Option<f64>>)> = Vec::new();
         for col in frame.columns() {
             if !design.contains(&col.name().as_str()) {
@@ -217,6 +211,8 @@ pub(crate) fn figures(
         let estimates = domains(round, &values, tree, settings);
         let design = round.design(settings);
         let y: Vec<f64> = values.iter().map(|v| v.unwrap_or(0.0)).collect();
+        let prepared = Prepared::new(&design, &y);
+        let members = members(round, &values, tree);
         let population = residents.year_for(round.year);
         for &area in &tree.bottom_up {
             let mut f = Figure::missing(
@@ -241,8 +237,10 @@ pub(crate) fn figures(
                     f.status = minimum_numbers(m, proportion.then_some(*counted), settings)
                         .map_or(Status::Published, |w| Status::Withheld(Reason::Method(w)));
                     if f.is_published() {
-                        f.contrasts =
-                            contrasts(round, &design, &y, &values, tree, area, &estimates, levels);
+                        if let Ok(prepared) = &prepared {
+                            f.contrasts =
+                                contrasts(prepared, &members, tree, area, &estimates, levels);
+                        }
                     } else {
                         f.value = None;
                         f.crude = None;
@@ -344,44 +342,52 @@ impl Round {
     }
 }
 
+/// The respondents of every area with a value for the indicator (row numbers of the
+/// round): each counts for the area it is known by and those above, and for the custom
+/// areas holding its buurt.
+fn members(round: &Round, values: &[Option<f64>], tree: &Hierarchy) -> Vec<Vec<usize>> {
+    let mut out = vec![Vec::new(); tree.len()];
+    let mut custom_of: Vec<Vec<usize>> = vec![Vec::new(); tree.len()];
+    for custom in tree.custom() {
+        for &b in &tree.members[custom] {
+            custom_of[b].push(custom);
+        }
+    }
+    for (i, (&a, v)) in round.area.iter().zip(values).enumerate() {
+        if v.is_none() {
+            continue;
+        }
+        for &c in &custom_of[a] {
+            out[c].push(i);
+        }
+        let mut at = Some(a);
+        while let Some(area) = at.filter(|&x| tree.level[x] != Level::Country) {
+            out[area].push(i);
+            at = tree.parent[area];
+        }
+    }
+    out
+}
+
 /// An area's significance against the rest of its parent and the rest of its region, each
-/// where both have an estimate ([`crate::stats::survey::contrast`]).
-#[allow(clippy::too_many_arguments)]
+/// where both have an estimate ([`Prepared::contrast`]).
 fn contrasts(
-    round: &Round,
-    design: &Design,
-    y: &[f64],
-    values: &[Option<f64>],
+    prepared: &Prepared,
+    members: &[Vec<usize>],
     tree: &Hierarchy,
     area: usize,
     estimates: &[Domain],
     levels: (Confidence, Confidence),
 ) -> [Option<crate::stats::compare::Significance>; 2] {
-    let inside = |of: usize| -> Vec<bool> {
-        round
-            .area
-            .iter()
-            .zip(values)
-            .map(|(&a, v)| v.is_some() && holds(tree, of, a))
-            .collect()
-    };
     let parent = tree.parent[area].filter(|&p| tree.level[p] != Level::Country);
     let region = tree.region[area].filter(|&r| r != area);
-    let domain = inside(area);
     [parent, region].map(|reference| {
         let reference = reference.filter(|&r| matches!(estimates[r], Some(Ok(_))))?;
-        let c = crate::stats::survey::contrast(design, y, &domain, &inside(reference)).ok()?;
+        let c = prepared
+            .contrast(&members[area], &members[reference])
+            .ok()?;
         Some(c.significance(levels))
     })
-}
-
-/// Whether `area` holds a respondent known by `at` (a custom area holds its member buurten).
-fn holds(tree: &Hierarchy, area: usize, at: usize) -> bool {
-    if tree.level[area] == Level::Custom {
-        tree.members[area].binary_search(&at).is_ok()
-    } else {
-        ancestor(tree, at, tree.level[area]) == Some(area)
-    }
 }
 
 /// The area of `level` that `area` lies in (itself at its own level).
@@ -582,25 +588,10 @@ WK990101,2024,101.3,B,4,female,80,2,6
         assert_eq!(figure(&p, "WK990101", 0).contrasts, [None, None]);
     }
 
-    /// The oracle: the design's arrays and `stats::survey::mean` over the rows in a domain.
+    /// The oracle: `stats::survey::mean` over the fixture's rows in a domain.
     fn direct(answer: usize, rows: &[usize], counts: Option<&[f64]>) -> SurveyMean {
-        let lines: Vec<Vec<&str>> = RESPONDENTS
-            .lines()
-            .skip(1)
-            .map(|l| l.split(',').collect())
-            .collect();
-        let number = |l: &Vec<&str>, k: usize| l[k].parse::<f64>().expect("number");
-        let weights: Vec<f64> = lines.iter().map(|l| number(l, 2)).collect();
-        let strata: Vec<u32> = lines.iter().map(|l| u32::from(l[3] == "B")).collect();
-        let psus: Vec<u32> = lines.iter().map(|l| l[4].parse().expect("psu")).collect();
-        let y: Vec<f64> = lines
-            .iter()
-            .map(|l| {
-                let a = number(l, answer);
-                counts.map_or(a, |c| f64::from(u8::from(c.contains(&a))))
-            })
-            .collect();
-        let domain: Vec<bool> = (0..lines.len()).map(|i| rows.contains(&i)).collect();
+        let (weights, strata, psus, y) = arrays(answer, counts);
+        let domain: Vec<bool> = (0..weights.len()).map(|i| rows.contains(&i)).collect();
         let design = Design {
             weights: &weights,
             strata: Some(&strata),

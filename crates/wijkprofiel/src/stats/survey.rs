@@ -384,148 +384,259 @@ pub fn contrast(
 ) -> Result<Contrast, StatsError> {
     check(design, y, domain.len())?;
     check(design, y, reference.len())?;
-    let shape = |rule: &str| StatsError::Shape {
-        what: "survey contrast",
-        rule: rule.into(),
-    };
-    if domain.iter().zip(reference).any(|(&a, &p)| a && !p) {
-        return Err(shape("the domain must lie inside the reference"));
-    }
-    // Weighted totals of the domain (0) and the rest (1).
-    let (mut total, mut weighted) = ([0.0; 2], [0.0; 2]);
-    for i in 0..y.len() {
-        if reference[i] {
-            let k = usize::from(!domain[i]);
-            total[k] += design.weights[i];
-            weighted[k] += design.weights[i] * y[i];
+    let rows =
+        |member: &[bool]| -> Vec<usize> { (0..member.len()).filter(|&i| member[i]).collect() };
+    Prepared::new(design, y)?.contrast(&rows(domain), &rows(reference))
+}
+
+/// The design's strata and PSUs numbered densely (in order of first appearance): each
+/// respondent's stratum and PSU, and each stratum's PSUs and finite population correction.
+#[derive(Debug, Clone)]
+struct Layout {
+    stratum: Vec<u32>,
+    psu: Vec<u32>,
+    /// Per stratum: its sampled PSUs and `1 − f`.
+    strata: Vec<(f64, f64)>,
+    psus: usize,
+}
+
+impl Layout {
+    fn of(design: &Design) -> Result<Self, StatsError> {
+        let n = design.weights.len();
+        let mut stratum_at: HashMap<u32, u32> = HashMap::new();
+        let mut psu_at: HashMap<(u32, u64), u32> = HashMap::new();
+        let (mut stratum, mut psu) = (Vec::with_capacity(n), Vec::with_capacity(n));
+        // Per stratum: its code, PSUs and population.
+        let mut found: Vec<(u32, usize, Option<f64>)> = Vec::new();
+        for i in 0..n {
+            let h = design.strata.map_or(0, |s| s[i]);
+            let at = *stratum_at.entry(h).or_insert_with(|| {
+                found.push((h, 0, design.population.map(|p| p[i])));
+                u32::try_from(found.len() - 1).unwrap_or(u32::MAX)
+            });
+            let c = design.clusters.map_or(i as u64, |c| u64::from(c[i]));
+            let next = u32::try_from(psu_at.len()).unwrap_or(u32::MAX);
+            let id = *psu_at.entry((h, c)).or_insert_with(|| {
+                found[at as usize].1 += 1;
+                next
+            });
+            stratum.push(at);
+            psu.push(id);
         }
-    }
-    if total.contains(&0.0) {
-        return Err(shape(
-            "the domain and the rest of the reference need respondents",
-        ));
-    }
-    let mean = [weighted[0] / total[0], weighted[1] / total[1]];
-    let groups: Vec<u32> = reference
-        .iter()
-        .map(|&p| if p { 0 } else { OUTSIDE })
-        .collect();
-    let z: Vec<f64> = (0..y.len())
-        .map(|i| match (reference[i], domain[i]) {
-            (false, _) => 0.0,
-            (true, true) => design.weights[i] * (y[i] - mean[0]) / total[0],
-            (true, false) => -design.weights[i] * (y[i] - mean[1]) / total[1],
+        let mut strata = Vec::with_capacity(found.len());
+        for &(h, psus, population) in &found {
+            let psus = psus as f64;
+            if psus < 2.0 && design.lonely_psu == LonelyPsu::Fail {
+                return Err(StatsError::Shape {
+                    what: "survey design",
+                    rule: format!(
+                        "stratum {h} has one PSU: its variance cannot be estimated (give it a \
+                         partner stratum, or merge it)"
+                    ),
+                });
+            }
+            let correction = match population {
+                Some(big) if big < psus => {
+                    return Err(StatsError::Value {
+                        name: "population",
+                        value: big,
+                        rule: "must be at least the stratum's sample of PSUs",
+                    });
+                }
+                Some(big) => 1.0 - psus / big,
+                None => 1.0,
+            };
+            strata.push((psus, correction));
+        }
+        Ok(Self {
+            stratum,
+            psu,
+            strata,
+            psus: psu_at.len(),
         })
-        .collect();
-    let (variance, df) = linearised(design, &groups, &z, 1)?;
-    Ok(Contrast {
-        difference: mean[0] - mean[1],
-        se: variance[0].sqrt(),
-        df: df[0],
-    })
+    }
+
+    /// A variance and its degrees of freedom from the moments of the PSU totals of one
+    /// estimate's linearised values in each stratum holding its respondents: `(stratum,
+    /// sum, sum of squares, PSUs holding respondents)`. PSUs without its respondents add
+    /// zeros; a stratum with one PSU contributes as `lonely` says (`average`: the mean of
+    /// the others; `survey` leaves strata without the estimate's respondents out).
+    fn variance(
+        &self,
+        lonely: LonelyPsu,
+        moments: impl IntoIterator<Item = (u32, f64, f64, usize)>,
+    ) -> (f64, f64) {
+        let (mut variance, mut df, mut held, mut alone) = (0.0, 0.0, 0_usize, 0_usize);
+        for (at, sum, squares, psus_held) in moments {
+            let (psus, correction) = self.strata[at as usize];
+            held += 1;
+            variance += if psus >= 2.0 {
+                let spread = (squares - sum * sum / psus).max(0.0);
+                correction * psus / (psus - 1.0) * spread
+            } else {
+                alone += 1;
+                match lonely {
+                    LonelyPsu::Adjust => correction * squares,
+                    _ => 0.0,
+                }
+            };
+            df += psus_held as f64 - 1.0;
+        }
+        if lonely == LonelyPsu::Average && alone > 0 && alone < held {
+            variance *= held as f64 / (held - alone) as f64;
+        }
+        (variance, df)
+    }
 }
 
 /// The Taylor-linearised variance of each group's estimate and its degrees of freedom, from
 /// each respondent's group ([`OUTSIDE`] for none) and linearised value `z`: the PSU totals
-/// of `z` per stratum (PSUs without the group's respondents add zeros), their spread
-/// within each stratum with the finite population correction, added over the strata; a
-/// stratum with one PSU as `design.lonely_psu` says.
+/// of `z` per stratum, their spread within each stratum with the finite population
+/// correction, added over the strata ([`Layout::variance`]).
 fn linearised(
     design: &Design,
     groups: &[u32],
     z: &[f64],
     count: usize,
 ) -> Result<(Vec<f64>, Vec<f64>), StatsError> {
-    let n = design.weights.len();
-    // The design's strata (in order of first appearance) with their PSUs and population,
-    // and each group's PSU totals of its linearised values.
-    let stratum = |i: usize| design.strata.map_or(0, |s| s[i]);
-    let psu = |i: usize| design.clusters.map_or(i as u64, |c| u64::from(c[i]));
-    let mut strata: Vec<(u32, usize, Option<f64>)> = Vec::new();
-    let mut stratum_at: HashMap<u32, usize> = HashMap::new();
-    let mut psu_seen: HashMap<(u32, u64), ()> = HashMap::new();
-    let mut sums: HashMap<(u32, usize, u64), f64> = HashMap::new();
-    for i in 0..n {
-        let h = stratum(i);
-        let at = *stratum_at.entry(h).or_insert_with(|| {
-            strata.push((h, 0, design.population.map(|p| p[i])));
-            strata.len() - 1
-        });
-        if psu_seen.insert((h, psu(i)), ()).is_none() {
-            strata[at].1 += 1;
-        }
-        if groups[i] != OUTSIDE {
-            *sums.entry((groups[i], at, psu(i))).or_insert(0.0) += z[i];
+    let layout = Layout::of(design)?;
+    let mut sums: HashMap<(u32, u32), f64> = HashMap::new();
+    for (i, &g) in groups.iter().enumerate() {
+        if g != OUTSIDE {
+            *sums.entry((g, layout.psu[i])).or_insert(0.0) += z[i];
         }
     }
-    let mut corrections = Vec::with_capacity(strata.len());
-    for &(h, psus, population) in &strata {
-        let psus = psus as f64;
-        if psus < 2.0 && design.lonely_psu == LonelyPsu::Fail {
-            return Err(StatsError::Shape {
-                what: "survey design",
-                rule: format!(
-                    "stratum {h} has one PSU: its variance cannot be estimated (give it a \
-                     partner stratum, or merge it)"
-                ),
-            });
+    // Per group and stratum: the sum and sum of squares of its PSU totals.
+    let stratum_of_psu = {
+        let mut of = vec![0_u32; layout.psus];
+        for (i, &c) in layout.psu.iter().enumerate() {
+            of[c as usize] = layout.stratum[i];
         }
-        let correction = match population {
-            Some(big) if big < psus => {
-                return Err(StatsError::Value {
-                    name: "population",
-                    value: big,
-                    rule: "must be at least the stratum's sample of PSUs",
-                });
-            }
-            Some(big) => 1.0 - psus / big,
-            None => 1.0,
-        };
-        corrections.push((psus, correction));
-    }
-    // Per group and stratum: the sum and sum of squares of its PSU totals (PSUs without
-    // the group's respondents add zeros), and how many PSUs hold them.
-    let mut moments: HashMap<(u32, usize), (f64, f64, usize)> = HashMap::new();
+        of
+    };
+    let mut moments: HashMap<(u32, u32), (f64, f64, usize)> = HashMap::new();
     let mut keys: Vec<_> = sums.into_iter().collect();
     keys.sort_unstable_by_key(|k| k.0);
-    for ((g, at, _), z) in keys {
-        let m = moments.entry((g, at)).or_insert((0.0, 0.0, 0));
+    for ((g, c), z) in keys {
+        let m = moments
+            .entry((g, stratum_of_psu[c as usize]))
+            .or_insert((0.0, 0.0, 0));
         m.0 += z;
         m.1 += z * z;
         m.2 += 1;
     }
-    let mut variance = vec![0.0; count];
-    let mut df = vec![0.0; count];
-    // Per group: the strata holding its members, and how many of those have one PSU.
-    let mut strata_held = vec![(0_usize, 0_usize); count];
+    let mut by_group: Vec<Vec<(u32, f64, f64, usize)>> = vec![Vec::new(); count];
     let mut moments: Vec<_> = moments.into_iter().collect();
     moments.sort_unstable_by_key(|m| m.0);
     for ((g, at), (sum, squares, held)) in moments {
-        let (psus, correction) = corrections[at];
-        let g = g as usize;
-        strata_held[g].0 += 1;
-        variance[g] += if psus >= 2.0 {
-            let spread = (squares - sum * sum / psus).max(0.0);
-            correction * psus / (psus - 1.0) * spread
-        } else {
-            strata_held[g].1 += 1;
-            match design.lonely_psu {
-                LonelyPsu::Adjust => correction * squares,
-                _ => 0.0,
-            }
+        by_group[g as usize].push((at, sum, squares, held));
+    }
+    Ok(by_group
+        .into_iter()
+        .map(|m| layout.variance(design.lonely_psu, m))
+        .unzip())
+}
+
+/// One design and one variable prepared for many contrasts ([`Prepared::contrast`]): the
+/// strata and PSUs numbered once, so that each contrast costs a pass over its reference's
+/// respondents only.
+#[derive(Debug, Clone)]
+pub struct Prepared<'a> {
+    design: &'a Design<'a>,
+    y: &'a [f64],
+    layout: Layout,
+}
+
+impl<'a> Prepared<'a> {
+    /// # Errors
+    ///
+    /// As [`means_by`].
+    pub fn new(design: &'a Design<'a>, y: &'a [f64]) -> Result<Self, StatsError> {
+        check(design, y, y.len())?;
+        Ok(Self {
+            design,
+            y,
+            layout: Layout::of(design)?,
+        })
+    }
+
+    /// The contrast of the respondents `domain` with the rest of `reference` (row numbers;
+    /// the domain's must all be in the reference). See [`contrast`].
+    ///
+    /// # Errors
+    ///
+    /// [`StatsError::Shape`] when the domain is not inside the reference, or the domain or
+    /// the rest of the reference has no respondent.
+    pub fn contrast(&self, domain: &[usize], reference: &[usize]) -> Result<Contrast, StatsError> {
+        let shape = |rule: &str| StatsError::Shape {
+            what: "survey contrast",
+            rule: rule.into(),
         };
-        df[g] += held as f64 - 1.0;
-    }
-    // `average`: a group's strata with one PSU take the mean of its other strata's
-    // contributions (`survey` leaves strata without the group's members out).
-    if design.lonely_psu == LonelyPsu::Average {
-        for (v, &(all, lonely)) in variance.iter_mut().zip(&strata_held) {
-            if lonely > 0 && lonely < all {
-                *v *= all as f64 / (all - lonely) as f64;
-            }
+        let w = self.design.weights;
+        let mut inside = vec![false; w.len()];
+        for &i in domain {
+            inside[i] = true;
         }
+        // Weighted totals of the domain (0) and the rest (1).
+        let (mut total, mut weighted, mut found) = ([0.0; 2], [0.0; 2], 0);
+        for &i in reference {
+            let k = usize::from(!inside[i]);
+            found += usize::from(inside[i]);
+            total[k] += w[i];
+            weighted[k] += w[i] * self.y[i];
+        }
+        if found < domain.len() {
+            return Err(shape("the domain must lie inside the reference"));
+        }
+        if total.contains(&0.0) {
+            return Err(shape(
+                "the domain and the rest of the reference need respondents",
+            ));
+        }
+        let mean = [weighted[0] / total[0], weighted[1] / total[1]];
+        // PSU totals of the linearised values, then their moments per stratum.
+        let mut sums = vec![0.0; self.layout.psus];
+        let mut touched: Vec<u32> = Vec::new();
+        for &i in reference {
+            let c = self.layout.psu[i] as usize;
+            if sums[c] == 0.0 {
+                touched.push(c as u32);
+            }
+            sums[c] += if inside[i] {
+                w[i] * (self.y[i] - mean[0]) / total[0]
+            } else {
+                -w[i] * (self.y[i] - mean[1]) / total[1]
+            };
+        }
+        // A PSU whose total is exactly 0 may be listed twice: count each once.
+        touched.sort_unstable();
+        touched.dedup();
+        let mut stratum_of = vec![u32::MAX; self.layout.psus];
+        for &i in reference {
+            stratum_of[self.layout.psu[i] as usize] = self.layout.stratum[i];
+        }
+        let mut moments: HashMap<u32, (f64, f64, usize)> = HashMap::new();
+        for &c in &touched {
+            let z = sums[c as usize];
+            let m = moments
+                .entry(stratum_of[c as usize])
+                .or_insert((0.0, 0.0, 0));
+            m.0 += z;
+            m.1 += z * z;
+            m.2 += 1;
+        }
+        let mut moments: Vec<_> = moments
+            .into_iter()
+            .map(|(h, (a, b, n))| (h, a, b, n))
+            .collect();
+        moments.sort_unstable_by_key(|m| m.0);
+        let (variance, df) = self.layout.variance(self.design.lonely_psu, moments);
+        Ok(Contrast {
+            difference: mean[0] - mean[1],
+            se: variance.sqrt(),
+            df,
+        })
     }
-    Ok((variance, df))
 }
 
 #[cfg(test)]

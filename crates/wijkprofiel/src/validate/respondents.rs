@@ -43,15 +43,7 @@ pub(super) fn respondents(t: &Table, ctx: &Context<'_>, p: &mut Problems) -> Opt
     });
     let needs_sex = scoped(|ind| ind.sex != "all");
 
-    let reserved: Vec<&str> = ["area_code", "year", "sex", "age", settings.weight.as_str()]
-        .into_iter()
-        .chain(
-            [&settings.stratum, &settings.psu, &settings.fpc]
-                .into_iter()
-                .flatten()
-                .map(String::as_str),
-        )
-        .collect();
+    let reserved = settings.columns();
     let mut r = Reader::new(t, p);
     let area = r.text("area_code", true);
     let year = years(&mut r);
