@@ -208,9 +208,9 @@ pub(crate) fn figures(
                 })
             })
             .collect();
-        let estimates = domains(round, &values, tree, settings);
         let design = round.design(settings);
         let y: Vec<f64> = values.iter().map(|v| v.unwrap_or(0.0)).collect();
+        let estimates = domains(round, &design, (&values, &y), tree);
         let prepared = Prepared::new(&design, &y);
         let members = members(round, &values, tree);
         let population = residents.year_for(round.year);
@@ -261,12 +261,10 @@ type Domain = Option<Result<(SurveyMean, f64), String>>;
 /// in at most one area of it), one per custom area.
 fn domains(
     round: &Round,
-    values: &[Option<f64>],
+    design: &Design,
+    (values, y): (&[Option<f64>], &[f64]),
     tree: &Hierarchy,
-    settings: &SurveySettings,
 ) -> Vec<Domain> {
-    let design = round.design(settings);
-    let y: Vec<f64> = values.iter().map(|v| v.unwrap_or(0.0)).collect();
     let mut out: Vec<Domain> = vec![None; tree.len()];
     let mut estimate = |areas: &[usize], groups: &[u32]| {
         let mut counted = vec![0.0; areas.len()];
@@ -275,7 +273,7 @@ fn domains(
                 counted[*g as usize] += v.unwrap_or(0.0);
             }
         }
-        match means_by(&design, &y, groups) {
+        match means_by(design, y, groups) {
             Ok(means) => {
                 for (k, m) in means.into_iter().enumerate() {
                     out[areas[k]] = m.map(|m| Ok((m, counted[k])));
@@ -566,13 +564,7 @@ WK990101,2024,101.3,B,4,female,80,2,6
     fn areas_are_judged_against_the_rest_of_their_reference() {
         let p = build(CATALOGUE);
         let (weights, strata, psus, y) = arrays(7, Some(&[1.0, 2.0]));
-        let design = Design {
-            weights: &weights,
-            strata: Some(&strata),
-            clusters: Some(&psus),
-            population: None,
-            lonely_psu: LonelyPsu::Fail,
-        };
+        let design = design(&weights, &strata, &psus);
         let rows =
             |of: &[usize]| -> Vec<bool> { (0..weights.len()).map(|i| of.contains(&i)).collect() };
         let (oud, wijk) = (rows(&[0, 1, 2, 3, 4]), rows(&[0, 1, 2, 3, 4, 7, 8, 9, 10]));
@@ -592,14 +584,18 @@ WK990101,2024,101.3,B,4,female,80,2,6
     fn direct(answer: usize, rows: &[usize], counts: Option<&[f64]>) -> SurveyMean {
         let (weights, strata, psus, y) = arrays(answer, counts);
         let domain: Vec<bool> = (0..weights.len()).map(|i| rows.contains(&i)).collect();
-        let design = Design {
-            weights: &weights,
-            strata: Some(&strata),
-            clusters: Some(&psus),
+        mean(&design(&weights, &strata, &psus), &y, Some(&domain)).expect("estimate")
+    }
+
+    /// The fixture's design: strata A and B, their PSUs.
+    fn design<'a>(weights: &'a [f64], strata: &'a [u32], psus: &'a [u32]) -> Design<'a> {
+        Design {
+            weights,
+            strata: Some(strata),
+            clusters: Some(psus),
             population: None,
             lonely_psu: LonelyPsu::Fail,
-        };
-        mean(&design, &y, Some(&domain)).expect("estimate")
+        }
     }
 
     fn close(a: f64, b: f64) -> bool {

@@ -382,22 +382,28 @@ pub fn contrast(
     domain: &[bool],
     reference: &[bool],
 ) -> Result<Contrast, StatsError> {
-    check(design, y, domain.len())?;
-    check(design, y, reference.len())?;
+    let prepared = Prepared::new(design, y)?;
+    if domain.len() != y.len() || reference.len() != y.len() {
+        return Err(StatsError::Shape {
+            what: "survey contrast",
+            rule: "the domain and the reference must have one entry per respondent".into(),
+        });
+    }
     let rows =
         |member: &[bool]| -> Vec<usize> { (0..member.len()).filter(|&i| member[i]).collect() };
-    Prepared::new(design, y)?.contrast(&rows(domain), &rows(reference))
+    prepared.contrast(&rows(domain), &rows(reference))
 }
 
 /// The design's strata and PSUs numbered densely (in order of first appearance): each
-/// respondent's stratum and PSU, and each stratum's PSUs and finite population correction.
+/// respondent's PSU, each PSU's stratum, and each stratum's PSUs and finite population
+/// correction.
 #[derive(Debug, Clone)]
 struct Layout {
-    stratum: Vec<u32>,
     psu: Vec<u32>,
+    /// The stratum of each PSU.
+    psu_stratum: Vec<u32>,
     /// Per stratum: its sampled PSUs and `1 − f`.
     strata: Vec<(f64, f64)>,
-    psus: usize,
 }
 
 impl Layout {
@@ -405,7 +411,7 @@ impl Layout {
         let n = design.weights.len();
         let mut stratum_at: HashMap<u32, u32> = HashMap::new();
         let mut psu_at: HashMap<(u32, u64), u32> = HashMap::new();
-        let (mut stratum, mut psu) = (Vec::with_capacity(n), Vec::with_capacity(n));
+        let (mut psu, mut psu_stratum) = (Vec::with_capacity(n), Vec::new());
         // Per stratum: its code, PSUs and population.
         let mut found: Vec<(u32, usize, Option<f64>)> = Vec::new();
         for i in 0..n {
@@ -418,9 +424,9 @@ impl Layout {
             let next = u32::try_from(psu_at.len()).unwrap_or(u32::MAX);
             let id = *psu_at.entry((h, c)).or_insert_with(|| {
                 found[at as usize].1 += 1;
+                psu_stratum.push(at);
                 next
             });
-            stratum.push(at);
             psu.push(id);
         }
         let mut strata = Vec::with_capacity(found.len());
@@ -449,10 +455,9 @@ impl Layout {
             strata.push((psus, correction));
         }
         Ok(Self {
-            stratum,
             psu,
+            psu_stratum,
             strata,
-            psus: psu_at.len(),
         })
     }
 
@@ -507,19 +512,12 @@ fn linearised(
         }
     }
     // Per group and stratum: the sum and sum of squares of its PSU totals.
-    let stratum_of_psu = {
-        let mut of = vec![0_u32; layout.psus];
-        for (i, &c) in layout.psu.iter().enumerate() {
-            of[c as usize] = layout.stratum[i];
-        }
-        of
-    };
     let mut moments: HashMap<(u32, u32), (f64, f64, usize)> = HashMap::new();
     let mut keys: Vec<_> = sums.into_iter().collect();
     keys.sort_unstable_by_key(|k| k.0);
     for ((g, c), z) in keys {
         let m = moments
-            .entry((g, stratum_of_psu[c as usize]))
+            .entry((g, layout.psu_stratum[c as usize]))
             .or_insert((0.0, 0.0, 0));
         m.0 += z;
         m.1 += z * z;
@@ -595,7 +593,7 @@ impl<'a> Prepared<'a> {
         }
         let mean = [weighted[0] / total[0], weighted[1] / total[1]];
         // PSU totals of the linearised values, then their moments per stratum.
-        let mut sums = vec![0.0; self.layout.psus];
+        let mut sums = vec![0.0; self.layout.psu_stratum.len()];
         let mut touched: Vec<u32> = Vec::new();
         for &i in reference {
             let c = self.layout.psu[i] as usize;
@@ -611,15 +609,11 @@ impl<'a> Prepared<'a> {
         // A PSU whose total is exactly 0 may be listed twice: count each once.
         touched.sort_unstable();
         touched.dedup();
-        let mut stratum_of = vec![u32::MAX; self.layout.psus];
-        for &i in reference {
-            stratum_of[self.layout.psu[i] as usize] = self.layout.stratum[i];
-        }
         let mut moments: HashMap<u32, (f64, f64, usize)> = HashMap::new();
         for &c in &touched {
             let z = sums[c as usize];
             let m = moments
-                .entry(stratum_of[c as usize])
+                .entry(self.layout.psu_stratum[c as usize])
                 .or_insert((0.0, 0.0, 0));
             m.0 += z;
             m.1 += z * z;
@@ -765,13 +759,7 @@ mod tests {
     #[test]
     fn groups_in_one_pass_are_the_domains_one_by_one() {
         let r = respondents();
-        let design = Design {
-            weights: &r.weight,
-            strata: Some(&r.stratum),
-            clusters: Some(&r.psu),
-            population: Some(&r.population),
-            lonely_psu: LonelyPsu::Fail,
-        };
+        let design = design_of(&r, "clusters_fpc");
         let groups: Vec<u32> = r.female.iter().map(|&f| u32::from(f)).collect();
         let both = means_by(&design, &r.lonely, &groups).expect("groups");
         let male: Vec<bool> = r.female.iter().map(|f| !f).collect();
@@ -851,13 +839,7 @@ mod tests {
     #[test]
     fn renamed_strata_and_reordered_rows_change_nothing() {
         let r = respondents();
-        let design = Design {
-            weights: &r.weight,
-            strata: Some(&r.stratum),
-            clusters: Some(&r.psu),
-            population: Some(&r.population),
-            lonely_psu: LonelyPsu::Fail,
-        };
+        let design = design_of(&r, "clusters_fpc");
         let before = mean(&design, &r.lonely, Some(&r.female)).expect("before");
         // Rows reversed; strata and PSUs given other numbers.
         let order: Vec<usize> = (0..r.weight.len()).rev().collect();

@@ -116,11 +116,12 @@ pub(super) fn respondents(t: &Table, ctx: &Context<'_>, p: &mut Problems) -> Opt
             }
         }
     }
+    let sampled = sampled_psus(t, &year, stratum.as_ref(), psu.as_ref());
     if let (Some(fpc), Some(column)) = (&fpc, &settings.fpc) {
-        fpc_rules(t, column, &year, stratum.as_ref(), psu.as_ref(), fpc, p);
+        fpc_rules(t, column, &year, &sampled, stratum.as_ref(), fpc, p);
     }
     if settings.lonely_psu == LonelyPsu::Fail {
-        lonely_psus(t, settings, &year, stratum.as_ref(), psu.as_ref(), p);
+        lonely_psus(t, settings, &sampled, stratum.as_ref(), p);
     }
 
     let mut columns = vec![
@@ -172,16 +173,24 @@ fn codes_expected(indicator: &str, q: &Question) -> String {
     )
 }
 
-/// Each respondent's stratum and PSU key (the whole sample one stratum; every respondent
-/// a PSU of their own when there are none).
-fn design_keys(
-    row: usize,
+/// The PSUs sampled in each stratum of each round, with the first row of the stratum (the
+/// whole sample one stratum without strata; every respondent a PSU without PSUs).
+fn sampled_psus(
+    t: &Table,
+    year: &super::general::Years,
     stratum: Option<&crate::table::Coded>,
     psu: Option<&crate::table::Coded>,
-) -> (Option<u32>, u64) {
-    let h = stratum.and_then(|s| s.id(row));
-    let c = psu.map_or(row as u64, |c| u64::from(c.id(row).unwrap_or(u32::MAX)));
-    (h, c)
+) -> HashMap<StratumKey, (usize, BTreeSet<u64>)> {
+    let mut psus: HashMap<StratumKey, (usize, BTreeSet<u64>)> = HashMap::new();
+    for row in 0..t.height() {
+        let h = stratum.and_then(|s| s.id(row));
+        let c = psu.map_or(row as u64, |c| u64::from(c.id(row).unwrap_or(u32::MAX)));
+        psus.entry((year.get(row), h))
+            .or_insert_with(|| (row, BTreeSet::new()))
+            .1
+            .insert(c);
+    }
+    psus
 }
 
 /// The population of PSUs is a number of the stratum: the same for all its respondents of
@@ -190,18 +199,15 @@ fn fpc_rules(
     t: &Table,
     column: &str,
     year: &super::general::Years,
+    sampled: &HashMap<StratumKey, (usize, BTreeSet<u64>)>,
     stratum: Option<&crate::table::Coded>,
-    psu: Option<&crate::table::Coded>,
     fpc: &Float64Chunked,
     p: &mut Problems,
 ) {
     let mut first: HashMap<StratumKey, (usize, f64)> = HashMap::new();
-    let mut psus: HashMap<StratumKey, BTreeSet<u64>> = HashMap::new();
     for row in 0..t.height() {
         let Some(big) = fpc.get(row) else { continue };
-        let (h, c) = design_keys(row, stratum, psu);
-        let key = (year.get(row), h);
-        psus.entry(key).or_default().insert(c);
+        let key = (year.get(row), stratum.and_then(|s| s.id(row)));
         let (at, seen) = *first.entry(key).or_insert((row, big));
         if seen != big {
             p.push(TableError::BadValue {
@@ -210,7 +216,7 @@ fn fpc_rules(
                 expected: format!(
                     "the stratum's population of PSUs, {seen} as in row {} of the same \
                      stratum and year",
-                    at + 2
+                    at + 1
                 ),
             });
         }
@@ -218,7 +224,7 @@ fn fpc_rules(
     let mut keys: Vec<_> = first.into_iter().collect();
     keys.sort_unstable_by_key(|(_, (row, _))| *row);
     for (key, (row, big)) in keys {
-        let sampled = psus.get(&key).map_or(0, BTreeSet::len);
+        let sampled = sampled.get(&key).map_or(0, |(_, set)| set.len());
         if big < sampled as f64 {
             p.push(TableError::BadValue {
                 at: t.at(row, column),
@@ -234,23 +240,14 @@ fn fpc_rules(
 fn lonely_psus(
     t: &Table,
     settings: &crate::catalogue::SurveySettings,
-    year: &super::general::Years,
+    sampled: &HashMap<StratumKey, (usize, BTreeSet<u64>)>,
     stratum: Option<&crate::table::Coded>,
-    psu: Option<&crate::table::Coded>,
     p: &mut Problems,
 ) {
-    let mut psus: HashMap<StratumKey, (usize, BTreeSet<u64>)> = HashMap::new();
-    for row in 0..t.height() {
-        let (h, c) = design_keys(row, stratum, psu);
-        psus.entry((year.get(row), h))
-            .or_insert_with(|| (row, BTreeSet::new()))
-            .1
-            .insert(c);
-    }
-    let mut lonely: Vec<_> = psus
-        .into_iter()
+    let mut lonely: Vec<_> = sampled
+        .iter()
         .filter(|(_, (_, set))| set.len() < 2)
-        .map(|((y, h), (row, _))| (row, y, h))
+        .map(|(&(y, h), &(row, _))| (row, y, h))
         .collect();
     lonely.sort_unstable();
     let column = settings.stratum.as_deref().unwrap_or(&settings.weight);
