@@ -39,7 +39,17 @@ every GP indicator of all ages and both sexes (residence, the coverage's year), 
 area's expected count is the sum of its children's (a withheld one an unknown). The split
 by sex is not summed between areas (that would join every area into one programme).
 
-Not yet: other values and intervals (rounding).
+With `standardised` (indicator ids, and `documents`), also their directly standardised rate and its Dobson interval as
+relations on the area's events per age band (never published: unknowns): the rate is
+`Σ w_b e_b / n_b / W` with the public standard's weights (ESP 2013) and the listed patients
+per band `n_b` the coverage shows, and the interval gives its variance
+`Σ w_b² e_b / n_b² / W²` (the spread `(value − lower) / (E − L(E))` with Byar's limit, times
+√E); the events per band add up to the area's events and are summed between areas. Used
+where every band's listed patients are published (residence mode); elsewhere the rate
+weighs unknown denominators, which is no linear relation.
+
+Not yet: the ratio at the region's rates (it weighs unknown listed patients by the region's
+unpublished band rates: not linear), rounding.
 """
 
 from __future__ import annotations
@@ -129,10 +139,13 @@ def audit(
     rates: dict[tuple, float] | None = None,
     min_count: float = 10.0,
     use_reasons: bool = False,
+    standardised: frozenset[str] = frozenset(),
 ) -> dict[tuple, tuple[Interval, str]]:
     """Every withheld cell's feasible interval and its published reason, by cell key; with
     `targets`, only those cells' (the rest of the withheld cells stay unknowns); with
-    `rates` (and `documents`), the expected counts at national rates as relations."""
+    `rates` (and `documents`), the expected counts at national rates as relations; with
+    `standardised` (and `documents`), those indicators' directly standardised rates and
+    their intervals."""
     scopes = scopes_of(catalogue)
     known: dict[tuple, float] = {}
     withheld: dict[tuple, str] = {}
@@ -181,6 +194,8 @@ def audit(
     if documents is not None:
         areas = {"children": children, "levels": levels, "custom": custom_members}
         equations += _document_relations(documents, scopes, areas, known, withheld, rates or {})
+        if standardised:
+            equations += _dsr_relations(table, catalogue, areas, known, standardised)
     return _solve(equations, known, withheld, min_count, use_reasons, targets)
 
 
@@ -315,6 +330,77 @@ def _document_relations(
             equations.append((template(parent), [template(k) for k in kids]))
         for custom, members in areas["custom"].items():
             equations.append((template(custom), [template(b) for b in members]))
+    return equations
+
+
+# The European Standard Population 2013 by five-year band to 90+ (public).
+ESP2013 = dict(
+    zip(
+        [f"{5 * i}-{5 * i + 4}" for i in range(18)] + ["90+"],
+        [5000, 5500, 5500, 5500, 6000, 6000, 6500, 7000, 7000, 7000, 7000, 6500, 6000, 5500, 5000, 4000, 2500, 1500, 1000],
+    )
+)
+
+
+def _byar_lower(events: float, z: float) -> float:
+    return events * (1.0 - 1.0 / (9.0 * events) - z / (3.0 * np.sqrt(events))) ** 3
+
+
+def _dsr_relations(
+    table: pl.DataFrame,
+    catalogue: dict[str, Any],
+    areas: dict[str, Any],
+    known: dict[tuple, float],
+    indicators: frozenset[str],
+) -> list[tuple[tuple, list]]:
+    """The published DSRs (residence, all ages and both sexes) and their 95% intervals as
+    relations on the events per age band of every area, with the sums of those events within
+    and between areas (see the module's text)."""
+    total = float(sum(ESP2013.values()))
+    multipliers = {ind["id"]: float(ind.get("multiplier", 1)) for ind in catalogue["indicator"]}
+    direct = {
+        ind["id"]
+        for ind in catalogue["indicator"]
+        if ind["id"] in indicators
+        and ind.get("standardisation") == "direct"
+        and ind.get("age", "0+") == "0+"
+        and ind.get("sex", "all") == "all"
+    }
+    rows = table.filter(
+        pl.col("indicator").is_in(sorted(direct)) & (pl.col("mode") == "residence")
+    ).select("area_code", "indicator", "year", "method", "numerator", "value", "lower_95").to_dicts()
+    z = 1.959963984540054
+    equations: list[tuple[tuple, list]] = []
+    for indicator, year in sorted({(r["indicator"], r["year"]) for r in rows}):
+        def events(area: str, band: str, indicator: str = indicator, year: int = year) -> tuple:
+            return ("band_events", indicator, year, area, band)
+
+        for area in sorted(areas["levels"]):
+            count = ("numerator", indicator, year, "residence", area)
+            equations.append((count, [events(area, b) for b in ESP2013]))
+            for band in ESP2013:
+                if known.get(("listed", year, "residence", area, band)) == 0.0:
+                    known[events(area, band)] = 0.0
+        for band in ESP2013:
+            for parent, kids in areas["children"].items():
+                equations.append((events(parent, band), [events(k, band) for k in kids]))
+            for custom, members in areas["custom"].items():
+                equations.append((events(custom, band), [events(b, band) for b in members]))
+        multiplier = multipliers[indicator]
+        for r in rows:
+            if (r["indicator"], r["year"]) != (indicator, year) or r["method"] != "dsr" or r["value"] is None:
+                continue
+            area, count = r["area_code"], float(r["numerator"])
+            listed = {b: known.get(("listed", year, "residence", area, b)) for b in ESP2013}
+            if any(n is None for n in listed.values()):
+                continue
+            spread = (r["value"] - r["lower_95"]) / (count - _byar_lower(count, z)) / multiplier
+            inside = [b for b in ESP2013 if listed[b] > 0]
+            value, variance = ("dsr_value", indicator, year, area), ("dsr_variance", indicator, year, area)
+            known[value] = r["value"] / multiplier * total
+            known[variance] = spread**2 * count * total**2
+            equations.append((value, [Scaled(ESP2013[b] / listed[b], events(area, b)) for b in inside]))
+            equations.append((variance, [Scaled((ESP2013[b] / listed[b]) ** 2, events(area, b)) for b in inside]))
     return equations
 
 
