@@ -19,7 +19,9 @@ Examples
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
@@ -214,13 +216,17 @@ def survey_mean(
 
     ``interval``: ``"logit"`` (``svyciprop(method = "xlogit")``, with the design's degrees
     of freedom; stays within 0 and 1), ``"korn-graubard"`` (``svyciprop(method = "beta")``:
-    Clopper–Pearson on the effective sample size, for small or extreme proportions) or
-    ``"wald"`` (value ± z × se); by default logit for a 0/1 answer, Wald otherwise. A respondent without a value (null: no answer, "not
+    Clopper–Pearson on the effective sample size, for small or extreme proportions),
+    ``"wilson"`` (Wilson's score interval on that effective sample size) or ``"wald"``
+    (value ± z × se); by default logit for a 0/1 answer, Wald otherwise. A respondent without a value (null: no answer, "not
     applicable") lies in no group, yet the design keeps their PSU, as R's ``svymean(...,
     na.rm = TRUE)``; dropping such rows before the call would change the design.
 
     Returns the ``by`` columns, ``respondents`` (unweighted), ``weight`` (the estimated
-    population), ``value``, ``se``, ``df`` and the limits, in order of the groups' first
+    population), ``value``, ``se``, ``df``, ``deff`` (the design effect as ``svymean(...,
+    deff = TRUE)``: the variance over a simple random sample's of as many respondents
+    without replacement from the estimated population; null where that has no variance),
+    ``effective_n`` (``respondents / deff``; the respondents where ``deff`` is null) and the limits, in order of the groups' first
     appearance.
 
     Raises
@@ -238,43 +244,28 @@ def survey_mean(
     >>> stats.survey_mean(data, "eenzaam", weight="w", by=["wijk"])["value"].to_list()
     [0.25, 1.0]
     """
-    if not isinstance(data, pl.DataFrame):
-        raise TypeError(f"data must be a polars DataFrame, not {type(data).__name__}")
-    named = [value, weight, *by, *(c for c in (strata, psu, fpc) if c is not None)]
-    if missing := [c for c in named if c not in data.columns]:
-        raise KeyError(f"no column {', '.join(repr(c) for c in missing)} in the data")
-    if data[weight].null_count():
-        raise StatsInputError(f"column `{weight}` has missing weights")
-    answered = data[value].is_not_null()
-    if not answered.any():
-        raise StatsInputError(f"column `{value}` has no values")
+    design = _Design.of(data, value, weight, by, strata, psu, fpc)
+    answered = design.answered
     levels = _levels(confidence)
     values = data[value].cast(pl.Float64)
     binary = values.drop_nulls().is_in([0.0, 1.0]).all()
     if interval is None:
         interval = "logit" if binary else "wald"
-    if interval not in ("logit", "korn-graubard", "wald"):
-        raise ValueError(f"interval must be 'logit', 'korn-graubard' or 'wald', not {interval!r}")
+    if interval not in ("logit", "korn-graubard", "wilson", "wald"):
+        raise ValueError(f"interval must be 'logit', 'korn-graubard', 'wilson' or 'wald', not {interval!r}")
     if interval != "wald" and not binary:
         raise ValueError(f"a {interval} interval is for a proportion: `{value}` must hold 0 and 1 only")
 
-    def codes(columns: list[str]) -> list[int]:
-        return data.select(pl.struct(columns).rank("dense").cast(pl.UInt32) - 1).to_series().to_list()
-
-    groups = (
-        data.select(pl.struct(list(by)).rank("dense").cast(pl.UInt32) - 1).to_series()
-        if by
-        else pl.Series([0] * data.height, dtype=pl.UInt32)
-    )
+    groups = _codes(data, by) if by else pl.Series([0] * data.height, dtype=pl.UInt32)
     # A respondent without a value lies in no domain; the design keeps their PSU.
     outside = pl.Series([2**32 - 1] * data.height, dtype=pl.UInt32)
     rows = _core.survey_means(
-        data[weight].cast(pl.Float64).to_list(),
+        design.weights,
         values.fill_null(0.0).to_list(),
         groups.zip_with(answered, outside).to_list(),
-        codes([strata]) if strata else None,
-        codes([strata, psu] if strata else [psu]) if psu else None,
-        data[fpc].cast(pl.Float64).to_list() if fpc else None,
+        design.strata,
+        design.psus,
+        design.population,
         lonely_psu,
         levels,
         interval,
@@ -295,9 +286,145 @@ def survey_mean(
         pl.Series("value", [r[0] for r in found], dtype=pl.Float64),
         pl.Series("se", [r[1] for r in found], dtype=pl.Float64),
         pl.Series("df", [r[2] for r in found], dtype=pl.Float64),
+        pl.Series("deff", [r[5] for r in found], dtype=pl.Float64),
+        pl.Series("effective_n", [r[6] for r in found], dtype=pl.Float64),
     )
-    limits = _limits_frame([r[5] for r in found], levels).drop("value")
+    limits = _limits_frame([r[7] for r in found], levels).drop("value")
     return pl.concat([frame, limits], how="horizontal")
+
+
+def _codes(data: pl.DataFrame, columns: Sequence[str]) -> pl.Series:
+    """Each row's group of the columns' values, numbered from 0 (dense, by value)."""
+    return data.select(pl.struct(list(columns)).rank("dense").cast(pl.UInt32) - 1).to_series()
+
+
+@dataclass(frozen=True)
+class _Design:
+    """A respondent frame's design as the core takes it, checked: weights, strata and PSUs as
+    codes, the stratum's population of PSUs, and which rows answered."""
+
+    weights: list[float]
+    strata: list[int] | None
+    psus: list[int] | None
+    population: list[float] | None
+    answered: pl.Series
+
+    @staticmethod
+    def of(data, value: str, weight: str, named: Sequence[str], strata, psu, fpc) -> _Design:
+        if not isinstance(data, pl.DataFrame):
+            raise TypeError(f"data must be a polars DataFrame, not {type(data).__name__}")
+        columns = [value, weight, *named, *(c for c in (strata, psu, fpc) if c is not None)]
+        if missing := [c for c in columns if c not in data.columns]:
+            raise KeyError(f"no column {', '.join(repr(c) for c in missing)} in the data")
+        if data[weight].null_count():
+            raise StatsInputError(f"column `{weight}` has missing weights")
+        answered = data[value].is_not_null()
+        if not answered.any():
+            raise StatsInputError(f"column `{value}` has no values")
+        return _Design(
+            weights=data[weight].cast(pl.Float64).to_list(),
+            strata=_codes(data, [strata]).to_list() if strata else None,
+            psus=_codes(data, [strata, psu] if strata else [psu]).to_list() if psu else None,
+            population=data[fpc].cast(pl.Float64).to_list() if fpc else None,
+            answered=answered,
+        )
+
+
+def survey_contrast(
+    data: pl.DataFrame,
+    value: str,
+    *,
+    weight: str,
+    by: Sequence[str],
+    within: str | None = None,
+    strata: str | None = None,
+    psu: str | None = None,
+    fpc: str | None = None,
+    lonely_psu: str = "fail",
+    adjust: str | None = None,
+) -> pl.DataFrame:
+    """Each group of the ``by`` columns against the rest of its reference: the group of
+    ``within`` that holds it (a wijk against the rest of its gemeente), or the whole sample
+    without ``within``. The difference of the two design-based means (group minus rest), its
+    standard error with the covariance of the two (one design), the reference's degrees of
+    freedom and the two-sided t test's p-value, as R's ``svyby(..., covmat = TRUE)`` and
+    ``svycontrast`` on the design restricted to the reference. The design's arguments and
+    missing values are as :func:`survey_mean`'s.
+
+    ``adjust``: ``"bonferroni"``, ``"holm"`` or ``"bh"`` (Benjamini–Hochberg) adds
+    ``p_adjusted``, over the tests of this table (:func:`adjust_p_values`).
+
+    Returns the ``by`` columns (and ``within``), ``difference``, ``se``, ``df``, ``p_value``
+    (and ``p_adjusted``), in order of the groups' first appearance.
+
+    Raises
+    ------
+    StatsInputError
+        As :func:`survey_mean`; a group that is its whole reference (no rest to compare
+        with); a group whose respondents lie in more than one group of ``within``.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> from wijkprofiel import stats
+    >>> data = pl.DataFrame({"wijk": ["A", "A", "B", "B", "C", "C"], "rookt": [1, 0, 1, 1, 0, 0],
+    ...                      "w": [100.0, 300.0, 200.0, 200.0, 150.0, 250.0]})
+    >>> out = stats.survey_contrast(data, "rookt", weight="w", by=["wijk"])
+    >>> [round(d, 4) for d in out["difference"]]
+    [-0.25, 0.875, -0.625]
+    """
+    if not by:
+        raise ValueError("by must name the columns of the groups")
+    named = [*by, *([within] if within else [])]
+    design = _Design.of(data, value, weight, named, strata, psu, fpc)
+    frame = data.with_row_index("_row").filter(design.answered)
+    reference = pl.col(within) if within else pl.lit(0)
+    groups = frame.group_by(*by, maintain_order=True).agg(
+        pl.col("_row"), reference.n_unique().alias("_references"), reference.first().alias("_reference")
+    )
+    if (split := groups.filter(pl.col("_references") > 1)).height:
+        first = split.row(0, named=True)
+        raise StatsInputError(
+            f"group {', '.join(f'{c} = {first[c]!r}' for c in by)} lies in more than one group of `{within}`"
+        )
+    references = dict(frame.group_by(reference.alias("_reference")).agg(pl.col("_row")).iter_rows())
+    found = _core.survey_contrasts(
+        design.weights,
+        data[value].cast(pl.Float64).fill_null(0.0).to_list(),
+        design.strata,
+        design.psus,
+        design.population,
+        lonely_psu,
+        groups["_row"].to_list(),
+        [references[r] for r in groups["_reference"]],
+    )
+    keys: list[pl.Expr] = [pl.col(c) for c in by]
+    if within and within not in by:
+        keys.append(pl.col("_reference").alias(within))
+    out = groups.select(keys).with_columns(
+        *(pl.Series(name, [r[k] for r in found], dtype=pl.Float64) for k, name in enumerate(("difference", "se", "df", "p_value")))
+    )
+    if adjust is not None:
+        out = out.with_columns(p_adjusted=pl.Series(adjust_p_values(out["p_value"].to_list(), method=adjust)))
+    return out
+
+
+def adjust_p_values(p: Sequence[float | None], *, method: str = "bh") -> list[float | None]:
+    """P-values adjusted for the number of tests among them, as R's ``p.adjust``:
+    ``"bonferroni"``, ``"holm"`` (both keep the chance of any false finding below the level)
+    or ``"bh"`` (Benjamini–Hochberg: the expected share of false findings among the
+    significant ones). A missing p-value (None or NaN) is a test not made: it stays missing
+    and does not count.
+
+    Examples
+    --------
+    >>> from wijkprofiel import stats
+    >>> [round(v, 4) for v in stats.adjust_p_values([0.01, 0.04, 0.03, 0.005], method="holm")]
+    [0.03, 0.06, 0.06, 0.02]
+    """
+    values = [math.nan if v is None else float(v) for v in p]
+    adjusted = _core.adjust_p_values(values, method)
+    return [None if math.isnan(v) else v for v in adjusted]
 
 
 def percentiles(values: Sequence[float], probabilities: Sequence[float]) -> list[float]:

@@ -23,6 +23,7 @@ from PHStatsMethods.utils_funnel import poisson_funnel, sigma_adjustment
 from scipy import stats as sps
 from scipy.special import gammainc
 from statsmodels.stats.contingency_tables import Table
+from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import proportion_confint
 
 from wijkprofiel import StatsInputError, stats
@@ -423,8 +424,9 @@ def test_survey_means_by_group_match_r_survey(design):
         )
         female = found.filter(pl.col("sex") == "female").row(0, named=True)
         want = expected.filter((pl.col("domain") == "female") & (pl.col("variable") == variable)).row(0, named=True)
-        for ours, theirs in [("value", "value"), ("se", "se"), ("df", "df")]:
+        for ours, theirs in [("value", "value"), ("se", "se"), ("df", "df"), ("deff", "deff")]:
             assert female[ours] == pytest.approx(float(want[theirs]), rel=1e-12), (variable, ours)
+        assert female["effective_n"] == pytest.approx(female["respondents"] / float(want["deff"]), rel=1e-12)
         lower, upper = ("logit_lower", "logit_upper") if variable == "lonely" else ("wald_lower", "wald_upper")
         assert female["lower_95"] == pytest.approx(float(want[lower]), rel=1e-12)
         assert female["upper_95"] == pytest.approx(float(want[upper]), rel=1e-12)
@@ -448,8 +450,77 @@ def test_survey_means_by_group_match_r_survey(design):
                                    interval="korn-graubard", **SURVEY_DESIGNS[design])
             assert kg["lower_95"][0] == pytest.approx(float(want["kg_lower"]), rel=1e-9)
             assert kg["upper_95"][0] == pytest.approx(float(want["kg_upper"]), rel=1e-9)
+            # Wilson's score interval on Korn–Graubard's effective sample size (statsmodels).
+            wilson = stats.survey_mean(respondents, variable, weight="weight", confidence=0.95,
+                                       interval="wilson", **SURVEY_DESIGNS[design])
+            p, se, df = (float(want[c]) for c in ("value", "se", "df"))
+            n = p * (1 - p) / se**2 * (sps.t.ppf(0.975, respondents.height - 1) / sps.t.ppf(0.975, df)) ** 2
+            lower, upper = proportion_confint(p * n, n, alpha=0.05, method="wilson")
+            assert wilson["lower_95"][0] == pytest.approx(lower, rel=1e-9)
+            assert wilson["upper_95"][0] == pytest.approx(upper, rel=1e-9)
         checked += 1
     assert checked == 2
+
+
+@pytest.mark.parametrize("design", list(SURVEY_DESIGNS))
+def test_survey_contrasts_match_r_survey(design):
+    """Rest-of-reference contrasts and their t tests' p-values, as svyby(covmat = TRUE) +
+    svycontrast on the design restricted to the reference (make.R); a domain by ``by`` and
+    its reference by ``within``."""
+    respondents = pl.read_csv(SURVEY / "respondents.csv").with_columns(
+        in2=pl.col("stratum") == 2, everyone=pl.lit(True)
+    )
+    expected = pl.read_csv(SURVEY / "contrasts.csv", null_values="NA").with_columns(
+        pl.col(pl.String).str.strip_chars()
+    ).filter(pl.col("design") == design)
+    cases = {
+        # comparison: (by, within, the group's key)
+        "stratum2_vs_all": (["in2"], None, {"in2": True}),
+        "female_vs_all": (["sex"], None, {"sex": "female"}),
+        "female_in_stratum2": (["in2", "sex"], "in2", {"in2": True, "sex": "female"}),
+    }
+    for want in expected.iter_rows(named=True):
+        by, within, key = cases[want["comparison"]]
+        found = stats.survey_contrast(
+            respondents, want["variable"], weight="weight", by=by, within=within, **SURVEY_DESIGNS[design]
+        )
+        row = found.filter(*(pl.col(c) == v for c, v in key.items())).row(0, named=True)
+        for column in ("difference", "se", "df"):
+            assert row[column] == pytest.approx(float(want[column]), rel=1e-12), (want, column)
+        assert row["p_value"] == pytest.approx(float(want["p_value"]), rel=1e-9), want
+
+
+def test_survey_contrast_adjusts_and_names_bad_groups():
+    respondents = pl.read_csv(SURVEY / "respondents.csv")
+    found = stats.survey_contrast(
+        respondents, "lonely", weight="weight", by=["area"], within="stratum", strata="stratum", psu="psu",
+        adjust="holm",
+    )
+    assert found.columns == ["area", "stratum", "difference", "se", "df", "p_value", "p_adjusted"]
+    assert found["area"].to_list() == respondents["area"].unique(maintain_order=True).to_list()
+    expected = multipletests(found["p_value"].to_numpy(), method="holm")[1]
+    assert found["p_adjusted"].to_list() == pytest.approx(list(expected), rel=1e-12)
+    with pytest.raises(StatsInputError, match="lies in more than one group of `stratum`"):
+        stats.survey_contrast(respondents, "lonely", weight="weight", by=["sex"], within="stratum")
+    with pytest.raises(StatsInputError, match="need respondents"):
+        stats.survey_contrast(respondents, "lonely", weight="weight", by=["stratum"], within="stratum")
+    with pytest.raises(ValueError, match="by must name"):
+        stats.survey_contrast(respondents, "lonely", weight="weight", by=[])
+
+
+@pytest.mark.parametrize(("ours", "theirs"), [("bonferroni", "bonferroni"), ("holm", "holm"), ("bh", "fdr_bh")])
+def test_adjusted_p_values_match_statsmodels(ours, theirs):
+    p = np.random.default_rng(7).uniform(0, 0.2, 40) ** 2
+    p[[3, 17]] = p[5]  # ties
+    found = stats.adjust_p_values(list(p), method=ours)
+    assert found == pytest.approx(list(multipletests(p, method=theirs)[1]), rel=1e-12)
+    with_missing = stats.adjust_p_values([0.01, None, float("nan"), 0.04], method=ours)
+    assert with_missing[1] is None and with_missing[2] is None
+    assert with_missing[::3] == pytest.approx(list(multipletests([0.01, 0.04], method=theirs)[1]), rel=1e-12)
+    with pytest.raises(StatsInputError, match="p-value = 1.5"):
+        stats.adjust_p_values([0.5, 1.5], method=ours)
+    with pytest.raises(ValueError, match="not one of bonferroni, holm, bh"):
+        stats.adjust_p_values([0.5], method="fdr")
 
 
 def test_survey_mean_names_bad_designs():

@@ -12,7 +12,7 @@ use wijkprofiel::stats::indirect::{Indirect, ReferenceStratum};
 use wijkprofiel::stats::inequality::{self, Group, Scale, Simulation};
 use wijkprofiel::stats::standard::StandardPopulation;
 use wijkprofiel::stats::{
-    Confidence, Estimate, StatsError, funnel, life_table, mean, smoothing, survey, trend,
+    Confidence, Estimate, StatsError, funnel, life_table, mean, multiple, smoothing, survey, trend,
 };
 
 use crate::errors::stats_error;
@@ -232,12 +232,13 @@ pub(crate) fn student_t(
     e.map(|e| triples(&e)).map_err(|e| stats_error(py, e))
 }
 
-/// Per group: value, standard error, degrees of freedom, respondents, weighted total, and
-/// the limits at each level (none for a group number no respondent has).
-type SurveyRows = Vec<Option<(f64, f64, f64, usize, f64, Limits)>>;
+/// Per group: value, standard error, degrees of freedom, respondents, weighted total, design
+/// effect, effective sample size, and the limits at each level (none for a group number no
+/// respondent has).
+type SurveyRows = Vec<Option<(f64, f64, f64, usize, f64, Option<f64>, f64, Limits)>>;
 
 /// Design-based means per group (`stats.survey_mean` shapes the frame): strata and PSUs as
-/// codes; `interval` is `logit` or `korn-graubard` for a proportion, else `wald`.
+/// codes; `interval` names a [`survey::Interval`] (`logit`, `korn-graubard`, `wilson`, `wald`).
 #[pyfunction]
 #[pyo3(signature = (weights, values, groups, strata, psus, population, lonely_psu, confidence, interval))]
 #[allow(clippy::too_many_arguments)]
@@ -257,6 +258,9 @@ pub(crate) fn survey_means(
     let lonely_psu = lonely_psu
         .parse()
         .map_err(|e: String| pyo3::exceptions::PyValueError::new_err(format!("lonely_psu: {e}")))?;
+    let interval: survey::Interval = interval
+        .parse()
+        .map_err(|e: String| pyo3::exceptions::PyValueError::new_err(format!("interval: {e}")))?;
     let design = survey::Design {
         weights: &weights,
         strata: strata.as_deref(),
@@ -271,25 +275,70 @@ pub(crate) fn survey_means(
         .into_iter()
         .map(|m| {
             m.map(|m| {
-                let limits: Vec<Estimate> = c
-                    .iter()
-                    .map(|&c| match interval {
-                        "logit" => m.logit(c),
-                        "korn-graubard" => m.korn_graubard(c),
-                        _ => m.wald(c),
-                    })
-                    .collect();
+                let limits: Vec<Estimate> = c.iter().map(|&c| m.interval(interval, c)).collect();
                 (
                     m.value,
                     m.se,
                     m.df,
                     m.respondents,
                     m.weight,
+                    m.deff,
+                    m.effective_n(),
                     triples(&limits),
                 )
             })
         })
         .collect())
+}
+
+/// Rest-of-reference contrasts (`stats.survey_contrast` shapes the frame): per pair of
+/// row lists, the domain against the rest of its reference: difference, standard error,
+/// degrees of freedom and two-sided p-value.
+#[pyfunction]
+#[pyo3(signature = (weights, values, strata, psus, population, lonely_psu, domains, references))]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn survey_contrasts(
+    py: Python<'_>,
+    weights: Vec<f64>,
+    values: Vec<f64>,
+    strata: Option<Vec<u32>>,
+    psus: Option<Vec<u32>>,
+    population: Option<Vec<f64>>,
+    lonely_psu: &str,
+    domains: Vec<Vec<usize>>,
+    references: Vec<Vec<usize>>,
+) -> PyResult<Vec<(f64, f64, f64, f64)>> {
+    let lonely_psu = lonely_psu
+        .parse()
+        .map_err(|e: String| pyo3::exceptions::PyValueError::new_err(format!("lonely_psu: {e}")))?;
+    let design = survey::Design {
+        weights: &weights,
+        strata: strata.as_deref(),
+        clusters: psus.as_deref(),
+        population: population.as_deref(),
+        lonely_psu,
+    };
+    let found: Result<Vec<_>, StatsError> = py.guarded(|| {
+        let prepared = survey::Prepared::new(&design, &values)?;
+        domains
+            .iter()
+            .zip(&references)
+            .map(|(d, r)| {
+                let c = prepared.contrast(d, r)?;
+                Ok((c.difference, c.se, c.df, c.p_value()))
+            })
+            .collect()
+    })?;
+    found.map_err(|e| stats_error(py, e))
+}
+
+/// P-values adjusted over their tests (`p.adjust`); NaN for a test not made.
+#[pyfunction]
+pub(crate) fn adjust_p_values(py: Python<'_>, p: Vec<f64>, method: &str) -> PyResult<Vec<f64>> {
+    let method: multiple::Adjustment = method
+        .parse()
+        .map_err(|e: String| pyo3::exceptions::PyValueError::new_err(format!("method: {e}")))?;
+    multiple::adjust(&p, method).map_err(|e| stats_error(py, e))
 }
 
 #[pyfunction]
@@ -551,6 +600,8 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
         wrap_pyfunction!(indirect, &module)?,
         wrap_pyfunction!(student_t, &module)?,
         wrap_pyfunction!(survey_means, &module)?,
+        wrap_pyfunction!(survey_contrasts, &module)?,
+        wrap_pyfunction!(adjust_p_values, &module)?,
         wrap_pyfunction!(percentiles, &module)?,
         wrap_pyfunction!(ranks, &module)?,
         wrap_pyfunction!(quantile_groups, &module)?,

@@ -179,6 +179,10 @@ pub struct SurveySettings {
     pub fpc: Option<String>,
     /// What a stratum with one PSU contributes to a variance (`survey.lonely.psu`).
     pub lonely_psu: crate::stats::survey::LonelyPsu,
+    /// The interval of a proportion: `logit` (`svyciprop(method = "xlogit")`, the default),
+    /// `korn-graubard` or `wilson` (both on the effective sample size), or `wald`; a mean
+    /// always takes Wald's.
+    pub interval: crate::stats::survey::Interval,
     /// The fewest respondents to a question in an area for its estimate to be shown.
     pub min_respondents: u32,
     /// The fewest respondents in each answer group (counted and not counted) of a
@@ -213,6 +217,7 @@ impl Default for SurveySettings {
             psu: None,
             fpc: None,
             lonely_psu: crate::stats::survey::LonelyPsu::Fail,
+            interval: crate::stats::survey::Interval::Logit,
             min_respondents: 50,
             min_per_answer: 0,
             no_group_of_one: true,

@@ -52,9 +52,10 @@ for (d in names(designs)) {
   for (dom in names(domains)) {
     sub <- subset(designs[[d]], domains[[dom]])
     for (y in c("lonely", "score")) {
-      m <- svymean(as.formula(paste0("~", y)), sub)
+      m <- svymean(as.formula(paste0("~", y)), sub, deff = TRUE)
       row <- data.frame(design = d, domain = dom, variable = y,
                         value = coef(m)[[1]], se = SE(m)[[1]], df = degf(sub),
+                        deff = deff(m)[[1]],
                         wald_lower = confint(m)[1], wald_upper = confint(m)[2],
                         logit_lower = NA, logit_upper = NA, kg_lower = NA, kg_upper = NA)
       if (y == "lonely") {
@@ -91,7 +92,9 @@ for (d in names(designs)) {
       ct <- svycontrast(b, c(-1, 1))
       out[[length(out) + 1]] <- data.frame(design = d, comparison = cmp, variable = y,
                                           difference = coef(ct)[[1]], se = SE(ct)[[1]],
-                                          df = degf(inside))
+                                          df = degf(inside),
+                                          p_value = 2 * pt(-abs(coef(ct)[[1]] / SE(ct)[[1]]),
+                                                           degf(inside)))
     }
   }
 }

@@ -21,7 +21,7 @@ use super::figure::{Figure, Intervals, Method, Mode, Reason, Status};
 use super::hierarchy::Hierarchy;
 use super::population::Residents;
 use crate::catalogue::SurveySettings;
-use crate::stats::survey::{Design, OUTSIDE, Prepared, SurveyMean, means_by};
+use crate::stats::survey::{Design, Interval, OUTSIDE, Prepared, SurveyMean, means_by};
 use crate::stats::{Confidence, Withheld};
 use crate::{AgeBand, Indicator, Kind, Level, Sex};
 
@@ -229,7 +229,12 @@ pub(crate) fn figures(
                 Some(Ok((m, counted))) => {
                     f.denominator = Some(m.respondents as f64);
                     let proportion = ind.kind == Kind::Proportion;
-                    let at = |c: Confidence| if proportion { m.logit(c) } else { m.wald(c) };
+                    let kind = if proportion {
+                        settings.interval
+                    } else {
+                        Interval::Wald
+                    };
+                    let at = |c: Confidence| m.interval(kind, c);
                     f.value = Some(
                         Intervals::from_pair(at(levels.0), at(levels.1)).scaled(ind.multiplier),
                     );
@@ -629,6 +634,24 @@ WK990101,2024,101.3,B,4,female,80,2,6
         let m = direct(8, &[0, 1, 3, 4, 5], None);
         let v = score.value.expect("mean");
         assert!(close(v.value, m.value) && close(v.lower, m.wald(Confidence::C95).lower));
+    }
+
+    #[test]
+    fn a_proportion_takes_the_interval_the_survey_section_names() {
+        let catalogue = CATALOGUE.replace("[survey]\n", "[survey]\ninterval = \"korn-graubard\"\n");
+        let p = build(&catalogue);
+        let m = direct(7, &[0, 1, 2, 3, 4], Some(&[1.0, 2.0]));
+        let v = figure(&p, "BU99010101", 0).value.expect("published");
+        let kg = m.korn_graubard(Confidence::C95);
+        assert!(
+            close(v.lower, 100.0 * kg.lower) && close(v.upper, 100.0 * kg.upper),
+            "{v:?}"
+        );
+        assert!(!close(v.lower, 100.0 * m.logit(Confidence::C95).lower));
+        // A mean keeps Wald's.
+        let score = figure(&p, "BU99010101", 1).value.expect("mean");
+        let m = direct(8, &[0, 1, 3, 4, 5], None);
+        assert!(close(score.lower, m.wald(Confidence::C95).lower));
     }
 
     #[test]

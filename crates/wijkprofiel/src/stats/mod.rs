@@ -20,6 +20,8 @@
 //! | Slope and relative index of inequality | [`inequality::sii`] |
 //! | Life expectancy (Chiang II, Silcocks variance) | [`life_table::life_expectancy`] |
 //! | Empirical Bayes smoothing (Poisson–gamma, beta–binomial) | [`smoothing`] |
+//! | Survey microdata: design-based means, intervals, design effects, contrasts | [`survey`] |
+//! | Multiple testing: Bonferroni, Holm, Benjamini–Hochberg | [`multiple::adjust`] |
 //! | Whole columns (slices, polars Series and frames) | [`columns`] |
 //!
 //! Precision, the edge cases and the independent implementations each method is checked
@@ -34,6 +36,7 @@ pub mod indirect;
 pub mod inequality;
 pub mod life_table;
 pub mod mean;
+pub mod multiple;
 pub mod proportion;
 pub mod rate;
 pub mod smoothing;

@@ -12,14 +12,16 @@
 //! is one; without strata the sample is one stratum. A stratum with one PSU has no variance
 //! of its own: an error, as `survey`'s default (`survey.lonely.psu = "fail"`). The degrees
 //! of freedom are the PSUs holding domain members minus their strata (`degf` of the
-//! subset).
+//! subset). The design effect compares the variance with a simple random sample's of as
+//! many respondents (`svymean(..., deff = TRUE)`), and the effective sample size is the
+//! respondents over it.
 //!
 //! Tested against `survey` 4.1 (`tests/oracles/survey/make.R`, recorded): values, standard
-//! errors and limits agree to 1e-12 relative.
+//! errors, design effects and limits agree to 1e-12 relative (Korn–Graubard's to 1e-9).
 
 use std::collections::HashMap;
 
-use statrs::distribution::StudentsT;
+use statrs::distribution::{ContinuousCDF, StudentsT};
 
 use super::{Confidence, Estimate, StatsError};
 
@@ -96,6 +98,57 @@ pub struct SurveyMean {
     pub respondents: usize,
     /// The domain's weighted total (its estimated population).
     pub weight: f64,
+    /// The design effect: the variance over that of a simple random sample without
+    /// replacement of as many respondents from the estimated population, `var / (s² (N̂ −
+    /// n) / (N̂ n))` with `s²` the domain's weighted variance of the values (`svymean(...,
+    /// deff = TRUE)`); none where that has no variance (fewer than two respondents, all
+    /// values equal, or weights adding up to no more than the respondents).
+    pub deff: Option<f64>,
+}
+
+/// How a domain's confidence interval is made ([`SurveyMean::interval`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Interval {
+    /// On the logit scale with the design's degrees of freedom (a proportion).
+    #[default]
+    Logit,
+    /// Korn–Graubard: Clopper–Pearson on the effective sample size (a proportion).
+    KornGraubard,
+    /// Wilson's score interval on the effective sample size (a proportion).
+    Wilson,
+    /// `value ± z × se`.
+    Wald,
+}
+
+impl Interval {
+    const ALL: [Self; 4] = [Self::Logit, Self::KornGraubard, Self::Wilson, Self::Wald];
+
+    /// The name users give: `logit`, `korn-graubard`, `wilson`, `wald`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Logit => "logit",
+            Self::KornGraubard => "korn-graubard",
+            Self::Wilson => "wilson",
+            Self::Wald => "wald",
+        }
+    }
+
+    /// Whether the interval is for a proportion only (all but Wald's).
+    pub const fn for_proportion(self) -> bool {
+        !matches!(self, Self::Wald)
+    }
+}
+
+impl std::str::FromStr for Interval {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|i| i.as_str() == s)
+            .ok_or_else(|| format!("`{s}` is not one of logit, korn-graubard, wilson, wald"))
+    }
 }
 
 impl SurveyMean {
@@ -121,9 +174,7 @@ impl SurveyMean {
                 upper: p,
             };
         }
-        let t = StudentsT::new(0.0, 1.0, self.df).map_or(confidence.z(), |d| {
-            super::quantile(&d, 1.0 - confidence.tail(), 0.0, f64::INFINITY)
-        });
+        let t = t_limit(self.df, confidence);
         let logit = (p / (1.0 - p)).ln();
         let half = t * self.se / (p * (1.0 - p));
         let expit = |x: f64| 1.0 / (1.0 + (-x).exp());
@@ -136,29 +187,58 @@ impl SurveyMean {
 }
 
 impl SurveyMean {
-    /// The effective sample size of a proportion, `p(1 − p) / se²` (the respondents when the
-    /// standard error is 0).
+    /// The effective sample size, `respondents / deff`: as many respondents as a simple
+    /// random sample would need for the same standard error (the respondents where the
+    /// design effect is not defined).
     pub fn effective_n(&self) -> f64 {
-        let p = self.value;
-        if self.se > 0.0 {
-            p * (1.0 - p) / (self.se * self.se)
-        } else {
-            self.respondents as f64
+        let n = self.respondents as f64;
+        self.deff.filter(|d| *d > 0.0).map_or(n, |d| n / d)
+    }
+
+    /// The interval of the given kind (see [`Interval`]).
+    pub fn interval(&self, kind: Interval, confidence: Confidence) -> Estimate {
+        match kind {
+            Interval::Logit => self.logit(confidence),
+            Interval::KornGraubard => self.korn_graubard(confidence),
+            Interval::Wilson => self.wilson(confidence),
+            Interval::Wald => self.wald(confidence),
         }
     }
 
+    /// A proportion's sample size for Korn–Graubard and Wilson, as `svyciprop(method =
+    /// "beta")` takes it: `p(1 − p) / se²` (the respondents when the standard error is 0),
+    /// times `(t(respondents − 1) / t(df))²` for the design's degrees of freedom.
+    fn proportion_n(&self, confidence: Confidence) -> f64 {
+        let p = self.value;
+        let n = if self.se > 0.0 {
+            p * (1.0 - p) / (self.se * self.se)
+        } else {
+            self.respondents as f64
+        };
+        let ratio =
+            t_limit(self.respondents as f64 - 1.0, confidence) / t_limit(self.df, confidence);
+        n * ratio * ratio
+    }
+
+    /// For a proportion: Wilson's score interval on the effective sample size of
+    /// [`SurveyMean::korn_graubard`] (`p(1 − p) / se²`, adjusted for the design's degrees of
+    /// freedom), as `wilson(p × n, n)`.
+    pub fn wilson(&self, confidence: Confidence) -> Estimate {
+        let (p, n) = (self.value, self.proportion_n(confidence));
+        super::proportion::wilson(p * n, n, confidence).unwrap_or(Estimate {
+            value: p,
+            lower: f64::NAN,
+            upper: f64::NAN,
+        })
+    }
+
     /// For a proportion: the Korn–Graubard interval (`svyciprop(..., method = "beta")`),
-    /// Clopper–Pearson on the effective sample size, adjusted by
+    /// Clopper–Pearson on the effective sample size `p(1 − p) / se²`, adjusted by
     /// `(t(respondents − 1) / t(df))²` for the design's degrees of freedom.
     pub fn korn_graubard(&self, confidence: Confidence) -> Estimate {
         let p = self.value;
         let tail = confidence.tail();
-        let t = |df: f64| {
-            StudentsT::new(0.0, 1.0, df).map_or(confidence.z(), |d| {
-                super::quantile(&d, 1.0 - tail, 0.0, f64::INFINITY)
-            })
-        };
-        let n = self.effective_n() * (t(self.respondents as f64 - 1.0) / t(self.df)).powi(2);
+        let n = self.proportion_n(confidence);
         let beta = |q: f64, a: f64, b: f64| {
             statrs::distribution::Beta::new(a, b)
                 .map_or(f64::NAN, |d| super::quantile(&d, q, 0.0, 1.0))
@@ -252,12 +332,16 @@ pub fn means_by(
         }
     }
     let value: Vec<f64> = weighted.iter().zip(&total).map(|(x, t)| x / t).collect();
+    // Linearised values, and each domain's weighted sum of squared deviations.
+    let mut squares = vec![0.0; count];
     let z: Vec<f64> = (0..n)
         .map(|i| match groups[i] {
             OUTSIDE => 0.0,
             g => {
                 let k = g as usize;
-                design.weights[i] * (y[i] - value[k]) / total[k]
+                let deviation = y[i] - value[k];
+                squares[k] += design.weights[i] * deviation * deviation;
+                design.weights[i] * deviation / total[k]
             }
         })
         .collect();
@@ -270,9 +354,28 @@ pub fn means_by(
                 df: df[k],
                 respondents: respondents[k],
                 weight: total[k],
+                deff: design_effect(variance[k], squares[k], total[k], respondents[k]),
             })
         })
         .collect())
+}
+
+/// The two-sided limit of Student's t with `df` degrees of freedom at `confidence` (the
+/// normal's where `df` is not positive).
+fn t_limit(df: f64, confidence: Confidence) -> f64 {
+    StudentsT::new(0.0, 1.0, df).map_or(confidence.z(), |d| {
+        super::quantile(&d, 1.0 - confidence.tail(), 0.0, f64::INFINITY)
+    })
+}
+
+/// `svymean(..., deff = TRUE)`'s design effect of a domain: its variance over `s² (N̂ − n) /
+/// (N̂ n)`, with `s² = n / (n − 1) × Σ wᵢ(yᵢ − ȳ)² / N̂` (`svyvar`) and `N̂` the domain's
+/// weighted total.
+fn design_effect(variance: f64, squares: f64, total: f64, respondents: usize) -> Option<f64> {
+    let n = respondents as f64;
+    let s2 = n / (n - 1.0) * squares / total;
+    let srs = s2 * (total - n) / (total * n);
+    (respondents > 1 && srs > 0.0 && srs.is_finite()).then(|| variance / srs)
 }
 
 /// The design's columns, values and groups hold one entry per respondent; weights are
@@ -335,10 +438,21 @@ impl Contrast {
         if self.se <= 0.0 {
             return self.difference != 0.0;
         }
-        let t = StudentsT::new(0.0, 1.0, self.df).map_or(confidence.z(), |d| {
-            super::quantile(&d, 1.0 - confidence.tail(), 0.0, f64::INFINITY)
-        });
-        (self.difference / self.se).abs() > t
+        (self.difference / self.se).abs() > t_limit(self.df, confidence)
+    }
+
+    /// The two-sided p-value of that t test, `2 × pt(−|difference / se|, df)` (the normal's
+    /// where `df` is not positive; 0 for a difference without standard error, 1 for none).
+    pub fn p_value(&self) -> f64 {
+        if self.se <= 0.0 {
+            return if self.difference == 0.0 { 1.0 } else { 0.0 };
+        }
+        let t = (self.difference / self.se).abs();
+        let tail = StudentsT::new(0.0, 1.0, self.df).map_or_else(
+            |_| 1.0 - statrs::distribution::Normal::standard().cdf(t),
+            |d| d.sf(t),
+        );
+        2.0 * tail
     }
 
     /// The domain against the rest at the two levels of a profile: higher or lower when
@@ -712,9 +826,14 @@ mod tests {
         let stratum2: Vec<bool> = r.stratum.iter().map(|&s| s == 2).collect();
         let close = |a: f64, b: f64| (a - b).abs() <= 1e-12 * b.abs().max(1e-3);
         let (mut checked, mut kg_checked) = (0, 0);
-        for line in EXPECTED.lines().skip(1) {
+        let mut lines = EXPECTED.lines();
+        let header: Vec<&str> = lines.next().expect("header").split(',').collect();
+        for line in lines {
             let cells: Vec<&str> = line.split(',').map(str::trim).collect();
-            let number = |k: usize| cells[k].parse::<f64>().ok();
+            let number = |name: &str| {
+                let k = header.iter().position(|h| *h == name).expect(name);
+                cells[k].parse::<f64>().ok()
+            };
             let design = design_of(&r, cells[0]);
             let domain = match cells[1] {
                 "all" => None,
@@ -728,20 +847,30 @@ mod tests {
             };
             let m = mean(&design, y, domain).expect("estimate");
             let what = format!("{line}: {m:?}");
-            assert!(close(m.value, number(3).expect("value")), "{what}");
-            assert!(close(m.se, number(4).expect("se")), "{what}");
-            assert_eq!(m.df, number(5).expect("df"), "{what}");
+            assert!(close(m.value, number("value").expect("value")), "{what}");
+            assert!(close(m.se, number("se").expect("se")), "{what}");
+            assert_eq!(m.df, number("df").expect("df"), "{what}");
+            let deff = number("deff").expect("deff");
+            assert!(close(m.deff.expect("deff"), deff), "{what}");
+            let n = m.respondents as f64;
+            assert!(close(m.effective_n(), n / deff), "{what}");
             let wald = m.wald(Confidence::C95);
-            assert!(close(wald.lower, number(6).expect("lower")), "{what}");
-            assert!(close(wald.upper, number(7).expect("upper")), "{what}");
-            if let (Some(lower), Some(upper)) = (number(8), number(9)) {
+            assert!(
+                close(wald.lower, number("wald_lower").expect("lower")),
+                "{what}"
+            );
+            assert!(
+                close(wald.upper, number("wald_upper").expect("upper")),
+                "{what}"
+            );
+            if let (Some(lower), Some(upper)) = (number("logit_lower"), number("logit_upper")) {
                 let logit = m.logit(Confidence::C95);
                 assert!(
                     close(logit.lower, lower) && close(logit.upper, upper),
                     "{what}"
                 );
             }
-            if let (Some(lower), Some(upper)) = (number(10), number(11)) {
+            if let (Some(lower), Some(upper)) = (number("kg_lower"), number("kg_upper")) {
                 // Beta quantiles through statrs' ln Γ: 1e-9.
                 let kg = m.korn_graubard(Confidence::C95);
                 let near = |a: f64, b: f64| (a - b).abs() <= 1e-9 * b.abs().max(1e-3);
@@ -769,6 +898,46 @@ mod tests {
             assert!((all.value - one.value).abs() < 1e-15 && (all.se - one.se).abs() < 1e-15);
             assert_eq!((all.df, all.respondents), (one.df, one.respondents));
         }
+    }
+
+    #[test]
+    fn equal_weights_alone_have_the_design_effect_of_sampling_with_replacement() {
+        // Equal weights, no strata or PSUs, no finite population correction in the design:
+        // the variance is s²/n, and the design effect against sampling without replacement
+        // from N̂ = Σw is N̂ / (N̂ − n).
+        let y = [1.0, 0.0, 0.0, 1.0, 1.0, 0.0, 1.0, 1.0];
+        let weights = [50.0; 8];
+        let design = Design {
+            weights: &weights,
+            strata: None,
+            clusters: None,
+            population: None,
+            lonely_psu: LonelyPsu::Fail,
+        };
+        let m = mean(&design, &y, None).expect("estimate");
+        let total = 400.0;
+        assert!(
+            (m.deff.expect("deff") - total / (total - 8.0)).abs() < 1e-12,
+            "{m:?}"
+        );
+        // One respondent, or all answers alike: no variance to compare with.
+        let one = [true, false, false, false, false, false, false, false];
+        assert_eq!(mean(&design, &y, Some(&one)).expect("one").deff, None);
+        assert_eq!(mean(&design, &[1.0; 8], None).expect("alike").deff, None);
+    }
+
+    #[test]
+    fn wilson_is_the_score_interval_on_the_korn_graubard_sample_size() {
+        let r = respondents();
+        let m = mean(&design_of(&r, "clusters_fpc"), &r.lonely, None).expect("estimate");
+        let c = Confidence::C95;
+        let ratio = t_limit(m.respondents as f64 - 1.0, c) / t_limit(m.df, c);
+        let n = m.value * (1.0 - m.value) / (m.se * m.se) * ratio * ratio;
+        let expected = super::super::proportion::wilson(m.value * n, n, c).expect("wilson");
+        assert_eq!(m.interval(Interval::Wilson, c), expected);
+        assert_eq!(m.interval(Interval::Logit, c), m.logit(c));
+        assert_eq!("korn-graubard".parse(), Ok(Interval::KornGraubard));
+        assert!("beta".parse::<Interval>().unwrap_err().contains("wilson"));
     }
 
     const CONTRASTS: &str = include_str!("../../../../tests/oracles/survey/contrasts.csv");
@@ -805,6 +974,13 @@ mod tests {
             assert!(close(c.difference, number(3)), "{what}");
             assert!(close(c.se, number(4)), "{what}");
             assert_eq!(c.df, number(5), "{what}");
+            // Student's t tail through statrs' incomplete beta: 1e-9.
+            let p = number(6);
+            assert!(
+                (c.p_value() - p).abs() <= 1e-9 * p.max(1e-3),
+                "{what}: {}",
+                c.p_value()
+            );
             checked += 1;
         }
         assert_eq!(checked, 48);
