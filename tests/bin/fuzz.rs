@@ -158,6 +158,19 @@ fn small_parquet() -> Vec<u8> {
     out
 }
 
+/// A small respondents table as CSV: the first rows of the demo's health monitor.
+fn small_respondents() -> Vec<u8> {
+    use polars::prelude::*;
+    let bytes = demo("respondents.parquet");
+    let Ok(frame) = ParquetReader::new(std::io::Cursor::new(bytes)).finish() else {
+        return Vec::new();
+    };
+    let mut frame = frame.slice(0, 200);
+    let mut out = Vec::new();
+    let _ = CsvWriter::new(&mut out).finish(&mut frame);
+    out
+}
+
 fn targets() -> Vec<Target> {
     let region = wijkprofiel::Region::demo().ok();
     vec![
@@ -170,6 +183,11 @@ fn targets() -> Vec<Target> {
             name: "parquet",
             seed: small_parquet(),
             run: Box::new(|b| validate(region_files("gp_counts.parquet", b))),
+        },
+        Target {
+            name: "respondents",
+            seed: small_respondents(),
+            run: Box::new(|b| validate(region_files("respondents.csv", b))),
         },
         Target {
             name: "catalogue",

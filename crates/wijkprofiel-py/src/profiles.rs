@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
+use pyo3::types::{PyBytes, PyDict};
 use pyo3_polars::PyDataFrame;
 use wijkprofiel::TableName;
 use wijkprofiel::output::write::{self, Shard};
@@ -299,6 +299,37 @@ impl Profiles {
             profiles: Arc::clone(&self.inner),
             code: code.to_owned(),
         })
+    }
+
+    /// The tabellenboek of a gemeente or the region: an Excel workbook (xlsx) with the GGD
+    /// indicators as rows by theme and the area and its wijken (or gemeenten) as columns,
+    /// a sheet per round and one of definitions, as `wijkprofiel build` writes it under
+    /// `tabellenboek/`.
+    ///
+    /// Returns
+    /// -------
+    /// bytes or None
+    ///     The workbook; None for an area of another level, or profiles without GGD
+    ///     figures.
+    ///
+    /// Raises
+    /// ------
+    /// AreaNotFoundError
+    ///     For a code without a profile.
+    fn tabellenboek<'py>(
+        &self,
+        py: Python<'py>,
+        code: &str,
+    ) -> PyResult<Option<Bound<'py, PyBytes>>> {
+        if self.inner.document(code).is_none() {
+            return Err(area_not_found(py, code));
+        }
+        let profiles = Arc::clone(&self.inner);
+        let book = py.guarded(move || profiles.tabellenboek(code).transpose())?;
+        match book {
+            Ok(book) => Ok(book.map(|b| PyBytes::new(py, &b))),
+            Err(e) => Err(profile_error(py, e)),
+        }
     }
 
     /// Writes the outputs of `wijkprofiel build` as `out`, whole or not at all: into a

@@ -9,6 +9,7 @@
 //! | one JSON document per area (`areas/<code>.json`) | `document.rs`: [`Profiles::document`], [`AreaDocument`] | "Area documents" |
 //! | a page per area and the regional overview (`pages/`) | `pages/`: [`Profiles::page_html`], [`Profiles::overview_html`] | the table of files |
 //! | the notebook card | `card.rs`: [`Profiles::card_html`] | |
+//! | the tabellenboek: an Excel workbook per gemeente and the region (`tabellenboek/`) | `tabellenboek.rs`: [`Profiles::tabellenboek`] | "The tabellenboek" |
 //! | the batch: every file of a run, atomically (`metadata.json` too); shards and merging | [`mod@write`] | the table of files, "Sharded runs" |
 //! | whole output sets: the working folder, the swap into place, `manifest.json`, `verify` | [`mod@set`] | "Whole sets" |
 //! | file writers: CSV byte for byte as polars writes it (formula cells excepted), files past the page cache | `csv.rs`, `direct.rs` | |
@@ -24,6 +25,7 @@ mod frames;
 mod long_table;
 mod pages;
 pub mod set;
+mod tabellenboek;
 pub mod write;
 
 pub use document::{AreaDocument, SCHEMA_VERSION};

@@ -42,6 +42,9 @@ pub const SUMMARY_JSON: &str = "summary.json";
 pub const PAGES: &str = "pages";
 /// The folder of area documents.
 pub const DOCUMENTS: &str = "areas";
+/// The folder of tabellenboeken: an Excel workbook per gemeente and the region, when the
+/// profiles have GGD figures.
+pub const TABELLENBOEK: &str = "tabellenboek";
 /// The folder of shard parts.
 pub const PARTS: &str = "parts";
 /// The inputs' fingerprint, in [`PARTS`], for the merged set's manifest.
@@ -392,8 +395,25 @@ fn write_tables(
             &dir.join(PAGES).join("index.html"),
             profiles.overview_html().as_bytes(),
         )?;
+        write_tabellenboeken(profiles, &dir.join(TABELLENBOEK))?;
     }
     Ok((frame.height(), tables))
+}
+
+/// Writes the tabellenboek of every gemeente and region that has one, in parallel.
+fn write_tabellenboeken(profiles: &Profiles, dir: &Path) -> Result<(), ProfileError> {
+    let books: Vec<&str> = profiles
+        .areas()
+        .filter(|a| matches!(a.level, crate::Level::Gemeente | crate::Level::Region))
+        .map(|a| a.code.as_str())
+        .collect();
+    books.par_iter().try_for_each(|code| {
+        let Some(book) = profiles.tabellenboek(code) else {
+            return Ok(());
+        };
+        std::fs::create_dir_all(dir).map_err(io(dir))?;
+        write_bytes(&dir.join(format!("{}.xlsx", file_stem(code))), &book?)
+    })
 }
 
 /// Writes the documents and pages of the areas in `block`, a batch at a time in parallel, so

@@ -80,7 +80,7 @@ section{break-inside:avoid}@page{size:A4;margin:12mm}@media print{body{margin:0;
 font-size:11px}a{color:inherit;text-decoration:none}}";
 
 /// The short text label of a judgement, shown beside every colour.
-fn judgement_text(j: Judgement, language: Language) -> &'static str {
+pub(crate) fn judgement_text(j: Judgement, language: Language) -> &'static str {
     let en = language == Language::En;
     match j {
         Judgement::Best => {
