@@ -409,6 +409,56 @@ def survey_contrast(
     return out
 
 
+def survey_chisq(
+    data: pl.DataFrame,
+    rows: str,
+    cols: str,
+    *,
+    weight: str,
+    strata: str | None = None,
+    psu: str | None = None,
+    fpc: str | None = None,
+    lonely_psu: str = "fail",
+) -> dict[str, Any]:
+    """The Rao–Scott test of association between two categorical columns of respondent
+    data (an answer and sex, age group or gemeente), as R's ``svychisq``: Pearson's X² of the
+    weighted table scaled to the respondents, corrected for the design. Second order by
+    default (``statistic = "F"``: F on Satterthwaite's degrees of freedom), first order
+    (``"Chisq"``) where the second's degrees of freedom are not positive; ``order`` says
+    which. A respondent missing either answer (null) leaves the table but not the design.
+    The design's arguments are as :func:`survey_mean`'s.
+
+    Returns a dict: ``pearson``, ``statistic``, ``ndf``, ``ddf``, ``p_value``, ``order``
+    (``"second"`` or ``"first"``) and ``p_first_order``.
+
+    Raises
+    ------
+    StatsInputError
+        As :func:`survey_mean`; a column with fewer than two categories among the answers.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> from wijkprofiel import stats
+    >>> data = pl.DataFrame({"rookt": [1, 1, 1, 0, 0, 0, 0, 1], "vrouw": [1, 1, 1, 1, 0, 0, 0, 0],
+    ...                      "w": [1.0] * 8})
+    >>> test = stats.survey_chisq(data, "rookt", "vrouw", weight="w")
+    >>> round(test["pearson"], 6), test["order"]
+    (2.0, 'second')
+    """
+    design = _Design.of(data, rows, weight, [cols], strata, psu, fpc)
+    outside = pl.Series([2**32 - 1] * data.height, dtype=pl.UInt32)
+
+    def codes(column: str) -> list[int]:
+        return _codes(data, [column]).zip_with(data[column].is_not_null(), outside).to_list()
+
+    found = _core.survey_association(
+        design.weights, codes(rows), codes(cols), design.strata, design.psus, design.population, lonely_psu
+    )
+    names = ("pearson", "statistic", "ndf", "ddf", "p_value", "order", "p_first_order")
+    return dict(zip(names, found, strict=True))
+
+
 def adjust_p_values(p: Sequence[float | None], *, method: str = "bh") -> list[float | None]:
     """P-values adjusted for the number of tests among them, as R's ``p.adjust``:
     ``"bonferroni"``, ``"holm"`` (both keep the chance of any false finding below the level)

@@ -490,6 +490,27 @@ def test_survey_contrasts_match_r_survey(design):
         assert row["p_value"] == pytest.approx(float(want["p_value"]), rel=1e-9), want
 
 
+@pytest.mark.parametrize("design", list(SURVEY_DESIGNS))
+def test_survey_chisq_matches_r_svychisq(design):
+    respondents = pl.read_csv(SURVEY / "respondents.csv")
+    expected = pl.read_csv(SURVEY / "associations.csv").with_columns(
+        pl.col(pl.String).str.strip_chars()
+    ).filter(pl.col("design") == design)
+    tables = {"lonely_sex": ("lonely", "sex"), "lonely_stratum": ("lonely", "stratum"), "scorecat_sex": ("scorecat", "sex")}
+    for want in expected.iter_rows(named=True):
+        rows, cols = tables[want["table"]]
+        test = stats.survey_chisq(respondents, rows, cols, weight="weight", **SURVEY_DESIGNS[design])
+        assert test["order"] == "second"
+        assert test["pearson"] == pytest.approx(float(want["pearson"]), rel=1e-12)
+        for ours, theirs in [("statistic", "f"), ("ndf", "ndf"), ("ddf", "ddf")]:
+            assert test[ours] == pytest.approx(float(want[theirs]), rel=1e-12), (want, ours)
+        assert test["p_value"] == pytest.approx(float(want["p_f"]), rel=1e-10)
+        assert test["p_first_order"] == pytest.approx(float(want["p_chisq"]), rel=1e-10)
+    one = respondents.with_columns(sex=pl.lit("female"))
+    with pytest.raises(StatsInputError, match="two categories"):
+        stats.survey_chisq(one, "lonely", "sex", weight="weight")
+
+
 def test_survey_contrast_adjusts_and_names_bad_groups():
     respondents = pl.read_csv(SURVEY / "respondents.csv")
     found = stats.survey_contrast(

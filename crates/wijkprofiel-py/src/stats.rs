@@ -12,7 +12,8 @@ use wijkprofiel::stats::indirect::{Indirect, ReferenceStratum};
 use wijkprofiel::stats::inequality::{self, Group, Scale, Simulation};
 use wijkprofiel::stats::standard::StandardPopulation;
 use wijkprofiel::stats::{
-    Confidence, Estimate, StatsError, funnel, life_table, mean, multiple, smoothing, survey, trend,
+    Confidence, Estimate, StatsError, funnel, life_table, mean, multiple, rao_scott, smoothing,
+    survey, trend,
 };
 
 use crate::errors::stats_error;
@@ -332,6 +333,50 @@ pub(crate) fn survey_contrasts(
     found.map_err(|e| stats_error(py, e))
 }
 
+/// The Rao–Scott test of association of two categorical columns (codes; `u32::MAX` for a
+/// missing answer): Pearson's X², the corrected statistic, its degrees of freedom, p-value,
+/// the order of the correction (`second` or `first`) and the first-order p-value.
+#[pyfunction]
+#[pyo3(signature = (weights, rows, cols, strata, psus, population, lonely_psu))]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn survey_association(
+    py: Python<'_>,
+    weights: Vec<f64>,
+    rows: Vec<u32>,
+    cols: Vec<u32>,
+    strata: Option<Vec<u32>>,
+    psus: Option<Vec<u32>>,
+    population: Option<Vec<f64>>,
+    lonely_psu: &str,
+) -> PyResult<(f64, f64, f64, f64, f64, &'static str, f64)> {
+    let lonely_psu = lonely_psu
+        .parse()
+        .map_err(|e: String| pyo3::exceptions::PyValueError::new_err(format!("lonely_psu: {e}")))?;
+    let design = survey::Design {
+        weights: &weights,
+        strata: strata.as_deref(),
+        clusters: psus.as_deref(),
+        population: population.as_deref(),
+        lonely_psu,
+    };
+    let test = py
+        .guarded(|| rao_scott::association(&design, &rows, &cols))?
+        .map_err(|e| stats_error(py, e))?;
+    let order = match test.order {
+        rao_scott::Order::Second => "second",
+        rao_scott::Order::First => "first",
+    };
+    Ok((
+        test.pearson,
+        test.statistic,
+        test.ndf,
+        test.ddf,
+        test.p_value,
+        order,
+        test.p_first_order,
+    ))
+}
+
 /// P-values adjusted over their tests (`p.adjust`); NaN for a test not made.
 #[pyfunction]
 pub(crate) fn adjust_p_values(py: Python<'_>, p: Vec<f64>, method: &str) -> PyResult<Vec<f64>> {
@@ -602,6 +647,7 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
         wrap_pyfunction!(survey_means, &module)?,
         wrap_pyfunction!(survey_contrasts, &module)?,
         wrap_pyfunction!(adjust_p_values, &module)?,
+        wrap_pyfunction!(survey_association, &module)?,
         wrap_pyfunction!(percentiles, &module)?,
         wrap_pyfunction!(ranks, &module)?,
         wrap_pyfunction!(quantile_groups, &module)?,

@@ -101,3 +101,25 @@ for (d in names(designs)) {
 contrasts <- do.call(rbind, out)
 write.csv(format(contrasts, digits = 17), file.path(dir, "contrasts.csv"), row.names = FALSE, quote = FALSE)
 cat("survey", as.character(packageVersion("survey")), ":", nrow(contrasts), "contrasts\n")
+
+# Rao-Scott tests of association (svychisq): second order (F) and first order (Chisq).
+resp$scorecat <- cut(resp$score, c(-Inf, 4.5, 6.5, Inf), labels = c("low", "mid", "high"))
+write.csv(resp, file.path(dir, "respondents.csv"), row.names = FALSE)
+designs <- lapply(designs, function(d) update(d, scorecat = resp$scorecat))
+tables <- list(lonely_sex = ~lonely + sex, lonely_stratum = ~lonely + stratum,
+               scorecat_sex = ~scorecat + sex)
+out <- list()
+for (d in names(designs)) {
+  options(survey.lonely.psu = if (startsWith(d, "lonely_")) sub("lonely_", "", d) else "fail")
+  for (tb in names(tables)) {
+    f <- svychisq(tables[[tb]], designs[[d]], statistic = "F")
+    x <- svychisq(tables[[tb]], designs[[d]], statistic = "Chisq")
+    out[[length(out) + 1]] <- data.frame(design = d, table = tb, pearson = x$statistic[[1]],
+                                        f = f$statistic[[1]], ndf = f$parameter[[1]],
+                                        ddf = f$parameter[[2]], p_f = f$p.value,
+                                        p_chisq = x$p.value)
+  }
+}
+associations <- do.call(rbind, out)
+write.csv(format(associations, digits = 17), file.path(dir, "associations.csv"), row.names = FALSE, quote = FALSE)
+cat("survey", as.character(packageVersion("survey")), ":", nrow(associations), "associations\n")

@@ -21,6 +21,7 @@
 //! | Life expectancy (Chiang II, Silcocks variance) | [`life_table::life_expectancy`] |
 //! | Empirical Bayes smoothing (Poisson–gamma, beta–binomial) | [`smoothing`] |
 //! | Survey microdata: design-based means, intervals, design effects, contrasts | [`survey`] |
+//! | Rao–Scott test of association in a survey table (second and first order) | [`rao_scott::association`] |
 //! | Multiple testing: Bonferroni, Holm, Benjamini–Hochberg | [`multiple::adjust`] |
 //! | Whole columns (slices, polars Series and frames) | [`columns`] |
 //!
@@ -38,6 +39,7 @@ pub mod life_table;
 pub mod mean;
 pub mod multiple;
 pub mod proportion;
+pub mod rao_scott;
 pub mod rate;
 pub mod smoothing;
 pub mod standard;

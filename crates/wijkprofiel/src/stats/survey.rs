@@ -612,7 +612,7 @@ impl Layout {
 /// each respondent's group ([`OUTSIDE`] for none) and linearised value `z`: the PSU totals
 /// of `z` per stratum, their spread within each stratum with the finite population
 /// correction, added over the strata ([`Layout::variance`]).
-fn linearised(
+pub(super) fn linearised(
     design: &Design,
     groups: &[u32],
     z: &[f64],
@@ -647,6 +647,16 @@ fn linearised(
         .into_iter()
         .map(|m| layout.variance(design.lonely_psu, m))
         .unzip())
+}
+
+/// The whole design's degrees of freedom: its PSUs minus its strata (`degf`).
+///
+/// # Errors
+///
+/// As [`means_by`] for the design.
+pub(super) fn design_df(design: &Design) -> Result<f64, StatsError> {
+    let layout = Layout::of(design)?;
+    Ok(layout.psu_stratum.len() as f64 - layout.strata.len() as f64)
 }
 
 /// One design and one variable prepared for many contrasts ([`Prepared::contrast`]): the
@@ -748,24 +758,27 @@ impl<'a> Prepared<'a> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
     const RESPONDENTS: &str = include_str!("../../../../tests/oracles/survey/respondents.csv");
     const EXPECTED: &str = include_str!("../../../../tests/oracles/survey/expected.csv");
 
-    struct Respondents {
-        weight: Vec<f64>,
-        stratum: Vec<u32>,
-        stratum_lonely: Vec<u32>,
-        psu: Vec<u32>,
-        population: Vec<f64>,
-        lonely: Vec<f64>,
-        score: Vec<f64>,
-        female: Vec<bool>,
+    /// The oracle's respondents (`tests/oracles/survey/respondents.csv`).
+    pub(in crate::stats) struct Respondents {
+        pub weight: Vec<f64>,
+        pub stratum: Vec<u32>,
+        pub stratum_lonely: Vec<u32>,
+        pub psu: Vec<u32>,
+        pub population: Vec<f64>,
+        pub lonely: Vec<f64>,
+        pub score: Vec<f64>,
+        pub female: Vec<bool>,
+        /// The score in three groups (low, mid, high: 0, 1, 2).
+        pub scorecat: Vec<u32>,
     }
 
-    fn respondents() -> Respondents {
+    pub(in crate::stats) fn respondents() -> Respondents {
         let mut lines = RESPONDENTS.lines();
         let header: Vec<&str> = lines.next().expect("header").split(',').collect();
         let at = |name: &str| {
@@ -801,11 +814,19 @@ mod tests {
             lonely: numbers("lonely"),
             score: numbers("score"),
             female: column("sex").iter().map(|s| s == "female").collect(),
+            scorecat: column("scorecat")
+                .iter()
+                .map(|s| match s.as_str() {
+                    "low" => 0,
+                    "mid" => 1,
+                    _ => 2,
+                })
+                .collect(),
         }
     }
 
     /// The design variant of the oracle by its name in `make.R`.
-    fn design_of<'a>(r: &'a Respondents, name: &str) -> Design<'a> {
+    pub(in crate::stats) fn design_of<'a>(r: &'a Respondents, name: &str) -> Design<'a> {
         let lonely = name.strip_prefix("lonely_");
         Design {
             weights: &r.weight,
