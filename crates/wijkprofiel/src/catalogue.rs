@@ -166,9 +166,10 @@ impl Question {
 }
 
 /// How respondents' files are read and what the monitor agreements allow to publish: the
-/// `[survey]` section of the catalogue.
+/// `[survey]` section of the catalogue. The minimum numbers come from `agreement` (a named
+/// monitor agreement) or from `min_respondents` and `min_per_answer`, not both.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields, default)]
+#[serde(try_from = "SurveySection")]
 pub struct SurveySettings {
     /// The design's columns in `respondents`: the weight (required), and where the sample
     /// has them, the stratum, the primary sampling unit and the stratum's population of
@@ -206,6 +207,78 @@ impl SurveySettings {
                     .map(String::as_str),
             )
             .collect()
+    }
+}
+
+/// A monitor agreement on minimum numbers, by name: `50/0` (50 respondents to a question,
+/// no minimum per answer group) or `30/5` (30, and 5 in each answer group).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+pub enum Agreement {
+    #[serde(rename = "50/0")]
+    Fifty,
+    #[serde(rename = "30/5")]
+    ThirtyFive,
+}
+
+impl Agreement {
+    /// Its minimum respondents to a question and per answer group.
+    pub const fn minimums(self) -> (u32, u32) {
+        match self {
+            Self::Fifty => (50, 0),
+            Self::ThirtyFive => (30, 5),
+        }
+    }
+}
+
+/// The `[survey]` section as written, before the agreement is resolved.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SurveySection {
+    weight: Option<String>,
+    stratum: Option<String>,
+    psu: Option<String>,
+    fpc: Option<String>,
+    lonely_psu: Option<crate::stats::survey::LonelyPsu>,
+    interval: Option<crate::stats::survey::Interval>,
+    agreement: Option<Agreement>,
+    min_respondents: Option<u32>,
+    min_per_answer: Option<u32>,
+    no_group_of_one: Option<bool>,
+}
+
+impl TryFrom<SurveySection> for SurveySettings {
+    type Error = String;
+
+    fn try_from(s: SurveySection) -> Result<Self, String> {
+        let defaults = Self::default();
+        let (min_respondents, min_per_answer) = match s.agreement {
+            Some(a) if s.min_respondents.is_some() || s.min_per_answer.is_some() => {
+                return Err(format!(
+                    "give either `agreement = \"{}\"` or `min_respondents` and \
+                     `min_per_answer`, not both",
+                    match a {
+                        Agreement::Fifty => "50/0",
+                        Agreement::ThirtyFive => "30/5",
+                    }
+                ));
+            }
+            Some(a) => a.minimums(),
+            None => (
+                s.min_respondents.unwrap_or(defaults.min_respondents),
+                s.min_per_answer.unwrap_or(defaults.min_per_answer),
+            ),
+        };
+        Ok(Self {
+            weight: s.weight.unwrap_or(defaults.weight),
+            stratum: s.stratum,
+            psu: s.psu,
+            fpc: s.fpc,
+            lonely_psu: s.lonely_psu.unwrap_or(defaults.lonely_psu),
+            interval: s.interval.unwrap_or(defaults.interval),
+            min_respondents,
+            min_per_answer,
+            no_group_of_one: s.no_group_of_one.unwrap_or(defaults.no_group_of_one),
+        })
     }
 }
 
@@ -596,6 +669,33 @@ mod tests {
         ] {
             assert_eq!(serde_json::to_string(&p).unwrap(), quoted(p.as_str()));
         }
+    }
+
+    #[test]
+    fn a_monitor_agreement_sets_the_minimum_numbers_by_name() {
+        let survey = |section: &str| {
+            cbs(&format!("kind = \"count\"\n\n[survey]\n{section}")).map(|c| c.survey().clone())
+        };
+        let thirty = survey("agreement = \"30/5\"\n").expect("30/5");
+        assert_eq!((thirty.min_respondents, thirty.min_per_answer), (30, 5));
+        let fifty = survey("agreement = \"50/0\"\nweight = \"ewGGD\"\n").expect("50/0");
+        assert_eq!((fifty.min_respondents, fifty.min_per_answer), (50, 0));
+        assert_eq!(fifty.weight, "ewGGD");
+        let own = survey("min_respondents = 40\n").expect("own");
+        assert_eq!((own.min_respondents, own.min_per_answer), (40, 0));
+        assert_eq!(survey("").expect("defaults"), SurveySettings::default());
+        let both = survey("agreement = \"30/5\"\nmin_per_answer = 3\n").expect_err("both");
+        assert!(
+            both[0].to_string().contains(
+                "give either `agreement = \"30/5\"` or `min_respondents` and `min_per_answer`, not both"
+            ),
+            "{both:?}"
+        );
+        let unknown = survey("agreement = \"40/4\"\n").expect_err("unknown");
+        assert!(
+            unknown[0].to_string().contains("expected `50/0` or `30/5`"),
+            "{unknown:?}"
+        );
     }
 
     #[test]
