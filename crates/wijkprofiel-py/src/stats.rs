@@ -233,6 +233,29 @@ pub(crate) fn student_t(
     e.map(|e| triples(&e)).map_err(|e| stats_error(py, e))
 }
 
+/// A named choice (`lonely_psu`, `interval`, `method`), or a `ValueError` naming the argument.
+fn choice<T: std::str::FromStr<Err = String>>(argument: &str, text: &str) -> PyResult<T> {
+    text.parse()
+        .map_err(|e: String| pyo3::exceptions::PyValueError::new_err(format!("{argument}: {e}")))
+}
+
+/// The survey design of the columns `stats.py` passes (strata and PSUs as codes).
+fn design<'a>(
+    weights: &'a [f64],
+    strata: Option<&'a [u32]>,
+    clusters: Option<&'a [u32]>,
+    population: Option<&'a [f64]>,
+    lonely_psu: &str,
+) -> PyResult<survey::Design<'a>> {
+    Ok(survey::Design {
+        weights,
+        strata,
+        clusters,
+        population,
+        lonely_psu: choice("lonely_psu", lonely_psu)?,
+    })
+}
+
 /// Per group: value, standard error, degrees of freedom, respondents, weighted total, design
 /// effect, effective sample size, and the limits at each level (none for a group number no
 /// respondent has).
@@ -256,19 +279,14 @@ pub(crate) fn survey_means(
     interval: &str,
 ) -> PyResult<SurveyRows> {
     let c = levels(py, confidence)?;
-    let lonely_psu = lonely_psu
-        .parse()
-        .map_err(|e: String| pyo3::exceptions::PyValueError::new_err(format!("lonely_psu: {e}")))?;
-    let interval: survey::Interval = interval
-        .parse()
-        .map_err(|e: String| pyo3::exceptions::PyValueError::new_err(format!("interval: {e}")))?;
-    let design = survey::Design {
-        weights: &weights,
-        strata: strata.as_deref(),
-        clusters: psus.as_deref(),
-        population: population.as_deref(),
+    let interval: survey::Interval = choice("interval", interval)?;
+    let design = design(
+        &weights,
+        strata.as_deref(),
+        psus.as_deref(),
+        population.as_deref(),
         lonely_psu,
-    };
+    )?;
     let means = py
         .guarded(|| survey::means_by(&design, &values, &groups))?
         .map_err(|e| stats_error(py, e))?;
@@ -309,16 +327,13 @@ pub(crate) fn survey_contrasts(
     domains: Vec<Vec<usize>>,
     references: Vec<Vec<usize>>,
 ) -> PyResult<Vec<(f64, f64, f64, f64)>> {
-    let lonely_psu = lonely_psu
-        .parse()
-        .map_err(|e: String| pyo3::exceptions::PyValueError::new_err(format!("lonely_psu: {e}")))?;
-    let design = survey::Design {
-        weights: &weights,
-        strata: strata.as_deref(),
-        clusters: psus.as_deref(),
-        population: population.as_deref(),
+    let design = design(
+        &weights,
+        strata.as_deref(),
+        psus.as_deref(),
+        population.as_deref(),
         lonely_psu,
-    };
+    )?;
     let found: Result<Vec<_>, StatsError> = py.guarded(|| {
         let prepared = survey::Prepared::new(&design, &values)?;
         domains
@@ -349,16 +364,13 @@ pub(crate) fn survey_association(
     population: Option<Vec<f64>>,
     lonely_psu: &str,
 ) -> PyResult<(f64, f64, f64, f64, f64, &'static str, f64)> {
-    let lonely_psu = lonely_psu
-        .parse()
-        .map_err(|e: String| pyo3::exceptions::PyValueError::new_err(format!("lonely_psu: {e}")))?;
-    let design = survey::Design {
-        weights: &weights,
-        strata: strata.as_deref(),
-        clusters: psus.as_deref(),
-        population: population.as_deref(),
+    let design = design(
+        &weights,
+        strata.as_deref(),
+        psus.as_deref(),
+        population.as_deref(),
         lonely_psu,
-    };
+    )?;
     let test = py
         .guarded(|| rao_scott::association(&design, &rows, &cols))?
         .map_err(|e| stats_error(py, e))?;
@@ -380,9 +392,7 @@ pub(crate) fn survey_association(
 /// P-values adjusted over their tests (`p.adjust`); NaN for a test not made.
 #[pyfunction]
 pub(crate) fn adjust_p_values(py: Python<'_>, p: Vec<f64>, method: &str) -> PyResult<Vec<f64>> {
-    let method: multiple::Adjustment = method
-        .parse()
-        .map_err(|e: String| pyo3::exceptions::PyValueError::new_err(format!("method: {e}")))?;
+    let method: multiple::Adjustment = choice("method", method)?;
     multiple::adjust(&p, method).map_err(|e| stats_error(py, e))
 }
 
