@@ -409,6 +409,72 @@ def survey_contrast(
     return out
 
 
+def survey_change(
+    data: pl.DataFrame,
+    value: str,
+    *,
+    weight: str,
+    round: str,
+    by: Sequence[str] = (),
+    strata: str | None = None,
+    psu: str | None = None,
+    fpc: str | None = None,
+    lonely_psu: str = "fail",
+    adjust: str | None = None,
+) -> pl.DataFrame:
+    """Each group's change from one round of the monitor to the next: every round (the
+    values of ``round``, in order) is its own sample, with its own design; per group of the
+    ``by`` columns, the later round's design-based mean minus the earlier's, the standard
+    error ``√(se₁² + se₂²)``, the degrees of freedom added and the two-sided t test's
+    p-value, as R's ``svyby`` over the stacked rounds (strata crossed with the round) and
+    ``svycontrast``. Groups missing from either round are left out. The design's arguments
+    and missing values are as :func:`survey_mean`'s (a lonely-PSU option applies within
+    each round).
+
+    ``adjust``: ``"bonferroni"``, ``"holm"`` or ``"bh"`` adds ``p_adjusted`` over the
+    table's tests.
+
+    Returns the ``by`` columns, ``round``, ``previous`` (the earlier round), ``difference``,
+    ``se``, ``df``, ``p_value`` (and ``p_adjusted``).
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> from wijkprofiel import stats
+    >>> data = pl.DataFrame({"jaar": [2022] * 4 + [2024] * 4, "rookt": [1, 0, 0, 0, 1, 1, 0, 0],
+    ...                      "w": [1.0] * 8})
+    >>> change = stats.survey_change(data, "rookt", weight="w", round="jaar")
+    >>> change.select("round", "previous", "difference").row(0)
+    (2024, 2022, 0.25)
+    """
+    design = _Design.of(data, value, weight, [round, *by], strata, psu, fpc)
+    groups = _codes(data, by) if by else pl.Series([0] * data.height, dtype=pl.UInt32)
+    outside = pl.Series([2**32 - 1] * data.height, dtype=pl.UInt32)
+    rounds = _codes(data, [round])
+    found = _core.survey_changes(
+        design.weights,
+        data[value].cast(pl.Float64).fill_null(0.0).to_list(),
+        groups.zip_with(design.answered, outside).to_list(),
+        rounds.to_list(),
+        design.strata,
+        design.psus,
+        design.population,
+        lonely_psu,
+    )
+    keys = data.select(*by, _group=groups).unique("_group").sort("_group")
+    round_values = data.select(round, _round=rounds).unique("_round").sort("_round")[round]
+    at = {g: i for i, g in enumerate(keys["_group"])}
+    rows = [at[r[0]] for r in found]
+    out = keys.drop("_group")[rows].with_columns(
+        pl.Series("round", [round_values[r[1]] for r in found], dtype=round_values.dtype),
+        pl.Series("previous", [round_values[r[2]] for r in found], dtype=round_values.dtype),
+        *(pl.Series(name, [r[3 + k] for r in found], dtype=pl.Float64) for k, name in enumerate(("difference", "se", "df", "p_value"))),
+    )
+    if adjust is not None:
+        out = out.with_columns(p_adjusted=pl.Series(adjust_p_values(out["p_value"].to_list(), method=adjust)))
+    return out
+
+
 def survey_chisq(
     data: pl.DataFrame,
     rows: str,

@@ -511,6 +511,25 @@ def test_survey_chisq_matches_r_svychisq(design):
         stats.survey_chisq(one, "lonely", "sex", weight="weight")
 
 
+@pytest.mark.parametrize("design", ["weights_only", "clusters_fpc"])
+def test_survey_changes_between_rounds_match_r_survey(design):
+    """Round 2 minus round 1, each round its own sample: as svyby over the stacked rounds
+    (strata crossed with the round) + svycontrast, with the domain's degrees of freedom."""
+    rounds = pl.read_csv(SURVEY / "rounds.csv")
+    expected = pl.read_csv(SURVEY / "changes.csv").with_columns(pl.col(pl.String).str.strip_chars())
+    arguments = {"weights_only": {}, "clusters_fpc": {"strata": "stratum", "psu": "psu", "fpc": "population"}}[design]
+    found = stats.survey_change(rounds, "lonely", weight="weight", round="round", by=["sex"], **arguments)
+    whole = stats.survey_change(rounds, "lonely", weight="weight", round="round", adjust="bh", **arguments)
+    assert found.columns == ["sex", "round", "previous", "difference", "se", "df", "p_value"]
+    assert whole["p_adjusted"].to_list() == whole["p_value"].to_list()  # one test
+    for want in expected.filter(pl.col("design") == design).iter_rows(named=True):
+        row = (whole if want["domain"] == "all" else found.filter(pl.col("sex") == "female")).row(0, named=True)
+        assert (row["round"], row["previous"]) == (2, 1)
+        for column in ("difference", "se", "df"):
+            assert row[column] == pytest.approx(float(want[column]), rel=1e-12), (want, column)
+        assert row["p_value"] == pytest.approx(float(want["p_value"]), rel=1e-9)
+
+
 def test_survey_contrast_adjusts_and_names_bad_groups():
     respondents = pl.read_csv(SURVEY / "respondents.csv")
     found = stats.survey_contrast(

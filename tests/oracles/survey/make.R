@@ -123,3 +123,41 @@ for (d in names(designs)) {
 associations <- do.call(rbind, out)
 write.csv(format(associations, digits = 17), file.path(dir, "associations.csv"), row.names = FALSE, quote = FALSE)
 cat("survey", as.character(packageVersion("survey")), ":", nrow(associations), "associations\n")
+
+# Round against round: a second, independent sample of the same design (round 2), stacked with
+# the first; strata crossed with the round, so that the rounds are independent. Each domain's
+# round 2 minus round 1, as svyby over the rounds + svycontrast, df of the domain's subset.
+rows <- list()
+for (h in 1:4) {
+  for (c in 1:c(3, 5, 2, 4)[h]) {
+    m <- sample(4:14, 1)
+    rows[[length(rows) + 1]] <- data.frame(
+      stratum = h, psu = h * 100 + c, population = c(12, 20, 9, 15)[h],
+      weight = round(runif(m, 20, 400), 3), lonely = as.integer(runif(m) < 0.25 + 0.1 * h),
+      sex = sample(c("male", "female"), m, replace = TRUE))
+  }
+}
+second <- do.call(rbind, rows)
+both <- rbind(cbind(round = 1, resp[, names(second)]), cbind(round = 2, second))
+write.csv(both, file.path(dir, "rounds.csv"), row.names = FALSE)
+stacked <- list(
+  weights_only = svydesign(ids = ~1, strata = ~round, weights = ~weight, data = both),
+  clusters_fpc = svydesign(ids = ~psu, strata = ~interaction(round, stratum), weights = ~weight,
+                           fpc = ~population, data = both, nest = TRUE))
+out <- list()
+options(survey.lonely.psu = "fail")
+for (d in names(stacked)) {
+  for (dom in c("all", "female")) {
+    inside <- if (dom == "all") stacked[[d]] else subset(stacked[[d]], sex == "female")
+    b <- svyby(~lonely, ~round, inside, svymean, covmat = TRUE)
+    ct <- svycontrast(b, c(-1, 1))
+    out[[length(out) + 1]] <- data.frame(design = d, domain = dom,
+                                        difference = coef(ct)[[1]], se = SE(ct)[[1]],
+                                        df = degf(inside),
+                                        p_value = 2 * pt(-abs(coef(ct)[[1]] / SE(ct)[[1]]),
+                                                         degf(inside)))
+  }
+}
+changes <- do.call(rbind, out)
+write.csv(format(changes, digits = 17), file.path(dir, "changes.csv"), row.names = FALSE, quote = FALSE)
+cat("survey", as.character(packageVersion("survey")), ":", nrow(changes), "changes between rounds\n")

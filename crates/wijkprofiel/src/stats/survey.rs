@@ -441,6 +441,28 @@ impl Contrast {
         (self.difference / self.se).abs() > t_limit(self.df, confidence)
     }
 
+    /// Two estimates from independent samples (a domain in two rounds of the monitor, each
+    /// round its own sample): `later − earlier`, with the standard error `√(se₁² + se₂²)` and
+    /// the degrees of freedom added, as for one design of the stacked rounds with strata
+    /// crossed with the round (`svyby` over the rounds and `svycontrast`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use wijkprofiel::stats::survey::{Contrast, SurveyMean};
+    /// let round = |value, se| SurveyMean { value, se, df: 40.0, respondents: 400, weight: 9e4, deff: None };
+    /// let change = Contrast::between(&round(0.31, 0.02), &round(0.25, 0.015));
+    /// assert!((change.difference - 0.06).abs() < 1e-12 && (change.se - 0.025).abs() < 1e-12);
+    /// assert_eq!(change.df, 80.0);
+    /// ```
+    pub fn between(later: &SurveyMean, earlier: &SurveyMean) -> Self {
+        Self {
+            difference: later.value - earlier.value,
+            se: later.se.hypot(earlier.se),
+            df: later.df + earlier.df,
+        }
+    }
+
     /// The two-sided p-value of that t test, `2 × pt(−|difference / se|, df)` (the normal's
     /// where `df` is not positive; 0 for a difference without standard error, 1 for none).
     pub fn p_value(&self) -> f64 {
