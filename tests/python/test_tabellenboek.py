@@ -38,12 +38,12 @@ def test_cells_are_the_profiles_figures(profiles):
     book = read(profiles.tabellenboek(GEMEENTE))
     years = sorted(table["year"].unique().to_list(), reverse=True)
     assert book.sheetnames == [*map(str, years), "Definities"]
-    checked = withheld = 0
+    checked = withheld = changes = 0
     for year in years:
         sheet = book[str(year)]
         assert sheet.cell(1, 1).value == f"Tabellenboek {names[GEMEENTE]}, {year}"
-        # Row 4: the area names, five columns each; the gemeente first, then its wijken.
-        areas = [sheet.cell(4, 2 + 5 * k).value for k in range(1 + len(wijken))]
+        # Row 4: the area names, six columns each; the gemeente first, then its wijken.
+        areas = [sheet.cell(4, 2 + 6 * k).value for k in range(1 + len(wijken))]
         assert areas == [names[code] for code in [GEMEENTE, *wijken]]
         rows = {sheet.cell(r, 1).value: r for r in range(6, sheet.max_row + 1)}
         for ind in ggd:
@@ -52,18 +52,22 @@ def test_cells_are_the_profiles_figures(profiles):
                 figure = table.filter(
                     pl.col("area_code") == code, pl.col("indicator") == ind["id"], pl.col("year") == year
                 ).row(0, named=True)
-                value = sheet.cell(row, 2 + 5 * k).value
+                value = sheet.cell(row, 2 + 6 * k).value
                 if figure["status"] == "published":
                     assert value == pytest.approx(figure["value"], rel=1e-15)
-                    assert sheet.cell(row, 3 + 5 * k).value == pytest.approx(figure["lower_95"], rel=1e-15)
-                    assert sheet.cell(row, 4 + 5 * k).value == pytest.approx(figure["upper_95"], rel=1e-15)
+                    assert sheet.cell(row, 3 + 6 * k).value == pytest.approx(figure["lower_95"], rel=1e-15)
+                    assert sheet.cell(row, 4 + 6 * k).value == pytest.approx(figure["upper_95"], rel=1e-15)
                     if figure["method"] == "survey-design":
-                        assert sheet.cell(row, 5 + 5 * k).value == figure["denominator"]
+                        assert sheet.cell(row, 5 + 6 * k).value == figure["denominator"]
+                        changed = sheet.cell(row, 7 + 6 * k).value
+                        compared = figure["previous_judgement"] not in (None, "not-available", "not-compared")
+                        assert (changed is not None) == compared, (changed, figure["previous_judgement"])
+                        changes += changed is not None
                     checked += 1
                 else:
                     assert isinstance(value, str) and value, (code, ind["id"], year)
                     withheld += 1
-    assert checked > 100, checked
+    assert checked > 100 and changes > 10, (checked, changes)
     definitions = book["Definities"]
     listed = [definitions.cell(r, 1).value for r in range(2, definitions.max_row + 1)]
     assert listed == [ind["id"] for ind in ggd]
@@ -94,7 +98,7 @@ def test_the_same_profiles_give_the_same_bytes_and_other_levels_none(profiles):
     again = wijkprofiel.build(wijkprofiel.load())
     assert profiles.tabellenboek(GEMEENTE) == again.tabellenboek(GEMEENTE)
     region = read(profiles.tabellenboek("GG9901"))
-    assert region["2024"].cell(4, 7).value == "Lindestad"  # the region's gemeenten as columns
+    assert region["2024"].cell(4, 8).value == "Lindestad"  # the region's gemeenten as columns
     assert profiles.tabellenboek("WK990100") is None
     with pytest.raises(AreaNotFoundError):
         profiles.tabellenboek("GM0000")

@@ -264,6 +264,8 @@ impl Profiles {
         let region = comparison(&mut c, "region");
         let national = comparison(&mut c, "national");
         let crude_region = comparison(&mut c, "crude_region");
+        let previous = comparison(&mut c, "previous");
+        let previous_year = c.whole("previous_year");
         let [rank, peers, quintile] = ["rank", "peers", "quintile"].map(|n| c.whole(n));
         let spine = [
             "spine_worst",
@@ -295,6 +297,7 @@ impl Profiles {
                     (region.1, judgement(&f.standing.region)),
                     (national.1, judgement(&f.standing.national)),
                     (crude_region.1, judgement(&f.standing.crude_region)),
+                    (previous.1, judgement(&f.standing.previous)),
                     (trend, f.standing.trend.map(|t| t.direction)),
                     (trend_label, f.standing.trend.map(|t| t.label)),
                     (withheld[0], f.suppression.numerator),
@@ -316,6 +319,7 @@ impl Profiles {
                     (region.0, f.standing.region.value),
                     (national.0, f.standing.national.value),
                     (crude_region.0, f.standing.crude_region.value),
+                    (previous.0, f.standing.previous.value),
                     (trend_slope, f.standing.trend.and_then(|t| t.slope)),
                 ];
                 let bounds = [
@@ -333,6 +337,7 @@ impl Profiles {
                 }
                 for (k, v) in [
                     (year, Some(i64::from(f.year))),
+                    (previous_year, f.standing.previous_year.map(i64::from)),
                     (rank, whole(f.standing.rank)),
                     (peers, whole(Some(f.standing.peers)).filter(|n| *n > 0)),
                     (quintile, whole(f.standing.quintile)),

@@ -1,7 +1,8 @@
 //! The tabellenboek: the Excel workbook GGD analysts publish per gemeente (and for the
 //! region), with the health monitor's indicators as rows by theme and the area and its parts
 //! (a gemeente's wijken, a region's gemeenten) as columns: the value, its interval, the
-//! respondents and the judgement against the area's parent, a withheld cell saying why. One
+//! respondents and the judgements against the area's parent and against the previous round
+//! of the monitor, a withheld cell saying why. One
 //! sheet per round, newest first, and a sheet of definitions and sources.
 //!
 //! The numbers are the profiles' own (`profile.parquet`): disclosure control and the
@@ -16,8 +17,9 @@ use crate::profile::{Figure, Language, Method, Mode, Profiles};
 use crate::stats::compare::Judgement;
 use crate::{Level, Source};
 
-/// Columns per area: value, lower, upper, respondents (n), judgement.
-const PER_AREA: u16 = 5;
+/// Columns per area: value, lower, upper, respondents (n), judgement against the parent and
+/// against the previous round.
+const PER_AREA: u16 = 6;
 
 impl Profiles {
     /// The tabellenboek of a gemeente or the region (see the module's text): `None` for
@@ -118,12 +120,12 @@ impl Profiles {
         let note = if nl {
             format!(
                 "Waarden met het {level}%-betrouwbaarheidsinterval; n = respondenten; oordeel: \
-                 ten opzichte van het bovenliggende gebied."
+                 ten opzichte van het bovenliggende gebied en van de vorige ronde van de monitor."
             )
         } else {
             format!(
                 "Values with their {}% confidence interval; n = respondents; judgement: \
-                 against the parent area.",
+                 against the parent area and the monitor's previous round.",
                 level.replace(',', ".")
             )
         };
@@ -145,6 +147,7 @@ impl Profiles {
                 t("boven", "upper"),
                 "n",
                 t("oordeel", "judgement"),
+                t("t.o.v. vorige ronde", "since the previous round"),
             ];
             for (j, head) in heads.into_iter().enumerate() {
                 sheet.write_string_with_format(4, first + j as u16, head, &bold)?;
@@ -180,10 +183,16 @@ impl Profiles {
                             sheet.write_number_with_format(row, first, v.value, &number)?;
                             sheet.write_number_with_format(row, first + 1, v.lower, &number)?;
                             sheet.write_number_with_format(row, first + 2, v.upper, &number)?;
-                            let judgement = f.standing.parent.judgement;
-                            if judgement != Judgement::NotCompared {
-                                let text = super::pages::judgement_text(judgement, language);
-                                sheet.write_string(row, first + 4, text)?;
+                            let judged = [f.standing.parent, f.standing.previous];
+                            for (j, comparison) in judged.into_iter().enumerate() {
+                                let judgement = comparison.judgement;
+                                if !matches!(
+                                    judgement,
+                                    Judgement::NotCompared | Judgement::NotAvailable
+                                ) {
+                                    let text = super::pages::judgement_text(judgement, language);
+                                    sheet.write_string(row, first + 4 + j as u16, text)?;
+                                }
                             }
                         }
                         None => {

@@ -376,6 +376,13 @@ pub struct Comparison {
     pub judgement: Judgement,
 }
 
+impl Comparison {
+    /// Whether nothing was compared (no benchmark value, no judgement).
+    pub fn is_unset(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
 impl Default for Comparison {
     fn default() -> Self {
         Self {
@@ -398,6 +405,13 @@ pub struct Standing {
     /// The crude value against the region's crude value: beside `region`, it shows what
     /// standardisation changes.
     pub crude_region: Comparison,
+    /// Against the same area's value in the previous round of the health monitor
+    /// (`survey-design` figures: the two rounds as independent samples), and that round;
+    /// left out of JSON where there is none.
+    #[serde(skip_serializing_if = "Comparison::is_unset")]
+    pub previous: Comparison,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous_year: Option<i32>,
     /// Rank among the areas of the same level in the region (1 = best, or highest without
     /// polarity), and how many were ranked.
     pub rank: Option<usize>,
@@ -479,6 +493,11 @@ pub struct Figure {
     /// interval around their values; not an output of its own.
     #[serde(skip)]
     pub contrasts: [Option<crate::stats::compare::Significance>; 2],
+    /// A design-based estimate's change since the previous round of the monitor: that
+    /// round's year and the significance of the difference (independent samples), which
+    /// [`Standing::previous`] judges; not an output of its own.
+    #[serde(skip)]
+    pub change: Option<(i32, crate::stats::compare::Significance)>,
     /// The counts disclosure control withheld (left out of JSON when none).
     #[serde(skip_serializing_if = "Suppression::is_empty")]
     pub suppression: Suppression,
@@ -507,6 +526,7 @@ impl Figure {
             excess: None,
             listed: None,
             contrasts: [None; 2],
+            change: None,
             suppression: Suppression::default(),
             status: Status::Missing(Reason::Unstated),
             standing: Standing::default(),

@@ -21,7 +21,7 @@ use super::figure::{Figure, Intervals, Method, Mode, Reason, Status};
 use super::hierarchy::Hierarchy;
 use super::population::Residents;
 use crate::catalogue::SurveySettings;
-use crate::stats::survey::{Design, Interval, OUTSIDE, Prepared, SurveyMean, means_by};
+use crate::stats::survey::{Contrast, Design, Interval, OUTSIDE, Prepared, SurveyMean, means_by};
 use crate::stats::{Confidence, Withheld};
 use crate::{AgeBand, Indicator, Kind, Level, Sex};
 
@@ -187,6 +187,8 @@ pub(crate) fn figures(
     let sex: Sex = ind.sex.parse().unwrap_or(Sex::All);
     let mask = residents.cells.in_scope(&scope, sex);
     let mut out = Vec::with_capacity(monitor.rounds.len() * tree.bottom_up.len());
+    // The previous round's year and estimates, for each area's change since then.
+    let mut previous: Option<(i32, Vec<Domain>)> = None;
     for round in &monitor.rounds {
         let Some(answers) = round.answers.get(&question.question) else {
             continue;
@@ -246,6 +248,12 @@ pub(crate) fn figures(
                             f.contrasts =
                                 contrasts(prepared, &members, tree, area, &estimates, levels);
                         }
+                        if let Some((year, Some(Ok((then, _))))) =
+                            previous.as_ref().map(|(y, e)| (*y, &e[area]))
+                        {
+                            let change = Contrast::between(m, then);
+                            f.change = Some((year, change.significance(levels)));
+                        }
                     } else {
                         f.value = None;
                         f.crude = None;
@@ -254,6 +262,7 @@ pub(crate) fn figures(
             }
             out.push(f);
         }
+        previous = Some((round.year, estimates));
     }
     out
 }
@@ -583,6 +592,78 @@ WK990101,2024,101.3,B,4,female,80,2,6
         );
         // The wijk is the whole gemeente and region: no rest to contrast with.
         assert_eq!(figure(&p, "WK990101", 0).contrasts, [None, None]);
+    }
+
+    #[test]
+    fn an_area_is_judged_against_its_previous_round() {
+        // A 2022 round of the same sample with answers 1 and 4, 2 and 5 swapped: counting
+        // 1-2 in 2022 is counting 4-5 in 2024.
+        fn swap(a: &str) -> &str {
+            match a {
+                "1" => "4",
+                "4" => "1",
+                "2" => "5",
+                "5" => "2",
+                other => other,
+            }
+        }
+        let earlier: String = RESPONDENTS
+            .lines()
+            .skip(1)
+            .map(|l| {
+                let mut cells: Vec<&str> = l.split(',').collect();
+                cells[1] = "2022";
+                cells[7] = swap(cells[7]);
+                format!("{}\n", cells.join(","))
+            })
+            .collect();
+        let files = [
+            (
+                "dataset.toml",
+                "name = \"Test\"\nsynthetic = true\n".to_owned(),
+            ),
+            ("catalogue.toml", CATALOGUE.to_owned()),
+            ("areas.csv", AREAS.to_owned()),
+            ("population.csv", POPULATION.to_owned()),
+            ("respondents.csv", format!("{RESPONDENTS}{earlier}")),
+        ]
+        .into_iter()
+        .map(|(n, t)| (n.to_owned(), t.into_bytes()))
+        .collect();
+        let region = Region::from_inputs(&Inputs::from_files("test".into(), files)).expect("valid");
+        let p = ProfileBuilder::new()
+            .disclosure(Disclosure::off())
+            .build(&region)
+            .expect("build");
+        let wijk = [0, 1, 2, 3, 4, 7, 8, 9, 10];
+        let (now, then) = (
+            direct(7, &wijk, Some(&[1.0, 2.0])),
+            direct(7, &wijk, Some(&[4.0, 5.0])),
+        );
+        let levels = (Confidence::C95, Confidence::C998);
+        let change = Contrast::between(&now, &then).significance(levels);
+        let of = |year: i32| {
+            p.figures_of("WK990101")
+                .iter()
+                .find(|f| f.indicator == 0 && f.year == year)
+                .expect("figure")
+        };
+        let latest = of(2024);
+        assert_eq!(latest.change, Some((2022, change)));
+        assert_eq!(latest.standing.previous_year, Some(2022));
+        assert_eq!(
+            latest.standing.previous.value,
+            of(2022).value.map(|v| v.value)
+        );
+        assert_eq!(
+            latest.standing.previous.judgement,
+            change.judge(Polarity::HigherBetter)
+        );
+        // The first round has none.
+        assert_eq!(
+            (of(2022).change, of(2022).standing.previous_year),
+            (None, None)
+        );
     }
 
     /// The oracle: `stats::survey::mean` over the fixture's rows in a domain.

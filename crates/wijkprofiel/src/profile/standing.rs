@@ -81,6 +81,16 @@ pub(crate) fn fill(
                     against(region.and_then(|r| value_of(figures, f.mode, r, f.indicator, f.year))),
                     1,
                 );
+                // A design-based estimate against its previous round, both published.
+                if let Some((year, sig)) = f.change
+                    && let Some(then) = value_of(figures, f.mode, f.area, f.indicator, year)
+                {
+                    s.previous = Comparison {
+                        value: Some(then.value),
+                        judgement: sig.judge(polarity),
+                    };
+                    s.previous_year = Some(year);
+                }
                 if let (Some(c), Some(r)) = (
                     f.crude,
                     region.and_then(|r| crude_of(figures, f.mode, r, f.indicator, f.year)),
