@@ -401,12 +401,7 @@ def survey_contrast(
     keys: list[pl.Expr] = [pl.col(c) for c in by]
     if within and within not in by:
         keys.append(pl.col("_reference").alias(within))
-    out = groups.select(keys).with_columns(
-        *(pl.Series(name, [r[k] for r in found], dtype=pl.Float64) for k, name in enumerate(("difference", "se", "df", "p_value")))
-    )
-    if adjust is not None:
-        out = out.with_columns(p_adjusted=pl.Series(adjust_p_values(out["p_value"].to_list(), method=adjust)))
-    return out
+    return _tested(groups.select(keys), [r[:4] for r in found], adjust)
 
 
 def survey_change(
@@ -468,8 +463,15 @@ def survey_change(
     out = keys.drop("_group")[rows].with_columns(
         pl.Series("round", [round_values[r[1]] for r in found], dtype=round_values.dtype),
         pl.Series("previous", [round_values[r[2]] for r in found], dtype=round_values.dtype),
-        *(pl.Series(name, [r[3 + k] for r in found], dtype=pl.Float64) for k, name in enumerate(("difference", "se", "df", "p_value"))),
     )
+    return _tested(out, [r[3:] for r in found], adjust)
+
+
+def _tested(frame: pl.DataFrame, tests: list, adjust: str | None) -> pl.DataFrame:
+    """The frame with each row's test, ``difference``, ``se``, ``df``, ``p_value``, and with
+    ``adjust`` also ``p_adjusted`` over them."""
+    names = ("difference", "se", "df", "p_value")
+    out = frame.with_columns(pl.Series(name, [t[k] for t in tests], dtype=pl.Float64) for k, name in enumerate(names))
     if adjust is not None:
         out = out.with_columns(p_adjusted=pl.Series(adjust_p_values(out["p_value"].to_list(), method=adjust)))
     return out

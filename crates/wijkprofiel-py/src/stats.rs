@@ -351,9 +351,8 @@ pub(crate) fn survey_contrasts(
 /// A group, its later and earlier round, and the change: difference, SE, df, p-value.
 type ChangeRow = (u32, u32, u32, f64, f64, f64, f64);
 
-/// Each group's change from one round to the next (`stats.survey_change` shapes the frame):
-/// every round (a code per respondent, in order) is its own sample and design; per group and
-/// pair of consecutive rounds that both have it, the later round, the earlier, the
+/// Each group's change from one round to the next ([`survey::changes_by`];
+/// `stats.survey_change` shapes the frame): the group, the later round, the earlier, the
 /// difference, its standard error, degrees of freedom and p-value.
 #[pyfunction]
 #[pyo3(signature = (weights, values, groups, rounds, strata, psus, population, lonely_psu))]
@@ -369,46 +368,31 @@ pub(crate) fn survey_changes(
     population: Option<Vec<f64>>,
     lonely_psu: &str,
 ) -> PyResult<Vec<ChangeRow>> {
-    let count = rounds.iter().max().map_or(0, |&r| r as usize + 1);
-    let rows = |r: u32| -> Vec<usize> { (0..rounds.len()).filter(|&i| rounds[i] == r).collect() };
-    let pick =
-        |column: &[u32], at: &[usize]| -> Vec<u32> { at.iter().map(|&i| column[i]).collect() };
-    let mut found = Vec::new();
-    let mut previous: Option<(u32, Vec<Option<survey::SurveyMean>>)> = None;
-    for r in 0..count as u32 {
-        let at = rows(r);
-        let w: Vec<f64> = at.iter().map(|&i| weights[i]).collect();
-        let y: Vec<f64> = at.iter().map(|&i| values[i]).collect();
-        let g = pick(&groups, &at);
-        let h = strata.as_deref().map(|s| pick(s, &at));
-        let c = psus.as_deref().map(|s| pick(s, &at));
-        let f: Option<Vec<f64>> = population
-            .as_deref()
-            .map(|p| at.iter().map(|&i| p[i]).collect());
-        let design = design(&w, h.as_deref(), c.as_deref(), f.as_deref(), lonely_psu)?;
-        let means = py
-            .guarded(|| survey::means_by(&design, &y, &g))?
-            .map_err(|e| stats_error(py, e))?;
-        if let Some((earlier, before)) = &previous {
-            for (k, (now, then)) in means.iter().zip(before).enumerate() {
-                if let (Some(now), Some(then)) = (now, then) {
-                    let change = survey::Contrast::between(now, then);
-                    let k = u32::try_from(k).unwrap_or(u32::MAX);
-                    found.push((
-                        k,
-                        r,
-                        *earlier,
-                        change.difference,
-                        change.se,
-                        change.df,
-                        change.p_value(),
-                    ));
-                }
-            }
-        }
-        previous = Some((r, means));
-    }
-    Ok(found)
+    let design = design(
+        &weights,
+        strata.as_deref(),
+        psus.as_deref(),
+        population.as_deref(),
+        lonely_psu,
+    )?;
+    let changes = py
+        .guarded(|| survey::changes_by(&design, &values, &groups, &rounds))?
+        .map_err(|e| stats_error(py, e))?;
+    Ok(changes
+        .into_iter()
+        .map(|c| {
+            let t = c.contrast;
+            (
+                c.group,
+                c.round,
+                c.previous,
+                t.difference,
+                t.se,
+                t.df,
+                t.p_value(),
+            )
+        })
+        .collect())
 }
 
 /// The Rao–Scott test of association of two categorical columns (codes; `u32::MAX` for a

@@ -378,6 +378,77 @@ fn design_effect(variance: f64, squares: f64, total: f64, respondents: usize) ->
     (respondents > 1 && srs > 0.0 && srs.is_finite()).then(|| variance / srs)
 }
 
+/// A group's change from one round of a survey to the next ([`changes_by`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Change {
+    pub group: u32,
+    /// The later round and the earlier one (round numbers as given).
+    pub round: u32,
+    pub previous: u32,
+    /// Later minus earlier, the rounds as independent samples ([`Contrast::between`]).
+    pub contrast: Contrast,
+}
+
+/// Each group's change between consecutive rounds: `rounds` numbers each respondent's round
+/// (`0..r`, in order), and every round is its own sample, the design's columns restricted to
+/// its respondents; a group is compared where both rounds have it. Groups as in
+/// [`means_by`].
+///
+/// # Errors
+///
+/// As [`means_by`] for any round's design; [`StatsError::Shape`] for a `rounds` column of
+/// another length.
+pub fn changes_by(
+    design: &Design,
+    y: &[f64],
+    groups: &[u32],
+    rounds: &[u32],
+) -> Result<Vec<Change>, StatsError> {
+    check(design, y, groups.len())?;
+    if rounds.len() != y.len() {
+        return Err(StatsError::Shape {
+            what: "survey rounds",
+            rule: "one round per respondent".into(),
+        });
+    }
+    let count = rounds.iter().max().map_or(0, |&r| r + 1);
+    let mut found = Vec::new();
+    let mut previous: Option<(u32, Vec<Option<SurveyMean>>)> = None;
+    for round in 0..count {
+        let at: Vec<usize> = (0..rounds.len()).filter(|&i| rounds[i] == round).collect();
+        let pick = |column: &[u32]| -> Vec<u32> { at.iter().map(|&i| column[i]).collect() };
+        let weights: Vec<f64> = at.iter().map(|&i| design.weights[i]).collect();
+        let values: Vec<f64> = at.iter().map(|&i| y[i]).collect();
+        let strata = design.strata.map(pick);
+        let clusters = design.clusters.map(pick);
+        let population: Option<Vec<f64>> = design
+            .population
+            .map(|p| at.iter().map(|&i| p[i]).collect());
+        let part = Design {
+            weights: &weights,
+            strata: strata.as_deref(),
+            clusters: clusters.as_deref(),
+            population: population.as_deref(),
+            lonely_psu: design.lonely_psu,
+        };
+        let means = means_by(&part, &values, &pick(groups))?;
+        if let Some((earlier, before)) = &previous {
+            for (group, (now, then)) in (0..).zip(means.iter().zip(before)) {
+                if let (Some(now), Some(then)) = (now, then) {
+                    found.push(Change {
+                        group,
+                        round,
+                        previous: *earlier,
+                        contrast: Contrast::between(now, then),
+                    });
+                }
+            }
+        }
+        previous = Some((round, means));
+    }
+    Ok(found)
+}
+
 /// The design's columns, values and groups hold one entry per respondent; weights are
 /// positive and values finite.
 fn check(design: &Design, y: &[f64], groups: usize) -> Result<(), StatsError> {
