@@ -183,6 +183,97 @@ struct Scoped<'a> {
     sex: Sex,
 }
 
+impl<'a> Scoped<'a> {
+    /// The indicator's scope on the GP and population cells, and the standard population
+    /// within its ages (for a directly standardised indicator).
+    fn new(inputs: &GpInputs, index: usize, ind: &'a Indicator) -> Result<Self, StatsError> {
+        let cells = &inputs.cubes.cells;
+        let age: AgeBand = ind.age.parse().unwrap_or(AgeBand::open(0));
+        let sex: Sex = ind.sex.parse().unwrap_or(Sex::All);
+        let standard = match ind.standardisation {
+            Standardisation::Direct => {
+                let within = inputs.standard.within(&age)?;
+                let bands: Vec<AgeBand> = cells
+                    .bands
+                    .iter()
+                    .copied()
+                    .filter(|b| age.contains(b))
+                    .collect();
+                within.weights_for(&bands)?;
+                Some(within)
+            }
+            _ => None,
+        };
+        Ok(Self {
+            index,
+            ind,
+            mask: cells.in_scope(&age, sex),
+            population_mask: inputs.residents.cells.in_scope(&age, sex),
+            standard,
+            age,
+            sex,
+        })
+    }
+}
+
+/// A directly standardised indicator's events and denominators per age band in its scope
+/// (sexes added) for every area, with the standard's weight of each band: the strata its
+/// rates weigh. Disclosure control audits those rates as relations on the events per band.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Bands {
+    /// Bands per area.
+    pub width: usize,
+    /// Area after area, `width` bands each.
+    pub events: Vec<f64>,
+    pub denominators: Vec<f64>,
+    /// The standard population's share of each band.
+    pub weights: Vec<f64>,
+}
+
+impl GpInputs<'_> {
+    /// The strata of a directly standardised GP indicator (`(catalogue index, index in
+    /// the cubes, indicator)`) in one mode and year; `None` for other indicators, a year
+    /// without counts, or a standard that does not fit.
+    pub(crate) fn bands(
+        &self,
+        indicator: (usize, usize, &Indicator),
+        mode: Mode,
+        year: i32,
+    ) -> Option<Bands> {
+        let (index, cube_index, ind) = indicator;
+        let scoped = Scoped::new(self, index, ind).ok()?;
+        let standard = scoped.standard.as_ref()?;
+        let y = cube_of(self, mode).years.iter().position(|&x| x == year)?;
+        let sums = Sums::of(self, mode, y, cube_index, &[]);
+        let cells = &self.cubes.cells;
+        let mut out = Bands {
+            width: 0,
+            events: Vec::new(),
+            denominators: Vec::new(),
+            weights: Vec::new(),
+        };
+        for area in 0..self.tree.len() {
+            let range = area * sums.cells..(area + 1) * sums.cells;
+            let counts = Counts {
+                numerator: &sums.numerator[range.clone()],
+                denominator: &sums.denominator[range],
+                listed: &[],
+            };
+            let strata = band_strata(cells, &counts, &scoped);
+            if area == 0 {
+                let bands: Vec<AgeBand> = strata.iter().map(|s| s.band).collect();
+                let weights = standard.weights_for(&bands).ok()?;
+                let total: f64 = weights.iter().sum();
+                out.width = strata.len();
+                out.weights = weights.iter().map(|w| w / total).collect();
+            }
+            out.events.extend(strata.iter().map(|s| s.events));
+            out.denominators.extend(strata.iter().map(|s| s.population));
+        }
+        Some(out)
+    }
+}
+
 /// The counts of one area, year and indicator.
 struct Counts<'a> {
     numerator: &'a [f64],
@@ -203,32 +294,7 @@ pub(crate) fn figures(
     indicator: (usize, usize, &Indicator),
 ) -> Result<Vec<Figure>, StatsError> {
     let (index, cube_index, ind) = indicator;
-    let cells = &inputs.cubes.cells;
-    let age: AgeBand = ind.age.parse().unwrap_or(AgeBand::open(0));
-    let sex: Sex = ind.sex.parse().unwrap_or(Sex::All);
-    let standard = match ind.standardisation {
-        Standardisation::Direct => {
-            let within = inputs.standard.within(&age)?;
-            let bands: Vec<AgeBand> = cells
-                .bands
-                .iter()
-                .copied()
-                .filter(|b| age.contains(b))
-                .collect();
-            within.weights_for(&bands)?;
-            Some(within)
-        }
-        _ => None,
-    };
-    let scoped = Scoped {
-        index,
-        ind,
-        mask: cells.in_scope(&age, sex),
-        population_mask: inputs.residents.cells.in_scope(&age, sex),
-        standard,
-        age,
-        sex,
-    };
+    let scoped = Scoped::new(inputs, index, ind)?;
     // Room made once: figures are large, and growing a list of them copies it.
     let tree = inputs.tree;
     let above_buurten = tree

@@ -465,34 +465,34 @@ impl Profiles {
                 Source::Gp => Vec::new(),
             })
             .collect();
-        if let Some(counts) = region.gp_counts.as_deref() {
-            let gp: Vec<(usize, &crate::Indicator)> = catalogue
-                .indicators()
-                .iter()
-                .enumerate()
-                .filter(|(_, ind)| ind.source == Source::Gp)
-                .collect();
-            // Validation gathered the counts by the region's buurten (the tree's order),
-            // its practices and the GP indicators in catalogue order.
-            let cubes = &counts.cubes;
-            let inputs = gp::GpInputs {
-                tree: &tree,
-                cubes,
-                residents: &residents,
-                national: &national,
-                practice_buurt: &practice_buurt,
-                standard: &options.standard,
-                levels,
-            };
-            let listed = gp::Listed::new(&inputs);
-            coverage = gp::coverage(&inputs, &listed);
+        let gp: Vec<(usize, &crate::Indicator)> = catalogue
+            .indicators()
+            .iter()
+            .enumerate()
+            .filter(|(_, ind)| ind.source == Source::Gp)
+            .collect();
+        // Validation gathered the counts by the region's buurten (the tree's order), its
+        // practices and the GP indicators in catalogue order.
+        let gp_inputs = region.gp_counts.as_deref().map(|counts| gp::GpInputs {
+            tree: &tree,
+            cubes: &counts.cubes,
+            residents: &residents,
+            national: &national,
+            practice_buurt: &practice_buurt,
+            standard: &options.standard,
+            levels,
+        });
+        if let Some(inputs) = &gp_inputs {
+            let cubes = inputs.cubes;
+            let listed = gp::Listed::new(inputs);
+            coverage = gp::coverage(inputs, &listed);
             gp_cells = Some(cubes.cells.clone());
             // One indicator per task.
             let made: Vec<Vec<Figure>> = gp
                 .par_iter()
                 .enumerate()
                 .map(|(cube_index, (i, ind))| {
-                    gp::figures(&inputs, &listed, (*i, cube_index, ind)).map_err(|source| {
+                    gp::figures(inputs, &listed, (*i, cube_index, ind)).map_err(|source| {
                         ProfileError::Standard {
                             indicator: ind.id.clone(),
                             source,
@@ -555,6 +555,13 @@ impl Profiles {
                 residents: &residents,
                 figures_of: &by_area,
                 gp_cells: gp_cells.as_ref(),
+                bands: gp_inputs.as_ref().map(|inputs| {
+                    let bands = move |indicator: usize, mode, year| {
+                        let k = gp.iter().position(|g| g.0 == indicator)?;
+                        inputs.bands((indicator, k, gp[k].1), mode, year)
+                    };
+                    Box::new(bands) as Box<disclosure::BandsOf<'_>>
+                }),
                 levels,
             },
             &mut figures,

@@ -101,6 +101,9 @@ pub(crate) enum Rule {
     /// An expected count that weighs a withheld listed count of its area
     /// ([`Ledger::withhold_expected`]).
     Weighs,
+    /// A numerator withheld with its directly standardised rate, whose relations on the
+    /// events per band would narrow a withheld count (`rates`).
+    Rates,
 }
 
 impl Rule {
@@ -111,7 +114,7 @@ impl Rule {
             Self::Denominator => "small-denominator",
             Self::Complementary { .. } => "complementary",
             Self::Unpublished => "unpublished",
-            Self::Weighs => "complementary",
+            Self::Weighs | Self::Rates => "complementary",
         }
     }
 }
@@ -411,6 +414,11 @@ impl Ledger {
     /// The strictest minimum count of the outputs showing the cell.
     pub(super) fn min_count(&self, id: CellId) -> f64 {
         self.cells[id as usize].min_count
+    }
+
+    /// The mask a cell counts within its area.
+    pub(super) fn mask_of(&self, id: CellId) -> u32 {
+        self.cells[id as usize].key.mask
     }
 
     /// Whether everyone knows the cell (a zero shown as "no data"): never withheld.

@@ -14,6 +14,7 @@
 mod ledger;
 mod protect;
 mod publish;
+mod rates;
 #[cfg(test)]
 mod tests;
 
@@ -24,6 +25,7 @@ use serde::{Deserialize, Serialize};
 use crate::{Catalogue, Indicator, Kind, Source};
 
 pub(crate) use publish::{Inputs, publish};
+pub(crate) use rates::BandsOf;
 
 /// Disclosure settings. The default is safe; loosening is explicit.
 ///

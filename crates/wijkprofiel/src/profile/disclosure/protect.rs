@@ -58,14 +58,14 @@ pub(super) struct Outcome {
 /// `v` and up by `k − v`; a numerator of a small denominator by `k` in all (checked as `k`
 /// up, or else as the sum of both moves).
 #[derive(Debug, Clone, Copy, PartialEq)]
-struct Need {
-    down: f64,
-    up: f64,
+pub(super) struct Need {
+    pub down: f64,
+    pub up: f64,
     width: bool,
 }
 
 impl Need {
-    fn of(ledger: &Ledger, id: CellId) -> Option<Self> {
+    pub(super) fn of(ledger: &Ledger, id: CellId) -> Option<Self> {
         let (k, v) = (ledger.min_count(id), ledger.value(id));
         match ledger.reason(id)? {
             _ if k <= 0.0 => None,
@@ -79,12 +79,21 @@ impl Need {
                 up: k,
                 width: true,
             }),
-            Rule::Complementary { .. } | Rule::Unpublished | Rule::Weighs => None,
+            Rule::Complementary { .. } | Rule::Unpublished | Rule::Weighs | Rule::Rates => None,
+        }
+    }
+
+    /// The width of interval required: the moves down and up together.
+    pub(super) fn required(self) -> f64 {
+        if self.width {
+            self.up
+        } else {
+            self.down + self.up
         }
     }
 
     /// What the moves `down` and `up` leave missing, and whether the upward move must grow.
-    fn shortfall(self, down: f64, up: f64) -> Option<(bool, f64)> {
+    pub(super) fn shortfall(self, down: f64, up: f64) -> Option<(bool, f64)> {
         if self.width {
             let short = self.up - (down + up);
             return (short > TOLERANCE).then_some((up < self.up - TOLERANCE, short));

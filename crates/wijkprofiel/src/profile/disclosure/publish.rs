@@ -13,6 +13,7 @@ use super::super::hierarchy::Hierarchy;
 use super::super::population::{Context, Residents};
 use super::ledger::{CellId, Family, Ledger, Local, Rule, SMALL_NUMBERS, Shape, Sheet};
 use super::protect::{PART, protect};
+use super::rates::{BandsOf, audit_rates};
 use super::{Disclosure, Limits, Protection, Withheld, WithheldCounts};
 use crate::cube::Cells;
 use crate::stats::Confidence;
@@ -21,10 +22,9 @@ use crate::stats::dsr::dobson_at;
 use crate::stats::indirect::Indirect;
 use crate::stats::proportion::wilson;
 use crate::stats::rate::poisson_limits;
-use crate::{AgeBand, Catalogue, Kind, Sex, Source};
+use crate::{AgeBand, Catalogue, Kind, Sex, Source, Standardisation};
 
 /// What disclosure control needs to know about a build.
-#[derive(Debug)]
 pub(crate) struct Inputs<'a> {
     pub tree: &'a Hierarchy,
     pub codes: &'a [&'a str],
@@ -35,6 +35,9 @@ pub(crate) struct Inputs<'a> {
     pub figures_of: &'a [std::ops::Range<usize>],
     /// The GP counts' sex × band cells, when there are GP counts.
     pub gp_cells: Option<&'a Cells>,
+    /// The strata of a directly standardised GP indicator (catalogue index), mode and
+    /// year, when there are GP counts: the relations its rates hold.
+    pub bands: Option<Box<BandsOf<'a>>>,
     pub levels: (Confidence, Confidence),
 }
 
@@ -208,15 +211,36 @@ pub(crate) fn publish(
 
     let sums = ledger.sums(inputs.tree);
     ledger.complete(&sums, inputs.tree);
-    let protection = d
-        .lp_audit
-        .then(|| protect(&mut ledger, &sums, inputs.tree, PART));
+    let protection = d.lp_audit.then(|| {
+        let mut outcome = protect(&mut ledger, &sums, inputs.tree, PART);
+        // Directly standardised rates weigh events per band: proven again with them.
+        if let Some(bands) = &inputs.bands {
+            let direct: Vec<bool> = inputs
+                .catalogue
+                .indicators()
+                .iter()
+                .map(|ind| {
+                    ind.source == Source::Gp && ind.standardisation == Standardisation::Direct
+                })
+                .collect();
+            let rated = audit_rates(&ledger, &sums, inputs.tree, bands.as_ref(), &direct);
+            for &c in &rated.withheld {
+                ledger.withhold_secondary(c, Rule::Rates);
+            }
+            outcome.added += rated.withheld.len();
+            outcome.narrowest = outcome.narrowest.min(rated.narrowest);
+            outcome.unprotected.extend(rated.unprotected);
+            outcome.unprotected.sort_unstable();
+            outcome.unprotected.dedup();
+        }
+        outcome
+    });
     // Expected counts weigh their area's listed patients by band and sex with public
-    // rates: where one of those is withheld, so are the expected counts, and one more of
-    // each sum of expected counts between areas that would give one back.
-    if ledger.withhold_expected() > 0 {
-        ledger.complete(&sums, inputs.tree);
-    }
+    // rates: where one of those is withheld, so are the expected counts. Then one more of
+    // each sum that would give one back (an expected count, or a count withheld with its
+    // rate).
+    ledger.withhold_expected();
+    ledger.complete(&sums, inputs.tree);
 
     for (f, c) in figures.iter_mut().zip(&cells) {
         clear_figure(&ledger, f, c);
@@ -741,6 +765,9 @@ fn audit(inputs: &Inputs, ledger: &Ledger) -> Published {
             Rule::Weighs => {
                 "an expected count that would weigh a withheld listed count of its area".into()
             }
+            Rule::Rates => {
+                "its directly standardised rate would narrow another withheld count".into()
+            }
             Rule::Unpublished => continue,
         };
         match reason {
@@ -750,7 +777,7 @@ fn audit(inputs: &Inputs, ledger: &Ledger) -> Published {
                 out.counts.complementary += 1;
                 out.counts.overlap += usize::from(against.is_some());
             }
-            Rule::Weighs => out.counts.complementary += 1,
+            Rule::Weighs | Rule::Rates => out.counts.complementary += 1,
             Rule::Unpublished => {}
         }
         out.audit.push(Withheld {

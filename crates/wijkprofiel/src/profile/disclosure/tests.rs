@@ -762,6 +762,142 @@ fn expected_counts_go_with_a_withheld_band_and_their_sums_stay_closed() {
     assert_eq!(hidden(&ledger), 2);
 }
 
+/// The attacker's interval for buurt `target`'s events from every published count and
+/// every published rate: the events per area and band (never published) as unknowns, each
+/// area's the sum of its buurten's, a published count the sum of its bands, a published
+/// rate and its variance the standard's weights over the denominators (all of an area's
+/// bands with a denominator, none in a band without). Written apart from `rates`.
+fn rate_attack(
+    events: &[[f64; 3]],
+    denominators: &[[f64; 3]],
+    weights: [f64; 3],
+    shown: &[bool],
+    target: usize,
+) -> (f64, f64) {
+    use highs::{HighsModelStatus, RowProblem, Sense};
+    let bound = |up: bool| {
+        let mut problem = RowProblem::default();
+        let columns: Vec<Vec<Option<highs::Col>>> = (0..events.len())
+            .map(|a| {
+                (0..3)
+                    .map(|b| {
+                        let cost = if a == target { 1.0 } else { 0.0 };
+                        (denominators[a][b] > 0.0).then(|| problem.add_column(cost, 0.0..))
+                    })
+                    .collect()
+            })
+            .collect();
+        for b in 0..3 {
+            let mut row: Vec<(highs::Col, f64)> =
+                columns[0][b].map(|c| (c, 1.0)).into_iter().collect();
+            row.extend((1..events.len()).filter_map(|a| Some((columns[a][b]?, -1.0))));
+            problem.add_row(0.0..=0.0, row);
+        }
+        for a in (0..events.len()).filter(|&a| shown[a]) {
+            let held = |power: i32| {
+                let terms: Vec<(highs::Col, f64)> = (0..3)
+                    .filter_map(|b| {
+                        Some((
+                            columns[a][b]?,
+                            (weights[b] / denominators[a][b]).powi(power),
+                        ))
+                    })
+                    .collect();
+                let value: f64 = (0..3)
+                    .filter(|&b| denominators[a][b] > 0.0)
+                    .map(|b| events[a][b] * (weights[b] / denominators[a][b]).powi(power))
+                    .sum();
+                (terms, value)
+            };
+            for power in [0, 1, 2] {
+                let (terms, value) = held(power);
+                problem.add_row(value..=value, terms);
+            }
+        }
+        let sense = if up { Sense::Maximise } else { Sense::Minimise };
+        let solved = problem.optimise(sense).solve();
+        match solved.status() {
+            HighsModelStatus::Optimal => solved.objective_value(),
+            _ => f64::INFINITY,
+        }
+    };
+    (bound(false), bound(true))
+}
+
+#[test]
+fn standardised_rates_are_proven_as_relations_and_withheld_where_they_give_a_count_away() {
+    // A wijk (area 0) of three buurten, three age bands. Buurt 1 has two listed children
+    // and no events: its numerator goes with its small denominator, and buurt 3's with it
+    // (sums alone: 0 to 61 events). But the wijk's rate and the variance of its interval,
+    // with its count, pin its events in each band, and buurt 1's lie in the children's
+    // band, where buurt 2's are pinned as well: 0 events, exactly. The rates' audit
+    // withholds the wijk's count with its rate.
+    use super::rates::audit_rates;
+    use crate::profile::gp::Bands;
+    let tree = wijk_of(&["BU1", "BU2", "BU3"]);
+    let buurten = [[0.0, 0.0, 0.0], [1.0, 20.0, 40.0], [0.0, 15.0, 35.0]];
+    let buurt_n = [[2.0, 0.0, 0.0], [100.0, 400.0, 200.0], [80.0, 300.0, 150.0]];
+    let sum = |rows: &[[f64; 3]]| -> [f64; 3] {
+        std::array::from_fn(|b| rows.iter().map(|r| r[b]).sum())
+    };
+    let events: Vec<[f64; 3]> = std::iter::once(sum(&buurten)).chain(buurten).collect();
+    let denominators: Vec<[f64; 3]> = std::iter::once(sum(&buurt_n)).chain(buurt_n).collect();
+    let weights = [0.2, 0.5, 0.3];
+    let mut ledger = Ledger::default();
+    let mask = ledger.mask(false, vec![true; 6], Shape::Scope, "0+ all");
+    let family = Family::Events(0, Mode::Residence);
+    let sheets = events.iter().enumerate().map(|(area, e)| {
+        let mut sheet = Sheet::new(area);
+        let id = sheet.count((family, 2024, mask), e.iter().sum(), K, false);
+        if area == 1 {
+            sheet.withhold(id, Rule::Denominator);
+        }
+        sheet
+    });
+    let ids: Vec<_> = ledger.join(sheets.collect()).concat();
+    let sums = ledger.sums(&tree);
+    ledger.complete(&sums, &tree);
+    let outcome = super::protect::protect(&mut ledger, &sums, &tree, usize::MAX);
+    assert!(outcome.unprotected.is_empty());
+    let shown = |l: &Ledger| ids.iter().map(|&id| l.shown(id)).collect::<Vec<_>>();
+    assert_eq!(
+        shown(&ledger),
+        [true, false, true, false],
+        "sums alone: buurt 3 goes with 1"
+    );
+    // Not blind: with the rates, the attacker pins buurt 1 below the threshold.
+    let (low, high) = rate_attack(&events, &denominators, weights, &shown(&ledger), 1);
+    assert!(low.abs() < 1e-6 && high < 1.0, "{low} {high}");
+
+    let bands = |i: usize, mode: Mode, year: i32| {
+        (i == 0 && mode == Mode::Residence && year == 2024).then(|| Bands {
+            width: 3,
+            events: events.concat(),
+            denominators: denominators.concat(),
+            weights: weights.to_vec(),
+        })
+    };
+    let rated = audit_rates(&ledger, &sums, &tree, &bands, &[true]);
+    assert_eq!(
+        (rated.checked, rated.unprotected.len()),
+        (1, 0),
+        "{rated:?}"
+    );
+    assert!(rated.narrowest >= K, "{rated:?}");
+    assert_eq!(rated.withheld, [ids[0]], "the wijk's rate goes");
+    for &c in &rated.withheld {
+        ledger.withhold_secondary(c, Rule::Rates);
+    }
+    let (low, high) = rate_attack(&events, &denominators, weights, &shown(&ledger), 1);
+    assert!(low <= 0.0 + 1e-6 && high - low >= K - 1e-6, "{low} {high}");
+    // Once withheld, the audit proves it as it is.
+    let again = audit_rates(&ledger, &sums, &tree, &bands, &[true]);
+    assert!(
+        again.withheld.is_empty() && again.unprotected.is_empty(),
+        "{again:?}"
+    );
+}
+
 // The demo region, through the engine and its outputs.
 
 mod demo {
