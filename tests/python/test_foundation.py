@@ -91,9 +91,9 @@ def test_python_to_rust_names_row_and_column_of_a_broken_cell():
 @pytest.mark.parametrize(
     ("column", "values", "message"),
     [
-        ("residents", [decimal.Decimal("1.5")], "column has type decimal"),
-        ("residents", [[1, 2]], "column has type list"),
-        ("area_code", [b"BU"], "column has type binary"),
+        ("residents", [decimal.Decimal("1.5")], "column `residents`: column has type decimal[38,1], expected whole numbers"),
+        ("residents", [[1, 2]], "column `residents`: column has type list[i64], expected whole numbers"),
+        ("area_code", [b"BU"], "column `area_code`: column has type binary, expected text"),
     ],
 )
 def test_unsupported_dtypes_get_a_clear_problem_not_a_crash(column, values, message):
@@ -101,7 +101,7 @@ def test_unsupported_dtypes_get_a_clear_problem_not_a_crash(column, values, mess
     population = tables["population"].head(1).with_columns(pl.Series(column, values))
     tables["population"] = population
     report = wijkprofiel.validate_tables(tables, **documents())
-    assert any(message in str(p) for p in report.problems), [str(p) for p in report.problems]
+    assert [str(p) for p in report.problems] == [f"population, {message}"]
 
 
 def demo_folder(tmp_path: Path) -> Path:
@@ -119,17 +119,17 @@ NUMERATOR = pl.col("numerator")
 @pytest.mark.parametrize(
     ("column", "found"),
     [
-        (NUMERATOR.cast(pl.Decimal(18, 2)), "Decimal(18, 2)"),
-        (pl.struct(NUMERATOR), "Struct"),
-        (pl.concat_list(NUMERATOR).list.to_array(1), "FixedSizeList"),
+        (NUMERATOR.cast(pl.Decimal(18, 2)), "decimal[18,2]"),
+        (pl.struct(NUMERATOR), "struct[1]"),
+        (pl.concat_list(NUMERATOR).list.to_array(1), "array[i64, 1]"),
         (pl.concat_list(NUMERATOR), "list[i64]"),
         (pl.lit(None, pl.Null), "null"),
         (NUMERATOR.cast(pl.String).cast(pl.Binary), "binary"),
-        (pl.lit("2024-01-01").str.to_date(), "Date32"),
-        (pl.lit("2024-01-01").str.to_datetime(), "Timestamp"),
-        (NUMERATOR.cast(pl.Duration("ms")), "Duration"),
+        (pl.lit("2024-01-01").str.to_date(), "date"),
+        (pl.lit("2024-01-01").str.to_datetime(), "datetime[μs]"),
+        (NUMERATOR.cast(pl.Duration("ms")), "duration[ms]"),
         (NUMERATOR.cast(pl.String).cast(pl.Categorical), "cat"),
-        (NUMERATOR.cast(pl.Int128), "Int128"),
+        (NUMERATOR.cast(pl.Int128), "i128"),
     ],
 )
 def test_parquet_column_types_are_read_or_named_never_a_crash(tmp_path, column, found):
@@ -137,9 +137,7 @@ def test_parquet_column_types_are_read_or_named_never_a_crash(tmp_path, column, 
     counts = pl.read_parquet(DEMO / "gp_counts.parquet").with_columns(column.alias("numerator"))
     counts.write_parquet(folder / "gp_counts.parquet")
     problems = [str(p) for p in wijkprofiel.validate(folder).problems]
-    assert len(problems) == 1, problems
-    assert problems[0].startswith("gp_counts.parquet, column `numerator`: column has type "), problems
-    assert found in problems[0] and problems[0].endswith("expected whole numbers"), problems
+    assert problems == [f"gp_counts.parquet, column `numerator`: column has type {found}, expected whole numbers"]
 
 
 @pytest.mark.parametrize("dtype", [pl.Float32, pl.UInt64, pl.Int8, pl.UInt16])

@@ -144,7 +144,7 @@ impl Table {
                 });
             }
             if !decodes(&field.dtype) {
-                undecodable.push((field.name.to_string(), format!("{:?}", field.dtype)));
+                undecodable.push((field.name.to_string(), type_name(&field.dtype)));
             }
         }
         Ok(Self {
@@ -848,6 +848,46 @@ fn decodes(dtype: &ArrowDataType) -> bool {
         A::List(field) | A::LargeList(field) => decodes(&field.dtype),
         A::Dictionary(_, values, _) => matches!(**values, A::Utf8 | A::LargeUtf8 | A::Utf8View),
         _ => false,
+    }
+}
+
+/// A Parquet column's type in words, as polars names its types (`decimal[18,2]`,
+/// `struct[2]`, `array[i64, 3]`, `datetime[μs]`).
+fn type_name(dtype: &ArrowDataType) -> String {
+    use ArrowDataType as A;
+    let unit = |u: &ArrowTimeUnit| match u {
+        ArrowTimeUnit::Second => "s",
+        ArrowTimeUnit::Millisecond => "ms",
+        ArrowTimeUnit::Microsecond => "μs",
+        ArrowTimeUnit::Nanosecond => "ns",
+    };
+    match dtype {
+        A::Decimal(p, s) | A::Decimal32(p, s) | A::Decimal64(p, s) | A::Decimal256(p, s) => {
+            format!("decimal[{p},{s}]")
+        }
+        A::Struct(fields) => format!("struct[{}]", fields.len()),
+        A::FixedSizeList(field, n) => format!("array[{}, {n}]", type_name(&field.dtype)),
+        A::List(field) | A::LargeList(field) => format!("list[{}]", type_name(&field.dtype)),
+        A::Date32 | A::Date64 => "date".into(),
+        A::Time32(_) | A::Time64(_) => "time".into(),
+        A::Timestamp(u, _) => format!("datetime[{}]", unit(u)),
+        A::Duration(u) => format!("duration[{}]", unit(u)),
+        A::Int8 => "i8".into(),
+        A::Int16 => "i16".into(),
+        A::Int32 => "i32".into(),
+        A::Int64 => "i64".into(),
+        A::Int128 => "i128".into(),
+        A::UInt8 => "u8".into(),
+        A::UInt16 => "u16".into(),
+        A::UInt32 => "u32".into(),
+        A::UInt64 => "u64".into(),
+        A::UInt128 => "u128".into(),
+        A::Float16 => "f16".into(),
+        A::Float32 => "f32".into(),
+        A::Float64 => "f64".into(),
+        A::Utf8 | A::LargeUtf8 | A::Utf8View => "str".into(),
+        A::Dictionary(..) => "categorical".into(),
+        other => format!("{other:?}").to_lowercase(),
     }
 }
 

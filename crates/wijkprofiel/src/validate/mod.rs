@@ -60,14 +60,8 @@ fn check(inputs: &Inputs) -> (Option<Region>, ValidationReport) {
     let dataset = dataset(inputs, &mut p);
     let catalogue = catalogue(inputs, &mut p);
     for name in TableName::ALL {
-        if name.required() && !inputs.tables.contains_key(&name) {
-            let already = inputs
-                .read_problems
-                .iter()
-                .any(|e| e.location().file.starts_with(&format!("{}.", name.stem())));
-            if !already {
-                p.push(missing_table(inputs, name.stem()));
-            }
+        if name.required() && !inputs.tables.contains_key(&name) && !unreadable(inputs, name) {
+            p.push(missing_table(inputs, name.stem()));
         }
     }
     for (name, t) in &inputs.tables {
@@ -115,8 +109,9 @@ fn check(inputs: &Inputs) -> (Option<Region>, ValidationReport) {
         .unwrap_or_default();
     let practices = table(TableName::Practices).and_then(|t| practices(t, &ctx, &mut p));
     let gp_counts = inputs.tables.get(&TableName::GpCounts).and_then(|t| {
-        if practices.is_none() && !inputs.tables.contains_key(&TableName::Practices) {
-            p.push(missing_table(inputs, "practices"));
+        let name = TableName::Practices;
+        if practices.is_none() && !inputs.tables.contains_key(&name) && !unreadable(inputs, name) {
+            p.push(missing_table(inputs, name.stem()));
         }
         gp_counts::gp_counts(t, &ctx, practices.as_deref(), &population_years, &mut p)
     });
@@ -160,6 +155,15 @@ fn check(inputs: &Inputs) -> (Option<Region>, ValidationReport) {
         summary: None,
     };
     (region, report)
+}
+
+/// Whether a table's file is there but could not be read (a problem reported already).
+fn unreadable(inputs: &Inputs, name: TableName) -> bool {
+    let prefix = format!("{}.", name.stem());
+    inputs
+        .read_problems
+        .iter()
+        .any(|e| e.location().file.starts_with(&prefix))
 }
 
 fn missing_table(inputs: &Inputs, stem: &str) -> TableError {
