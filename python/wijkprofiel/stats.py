@@ -47,16 +47,30 @@ def _series(values: Any, name: str) -> pl.Series:
     return values if isinstance(values, pl.Series) else pl.Series(name, values)
 
 
-def _floats(values: Any) -> list[float]:
+def _floats(values: Any, name: str) -> list[float]:
+    """The values as floats; a ``TypeError`` names the argument and the first value that
+    is no number."""
     if isinstance(values, pl.Series):
+        if not (values.dtype.is_numeric() or values.dtype == pl.Null):
+            raise TypeError(f"{name} must be numbers, not a {values.dtype} column")
         return values.cast(pl.Float64).to_list()
-    return [float(v) for v in values]
+    if isinstance(values, (str, bytes)):
+        raise TypeError(f"{name} must be a sequence of numbers, not {type(values).__name__}")
+    out = []
+    for at, v in enumerate(values):
+        if isinstance(v, (str, bytes)):
+            raise TypeError(f"{name} must be numbers: {v!r} at position {at} is not")
+        try:
+            out.append(float(v))
+        except (TypeError, ValueError):
+            raise TypeError(f"{name} must be numbers: {v!r} at position {at} is not") from None
+    return out
 
 
 def _aligned(**columns: Any) -> list[list[float]]:
     """The columns as floats, checked to be of one length: a ``ValueError`` names them and
     their lengths otherwise (zipping would drop the extra values without a word)."""
-    floats = {name: _floats(values) for name, values in columns.items()}
+    floats = {name: _floats(values, name) for name, values in columns.items()}
     lengths = {name: len(values) for name, values in floats.items()}
     if len(set(lengths.values())) > 1:
         said = ", ".join(f"{name} {n}" for name, n in lengths.items())
@@ -79,7 +93,7 @@ def _standard(standard: Mapping[str, float] | pl.DataFrame | None):
         return None
     if isinstance(standard, pl.DataFrame):
         band, weight = standard.columns[:2]
-        return standard[band].cast(pl.String).to_list(), _floats(standard[weight])
+        return standard[band].cast(pl.String).to_list(), _floats(standard[weight], "standard")
     return [str(k) for k in standard], [float(v) for v in standard.values()]
 
 
@@ -148,7 +162,7 @@ def dsr_from_lists(
     """
     levels = _levels(confidence)
     total, people, limits, withheld = _core.dsr(
-        [str(b) for b in bands], _floats(events), _floats(population), _standard(standard), levels,
+        [str(b) for b in bands], _floats(events, "events"), _floats(population, "population"), _standard(standard), levels,
         None if repeats is None else [(str(b), float(f), float(p)) for b, f, p in repeats],
     )
     row = _limits_frame([limits], levels) * multiplier
@@ -172,7 +186,7 @@ def indirect(
     """
     levels = _levels(confidence)
     o, e, ref, ratio, rate_ = _core.indirect(
-        float(observed), _floats(population), _floats(reference_events), _floats(reference_population), levels
+        float(observed), _floats(population, "population"), _floats(reference_events, "reference_events"), _floats(reference_population, "reference_population"), levels
     )
     return {
         "observed": o,
@@ -186,7 +200,7 @@ def indirect(
 def mean(values: Sequence[float], *, confidence=PAIR) -> pl.DataFrame:
     """The mean with its Student t interval (at least two values; drop missing ones first)."""
     levels = _levels(confidence)
-    return _limits_frame([_core.student_t(_floats(values), levels)], levels)
+    return _limits_frame([_core.student_t(_floats(values, "values"), levels)], levels)
 
 
 def survey_mean(
@@ -473,7 +487,8 @@ def _tested(frame: pl.DataFrame, tests: list, adjust: str | None) -> pl.DataFram
     names = ("difference", "se", "df", "p_value")
     out = frame.with_columns(pl.Series(name, [t[k] for t in tests], dtype=pl.Float64) for k, name in enumerate(names))
     if adjust is not None:
-        out = out.with_columns(p_adjusted=pl.Series(adjust_p_values(out["p_value"].to_list(), method=adjust)))
+        adjusted = _core.adjust_p_values(out["p_value"].fill_null(math.nan).to_list(), adjust, "adjust")
+        out = out.with_columns(p_adjusted=pl.Series(adjusted, dtype=pl.Float64).fill_nan(None))
     return out
 
 
@@ -547,19 +562,19 @@ def adjust_p_values(p: Sequence[float | None], *, method: str = "bh") -> list[fl
 
 def percentiles(values: Sequence[float], probabilities: Sequence[float]) -> list[float]:
     """Percentiles by linear interpolation (R type 7, Excel ``PERCENTILE.INC``)."""
-    return _core.percentiles(_floats(values), _floats(probabilities))
+    return _core.percentiles(_floats(values, "values"), _floats(probabilities, "probabilities"))
 
 
 def ranks(values: Sequence[float], *, highest_first: bool = False) -> list[int]:
     """Ranks from 1, ties sharing the lowest rank."""
-    return _core.ranks(_floats(values), highest_first)
+    return _core.ranks(_floats(values, "values"), highest_first)
 
 
 def quantile_groups(values: Sequence[float], groups: int, *, highest_first: bool = False) -> list[int] | None:
     """Quantile groups 1..``groups`` (deciles: 10, quintiles: 5). With ``highest_first``
     group 1 holds the highest values (deprivation: group 1 is the most deprived). ``None``
     when there are fewer values than groups."""
-    return _core.quantile_groups(_floats(values), int(groups), highest_first)
+    return _core.quantile_groups(_floats(values, "values"), int(groups), highest_first)
 
 
 def funnel_limits(kind: str, sizes: Sequence[float], *, benchmark: float = 1.0, confidence=PAIR) -> pl.DataFrame:
@@ -569,7 +584,7 @@ def funnel_limits(kind: str, sizes: Sequence[float], *, benchmark: float = 1.0, 
     (sizes are populations)."""
     if kind not in ("proportion", "ratio", "rate"):
         raise ValueError(f"kind must be proportion, ratio or rate, not {kind!r}")
-    sizes = _floats(sizes)
+    sizes = _floats(sizes, "sizes")
     columns: dict[str, list[float]] = {"size": sizes}
     for level in _levels(confidence):
         limits = _core.funnel_limits(kind, float(benchmark), sizes, level)

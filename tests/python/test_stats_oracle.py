@@ -394,6 +394,22 @@ def test_columns_of_different_lengths_are_an_error_naming_them(call, message):
     assert message in str(caught.value)
 
 
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: stats.ranks(["a", 2.0]), "values must be numbers: 'a' at position 0 is not"),
+        (lambda: stats.percentiles([1.0, 2.0], [0.5, None]), "probabilities must be numbers: None at position 1 is not"),
+        (lambda: stats.quantile_groups("1234", 2), "values must be a sequence of numbers, not str"),
+        (lambda: stats.funnel_limits("rate", pl.Series(["1"])), "sizes must be numbers, not a String column"),
+        (lambda: stats.trend([1, 2], ["x", 2], [0.1, 0.1]), "values must be numbers: 'x' at position 0 is not"),
+    ],
+)
+def test_values_that_are_no_numbers_are_an_error_naming_the_argument(call, message):
+    with pytest.raises(TypeError) as caught:
+        call()
+    assert str(caught.value) == message
+
+
 # R's `survey` (Debian r-cran-survey 4.1), recorded by tests/oracles/survey/make.R.
 SURVEY = __import__("pathlib").Path(__file__).resolve().parents[1] / "oracles" / "survey"
 SURVEY_DESIGNS = {
@@ -546,6 +562,11 @@ def test_survey_contrast_adjusts_and_names_bad_groups():
         stats.survey_contrast(respondents, "lonely", weight="weight", by=["stratum"], within="stratum")
     with pytest.raises(ValueError, match="by must name"):
         stats.survey_contrast(respondents, "lonely", weight="weight", by=[])
+    # The argument is named as the caller wrote it.
+    with pytest.raises(ValueError, match=r"^adjust: `fdr` is not one of bonferroni, holm, bh$"):
+        stats.survey_contrast(respondents, "lonely", weight="weight", by=["area"], within="stratum", adjust="fdr")
+    with pytest.raises(ValueError, match=r"^method: `fdr` is not one of bonferroni, holm, bh$"):
+        stats.adjust_p_values([0.1], method="fdr")
 
 
 @pytest.mark.parametrize(("ours", "theirs"), [("bonferroni", "bonferroni"), ("holm", "holm"), ("bh", "fdr_bh")])

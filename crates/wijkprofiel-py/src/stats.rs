@@ -436,10 +436,17 @@ pub(crate) fn survey_association(
     ))
 }
 
-/// P-values adjusted over their tests (`p.adjust`); NaN for a test not made.
+/// P-values adjusted over their tests (`p.adjust`); NaN for a test not made. `argument`
+/// names the method in a message (`method`, or `adjust` where a test function took it).
 #[pyfunction]
-pub(crate) fn adjust_p_values(py: Python<'_>, p: Vec<f64>, method: &str) -> PyResult<Vec<f64>> {
-    let method: multiple::Adjustment = choice("method", method)?;
+#[pyo3(signature = (p, method, argument = "method"))]
+pub(crate) fn adjust_p_values(
+    py: Python<'_>,
+    p: Vec<f64>,
+    method: &str,
+    argument: &str,
+) -> PyResult<Vec<f64>> {
+    let method: multiple::Adjustment = choice(argument, method)?;
     multiple::adjust(&p, method).map_err(|e| stats_error(py, e))
 }
 

@@ -9,21 +9,24 @@
 //! indicator again with them, as a perturbation of events per band that no published
 //! number shows:
 //!
-//! - unknowns: the events per band of the withheld cells, of the published cells above
-//!   them (parents, custom areas) and of published cells a bound came to rest on; each at
-//!   least 0, none in a band with no denominator;
-//! - every sum of the ledger holds band by band;
+//! - unknowns: the events per band of the withheld cells of a part (one gemeente's), of the
+//!   published cells above them (parents, the region, custom areas) and of published cells
+//!   a bound came to rest on; each at least 0, none in a band with no denominator;
+//! - every area sum of the ledger holds band by band (the differences between overlapping
+//!   areas add up from them, and so hold as well);
 //! - a published cell among the unknowns keeps its count, its rate and its variance;
-//! - every other published cell keeps its events in every band, and so does the region
-//!   (its rates per band weigh every area's ratio to the region). That is less room than
-//!   an attacker has, so what is proven holds.
+//! - every other cell keeps its events in every band. That is less room than an attacker
+//!   has, so what is proven holds. (The region's events per band may move: its rates per
+//!   band weigh each area's ratio to the region, but with listed patients per band and sex,
+//!   which no output shows, so that is no linear relation; `docs/threat-model.md`.)
 //!
-//! Where a count falls short, the published cells of the band sums its bound rests on join
-//! the unknowns (that costs nothing); when none is left to join, the smallest published
-//! count whose rate or total the bound rests on is withheld with its rate, until every
-//! count is proven or nothing is left to withhold. Each indicator, mode and year is its own
-//! programme (no sum joins two), solved in parallel; the withheld cells are applied in
-//! order, so the result does not depend on threads.
+//! Where a count falls short, the published cells of the band sum its bound rests on join
+//! the unknowns (that costs nothing); when none is left to join, a published count the
+//! bound rests on is withheld with its rate (one whose rate it rests on first, then the
+//! smallest), until every count is proven or nothing is left to withhold; then each count
+//! so withheld that later ones made needless is published again. Each indicator, mode and
+//! year is its own family (no sum joins two), proven in parts, in parallel; the result does
+//! not depend on threads.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -79,9 +82,12 @@ pub(super) fn audit_rates(
                 .push(c);
         }
     }
+    // The sums of each cell, but not the differences between overlapping areas: those add
+    // up from the area sums (a custom area's buurten, every area's children), which hold
+    // band by band, so that every alternative the programme finds keeps them as well.
     let mut of_cell: HashMap<CellId, Vec<usize>> = HashMap::new();
     for (s, sum) in sums.iter().enumerate() {
-        if families.contains_key(&key(ledger, sum.total)) {
+        if sum.against.is_none() && families.contains_key(&key(ledger, sum.total)) {
             for (c, _) in sum.terms() {
                 let of = of_cell.entry(c).or_default();
                 if of.last() != Some(&s) {
