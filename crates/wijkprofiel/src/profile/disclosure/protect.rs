@@ -357,7 +357,20 @@ fn repair_component(
         if open.is_empty() {
             break;
         }
-        let reached = reach_together(&mut programme, &targets, &open);
+        let wanted: Vec<(usize, Need)> =
+            open.iter().map(|&t| (targets[t].0, targets[t].2)).collect();
+        let reached = reach_together(&wanted, |caps, up| {
+            let solved = programme.push(caps, up)?;
+            let moved = |&(j, _): &(usize, f64)| {
+                if up {
+                    solved.moves[j]
+                } else {
+                    -solved.moves[j]
+                }
+                .max(0.0)
+            };
+            Some(caps.iter().map(moved).collect())
+        });
         let mut next = Vec::new();
         for (&t, [down, up]) in open.iter().zip(reached) {
             let (i, cell, need) = targets[t];
@@ -462,34 +475,34 @@ fn prove_pair(ledger: &Ledger, relations: &Relations, cells: &[CellId]) -> Optio
     Some(out)
 }
 
-/// The farthest proven move, down and up, of each of the `open` targets, found for many at
-/// once: the largest total move with each target's move capped at its need, again for the
-/// targets short of their cap while that moves any further.
-fn reach_together(
-    programme: &mut Programme,
-    targets: &[(usize, CellId, Need)],
-    open: &[usize],
+/// The farthest proven move, down and up, of each of `open` (a key and its need), found for
+/// many at once: `push` moves the given keys as far as it can in one direction, each at
+/// most its cap (the largest total move), and says how far each went; again for those
+/// short of their cap while that moves any further.
+pub(super) fn reach_together<K: Copy>(
+    open: &[(K, Need)],
+    mut push: impl FnMut(&[(K, f64)], bool) -> Option<Vec<f64>>,
 ) -> Vec<[f64; 2]> {
     let mut reached = vec![[0.0_f64; 2]; open.len()];
     for (side, up) in [(0, false), (1, true)] {
         let cap = |need: &Need| if up { need.up } else { need.down };
         let mut short: Vec<usize> = (0..open.len())
-            .filter(|&k| cap(&targets[open[k]].2) > TOLERANCE)
+            .filter(|&k| cap(&open[k].1) > TOLERANCE)
             .collect();
         while !short.is_empty() {
-            let caps: Vec<(usize, f64)> = short
+            let caps: Vec<(K, f64)> = short
                 .iter()
-                .map(|&k| (targets[open[k]].0, cap(&targets[open[k]].2)))
+                .map(|&k| (open[k].0, cap(&open[k].1)))
                 .collect();
-            let Some(solved) = programme.push(&caps, up) else {
+            let Some(moved) = push(&caps, up) else {
                 break;
             };
             let before = short.len();
+            let mut by = moved.into_iter();
             short.retain(|&k| {
-                let d = solved.moves[targets[open[k]].0];
-                let moved = if up { d } else { -d }.max(0.0);
-                reached[k][side] = moved;
-                moved < cap(&targets[open[k]].2) - TOLERANCE
+                let d = by.next().unwrap_or(0.0);
+                reached[k][side] = d;
+                d < cap(&open[k].1) - TOLERANCE
             });
             if short.len() == before {
                 break;

@@ -34,7 +34,7 @@ use highs::{Col, HighsModelStatus, Model, RowProblem, Sense};
 use rayon::prelude::*;
 
 use super::ledger::{CellId, Family, Ledger, Local, Sum};
-use super::protect::Need;
+use super::protect::{Need, reach_together};
 use crate::profile::figure::Mode;
 use crate::profile::gp::Bands;
 use crate::profile::hierarchy::Hierarchy;
@@ -277,7 +277,7 @@ impl Programme<'_> {
         let ledger = self.ledger;
         let hidden = |c: CellId| !ledger.shown(c) || withheld.contains(&c);
         let mut built = self.build(unknown, hidden);
-        let reached = built.reach_together(open);
+        let reached = reach_together(open, |caps, up| built.push(caps, up).map(|m| m.by));
         let mut out = Round {
             narrowest: f64::INFINITY,
             open: Vec::new(),
@@ -475,38 +475,5 @@ impl Built {
             Some(m) => (m.by[0], m.binding),
             None => (0.0, self.rows.clone()),
         }
-    }
-
-    /// The farthest move, down and up, of each target found for many at once: the largest
-    /// total move with each capped at its need, again for those short of it while that
-    /// moves any further.
-    fn reach_together(&mut self, open: &[(CellId, Need)]) -> Vec<[f64; 2]> {
-        let mut reached = vec![[0.0_f64; 2]; open.len()];
-        for (side, up) in [(0, false), (1, true)] {
-            let cap = |need: &Need| if up { need.up } else { need.down };
-            let mut short: Vec<usize> = (0..open.len())
-                .filter(|&k| cap(&open[k].1) > TOLERANCE)
-                .collect();
-            while !short.is_empty() {
-                let caps: Vec<(CellId, f64)> = short
-                    .iter()
-                    .map(|&k| (open[k].0, cap(&open[k].1)))
-                    .collect();
-                let Some(moved) = self.push(&caps, up) else {
-                    break;
-                };
-                let before = short.len();
-                let mut by = moved.by.into_iter();
-                short.retain(|&k| {
-                    let d = by.next().unwrap_or(0.0);
-                    reached[k][side] = d;
-                    d < cap(&open[k].1) - TOLERANCE
-                });
-                if short.len() == before {
-                    break;
-                }
-            }
-        }
-        reached
     }
 }
