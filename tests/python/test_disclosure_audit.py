@@ -254,21 +254,22 @@ def test_expected_counts_are_withheld_where_they_would_give_a_count_away(audited
 
 @pytest.fixture(scope="module")
 def standardised(audited, setting):
-    """The attacker's intervals for the heart-failure counts the owner must protect, from
-    the documents' relations alone (`plain`) and with the indicator's directly standardised
-    rates and their intervals as relations on its events per age band (`rated`): on the
+    """The attacker's intervals for the heart-failure and COPD counts the owner must
+    protect (the two indicators whose rates the build's audit withholds a count for), from
+    the documents' relations alone (`plain`) and with the indicators' directly standardised
+    rates and their intervals as relations on their events per age band (`rated`): on the
     build with single subtractions only (`off`) and on the default build (`on`)."""
     profiles, _, truth, small = audited
     _, _, catalogue, members, _, small_off, unaudited = setting
-    indicator = "gp_hartfalen"
+    indicators = frozenset({"gp_hartfalen", "gp_copd"})
 
     def intervals(build, small: set, rates: bool) -> dict:
         targets = {
             cell
             for cell, value in truth.items()
-            if cell[:2] == ("numerator", indicator) and (0 < value < K or cell in small)
+            if cell[0] == "numerator" and cell[1] in indicators and (0 < value < K or cell in small)
         }
-        relations = frozenset({indicator}) if rates else frozenset()
+        relations = indicators if rates else frozenset()
         docs = documents(build)
         return audit(build.table(), catalogue, members, documents=docs, targets=targets, standardised=relations)
 
@@ -290,8 +291,8 @@ def test_standardised_rates_are_relations_the_attacker_uses_soundly(standardised
 
 
 def test_standardised_rates_give_no_withheld_count_away(standardised):
-    """The build's audit holds the rates as relations too (`rates.rs`): no heart-failure
-    count it withholds is narrowed below its protection by them, where a wijk's rate once
-    bounded a buurt's events in the one band its listed patients are in (BU99080204)."""
+    """The build's audit holds the rates as relations too (`rates.rs`): no heart-failure or
+    COPD count it withholds is narrowed below its protection by them, where a wijk's rate
+    once bounded a buurt's events in the one band its listed patients are in (BU99080204)."""
     _, rated, truth, small = standardised
     assert weak(rated, truth, small) == []
