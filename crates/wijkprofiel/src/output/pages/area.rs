@@ -471,11 +471,21 @@ impl Profiles {
                 String::new(),
             ),
         };
-        let trend = f
+        let mut trend = f
             .standing
             .trend
             .map(|t| trend_text(t.direction, language))
             .unwrap_or_default();
+        // A health-monitor figure judged against its previous round.
+        if let (Some(year), false) = (f.standing.previous_year, f.standing.previous.is_unset()) {
+            let against = if language == Language::En {
+                "vs"
+            } else {
+                "t.o.v."
+            };
+            let judged = judgement_text(f.standing.previous.judgement, language);
+            let _ = write!(trend, "<br><small>{against} {year}: {judged}</small>");
+        }
         let _ = write!(
             out,
             "<tr><td>{}</td><td>{}</td><td class=\"n\">{value}</td><td class=\"n\">{interval}</td>\

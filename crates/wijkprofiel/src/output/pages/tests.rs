@@ -95,6 +95,36 @@ fn a_wijk_page_has_every_part() {
     }
 }
 
+#[test]
+fn a_monitor_figure_shows_its_judgement_against_the_previous_round() {
+    // The wijk's page says, beside the trend, how each health-monitor figure compares with
+    // its previous round, as the document's `standing.previous` judges it.
+    let region = Region::demo().expect("demo");
+    let profiles = ProfileBuilder::new().build(&region).expect("build");
+    let page = profiles.page_html("WK990100").expect("page");
+    let figures = profiles.figures_of("WK990100");
+    let latest = |f: &crate::profile::Figure| {
+        figures
+            .iter()
+            .filter(|g| (g.indicator, g.mode) == (f.indicator, f.mode))
+            .all(|g| g.year <= f.year)
+    };
+    // The page shows each indicator's latest round.
+    let compared: Vec<_> = figures
+        .iter()
+        .filter(|f| !f.standing.previous.is_unset() && latest(f))
+        .collect();
+    assert!(!compared.is_empty(), "the demo compares rounds");
+    assert_eq!(page.matches("<small>t.o.v. ").count(), compared.len());
+    for f in compared {
+        let year = f.standing.previous_year.expect("a previous round");
+        let judged =
+            super::judgement_text(f.standing.previous.judgement, crate::profile::Language::Nl);
+        let said = format!("<small>t.o.v. {year}: {judged}</small>");
+        assert!(page.contains(&said), "{said}");
+    }
+}
+
 /// The demo with a wijk and an indicator whose names carry markup and quotes.
 fn hostile() -> Profiles {
     let mut region = Region::demo().expect("demo");
