@@ -487,8 +487,8 @@ def _tested(frame: pl.DataFrame, tests: list, adjust: str | None) -> pl.DataFram
     names = ("difference", "se", "df", "p_value")
     out = frame.with_columns(pl.Series(name, [t[k] for t in tests], dtype=pl.Float64) for k, name in enumerate(names))
     if adjust is not None:
-        adjusted = _core.adjust_p_values(out["p_value"].fill_null(math.nan).to_list(), adjust, "adjust")
-        out = out.with_columns(p_adjusted=pl.Series(adjusted, dtype=pl.Float64).fill_nan(None))
+        adjusted = _adjusted(out["p_value"].to_list(), adjust, "adjust")
+        out = out.with_columns(p_adjusted=pl.Series(adjusted, dtype=pl.Float64))
     return out
 
 
@@ -555,8 +555,13 @@ def adjust_p_values(p: Sequence[float | None], *, method: str = "bh") -> list[fl
     >>> [round(v, 4) for v in stats.adjust_p_values([0.01, 0.04, 0.03, 0.005], method="holm")]
     [0.03, 0.06, 0.06, 0.02]
     """
+    return _adjusted(p, method, "method")
+
+
+def _adjusted(p: Sequence[float | None], method: str, argument: str) -> list[float | None]:
+    """:func:`adjust_p_values`, with a bad method named as ``argument`` in the error."""
     values = [math.nan if v is None else float(v) for v in p]
-    adjusted = _core.adjust_p_values(values, method)
+    adjusted = _core.adjust_p_values(values, method, argument)
     return [None if math.isnan(v) else v for v in adjusted]
 
 

@@ -240,40 +240,23 @@ impl Programme {
     /// The perturbation that moves the `targets` (column, cap) as far as it can in one
     /// direction, each at most its cap: the largest total move.
     fn push(&mut self, targets: &[(usize, f64)], up: bool) -> Option<Moves> {
-        let mut model = self.model.take()?;
-        for &j in &self.targets {
-            model.change_column_cost(self.columns[j], 0.0);
-            model.change_column_bounds(self.columns[j], self.floors[j]..);
-        }
-        for &(j, cap) in targets {
-            let (column, floor) = (self.columns[j], self.floors[j]);
-            model.change_column_cost(column, 1.0);
-            if up {
-                model.change_column_bounds(column, floor..=cap.max(floor));
-            } else {
-                model.change_column_bounds(column, floor.max(-cap)..);
-            }
-        }
+        let floored = |j: usize| (self.columns[j], self.floors[j]);
+        let last: Vec<(Col, f64)> = self.targets.iter().map(|&j| floored(j)).collect();
+        let capped: Vec<(Col, f64, f64)> = targets
+            .iter()
+            .map(|&(j, cap)| (self.columns[j], self.floors[j], cap))
+            .collect();
         self.targets = targets.iter().map(|t| t.0).collect();
-        model.set_sense(if up { Sense::Maximise } else { Sense::Minimise });
-        let solved = model.try_solve().ok()?;
-        let optimal = solved.status() == HighsModelStatus::Optimal;
-        let moves = optimal.then(|| {
-            let solution = solved.get_solution();
-            let binding = solution
-                .dual_rows()
-                .iter()
-                .zip(&self.sums)
-                .filter(|(d, _)| d.abs() > TOLERANCE)
-                .map(|(_, &s)| s)
-                .collect();
-            Moves {
-                moves: solution.columns().to_vec(),
-                binding,
-            }
-        });
-        self.model = Some(Model::from(solved));
-        moves
+        let (model, solution) = push_capped(self.model.take()?, &last, &capped, up)?;
+        self.model = Some(model);
+        let (moves, duals) = solution?;
+        let binding = duals
+            .iter()
+            .zip(&self.sums)
+            .filter(|(d, _)| d.abs() > TOLERANCE)
+            .map(|(_, &s)| s)
+            .collect();
+        Some(Moves { moves, binding })
     }
 
     /// The farthest column `i` can move up and down (each as far as `need` asks), or what
@@ -308,6 +291,39 @@ impl Programme {
             Some((false, shortfall)) => Err((shortfall, bound_down)),
         }
     }
+}
+
+/// Solves `model` for the largest total move of the `targets` (column, lowest move, cap)
+/// in one direction, each at most its cap, after clearing the objective and caps of the
+/// `last` ones (column, lowest move). Returns the model (to solve again from this basis)
+/// with, where the solver found an optimum, every column's move and every row's dual;
+/// `None` when the solver failed.
+#[allow(clippy::type_complexity)]
+pub(super) fn push_capped(
+    mut model: Model,
+    last: &[(Col, f64)],
+    targets: &[(Col, f64, f64)],
+    up: bool,
+) -> Option<(Model, Option<(Vec<f64>, Vec<f64>)>)> {
+    for &(column, floor) in last {
+        model.change_column_cost(column, 0.0);
+        model.change_column_bounds(column, floor..);
+    }
+    for &(column, floor, cap) in targets {
+        model.change_column_cost(column, 1.0);
+        if up {
+            model.change_column_bounds(column, floor..=cap.max(floor));
+        } else {
+            model.change_column_bounds(column, floor.max(-cap)..);
+        }
+    }
+    model.set_sense(if up { Sense::Maximise } else { Sense::Minimise });
+    let solved = model.try_solve().ok()?;
+    let solution = (solved.status() == HighsModelStatus::Optimal).then(|| {
+        let solution = solved.get_solution();
+        (solution.columns().to_vec(), solution.dual_rows().to_vec())
+    });
+    Some((Model::from(solved), solution))
 }
 
 /// A cell's coefficients in the rows a programme holds.

@@ -30,11 +30,11 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use highs::{Col, HighsModelStatus, Model, RowProblem, Sense};
+use highs::{Col, Model, RowProblem, Sense};
 use rayon::prelude::*;
 
 use super::ledger::{CellId, Family, Ledger, Local, Sum};
-use super::protect::{Need, reach_together};
+use super::protect::{Need, push_capped, reach_together};
 use crate::profile::figure::Mode;
 use crate::profile::gp::Bands;
 use crate::profile::hierarchy::Hierarchy;
@@ -72,14 +72,11 @@ pub(super) fn audit_rates(
 ) -> Rated {
     let mut families: HashMap<Local, Vec<CellId>> = HashMap::new();
     for c in ledger.ids() {
-        let (family, _, year, _, _) = ledger.describe(c);
-        if let Family::Events(i, _) = family
+        let counted = key(ledger, c);
+        if let Family::Events(i, _) = counted.0
             && direct.get(i as usize) == Some(&true)
         {
-            families
-                .entry((family, year, ledger.mask_of(c)))
-                .or_default()
-                .push(c);
+            families.entry(counted).or_default().push(c);
         }
     }
     // The sums of each cell, but not the differences between overlapping areas: those add
@@ -418,51 +415,29 @@ impl Programme<'_> {
 
 impl Built {
     /// Moves the targets' counts as far as it can in one direction, each at most its cap
-    /// (the largest total move); an unbounded move is infinite, a failed solve none.
+    /// (the largest total move); `None` when the solver found no optimum.
     fn push(&mut self, targets: &[(CellId, f64)], up: bool) -> Option<Moved> {
-        let mut model = self.model.take()?;
-        for c in &self.targets {
-            let (col, floor) = self.counts[c];
-            model.change_column_cost(col, 0.0);
-            model.change_column_bounds(col, floor..);
-        }
-        for &(c, cap) in targets {
-            let (col, floor) = self.counts[&c];
-            model.change_column_cost(col, 1.0);
-            if up {
-                model.change_column_bounds(col, floor..=cap.max(floor));
-            } else {
-                model.change_column_bounds(col, floor.max(-cap)..);
-            }
-        }
+        let last: Vec<(Col, f64)> = self.targets.iter().map(|c| self.counts[c]).collect();
+        let capped: Vec<(Col, f64, f64)> = targets
+            .iter()
+            .map(|&(c, cap)| (self.counts[&c].0, self.counts[&c].1, cap))
+            .collect();
         self.targets = targets.iter().map(|t| t.0).collect();
-        model.set_sense(if up { Sense::Maximise } else { Sense::Minimise });
-        let solved = model.try_solve().ok()?;
-        let moved = match solved.status() {
-            HighsModelStatus::Optimal => {
-                let solution = solved.get_solution();
-                let x = solution.columns();
-                Some(Moved {
-                    by: targets
-                        .iter()
-                        .map(|(c, _)| {
-                            let d = x[self.counts[c].0.index()];
-                            if up { d } else { -d }.max(0.0)
-                        })
-                        .collect(),
-                    binding: solution
-                        .dual_rows()
-                        .iter()
-                        .zip(&self.rows)
-                        .filter(|(d, _)| d.abs() > TOLERANCE)
-                        .map(|(_, &h)| h)
-                        .collect(),
-                })
-            }
-            _ => None,
+        let (model, solution) = push_capped(self.model.take()?, &last, &capped, up)?;
+        self.model = Some(model);
+        let (x, duals) = solution?;
+        let moved = |&(col, _, _): &(Col, f64, f64)| {
+            if up { x[col.index()] } else { -x[col.index()] }.max(0.0)
         };
-        self.model = Some(Model::from(solved));
-        moved
+        Some(Moved {
+            by: capped.iter().map(moved).collect(),
+            binding: duals
+                .iter()
+                .zip(&self.rows)
+                .filter(|(d, _)| d.abs() > TOLERANCE)
+                .map(|(_, &h)| h)
+                .collect(),
+        })
     }
 
     /// How far one count moves in one direction (up to `cap`), and the relations that stop
