@@ -16,14 +16,7 @@ True
 ['area_code', 'level', 'rank']
 """
 
-from wijkprofiel._core import (
-    Problem,
-    ValidationReport,
-    __version__,
-    load_table,
-    validate,
-    write_demo_data,
-)
+from wijkprofiel._core import Problem, ValidationReport, __version__
 
 from wijkprofiel import expr, io, stats
 from wijkprofiel.exceptions import (
@@ -34,7 +27,18 @@ from wijkprofiel.exceptions import (
     StatsInputError,
     WijkprofielError,
 )
-from wijkprofiel.profiles import AreaProfile, Profiles, Region, build, from_tables, load, validate_tables
+from wijkprofiel.profiles import (
+    AreaProfile,
+    Profiles,
+    Region,
+    build,
+    from_tables,
+    load,
+    load_table,
+    validate,
+    validate_tables,
+    write_demo_data,
+)
 
 __all__ = [
     "AreaNotFoundError",

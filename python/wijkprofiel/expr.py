@@ -29,7 +29,8 @@ from pathlib import Path
 import polars as pl
 from polars.plugins import register_plugin_function
 
-from wijkprofiel.stats import PAIR, _levels
+from wijkprofiel import _args
+from wijkprofiel.stats import PAIR
 
 __all__ = ["dsr", "proportion", "rate"]
 
@@ -37,16 +38,20 @@ __all__ = ["dsr", "proportion", "rate"]
 _LIBRARY = Path(__file__).parent
 
 
-def _column(x: str | pl.Expr) -> pl.Expr:
-    return pl.col(x) if isinstance(x, str) else x
+def _column(x: str | pl.Expr, name: str) -> pl.Expr:
+    if isinstance(x, str):
+        return pl.col(x)
+    if isinstance(x, pl.Expr):
+        return x
+    raise TypeError(f"{name} must be a column name or a polars expression, not {type(x).__name__}")
 
 
 def _row_by_row(function: str, x: str | pl.Expr, n: str | pl.Expr, confidence, multiplier: float) -> pl.Expr:
     return register_plugin_function(
         plugin_path=_LIBRARY,
         function_name=function,
-        args=[_column(x), _column(n)],
-        kwargs={"confidence": _levels(confidence), "multiplier": float(multiplier)},
+        args=[_column(x, "x"), _column(n, "n")],
+        kwargs={"confidence": _args.levels(confidence), "multiplier": _args.number(multiplier, "multiplier")},
         is_elementwise=True,
     )
 
@@ -124,15 +129,17 @@ def dsr(
     >>> out.unnest("dsr")["value"][0]
     6400.0
     """
-    bands = [] if standard is None else [str(b) for b in standard]
-    weights = [] if standard is None else [float(w) for w in standard.values()]
+    if standard is not None and not isinstance(standard, Mapping):
+        raise TypeError(f"standard must be a mapping of age bands to weights, not {type(standard).__name__}")
+    bands = [] if standard is None else _args.texts(list(standard), "standard")
+    weights = [] if standard is None else _args.floats(list(standard.values()), "standard")
     return register_plugin_function(
         plugin_path=_LIBRARY,
         function_name="dsr",
-        args=[_column(band), _column(events), _column(population)],
+        args=[_column(band, "band"), _column(events, "events"), _column(population, "population")],
         kwargs={
-            "confidence": _levels(confidence),
-            "multiplier": float(multiplier),
+            "confidence": _args.levels(confidence),
+            "multiplier": _args.number(multiplier, "multiplier"),
             "standard_bands": bands,
             "standard_weights": weights,
         },

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from wijkprofiel import _args
+
 __all__ = ["SpssFile", "read_spss"]
 
 
@@ -57,7 +59,7 @@ def read_spss(path: str | os.PathLike[str]) -> SpssFile:
         import pyreadstat
     except ImportError as e:  # pragma: no cover - the test extras install it
         raise ImportError("reading SPSS files needs pyreadstat: pip install 'wijkprofiel[spss]'") from e
-    path = os.fspath(path)
+    path = _args.path(path, "path")
     if not os.path.isfile(path):
         raise FileNotFoundError(f"no SPSS file at {path}")
     try:

@@ -25,11 +25,22 @@ from typing import Any
 
 import polars as pl
 
-from wijkprofiel import _core
+from wijkprofiel import _args, _core
 from wijkprofiel._core import AreaProfile, Profiles, Region, ValidationReport
 from wijkprofiel.exceptions import SettingsError
 
-__all__ = ["AreaProfile", "Profiles", "Region", "build", "from_tables", "load", "validate_tables"]
+__all__ = [
+    "AreaProfile",
+    "Profiles",
+    "Region",
+    "build",
+    "from_tables",
+    "load",
+    "load_table",
+    "validate",
+    "validate_tables",
+    "write_demo_data",
+]
 
 
 def load(path: str | os.PathLike[str] | None = None) -> Region:
@@ -58,27 +69,54 @@ def load(path: str | os.PathLike[str] | None = None) -> Region:
     >>> region.table("population").columns
     ['area_code', 'year', 'sex', 'age_band', 'residents']
     """
-    return Region.load(None if path is None else os.fspath(path))
+    return Region.load(None if path is None else _args.path(path, "path"))
 
 
-def _frames(tables: Mapping[str, Any]) -> dict[str, pl.DataFrame]:
-    """The tables as polars DataFrames: a LazyFrame is collected, a pandas DataFrame
-    converted; anything else is a ``TypeError`` naming the table."""
+def validate(path: str | os.PathLike[str] | None = None) -> ValidationReport:
+    """Check a data folder (the embedded demo region when ``None``) against the data contract;
+    the report lists every problem.
+
+    Examples
+    --------
+    >>> validate().is_valid
+    True
+    """
+    return _core.validate(None if path is None else _args.path(path, "path"))
+
+
+def load_table(table: str, path: str | os.PathLike[str] | None = None) -> pl.DataFrame:
+    """One table of a region's data folder (the demo's when ``path`` is ``None``), loaded,
+    validated and typed.
+
+    Examples
+    --------
+    >>> load_table("population").columns
+    ['area_code', 'year', 'sex', 'age_band', 'residents']
+    """
+    return _core.load_table(_args.text(table, "table"), None if path is None else _args.path(path, "path"))
+
+
+def write_demo_data(out: str | os.PathLike[str], seed: int | None = None) -> list[str]:
+    """Write the synthetic demo region to the folder ``out`` (the same seed gives the same
+    bytes); returns the files written."""
+    out = _args.path(out, "out")
+    if seed is None:
+        return _core.write_demo_data(out)
+    return _core.write_demo_data(out, _args.whole(seed, "seed"))
+
+
+def _inputs(tables: Mapping[str, Any], catalogue: Any, geometry: Any, dataset: Any) -> tuple:
+    """The arguments of :func:`from_tables` checked: the tables as polars DataFrames (a
+    LazyFrame collected, a pandas DataFrame converted), the documents as text."""
     if not isinstance(tables, Mapping):
         raise TypeError(f"tables must be a mapping of table names to DataFrames, not {type(tables).__name__}")
-    frames = {}
-    for name, table in tables.items():
-        if isinstance(table, pl.LazyFrame):
-            table = table.collect()
-        elif type(table).__module__.startswith("pandas") and type(table).__name__ == "DataFrame":
-            table = pl.from_pandas(table)
-        if not isinstance(table, pl.DataFrame):
-            raise TypeError(
-                f"tables[{name!r}] must be a polars DataFrame (or LazyFrame, or pandas DataFrame), "
-                f"not {type(table).__name__}"
-            )
-        frames[str(name)] = table
-    return frames
+    frames = {_args.text(name, "tables' keys"): _args.frame(table, f"tables[{name!r}]") for name, table in tables.items()}
+    texts = {"geometry": geometry, "dataset": dataset}
+    return (
+        frames,
+        _args.text(catalogue, "catalogue"),
+        *(None if v is None else _args.text(v, name) for name, v in texts.items()),
+    )
 
 
 def validate_tables(
@@ -103,7 +141,7 @@ def validate_tables(
     ...
     TypeError: tables['population'] must be a polars DataFrame (or LazyFrame, or pandas DataFrame), not list
     """
-    return _core.validate_tables(_frames(tables), catalogue, geometry, dataset)
+    return _core.validate_tables(*_inputs(tables, catalogue, geometry, dataset))
 
 
 def from_tables(
@@ -143,7 +181,7 @@ def from_tables(
     ...
     wijkprofiel.exceptions.InvalidDataError: ...
     """
-    return Region.from_tables(_frames(tables), catalogue, geometry, dataset)
+    return Region.from_tables(*_inputs(tables, catalogue, geometry, dataset))
 
 
 def _custom_areas_geojson(areas: pl.DataFrame | Iterable[Mapping[str, Any]]) -> str:
@@ -158,9 +196,14 @@ def _custom_areas_geojson(areas: pl.DataFrame | Iterable[Mapping[str, Any]]) -> 
     >>> json.loads(text)["features"][0]["properties"]["members"]
     ['BU1']
     """
-    rows = areas.to_dicts() if isinstance(areas, pl.DataFrame) else [dict(r) for r in areas]
+    if isinstance(areas, (pl.DataFrame, pl.LazyFrame)) or type(areas).__module__.startswith("pandas"):
+        rows = _args.frame(areas, "areas").to_dicts()
+    else:
+        rows = list(_args.sequence(areas, "areas", "areas (dicts)"))
     features = []
     for number, row in enumerate(rows, start=1):
+        if not isinstance(row, Mapping):
+            raise TypeError(f"areas must hold one mapping (dict) per area: row {number} is {type(row).__name__}")
         properties = {k: row.get(k) for k in ("id", "name", "kind") if row.get(k) is not None}
         if row.get("members") is not None:
             properties["members"] = list(row["members"])
@@ -239,6 +282,8 @@ def build(
     """
     if region is None or isinstance(region, (str, os.PathLike)):
         region = load(region)
+    elif not isinstance(region, Region):
+        raise TypeError(f"region must be a Region, a data folder or None, not {type(region).__name__}")
     for name, value in (("standard_population", standard_population), ("disclosure", disclosure)):
         if value is not None and not isinstance(value, Mapping):
             raise SettingsError(f"build settings: `{name}` must be a mapping (a dict), not {type(value).__name__}")

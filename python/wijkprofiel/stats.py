@@ -26,6 +26,7 @@ from typing import Any
 
 import polars as pl
 
+from wijkprofiel import _args
 from wijkprofiel._core import stats as _core
 from wijkprofiel.exceptions import StatsInputError
 
@@ -33,49 +34,8 @@ PAIR = (0.95, 0.998)
 """The usual pair of confidence levels."""
 
 
-def _levels(confidence: float | Sequence[float]) -> list[float]:
-    if isinstance(confidence, (int, float)):
-        return [float(confidence)]
-    return [float(c) for c in confidence]
-
-
 def _label(level: float) -> str:
     return f"{round(level * 100, 6):g}".replace(".", "_")
-
-
-def _series(values: Any, name: str) -> pl.Series:
-    return values if isinstance(values, pl.Series) else pl.Series(name, values)
-
-
-def _floats(values: Any, name: str) -> list[float]:
-    """The values as floats; a ``TypeError`` names the argument and the first value that
-    is no number."""
-    if isinstance(values, pl.Series):
-        if not (values.dtype.is_numeric() or values.dtype == pl.Null):
-            raise TypeError(f"{name} must be numbers, not a {values.dtype} column")
-        return values.cast(pl.Float64).to_list()
-    if isinstance(values, (str, bytes)):
-        raise TypeError(f"{name} must be a sequence of numbers, not {type(values).__name__}")
-    out = []
-    for at, v in enumerate(values):
-        if isinstance(v, (str, bytes)):
-            raise TypeError(f"{name} must be numbers: {v!r} at position {at} is not")
-        try:
-            out.append(float(v))
-        except (TypeError, ValueError):
-            raise TypeError(f"{name} must be numbers: {v!r} at position {at} is not") from None
-    return out
-
-
-def _aligned(**columns: Any) -> list[list[float]]:
-    """The columns as floats, checked to be of one length: a ``ValueError`` names them and
-    their lengths otherwise (zipping would drop the extra values without a word)."""
-    floats = {name: _floats(values, name) for name, values in columns.items()}
-    lengths = {name: len(values) for name, values in floats.items()}
-    if len(set(lengths.values())) > 1:
-        said = ", ".join(f"{name} {n}" for name, n in lengths.items())
-        raise ValueError(f"{', '.join(lengths)} must be of one length (got {said})")
-    return list(floats.values())
 
 
 def _limits_frame(rows: list[list[tuple[float, float, float]] | None], levels: list[float]) -> pl.DataFrame:
@@ -89,12 +49,17 @@ def _limits_frame(rows: list[list[tuple[float, float, float]] | None], levels: l
 
 
 def _standard(standard: Mapping[str, float] | pl.DataFrame | None):
+    """A standard population's bands and weights, from a mapping or a two-column frame."""
     if standard is None:
         return None
     if isinstance(standard, pl.DataFrame):
+        if standard.width < 2:
+            raise ValueError("standard must have two columns, the age band and its weight")
         band, weight = standard.columns[:2]
-        return standard[band].cast(pl.String).to_list(), _floats(standard[weight], "standard")
-    return [str(k) for k in standard], [float(v) for v in standard.values()]
+        return standard[band].cast(pl.String).to_list(), _args.floats(standard[weight], "standard")
+    if not isinstance(standard, Mapping):
+        raise TypeError(f"standard must be a mapping of age bands to weights or a DataFrame, not {type(standard).__name__}")
+    return _args.texts(list(standard), "standard"), _args.floats(list(standard.values()), "standard")
 
 
 def proportion(x, n, *, confidence=PAIR, multiplier: float = 1.0) -> pl.DataFrame:
@@ -103,13 +68,20 @@ def proportion(x, n, *, confidence=PAIR, multiplier: float = 1.0) -> pl.DataFram
     ``x = 0`` and ``x = n`` are valid; ``x > n``, ``n <= 0`` and ``x < 0`` raise. A null in
     either column gives a null row. ``multiplier=100`` gives percentages.
     """
-    return _core.per_row("proportion", _series(x, "x"), _series(n, "n"), _levels(confidence), float(multiplier))
+    return _per_row("proportion", x, n, confidence, multiplier)
 
 
 def rate(x, n, *, confidence=PAIR, multiplier: float = 1.0) -> pl.DataFrame:
     """Crude rates ``x / n`` with the exact Poisson interval below 10 events and Byar's from
     10. ``x > n`` is allowed (events, not persons); ``x = 0`` is valid."""
-    return _core.per_row("rate", _series(x, "x"), _series(n, "n"), _levels(confidence), float(multiplier))
+    return _per_row("rate", x, n, confidence, multiplier)
+
+
+def _per_row(method: str, x, n, confidence, multiplier) -> pl.DataFrame:
+    x, n = _args.series(x, "x"), _args.series(n, "n")
+    if x.len() != n.len():
+        raise ValueError(f"x, n must be of one length (got x {x.len()}, n {n.len()})")
+    return _core.per_row(method, x, n, _args.levels(confidence), _args.number(multiplier, "multiplier"))
 
 
 def dsr(
@@ -139,9 +111,18 @@ def dsr(
     >>> stats.dsr(data, by="area", standard={"0-64": 80, "65+": 20})["value"][0]
     6400.0
     """
+    data = _args.frame(data, "data")
+    _args.columns(data, by=by, band=band, events=events, population=population)
     by = [by] if isinstance(by, str) else list(by)
     return _core.dsr_frame(
-        data, by, band, events, population, _standard(standard), _levels(confidence), float(multiplier)
+        data,
+        by,
+        band,
+        events,
+        population,
+        _standard(standard),
+        _args.levels(confidence),
+        _args.number(multiplier, "multiplier"),
     )
 
 
@@ -160,13 +141,27 @@ def dsr_from_lists(
 
     Returns ``events``, ``population``, ``value``, the limits per level and ``withheld``.
     """
-    levels = _levels(confidence)
+    levels = _args.levels(confidence)
+    bands = _args.texts(bands, "bands")
+    events, population = _args.aligned(events=events, population=population)
+    if len(bands) != len(events):
+        raise ValueError(f"bands, events must be of one length (got bands {len(bands)}, events {len(events)})")
     total, people, limits, withheld = _core.dsr(
-        [str(b) for b in bands], _floats(events, "events"), _floats(population, "population"), _standard(standard), levels,
-        None if repeats is None else [(str(b), float(f), float(p)) for b, f, p in repeats],
+        bands, events, population, _standard(standard), levels, None if repeats is None else _repeats(repeats)
     )
-    row = _limits_frame([limits], levels) * multiplier
+    row = _limits_frame([limits], levels) * _args.number(multiplier, "multiplier")
     return {"events": total, "population": people, **row.row(0, named=True), "withheld": withheld}
+
+
+def _repeats(repeats: Any) -> list[tuple[str, float, float]]:
+    """``(band, frequency, persons)`` triples, checked."""
+    out = []
+    for at, item in enumerate(_args.sequence(repeats, "repeats", "(band, frequency, persons) triples")):
+        if isinstance(item, (str, bytes)) or not isinstance(item, Sequence) or len(item) != 3:
+            raise TypeError(f"repeats must hold (band, frequency, persons) triples: {item!r} at position {at} is not")
+        band, frequency, persons = item
+        out.append((_args.text(band, "repeats' band"), _args.number(frequency, "repeats' frequency"), _args.number(persons, "repeats' persons")))
+    return out
 
 
 def indirect(
@@ -184,23 +179,25 @@ def indirect(
     Returns ``observed``, ``expected``, ``reference_rate``, and ``ratio`` and ``rate`` as
     one-row DataFrames (the rate times ``multiplier``).
     """
-    levels = _levels(confidence)
+    levels = _args.levels(confidence)
     o, e, ref, ratio, rate_ = _core.indirect(
-        float(observed), _floats(population, "population"), _floats(reference_events, "reference_events"), _floats(reference_population, "reference_population"), levels
+        _args.number(observed, "observed"),
+        *_args.aligned(population=population, reference_events=reference_events, reference_population=reference_population),
+        levels,
     )
     return {
         "observed": o,
         "expected": e,
         "reference_rate": ref,
         "ratio": _limits_frame([ratio], levels),
-        "rate": _limits_frame([rate_], levels) * multiplier,
+        "rate": _limits_frame([rate_], levels) * _args.number(multiplier, "multiplier"),
     }
 
 
 def mean(values: Sequence[float], *, confidence=PAIR) -> pl.DataFrame:
     """The mean with its Student t interval (at least two values; drop missing ones first)."""
-    levels = _levels(confidence)
-    return _limits_frame([_core.student_t(_floats(values, "values"), levels)], levels)
+    levels = _args.levels(confidence)
+    return _limits_frame([_core.student_t(_args.floats(values, "values"), levels)], levels)
 
 
 def survey_mean(
@@ -258,15 +255,17 @@ def survey_mean(
     >>> stats.survey_mean(data, "eenzaam", weight="w", by=["wijk"])["value"].to_list()
     [0.25, 1.0]
     """
-    design = _Design.of(data, value, weight, by, strata, psu, fpc)
+    data = _args.frame(data, "data")
+    by = _args.texts(by, "by")
+    _args.numeric(data, value=value)
+    design = _Design.of(data, weight, strata, psu, fpc, answers=value, by=by)
     answered = design.answered
-    levels = _levels(confidence)
+    levels = _args.levels(confidence)
     values = data[value].cast(pl.Float64)
     binary = values.drop_nulls().is_in([0.0, 1.0]).all()
     if interval is None:
         interval = "logit" if binary else "wald"
-    if interval not in ("logit", "korn-graubard", "wilson", "wald"):
-        raise ValueError(f"interval must be 'logit', 'korn-graubard', 'wilson' or 'wald', not {interval!r}")
+    _args.choice(interval, "interval", ("logit", "korn-graubard", "wilson", "wald"))
     if interval != "wald" and not binary:
         raise ValueError(f"a {interval} interval is for a proportion: `{value}` must hold 0 and 1 only")
 
@@ -324,12 +323,13 @@ class _Design:
     answered: pl.Series
 
     @staticmethod
-    def of(data, value: str, weight: str, named: Sequence[str], strata, psu, fpc) -> _Design:
-        if not isinstance(data, pl.DataFrame):
-            raise TypeError(f"data must be a polars DataFrame, not {type(data).__name__}")
-        columns = [value, weight, *named, *(c for c in (strata, psu, fpc) if c is not None)]
-        if missing := [c for c in columns if c not in data.columns]:
-            raise KeyError(f"no column {', '.join(repr(c) for c in missing)} in the data")
+    def of(data: Any, weight: str, strata, psu, fpc, *, answers: str, **named) -> _Design:
+        """The design of ``data``, every argument checked: ``answers`` is the column whose
+        nulls are respondents without an answer, ``named`` the caller's other column
+        arguments by their names (``value``, ``by``, ``rows``...)."""
+        _args.numeric(data, weight=weight, fpc=fpc)
+        _args.columns(data, **named, strata=strata, psu=psu)
+        value = answers
         if data[weight].null_count():
             raise StatsInputError(f"column `{weight}` has missing weights")
         answered = data[value].is_not_null()
@@ -387,10 +387,12 @@ def survey_contrast(
     >>> [round(d, 4) for d in out["difference"]]
     [-0.25, 0.875, -0.625]
     """
+    data = _args.frame(data, "data")
+    by = _args.texts(by, "by")
     if not by:
         raise ValueError("by must name the columns of the groups")
-    named = [*by, *([within] if within else [])]
-    design = _Design.of(data, value, weight, named, strata, psu, fpc)
+    _args.numeric(data, value=value)
+    design = _Design.of(data, weight, strata, psu, fpc, answers=value, by=by, within=within)
     frame = data.with_row_index("_row").filter(design.answered)
     reference = pl.col(within) if within else pl.lit(0)
     groups = frame.group_by(*by, maintain_order=True).agg(
@@ -456,7 +458,10 @@ def survey_change(
     >>> change.select("round", "previous", "difference").row(0)
     (2024, 2022, 0.25)
     """
-    design = _Design.of(data, value, weight, [round, *by], strata, psu, fpc)
+    data = _args.frame(data, "data")
+    by = _args.texts(by, "by")
+    _args.numeric(data, value=value)
+    design = _Design.of(data, weight, strata, psu, fpc, answers=value, round=round, by=by)
     groups = _codes(data, by) if by else pl.Series([0] * data.height, dtype=pl.UInt32)
     outside = pl.Series([2**32 - 1] * data.height, dtype=pl.UInt32)
     rounds = _codes(data, [round])
@@ -529,7 +534,8 @@ def survey_chisq(
     >>> round(test["pearson"], 6), test["order"]
     (2.0, 'second')
     """
-    design = _Design.of(data, rows, weight, [cols], strata, psu, fpc)
+    data = _args.frame(data, "data")
+    design = _Design.of(data, weight, strata, psu, fpc, answers=rows, rows=rows, cols=cols)
     outside = pl.Series([2**32 - 1] * data.height, dtype=pl.UInt32)
 
     def codes(column: str) -> list[int]:
@@ -560,26 +566,28 @@ def adjust_p_values(p: Sequence[float | None], *, method: str = "bh") -> list[fl
 
 def _adjusted(p: Sequence[float | None], method: str, argument: str) -> list[float | None]:
     """:func:`adjust_p_values`, with a bad method named as ``argument`` in the error."""
-    values = [math.nan if v is None else float(v) for v in p]
-    adjusted = _core.adjust_p_values(values, method, argument)
+    values = [math.nan if v is None else v for v in _args.optional_floats(p, "p")]
+    adjusted = _core.adjust_p_values(values, _args.text(method, argument), argument)
     return [None if math.isnan(v) else v for v in adjusted]
 
 
 def percentiles(values: Sequence[float], probabilities: Sequence[float]) -> list[float]:
     """Percentiles by linear interpolation (R type 7, Excel ``PERCENTILE.INC``)."""
-    return _core.percentiles(_floats(values, "values"), _floats(probabilities, "probabilities"))
+    return _core.percentiles(_args.floats(values, "values"), _args.floats(probabilities, "probabilities"))
 
 
 def ranks(values: Sequence[float], *, highest_first: bool = False) -> list[int]:
     """Ranks from 1, ties sharing the lowest rank."""
-    return _core.ranks(_floats(values, "values"), highest_first)
+    return _core.ranks(_args.floats(values, "values"), _args.flag(highest_first, "highest_first"))
 
 
 def quantile_groups(values: Sequence[float], groups: int, *, highest_first: bool = False) -> list[int] | None:
     """Quantile groups 1..``groups`` (deciles: 10, quintiles: 5). With ``highest_first``
     group 1 holds the highest values (deprivation: group 1 is the most deprived). ``None``
     when there are fewer values than groups."""
-    return _core.quantile_groups(_floats(values, "values"), int(groups), highest_first)
+    return _core.quantile_groups(
+        _args.floats(values, "values"), _args.whole(groups, "groups", minimum=1), _args.flag(highest_first, "highest_first")
+    )
 
 
 def funnel_limits(kind: str, sizes: Sequence[float], *, benchmark: float = 1.0, confidence=PAIR) -> pl.DataFrame:
@@ -587,12 +595,12 @@ def funnel_limits(kind: str, sizes: Sequence[float], *, benchmark: float = 1.0, 
     proportion (sizes are denominators; limits invert the Wilson interval), ``"ratio"``
     around 1 (sizes are expected events; exact Poisson), ``"rate"`` around the benchmark rate
     (sizes are populations)."""
-    if kind not in ("proportion", "ratio", "rate"):
-        raise ValueError(f"kind must be proportion, ratio or rate, not {kind!r}")
-    sizes = _floats(sizes, "sizes")
+    _args.choice(kind, "kind", ("proportion", "ratio", "rate"))
+    sizes = _args.floats(sizes, "sizes")
+    benchmark = _args.number(benchmark, "benchmark")
     columns: dict[str, list[float]] = {"size": sizes}
-    for level in _levels(confidence):
-        limits = _core.funnel_limits(kind, float(benchmark), sizes, level)
+    for level in _args.levels(confidence):
+        limits = _core.funnel_limits(kind, benchmark, sizes, level)
         columns[f"lower_{_label(level)}"] = [lo for lo, _ in limits]
         columns[f"upper_{_label(level)}"] = [hi for _, hi in limits]
     return pl.DataFrame(columns)
@@ -602,21 +610,23 @@ def funnel_significance(kind: str, x: Sequence[float], n: Sequence[float], *, be
     """Each area against the funnel at 95% and 99.8%: ``higher-99.8``, ``higher-95``,
     ``similar``, ``lower-95`` or ``lower-99.8``. ``kind="proportion"``: x of n against the
     benchmark proportion; ``"ratio"``: observed x against expected n."""
-    return _core.funnel_significance(kind, *_aligned(x=x, n=n), float(benchmark))
+    _args.choice(kind, "kind", ("proportion", "ratio"))
+    return _core.funnel_significance(kind, *_args.aligned(x=x, n=n), _args.number(benchmark, "benchmark"))
 
 
 def trend(times: Sequence[float], values: Sequence[float], standard_errors: Sequence[float], *, confidence: float = 0.998) -> dict[str, Any]:
     """Recent trend over the last 5 points by weighted least squares (weights 1/SE²):
     significant when χ² > 9.5495 (99.8%) and the slope's sign holds when any one point is
     left out. Returns ``slope``, ``chi_square`` and ``direction``."""
-    columns = _aligned(times=times, values=values, standard_errors=standard_errors)
-    slope, chi, direction = _core.trend("weighted", *columns, confidence)
+    columns = _args.aligned(times=times, values=values, standard_errors=standard_errors)
+    slope, chi, direction = _core.trend("weighted", *columns, _args.level(confidence))
     return {"slope": slope, "chi_square": chi, "direction": direction}
 
 
 def proportion_trend(times: Sequence[float], x: Sequence[float], n: Sequence[float], *, confidence: float = 0.998) -> dict[str, Any]:
     """Recent trend in proportions by the Cochran–Armitage test, as :func:`trend`."""
-    slope, chi, direction = _core.trend("cochran-armitage", *_aligned(times=times, x=x, n=n), confidence)
+    columns = _args.aligned(times=times, x=x, n=n)
+    slope, chi, direction = _core.trend("cochran-armitage", *columns, _args.level(confidence))
     return {"slope": slope, "chi_square": chi, "direction": direction}
 
 
@@ -633,10 +643,11 @@ def sii(
 ) -> pl.DataFrame:
     """Slope and relative index of inequality over groups ordered from most to least
     deprived, with intervals by seeded simulation (``scale``: normal, rate or proportion)."""
-    levels = _levels(confidence)
-    if isinstance(repetitions, bool) or not isinstance(repetitions, int) or repetitions < 1:
-        raise ValueError(f"repetitions must be a whole number of at least 1, not {repetitions!r}")
-    columns = _aligned(population=population, value=value, lower95=lower95, upper95=upper95)
+    levels = _args.levels(confidence)
+    _args.choice(scale, "scale", ("normal", "rate", "proportion"))
+    columns = _args.aligned(population=population, value=value, lower95=lower95, upper95=upper95)
+    repetitions = _args.whole(repetitions, "repetitions", minimum=1000)
+    seed = _args.whole(seed, "seed")
     rows = _core.sii(*columns, scale, levels, repetitions, seed)
     names = ["sii", "sii_lower", "sii_upper", "rii", "rii_lower", "rii_upper"]
     return pl.DataFrame([dict(zip(names, r)) for r in rows]).with_columns(confidence=pl.Series(levels))
@@ -657,9 +668,9 @@ def life_expectancy(bands: Sequence[str], deaths: Sequence[float], population: S
     >>> round(frame["value"][0], 1)
     85.2
     """
-    levels = _levels(confidence)
-    deaths, population = _aligned(deaths=deaths, population=population)
-    bands = [str(b) for b in bands]
+    levels = _args.levels(confidence)
+    deaths, population = _args.aligned(deaths=deaths, population=population)
+    bands = _args.texts(bands, "bands")
     if len(bands) != len(deaths):
         raise ValueError(f"bands and deaths must be of one length (got bands {len(bands)}, deaths {len(deaths)})")
     rows = _core.life_expectancy(bands, deaths, population, levels)
@@ -671,13 +682,14 @@ def life_expectancy(bands: Sequence[str], deaths: Sequence[float], population: S
 
 def smooth_rates(observed: Sequence[float], exposure: Sequence[float], *, confidence: float = 0.95) -> pl.DataFrame:
     """Empirical Bayes (Poisson–gamma) smoothed rates with posterior intervals."""
-    _, _, _, rows = _core.smooth("rates", *_aligned(observed=observed, exposure=exposure), confidence)
+    columns = _args.aligned(observed=observed, exposure=exposure)
+    _, _, _, rows = _core.smooth("rates", *columns, _args.level(confidence))
     return _limits_frame([[r] for r in rows], [confidence])
 
 
 def smooth_proportions(x: Sequence[float], n: Sequence[float], *, confidence: float = 0.95) -> pl.DataFrame:
     """Empirical Bayes (beta–binomial) smoothed proportions with posterior intervals."""
-    _, _, _, rows = _core.smooth("proportions", *_aligned(x=x, n=n), confidence)
+    _, _, _, rows = _core.smooth("proportions", *_args.aligned(x=x, n=n), _args.level(confidence))
     return _limits_frame([[r] for r in rows], [confidence])
 
 
@@ -715,20 +727,23 @@ def compare(
     ...               upper_outer=[0.38, 0.35], polarity="lower-better")
     ['worse', 'similar']
     """
-    lows, highs = _optional(lower), _optional(upper)
-    n = len(lows)
-    outer_low = _optional(lower_outer) if lower_outer is not None else [None] * n
-    outer_high = _optional(upper_outer) if upper_outer is not None else [None] * n
-    if isinstance(benchmark, (int, float)):
-        benchmarks: list[float | None] = [float(benchmark)] * n
-    else:
-        benchmarks = _optional(benchmark)
+    _args.text(polarity, "polarity")
+    limits = {"lower": lower, "upper": upper, "lower_outer": lower_outer, "upper_outer": upper_outer}
+    n = len(_optional(lower, "lower"))
+    if isinstance(benchmark, (int, float)) and not isinstance(benchmark, bool):
+        benchmark = [benchmark] * n
+    columns = {name: _optional(v, name) if v is not None else [None] * n for name, v in {**limits, "benchmark": benchmark}.items()}
+    if len({len(c) for c in columns.values()}) > 1:
+        said = ", ".join(f"{name} {len(c)}" for name, c in columns.items())
+        raise ValueError(f"lower, upper, lower_outer, upper_outer, benchmark must be of one length (got {said})")
     return _core.compare(
-        list(zip(lows, highs)), list(zip(outer_low, outer_high)), benchmarks, polarity
+        list(zip(columns["lower"], columns["upper"], strict=True)),
+        list(zip(columns["lower_outer"], columns["upper_outer"], strict=True)),
+        columns["benchmark"],
+        polarity,
     )
 
 
-def _optional(values: Any) -> list[float | None]:
-    if isinstance(values, pl.Series):
-        return values.cast(pl.Float64).to_list()
-    return [None if v is None else float(v) for v in values]
+def _optional(values: Any, name: str) -> list[float | None]:
+    """Numbers where a value may be missing (None, or null in a Series)."""
+    return _args.optional_floats(values, name)

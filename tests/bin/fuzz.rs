@@ -1,26 +1,24 @@
-//! `wijkprofiel-fuzz`: a mutation fuzzer for the loaders (no coverage guidance: the stable
-//! toolchain here has no sanitizer coverage). Each target takes a small valid input from the
-//! demo region, mutates it at random (bit flips, bytes CSV, TOML and JSON care about, cut,
-//! repeated and inserted runs, truncation, spliced lines) and feeds it to the public loader;
-//! a panic is a crash, saved with its input. Deterministic for a seed.
+//! `wijkprofiel-fuzz`: a seeded mutation fuzzer for the loaders, without coverage guidance
+//! (that is `wijkprofiel-libfuzzer`, run by `scripts/fuzz`): quick, deterministic and built
+//! with the test suite, which runs it briefly and replays the kept cases with it. Each target
+//! takes a small valid input from the demo region, mutates it at random (bit flips, bytes
+//! CSV, TOML and JSON care about, cut, repeated and inserted runs, truncation, spliced lines)
+//! and feeds it to the public loader; a panic is a crash, saved with its input.
 //!
 //! ```sh
 //! wijkprofiel-fuzz --target csv --seconds 600 --seed 1     # one target, ten minutes
 //! wijkprofiel-fuzz --replay tests/fuzz-cases               # every kept case, once
+//! wijkprofiel-fuzz --seeds fuzz-out/corpus                 # each target's seed, for libFuzzer
 //! ```
 //!
 //! Prints `TARGET: N executions in S s, K crashes` per target; exits 1 on any crash. With
 //! `--save DIR`, each input is written to `DIR/TARGET-current.bin` before it runs, so that
 //! an abort (a failed allocation cannot be caught) leaves the input that caused it.
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use wijkprofiel::Inputs;
-
-/// The demo files the targets start from.
-const DEMO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../data/demo");
+use wijkprofiel_fuzz::targets;
 
 /// The core's SplitMix64, with draws below a bound.
 struct Random(wijkprofiel::rng::Rng);
@@ -100,144 +98,6 @@ fn mutate(seed: &[u8], rng: &mut Random) -> Vec<u8> {
     bytes
 }
 
-fn demo(name: &str) -> Vec<u8> {
-    std::fs::read(Path::new(DEMO).join(name)).unwrap_or_default()
-}
-
-/// The first `n` lines of a demo file (with its header and comments).
-fn head(name: &str, n: usize) -> Vec<u8> {
-    let bytes = demo(name);
-    let end = bytes
-        .iter()
-        .enumerate()
-        .filter(|(_, b)| **b == b'\n')
-        .nth(n)
-        .map_or(bytes.len(), |(i, _)| i + 1);
-    bytes[..end].to_vec()
-}
-
-/// A loader fed one input.
-type Loader = Box<dyn Fn(&[u8])>;
-
-/// A target: the file it mutates, its valid seed, and the loader it feeds.
-struct Target {
-    name: &'static str,
-    seed: Vec<u8>,
-    run: Loader,
-}
-
-/// A small region's files, with `name` replaced by `bytes`.
-fn region_files(name: &str, bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
-    let mut files = vec![
-        ("dataset.toml".to_owned(), demo("dataset.toml")),
-        ("catalogue.toml".to_owned(), demo("catalogue.toml")),
-        ("areas.csv".to_owned(), demo("areas.csv")),
-        ("population.csv".to_owned(), head("population.csv", 400)),
-        ("practices.csv".to_owned(), demo("practices.csv")),
-    ];
-    files.retain(|(n, _)| n != name);
-    files.push((name.to_owned(), bytes.to_vec()));
-    files
-}
-
-fn validate(files: Vec<(String, Vec<u8>)>) {
-    let inputs = Inputs::from_files("fuzz".into(), files);
-    let _ = wijkprofiel::validate(&inputs);
-}
-
-/// A small Parquet table: the first rows of the demo's GP counts.
-fn small_parquet() -> Vec<u8> {
-    use polars::prelude::*;
-    let bytes = demo("gp_counts.parquet");
-    let Ok(frame) = ParquetReader::new(std::io::Cursor::new(bytes)).finish() else {
-        return Vec::new();
-    };
-    let mut frame = frame.slice(0, 300);
-    let mut out = Vec::new();
-    let _ = ParquetWriter::new(&mut out).finish(&mut frame);
-    out
-}
-
-/// A small respondents table as CSV: the first rows of the demo's health monitor.
-fn small_respondents() -> Vec<u8> {
-    use polars::prelude::*;
-    let bytes = demo("respondents.parquet");
-    let Ok(frame) = ParquetReader::new(std::io::Cursor::new(bytes)).finish() else {
-        return Vec::new();
-    };
-    let mut frame = frame.slice(0, 200);
-    let mut out = Vec::new();
-    let _ = CsvWriter::new(&mut out).finish(&mut frame);
-    out
-}
-
-fn targets() -> Vec<Target> {
-    let region = wijkprofiel::Region::demo().ok();
-    vec![
-        Target {
-            name: "csv",
-            seed: demo("areas.csv"),
-            run: Box::new(|b| validate(region_files("areas.csv", b))),
-        },
-        Target {
-            name: "parquet",
-            seed: small_parquet(),
-            run: Box::new(|b| validate(region_files("gp_counts.parquet", b))),
-        },
-        Target {
-            name: "respondents",
-            seed: small_respondents(),
-            run: Box::new(|b| validate(region_files("respondents.csv", b))),
-        },
-        Target {
-            name: "catalogue",
-            seed: demo("catalogue.toml"),
-            run: Box::new(|b| validate(region_files("catalogue.toml", b))),
-        },
-        Target {
-            name: "geometry",
-            seed: demo("geometry.geojson"),
-            run: Box::new(|b| validate(region_files("geometry.geojson", b))),
-        },
-        Target {
-            name: "custom",
-            seed: demo("custom_areas.geojson"),
-            run: Box::new(move |b| {
-                if let Some(region) = &region {
-                    let _ = region.with_custom_areas_geojson("custom_areas.geojson", b);
-                }
-            }),
-        },
-        Target {
-            name: "settings",
-            seed: br#"years = [2024]
-language = "en"
-confidence = [0.95, 0.998]
-national_benchmark = "NL01"
-[disclosure]
-min_count = 10
-round_to = 5
-lp_audit = true
-[disclosure.sources.gp]
-min_count = 12
-"#
-            .to_vec(),
-            run: Box::new(|b| {
-                let text = String::from_utf8_lossy(b);
-                let _ =
-                    wijkprofiel::profile::Settings::from_toml(&text, "fuzz.toml", Path::new(DEMO));
-            }),
-        },
-    ]
-}
-
-/// Runs `target` on `input`; the panic's message if it panicked.
-fn attempt(target: &Target, input: &[u8]) -> Option<String> {
-    catch_unwind(AssertUnwindSafe(|| (target.run)(input)))
-        .err()
-        .map(|payload| wijkprofiel::panic_message(&*payload).to_owned())
-}
-
 fn main() -> std::process::ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let value = |flag: &str| {
@@ -248,6 +108,18 @@ fn main() -> std::process::ExitCode {
     };
     std::panic::set_hook(Box::new(|_| {}));
     let all = targets();
+    if let Some(dir) = value("--seeds") {
+        for target in &all {
+            let dir = Path::new(&dir).join(target.name);
+            if let Err(e) = std::fs::create_dir_all(&dir)
+                .and_then(|()| std::fs::write(dir.join("seed"), &target.seed))
+            {
+                eprintln!("{}: {e}", dir.display());
+                return std::process::ExitCode::FAILURE;
+            }
+        }
+        return std::process::ExitCode::SUCCESS;
+    }
     if let Some(dir) = value("--replay") {
         let mut crashes = 0;
         for target in &all {
@@ -259,7 +131,7 @@ fn main() -> std::process::ExitCode {
             files.sort();
             for file in &files {
                 let input = std::fs::read(file).unwrap_or_default();
-                if let Some(message) = attempt(target, &input) {
+                if let Some(message) = target.attempt(&input) {
                     println!("{}: {} panics: {message}", target.name, file.display());
                     crashes += 1;
                 }
@@ -293,7 +165,7 @@ fn main() -> std::process::ExitCode {
                 // What an abort (a failed allocation cannot be caught) would leave behind.
                 let _ = std::fs::write(dir.join(format!("{}-current.bin", target.name)), &input);
             }
-            if let Some(message) = attempt(target, &input) {
+            if let Some(message) = target.attempt(&input) {
                 found += 1;
                 println!("{}: crash after {done} runs: {message}", target.name);
                 if let Some(dir) = &save {

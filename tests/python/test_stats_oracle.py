@@ -347,7 +347,7 @@ def test_empirical_bayes_posteriors_match_scipy(rng):
 def test_bad_input_raises_named_errors():
     with pytest.raises(StatsInputError, match="row 1: x = 6, n = 5: the numerator must not exceed"):
         stats.proportion([1, 6], [5, 5])
-    with pytest.raises(ValueError, match="confidence level 1.5"):
+    with pytest.raises(ValueError, match=r"confidence must lie between 0 and 1 \(0.95 for 95%\), not 1.5"):
         stats.rate([1], [10], confidence=1.5)
     with pytest.raises(StatsInputError, match="needs at least 2 values"):
         stats.mean([1.0])
@@ -382,7 +382,7 @@ def test_compare_judges_as_the_profiles_do():
         (lambda: stats.funnel_significance("proportion", [1, 2], [10]), "x, n must be of one length (got x 2, n 1)"),
         (lambda: stats.smooth_rates([1, 2, 3], [100, 100]), "observed, exposure must be of one length"),
         (lambda: stats.sii([1, 2], [1, 2], [0, 1], [2], repetitions=10), "population, value, lower95, upper95"),
-        (lambda: stats.sii([1, 2], [1, 2], [0, 1], [2, 3], repetitions=-5), "repetitions must be a whole number of at least 1, not -5"),
+        (lambda: stats.sii([1, 2], [1, 2], [0, 1], [2, 3], repetitions=-5), "repetitions must be a whole number of at least 1000, not -5"),
         (lambda: stats.life_expectancy(["0-0"], [1.0, 2.0], [10.0, 20.0]), "bands and deaths must be of one length"),
     ],
 )

@@ -160,11 +160,21 @@ impl Region {
     #[pyo3(signature = (settings=None))]
     fn build(&self, py: Python<'_>, settings: Option<&Bound<'_, PyDict>>) -> PyResult<Profiles> {
         let json: String = match settings {
-            Some(settings) => py
-                .import("json")?
-                .call_method1("dumps", (settings,))
-                .map_err(|e| settings_error(py, format!("build settings: {e}")))?
-                .extract()?,
+            Some(settings) => {
+                let dumps = py.import("json")?.getattr("dumps")?;
+                let strict = PyDict::new(py);
+                strict.set_item("allow_nan", false)?;
+                // A value JSON cannot hold (an object, a NaN) is named by its key.
+                for (key, value) in settings.iter() {
+                    if let Err(e) = dumps.call((&value,), Some(&strict)) {
+                        return Err(settings_error(
+                            py,
+                            format!("build settings: `{key}`: {}", e.value(py)),
+                        ));
+                    }
+                }
+                dumps.call((settings,), Some(&strict))?.extract()?
+            }
             None => "{}".to_owned(),
         };
         let options =

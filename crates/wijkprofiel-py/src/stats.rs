@@ -38,7 +38,9 @@ fn triples(estimates: &[Estimate]) -> Limits {
         .collect()
 }
 
-fn bands(py: Python<'_>, texts: &[String]) -> PyResult<Vec<AgeBand>> {
+/// The age bands of `texts`; a band that does not parse is named with `what` (the argument
+/// that gave it).
+fn bands(py: Python<'_>, texts: &[String], what: &'static str) -> PyResult<Vec<AgeBand>> {
     texts
         .iter()
         .map(|t| {
@@ -46,7 +48,7 @@ fn bands(py: Python<'_>, texts: &[String]) -> PyResult<Vec<AgeBand>> {
                 stats_error(
                     py,
                     StatsError::Shape {
-                        what: "age bands",
+                        what,
                         rule: format!("`{t}` is not an age band ({e})"),
                     },
                 )
@@ -62,7 +64,7 @@ fn standard(
     match given {
         None => Ok(StandardPopulation::esp2013()),
         Some((names, weights)) => {
-            let b = bands(py, &names)?;
+            let b = bands(py, &names, "standard")?;
             StandardPopulation::new("given", b.into_iter().zip(weights))
                 .map_err(|e| stats_error(py, e))
         }
@@ -133,7 +135,7 @@ pub(crate) fn dsr(
 ) -> PyResult<(f64, f64, Option<Limits>, Option<String>)> {
     let c = levels(py, confidence)?;
     let s = standard(py, standard_population)?;
-    let b = bands(py, &band)?;
+    let b = bands(py, &band, "bands")?;
     if b.len() != events.len() || b.len() != population.len() {
         return Err(stats_error(
             py,
@@ -156,7 +158,7 @@ pub(crate) fn dsr(
         None => Dsr::new(&strata, &s),
         Some(rows) => {
             let names: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
-            let rb = bands(py, &names)?;
+            let rb = bands(py, &names, "repeats")?;
             let repeats: Vec<Repeat> = rb
                 .into_iter()
                 .zip(&rows)
@@ -613,7 +615,7 @@ pub(crate) fn life_expectancy(
     confidence: Vec<f64>,
 ) -> PyResult<LifeRows> {
     let c = levels(py, confidence)?;
-    let b = bands(py, &band)?;
+    let b = bands(py, &band, "bands")?;
     let rows: Vec<life_table::Band> = b
         .into_iter()
         .zip(deaths.iter().zip(&population))

@@ -207,10 +207,10 @@ fn standard_from_weights(weights: &BTreeMap<String, f64>) -> Result<StandardPopu
     for (band, &weight) in weights {
         let parsed: AgeBand = band
             .parse()
-            .map_err(|e| format!("standard population band `{band}`: {e}"))?;
+            .map_err(|e| format!("`standard_population`: band `{band}`: {e}"))?;
         bands.push((parsed, weight));
     }
-    StandardPopulation::new("given", bands).map_err(|e| format!("standard population: {e}"))
+    StandardPopulation::new("given", bands).map_err(|e| format!("`standard_population`: {e}"))
 }
 
 /// A standard population from `age_band,weight` lines (a header, `#` comments).
@@ -329,7 +329,7 @@ mod tests {
         let e = fails(r#"{"disclosure": {"colour": "red"}}"#);
         assert!(e.contains("`disclosure`") && e.contains("colour"), "{e}");
         let e = fails(r#"{"standard_population": {"old": 1.0}}"#);
-        assert!(e.contains("standard population band `old`"), "{e}");
+        assert!(e.contains("`standard_population`: band `old`"), "{e}");
         let e = fails(r#"{"shade": 1}"#);
         assert!(e.contains("`shade`"), "{e}");
         assert!(fails("[1]").starts_with("arguments: "));
