@@ -575,6 +575,65 @@ fn a_killed_build_leaves_the_previous_set_or_none_and_a_rerun_is_the_same() {
 }
 
 #[test]
+fn monitor_writes_the_monitor_set_alone_and_refuses_data_without_respondents() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("monitor");
+    let out_arg = out.to_str().expect("utf-8");
+    let run = wijkprofiel(&["monitor", "--out", out_arg]);
+    let said = text(&run.stdout);
+    assert!(run.status.success(), "{said}{}", text(&run.stderr));
+    assert!(
+        said.starts_with("estimated 2 indicators for 372 areas: "),
+        "{said}"
+    );
+    let files: Vec<String> = tree(&out)
+        .into_keys()
+        .map(|p| p.display().to_string())
+        .collect();
+    for expected in [
+        "monitor.parquet",
+        "monitor.csv",
+        "tabellenboek/GM9901.xlsx",
+        "manifest.json",
+    ] {
+        assert!(files.iter().any(|f| f == expected), "{expected}: {files:?}");
+    }
+    assert!(
+        !files
+            .iter()
+            .any(|f| f.starts_with("areas/") || f.starts_with("pages/")),
+        "{files:?}"
+    );
+    assert!(wijkprofiel(&["verify", out_arg]).status.success());
+    // The same estimates as a whole build's, byte for byte.
+    let built = dir.path().join("built");
+    let build = wijkprofiel(&["build", "--out", built.to_str().expect("utf-8")]);
+    assert!(build.status.success(), "{}", text(&build.stderr));
+    let read = |d: &Path| std::fs::read(d.join("monitor.csv")).expect("monitor.csv");
+    assert!(read(&out) == read(&built));
+    // A region without respondents has no monitor: refused, naming what is missing.
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).expect("folder");
+    copy_demo(&data);
+    std::fs::remove_file(data.join("respondents.parquet")).expect("remove");
+    let refused = wijkprofiel(&[
+        "monitor",
+        data.to_str().expect("utf-8"),
+        "--out",
+        dir.path().join("none").to_str().expect("utf-8"),
+    ]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        text(&refused.stderr).contains(
+            "no health-monitor respondents (`respondents`) or no indicator made from them"
+        ),
+        "{}",
+        text(&refused.stderr)
+    );
+    assert!(!dir.path().join("none").exists());
+}
+
+#[test]
 fn the_loaders_survive_malformed_bytes_and_every_kept_case() {
     // Every crash the fuzzer found, kept, replayed; then a short seeded run of every target
     // (the long runs: scripts/fuzz).

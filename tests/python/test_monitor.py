@@ -102,3 +102,35 @@ def test_gemeente_figures_are_the_design_based_estimates(sav):
     assert table["value"].to_list() == pytest.approx((100 * expected["value"]).to_list(), rel=1e-12)
     assert table["lower_95"].to_list() == pytest.approx((100 * expected["lower_95"]).to_list(), rel=1e-12)
     assert table["upper_95"].to_list() == pytest.approx((100 * expected["upper_95"]).to_list(), rel=1e-12)
+
+
+def test_the_monitor_table_holds_each_sex_and_age_group_as_survey_makes_it(sav):
+    profiles = wijkprofiel.build(wijkprofiel.load(DEMO), years=[2024])
+    table = profiles.monitor().filter(
+        (pl.col("indicator") == "ggd_roker") & (pl.col("level") == "gemeente") & (pl.col("status") == "published")
+    )
+    assert set(table["sex"]) == {"all", "male", "female"}
+    assert set(table["age_group"].drop_nulls()) == {"18-64", "65+"}
+    monitor = (
+        io.read_spss(sav)
+        .data.filter(pl.col("year") == 2024)
+        .with_columns(
+            roker=pl.when(pl.col("LFRKA401") != 9).then((pl.col("LFRKA401") == 1).cast(pl.Int8)),
+            gemeente=pl.format("GM{}", pl.col("area_code").str.slice(2, 4)),
+            group=pl.when(pl.col("age") >= 65).then(pl.lit("65+")).otherwise(pl.lit("18-64")),
+        )
+    )
+    for by, rows in (
+        ("sex", table.filter(pl.col("sex") != "all", pl.col("age_group").is_null())),
+        ("group", table.filter(pl.col("sex") == "all", pl.col("age_group").is_not_null())),
+    ):
+        expected = stats.survey_mean(
+            monitor, "roker", weight="ewGGD", by=["gemeente", by], strata="stratum", fpc="fpc", confidence=0.95
+        )
+        column = "sex" if by == "sex" else "age_group"
+        joined = rows.join(expected, left_on=["area_code", column], right_on=["gemeente", by], suffix="_r")
+        assert joined.height == rows.height > 10
+        assert joined["respondents"].to_list() == joined["respondents_r"].cast(pl.Float64).to_list()
+        assert joined["value"].to_list() == pytest.approx((100 * joined["value_r"]).to_list(), rel=1e-12)
+        assert joined["se"].to_list() == pytest.approx((100 * joined["se_r"]).to_list(), rel=1e-12)
+        assert joined["upper_95"].to_list() == pytest.approx((100 * joined["upper_95_r"]).to_list(), rel=1e-12)

@@ -38,12 +38,12 @@ def test_cells_are_the_profiles_figures(profiles):
     book = read(profiles.tabellenboek(GEMEENTE))
     years = sorted(table["year"].unique().to_list(), reverse=True)
     assert book.sheetnames == [*map(str, years), "Definities"]
-    checked = withheld = changes = 0
+    checked = withheld = changes = regions = 0
     for year in years:
         sheet = book[str(year)]
         assert sheet.cell(1, 1).value == f"Tabellenboek {names[GEMEENTE]}, {year}"
-        # Row 4: the area names, six columns each; the gemeente first, then its wijken.
-        areas = [sheet.cell(4, 2 + 6 * k).value for k in range(1 + len(wijken))]
+        # Row 4: the area names, seven columns each; the gemeente first, then its wijken.
+        areas = [sheet.cell(4, 2 + 7 * k).value for k in range(1 + len(wijken))]
         assert areas == [names[code] for code in [GEMEENTE, *wijken]]
         rows = {sheet.cell(r, 1).value: r for r in range(6, sheet.max_row + 1)}
         for ind in ggd:
@@ -52,22 +52,27 @@ def test_cells_are_the_profiles_figures(profiles):
                 figure = table.filter(
                     pl.col("area_code") == code, pl.col("indicator") == ind["id"], pl.col("year") == year
                 ).row(0, named=True)
-                value = sheet.cell(row, 2 + 6 * k).value
+                value = sheet.cell(row, 2 + 7 * k).value
                 if figure["status"] == "published":
                     assert value == pytest.approx(figure["value"], rel=1e-15)
-                    assert sheet.cell(row, 3 + 6 * k).value == pytest.approx(figure["lower_95"], rel=1e-15)
-                    assert sheet.cell(row, 4 + 6 * k).value == pytest.approx(figure["upper_95"], rel=1e-15)
+                    assert sheet.cell(row, 3 + 7 * k).value == pytest.approx(figure["lower_95"], rel=1e-15)
+                    assert sheet.cell(row, 4 + 7 * k).value == pytest.approx(figure["upper_95"], rel=1e-15)
                     if figure["method"] == "survey-design":
-                        assert sheet.cell(row, 5 + 6 * k).value == figure["denominator"]
-                        changed = sheet.cell(row, 7 + 6 * k).value
-                        compared = figure["previous_judgement"] not in (None, "not-available", "not-compared")
-                        assert (changed is not None) == compared, (changed, figure["previous_judgement"])
-                        changes += changed is not None
+                        assert sheet.cell(row, 5 + 7 * k).value == figure["denominator"]
+                        # Against the parent, the region and the previous round, each where
+                        # the profile judges it.
+                        judged = ("parent_judgement", "region_judgement", "previous_judgement")
+                        for j, column in enumerate(judged):
+                            mark = sheet.cell(row, 6 + j + 7 * k).value
+                            compared = figure[column] not in (None, "not-available", "not-compared")
+                            assert (mark is not None) == compared, (mark, column, figure[column])
+                            changes += column == "previous_judgement" and mark is not None
+                            regions += column == "region_judgement" and mark is not None
                     checked += 1
                 else:
                     assert isinstance(value, str) and value, (code, ind["id"], year)
                     withheld += 1
-    assert checked > 100 and changes > 10, (checked, changes)
+    assert checked > 100 and changes > 10 and regions > 10, (checked, changes, regions)
     definitions = book["Definities"]
     listed = [definitions.cell(r, 1).value for r in range(2, definitions.max_row + 1)]
     assert listed == [ind["id"] for ind in ggd]
@@ -98,7 +103,7 @@ def test_the_same_profiles_give_the_same_bytes_and_other_levels_none(profiles):
     again = wijkprofiel.build(wijkprofiel.load())
     assert profiles.tabellenboek(GEMEENTE) == again.tabellenboek(GEMEENTE)
     region = read(profiles.tabellenboek("GG9901"))
-    assert region["2024"].cell(4, 8).value == "Lindestad"  # the region's gemeenten as columns
+    assert region["2024"].cell(4, 9).value == "Lindestad"  # the region's gemeenten as columns
     assert profiles.tabellenboek("WK990100") is None
     with pytest.raises(AreaNotFoundError):
         profiles.tabellenboek("GM0000")

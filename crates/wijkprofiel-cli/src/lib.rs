@@ -50,6 +50,25 @@ enum Command {
         #[arg(long)]
         shard: Option<Shard>,
     },
+    /// Estimate the health monitor alone: for every GGD indicator made from the respondents
+    /// (`[indicator.survey]` in the catalogue), every area's design-based estimate per round,
+    /// overall and by sex and age group, against the rest of its parent and of the region
+    /// and against the previous round; written as monitor.parquet and monitor.csv with a
+    /// tabellenboek per gemeente and for the region (no GP figures, documents or pages),
+    /// whole or not at all, as `build` writes its set.
+    ///
+    /// Exits with 0 when done, 1 when the data are invalid, 2 on usage or I/O errors and when
+    /// the data hold no respondents or no indicator made from them.
+    Monitor {
+        /// Data folder; the embedded demo region when left out.
+        dir: Option<PathBuf>,
+        /// Output folder: new, empty or an earlier output set (it is replaced whole).
+        #[arg(long)]
+        out: PathBuf,
+        /// Settings file (years, confidence, disclosure, language); see docs/outputs.md.
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
     /// Check an output folder against its manifest.json: every file there, unchanged, and
     /// nothing else.
     ///
@@ -160,6 +179,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             config.as_deref(),
             shard.unwrap_or(Shard::WHOLE),
         ),
+        Command::Monitor { dir, out, config } => monitor(dir.as_deref(), &out, config.as_deref()),
         Command::Verify { out } => {
             let problems = wijkprofiel::output::set::verify(&out)?;
             if problems.is_empty() {
@@ -223,6 +243,85 @@ fn spinner(message: &'static str) -> ProgressBar {
     bar
 }
 
+/// The settings of a `--config` file, or the defaults.
+fn options(config: Option<&Path>) -> anyhow::Result<Options> {
+    Ok(match config {
+        Some(file) => Settings::read(file)?,
+        None => Options::default(),
+    })
+}
+
+/// Reads and validates the region; `None` when the data are invalid (the report printed).
+fn load(dir: Option<&Path>, bar: &ProgressBar) -> anyhow::Result<Option<Region>> {
+    let inputs = read_inputs(dir)?;
+    match Region::from_inputs(&inputs) {
+        Ok(region) => Ok(Some(region)),
+        Err(LoadError::Invalid(report)) => {
+            bar.finish_and_clear();
+            print!("{report}");
+            Ok(None)
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// `wijkprofiel monitor`: load, keep the monitor, estimate, write, summarise.
+fn monitor(dir: Option<&Path>, out: &Path, config: Option<&Path>) -> anyhow::Result<ExitCode> {
+    let started = Instant::now();
+    let options = options(config)?;
+    let bar = spinner("reading and validating the data");
+    let Some(region) = load(dir, &bar)? else {
+        return Ok(ExitCode::from(1));
+    };
+    let origin = region.origin.clone();
+    let Some(region) = region.monitor_only() else {
+        bar.finish_and_clear();
+        anyhow::bail!(
+            "{origin}: no health-monitor respondents (`respondents`) or no indicator made from \
+             them (`[indicator.survey]` in the catalogue)"
+        );
+    };
+    bar.set_message("estimating every area, round and group of respondents");
+    let profiles = ProfileBuilder::from_options(options).build(&region)?;
+    drop(region);
+    bar.set_message("writing the monitor table and the tabellenboeken");
+    let written = write::write_monitor_set(&profiles, out)?;
+    bar.finish_and_clear();
+    let estimates = profiles.monitor_estimates();
+    let count = |status: &str| {
+        estimates
+            .iter()
+            .filter(|e| e.status.label() == status)
+            .count()
+    };
+    let books = std::fs::read_dir(out.join(write::TABELLENBOEK)).map_or(0, Iterator::count);
+    println!(
+        "estimated {} indicators for {} areas: {} rows by round and group of respondents ({} \
+         published, {} withheld by the monitor's minimum numbers, {} suppressed)",
+        profiles.catalogue().indicators().len(),
+        profiles.summary().areas,
+        estimates.len(),
+        count("published"),
+        count("withheld"),
+        count("suppressed"),
+    );
+    println!(
+        "wrote {} and {books} tabellenboeken to {}",
+        written
+            .tables
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", "),
+        out.join(write::TABELLENBOEK).display()
+    );
+    if profiles.dataset().synthetic {
+        println!("SYNTHETIC DEMO DATA: fictional areas and persons");
+    }
+    println!("done in {:.1} s", started.elapsed().as_secs_f64());
+    Ok(ExitCode::SUCCESS)
+}
+
 /// `wijkprofiel build`: load, build, write, summarise.
 fn build(
     dir: Option<&Path>,
@@ -231,22 +330,11 @@ fn build(
     shard: Shard,
 ) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
-    let options = match config {
-        Some(file) => Settings::read(file)?,
-        None => Options::default(),
-    };
+    let options = options(config)?;
     let bar = spinner("reading and validating the data");
-    let inputs = read_inputs(dir)?;
-    let mut region = match Region::from_inputs(&inputs) {
-        Ok(region) => region,
-        Err(LoadError::Invalid(report)) => {
-            bar.finish_and_clear();
-            print!("{report}");
-            return Ok(ExitCode::from(1));
-        }
-        Err(other) => return Err(other.into()),
+    let Some(mut region) = load(dir, &bar)? else {
+        return Ok(ExitCode::from(1));
     };
-    drop(inputs);
     // Profiles are made from the GP counts' sums: free the rows behind them.
     region.release_gp_rows();
     let loaded = started.elapsed();

@@ -238,6 +238,24 @@ impl Profiles {
             .map_err(frame_error)
     }
 
+    /// The health monitor's long table: every area's design-based estimate per indicator
+    /// made from respondents, round and group of respondents (all; by sex, by age group and
+    /// by both, as the catalogue's `[survey] breakdowns` asks), as `monitor.parquet`.
+    ///
+    /// Returns
+    /// -------
+    /// polars.DataFrame
+    ///     `area_code`, `area_name`, `level`, `indicator`, `year`, `sex`, `age_group`,
+    ///     `respondents`, `value`, the limits, `se`, `deff`, `effective_n`, `status`,
+    ///     `status_reason`, `vs_parent`, `vs_region`, `previous_year`, `vs_previous`;
+    ///     no rows without respondents.
+    fn monitor(&self) -> PyResult<PyDataFrame> {
+        self.inner
+            .monitor_table()
+            .map(PyDataFrame)
+            .map_err(frame_error)
+    }
+
     /// Priority themes of every area, most pressing first.
     ///
     /// Returns

@@ -102,6 +102,13 @@ impl fmt::Display for AgeBand {
     }
 }
 
+/// Written as its text (`18-64`, `65+`).
+impl serde::Serialize for AgeBand {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
 /// Checks that distinct `bands` tile all ages: from 0, without gaps or overlaps, ending in an
 /// open band. Returns the first problem in plain words.
 ///

@@ -192,6 +192,24 @@ pub struct SurveySettings {
     /// Whether an answer group of a single respondent withholds a proportion (whatever
     /// `min_per_answer` says).
     pub no_group_of_one: bool,
+    /// The groups of respondents the monitor's long table shows beside all of them: by
+    /// sex, by age group, and by both.
+    pub breakdowns: Vec<Breakdown>,
+    /// The age groups of the `age` breakdowns (by default 18–64 and 65+, as the monitor
+    /// Volwassenen en Ouderen reports them).
+    pub age_groups: Vec<AgeBand>,
+}
+
+/// A breakdown of the monitor's long table (`[survey] breakdowns`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Breakdown {
+    /// Men and women.
+    Sex,
+    /// The age groups of `age_groups`.
+    Age,
+    /// Each sex within each age group.
+    SexAge,
 }
 
 impl SurveySettings {
@@ -244,6 +262,8 @@ struct SurveySection {
     min_respondents: Option<u32>,
     min_per_answer: Option<u32>,
     no_group_of_one: Option<bool>,
+    breakdowns: Option<Vec<Breakdown>>,
+    age_groups: Option<Vec<String>>,
 }
 
 impl TryFrom<SurveySection> for SurveySettings {
@@ -268,6 +288,16 @@ impl TryFrom<SurveySection> for SurveySettings {
                 s.min_per_answer.unwrap_or(defaults.min_per_answer),
             ),
         };
+        let age_groups = match s.age_groups {
+            None => defaults.age_groups,
+            Some(groups) => groups
+                .iter()
+                .map(|g| {
+                    g.parse()
+                        .map_err(|e| format!("`age_groups`: `{g}` is not an age group ({e})"))
+                })
+                .collect::<Result<_, _>>()?,
+        };
         Ok(Self {
             weight: s.weight.unwrap_or(defaults.weight),
             stratum: s.stratum,
@@ -278,6 +308,8 @@ impl TryFrom<SurveySection> for SurveySettings {
             min_respondents,
             min_per_answer,
             no_group_of_one: s.no_group_of_one.unwrap_or(defaults.no_group_of_one),
+            breakdowns: s.breakdowns.unwrap_or(defaults.breakdowns),
+            age_groups,
         })
     }
 }
@@ -294,6 +326,8 @@ impl Default for SurveySettings {
             min_respondents: 50,
             min_per_answer: 0,
             no_group_of_one: true,
+            breakdowns: vec![Breakdown::Sex, Breakdown::Age],
+            age_groups: vec![AgeBand::closed(18, 64), AgeBand::open(65)],
         }
     }
 }
@@ -425,6 +459,14 @@ impl Catalogue {
     /// The indicator with this id.
     pub fn get(&self, id: &str) -> Option<&Indicator> {
         self.index.get(id).map(|&i| &self.indicators[i])
+    }
+
+    /// Keeps only the indicators `keep` accepts, in their order.
+    pub fn retain(&mut self, keep: impl Fn(&Indicator) -> bool) {
+        self.indicators.retain(|i| keep(i));
+        self.index = (self.indicators.iter().enumerate())
+            .map(|(k, i)| (i.id.clone(), k))
+            .collect();
     }
 
     /// All indicators in catalogue order.

@@ -136,6 +136,30 @@ impl Region {
         ])
     }
 
+    /// The region for a run of the health monitor alone (`wijkprofiel monitor`): the GGD
+    /// indicators made from the respondents, without the GP counts and the finished GGD
+    /// estimates. `None` when there are no respondents or no indicator made from them.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let region = wijkprofiel::Region::demo()?.monitor_only().expect("the demo has a monitor");
+    /// assert!(region.gp_counts.is_none());
+    /// assert!(region.catalogue.indicators().iter().all(|i| i.survey.is_some()));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn monitor_only(mut self) -> Option<Self> {
+        self.respondents.as_ref()?;
+        self.catalogue
+            .retain(|i| i.source == crate::Source::Ggd && i.survey.is_some());
+        if self.catalogue.indicators().is_empty() {
+            return None;
+        }
+        self.gp_counts = None;
+        self.ggd_estimates = None;
+        Some(self)
+    }
+
     /// Frees the memory of the validated `gp_counts` rows (1.2 GB for the national data
     /// set), keeping their sums: profiles are built from the sums alone, and
     /// [`Region::frame`] gives no `gp_counts` table afterwards. For a process that builds

@@ -23,6 +23,7 @@ mod direct;
 mod document;
 mod frames;
 mod long_table;
+mod monitor_table;
 mod pages;
 pub mod set;
 mod tabellenboek;

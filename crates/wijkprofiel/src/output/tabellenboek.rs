@@ -1,8 +1,8 @@
 //! The tabellenboek: the Excel workbook GGD analysts publish per gemeente (and for the
 //! region), with the health monitor's indicators as rows by theme and the area and its parts
 //! (a gemeente's wijken, a region's gemeenten) as columns: the value, its interval, the
-//! respondents and the judgements against the area's parent and against the previous round
-//! of the monitor, a withheld cell saying why. One
+//! respondents and the judgements against the area's parent, against the region and against
+//! the previous round of the monitor, a withheld cell saying why. One
 //! sheet per round, newest first, and a sheet of definitions and sources.
 //!
 //! The numbers are the profiles' own (`profile.parquet`): disclosure control and the
@@ -17,9 +17,9 @@ use crate::profile::{Figure, Language, Method, Mode, Profiles};
 use crate::stats::compare::Judgement;
 use crate::{Level, Source};
 
-/// Columns per area: value, lower, upper, respondents (n), judgement against the parent and
-/// against the previous round.
-const PER_AREA: u16 = 6;
+/// Columns per area: value, lower, upper, respondents (n), judgement against the parent,
+/// against the region and against the previous round.
+const PER_AREA: u16 = 7;
 
 impl Profiles {
     /// The tabellenboek of a gemeente or the region (see the module's text): `None` for
@@ -120,12 +120,14 @@ impl Profiles {
         let note = if nl {
             format!(
                 "Waarden met het {level}%-betrouwbaarheidsinterval; n = respondenten; oordeel: \
-                 ten opzichte van het bovenliggende gebied en van de vorige ronde van de monitor."
+                 significant verschil met de rest van het bovenliggende gebied, met de rest van \
+                 de regio en met de vorige ronde van de monitor."
             )
         } else {
             format!(
-                "Values with their {}% confidence interval; n = respondents; judgement: \
-                 against the parent area and the monitor's previous round.",
+                "Values with their {}% confidence interval; n = respondents; judgement: a \
+                 significant difference from the rest of the parent area, from the rest of the \
+                 region and from the monitor's previous round.",
                 level.replace(',', ".")
             )
         };
@@ -146,7 +148,8 @@ impl Profiles {
                 t("onder", "lower"),
                 t("boven", "upper"),
                 "n",
-                t("oordeel", "judgement"),
+                t("t.o.v. bovenliggend gebied", "vs parent area"),
+                t("t.o.v. regio", "vs region"),
                 t("t.o.v. vorige ronde", "since the previous round"),
             ];
             for (j, head) in heads.into_iter().enumerate() {
@@ -183,7 +186,8 @@ impl Profiles {
                             sheet.write_number_with_format(row, first, v.value, &number)?;
                             sheet.write_number_with_format(row, first + 1, v.lower, &number)?;
                             sheet.write_number_with_format(row, first + 2, v.upper, &number)?;
-                            let judged = [f.standing.parent, f.standing.previous];
+                            let standing = &f.standing;
+                            let judged = [standing.parent, standing.region, standing.previous];
                             for (j, comparison) in judged.into_iter().enumerate() {
                                 let judgement = comparison.judgement;
                                 if !matches!(

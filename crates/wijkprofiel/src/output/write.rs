@@ -27,6 +27,10 @@ use crate::profile::Profiles;
 pub const TABLE_PARQUET: &str = "profile.parquet";
 /// The long table in CSV.
 pub const TABLE_CSV: &str = "profile.csv";
+/// The monitor's long table (estimates from respondents by group), when there is one.
+pub const MONITOR_PARQUET: &str = "monitor.parquet";
+/// The monitor's long table in CSV.
+pub const MONITOR_CSV: &str = "monitor.csv";
 /// The run's metadata: data set, options (disclosure settings included) and summary.
 pub const METADATA: &str = "metadata.json";
 /// The audit of disclosure control: every withheld count with its public rule family, in the
@@ -105,7 +109,8 @@ impl fmt::Display for Shard {
 pub struct Written {
     /// Area documents written.
     pub documents: usize,
-    /// Rows of the long table (or of this worker's part).
+    /// Rows of the long table (or of this worker's part; of the monitor table for
+    /// [`write_monitor_set`]).
     pub rows: usize,
     /// Table files written.
     pub tables: Vec<PathBuf>,
@@ -372,32 +377,92 @@ fn write_tables(
         }
     }
     if shard.index == 1 {
-        let audit = profiles.withheld_table().map_err(encode(dir))?;
-        let owner = dir.join(OWNER_ONLY);
-        std::fs::create_dir_all(&owner).map_err(io(&owner))?;
-        let path = owner.join(SUPPRESSION_CSV);
-        write_csv(&path, &audit)?;
-        tables.push(path);
-        let path = dir.join(SUPPRESSION_CSV);
-        write_csv(&path, &audit.drop_many(OWNER_ONLY_COLUMNS))?;
-        tables.push(path);
-        write_json(&owner.join(SUMMARY_JSON), profiles.summary())?;
-        write_json(
-            &dir.join(METADATA),
-            &serde_json::json!({
-                "schema_version": super::SCHEMA_VERSION,
-                "dataset": profiles.dataset(),
-                "options": profiles.options(),
-                "summary": profiles.summary().published(),
-            }),
-        )?;
-        write_bytes(
-            &dir.join(PAGES).join("index.html"),
-            profiles.overview_html().as_bytes(),
-        )?;
-        write_tabellenboeken(profiles, &dir.join(TABELLENBOEK))?;
+        write_pages_overview(profiles, dir)?;
+        tables.extend(write_run_files(profiles, dir)?);
     }
     Ok((frame.height(), tables))
+}
+
+/// The overview page, `pages/index.html`.
+fn write_pages_overview(profiles: &Profiles, dir: &Path) -> Result<(), ProfileError> {
+    write_bytes(
+        &dir.join(PAGES).join("index.html"),
+        profiles.overview_html().as_bytes(),
+    )
+}
+
+/// The files of a run as a whole (not of its areas): the audit of disclosure control
+/// (published and the owner's), the summary, `metadata.json`, the tabellenboeken and the
+/// monitor table; returns the table files written.
+fn write_run_files(profiles: &Profiles, dir: &Path) -> Result<Vec<PathBuf>, ProfileError> {
+    let mut tables = Vec::new();
+    let audit = profiles.withheld_table().map_err(encode(dir))?;
+    let owner = dir.join(OWNER_ONLY);
+    std::fs::create_dir_all(&owner).map_err(io(&owner))?;
+    let path = owner.join(SUPPRESSION_CSV);
+    write_csv(&path, &audit)?;
+    tables.push(path);
+    let path = dir.join(SUPPRESSION_CSV);
+    write_csv(&path, &audit.drop_many(OWNER_ONLY_COLUMNS))?;
+    tables.push(path);
+    write_json(&owner.join(SUMMARY_JSON), profiles.summary())?;
+    write_json(
+        &dir.join(METADATA),
+        &serde_json::json!({
+            "schema_version": super::SCHEMA_VERSION,
+            "dataset": profiles.dataset(),
+            "options": profiles.options(),
+            "summary": profiles.summary().published(),
+        }),
+    )?;
+    write_tabellenboeken(profiles, &dir.join(TABELLENBOEK))?;
+    if profiles.has_monitor() {
+        let mut monitor = profiles.monitor_table().map_err(encode(dir))?;
+        let (parquet, csv) = (dir.join(MONITOR_PARQUET), dir.join(MONITOR_CSV));
+        write_parquet(&parquet, &mut monitor)?;
+        write_csv(&csv, &monitor)?;
+        tables.extend([parquet, csv]);
+    }
+    Ok(tables)
+}
+
+/// Writes the health monitor's set into `out` (as [`write_set`], whole or not at all): the
+/// monitor table (`monitor.parquet`, `monitor.csv`), the tabellenboeken, the audit of
+/// disclosure control and `metadata.json`; no area documents, pages or long table.
+/// `wijkprofiel monitor` writes it from [`crate::Region::monitor_only`].
+///
+/// # Examples
+///
+/// ```
+/// use wijkprofiel::output::{set, write};
+/// use wijkprofiel::{Region, profile::ProfileBuilder};
+/// let region = Region::demo().unwrap().monitor_only().unwrap();
+/// let profiles = ProfileBuilder::new().years([2024]).build(&region).unwrap();
+/// let root = tempfile::tempdir().unwrap();
+/// let out = root.path().join("monitor");
+/// write::write_monitor_set(&profiles, &out).unwrap();
+/// assert!(out.join(write::MONITOR_PARQUET).is_file());
+/// assert!(out.join(write::TABELLENBOEK).join("GM9901.xlsx").is_file());
+/// assert!(!out.join(write::DOCUMENTS).exists());
+/// assert!(set::verify(&out).unwrap().is_empty());
+/// ```
+///
+/// # Errors
+///
+/// As [`write_set`].
+pub fn write_monitor_set(profiles: &Profiles, out: &Path) -> Result<Written, ProfileError> {
+    let inputs = Some(profiles.fingerprint.clone()).filter(|f| !f.is_empty());
+    let working = super::set::Working::begin(out)?;
+    let tables = write_run_files(profiles, working.path())?;
+    let rows = profiles.survey.len();
+    let written = Written {
+        documents: 0,
+        rows,
+        tables,
+    }
+    .moved(working.path(), out);
+    working.commit(inputs)?;
+    Ok(written)
 }
 
 /// Writes the tabellenboek of every gemeente and region that has one, in parallel.

@@ -31,6 +31,7 @@ mod ggd;
 mod gp;
 mod hierarchy;
 mod monitor;
+pub use monitor::{Estimate, Group};
 mod placement;
 mod population;
 pub(crate) mod priorities;
@@ -315,6 +316,9 @@ pub struct Profiles {
     pub(crate) figures: Vec<Figure>,
     /// The figures of each area.
     pub(crate) by_area: Vec<Range<usize>>,
+    /// The monitor's long table: design-based estimates per area, indicator, round and
+    /// group of respondents, in that order.
+    pub(crate) survey: Vec<Estimate>,
     /// Areas with a profile, in input order.
     pub(crate) profiled: Vec<usize>,
     pub(crate) contexts: Vec<Option<Context>>,
@@ -447,24 +451,28 @@ impl Profiles {
         let mut coverage = vec![None; areas.len()];
         let mut gp_cells = None;
         // Every indicator's figures, a list each: CBS and GGD indicators one per task.
-        let mut lists: Vec<Vec<Figure>> = catalogue
+        // ... and the monitor's long table of those made from respondents.
+        let (mut lists, survey): (Vec<Vec<Figure>>, Vec<Vec<Estimate>>) = catalogue
             .indicators()
             .par_iter()
             .enumerate()
             .map(|(i, ind)| match ind.source {
-                Source::Cbs => residents.figures(&tree, (i, ind), levels),
+                Source::Cbs => (residents.figures(&tree, (i, ind), levels), Vec::new()),
                 // A question of the monitor's, when its respondents are given; else the
                 // finished estimates.
                 Source::Ggd if ind.survey.is_some() && !monitor.is_empty() => {
                     let settings = catalogue.survey();
                     monitor::figures(&monitor, &tree, &residents, (i, ind), settings, levels)
                 }
-                Source::Ggd => estimates.get(&i).map_or_else(Vec::new, |given| {
-                    ggd::figures(given, &tree, &residents, (i, ind), levels)
-                }),
-                Source::Gp => Vec::new(),
+                Source::Ggd => {
+                    let made = estimates.get(&i).map_or_else(Vec::new, |given| {
+                        ggd::figures(given, &tree, &residents, (i, ind), levels)
+                    });
+                    (made, Vec::new())
+                }
+                Source::Gp => (Vec::new(), Vec::new()),
             })
-            .collect();
+            .unzip();
         let gp: Vec<(usize, &crate::Indicator)> = catalogue
             .indicators()
             .iter()
@@ -518,6 +526,11 @@ impl Profiles {
                 list.retain(|f| options.years.contains(&f.year));
             }
         }
+        let mut survey: Vec<Estimate> = survey
+            .into_iter()
+            .flatten()
+            .filter(|e| options.years.is_empty() || options.years.contains(&e.year))
+            .collect();
         let km2 = |a: usize| {
             region
                 .geometry
@@ -587,6 +600,7 @@ impl Profiles {
             });
         }
         standing::fill(&mut figures, &tree, catalogue, &national, levels);
+        monitor::settle(&mut survey, &figures, &by_area, catalogue.survey());
 
         let practices = region
             .practices
@@ -646,6 +660,7 @@ impl Profiles {
             tree,
             figures,
             by_area,
+            survey,
             profiled,
             contexts,
             coverage,
@@ -662,6 +677,12 @@ impl Profiles {
     /// year, mode).
     pub fn figures(&self) -> &[Figure] {
         &self.figures
+    }
+
+    /// The health monitor's estimates by area, indicator, round and group of respondents,
+    /// in that order (the rows of [`Profiles::monitor_table`]); empty without respondents.
+    pub fn monitor_estimates(&self) -> &[Estimate] {
+        &self.survey
     }
 
     /// The figures of one area.

@@ -11,6 +11,10 @@
 //! respondents, or with too few in an answer group of a proportion. A published estimate
 //! carries its significance against the rest of its parent and of its region
 //! ([`crate::stats::survey::Prepared::contrast`]), by which it is judged.
+//!
+//! The same is made for each group of respondents the catalogue's `[survey] breakdowns`
+//! name (a sex, an age group, both: [`Group`]), as the rows of the monitor table
+//! ([`Estimate`]); a withheld part of a published whole withholds another part with it.
 
 use std::collections::HashMap;
 
@@ -20,8 +24,11 @@ use polars::prelude::*;
 use super::figure::{Figure, Intervals, Method, Mode, Reason, Status};
 use super::hierarchy::Hierarchy;
 use super::population::Residents;
-use crate::catalogue::SurveySettings;
-use crate::stats::survey::{Contrast, Design, Interval, OUTSIDE, Prepared, SurveyMean, means_by};
+use crate::catalogue::{Breakdown, SurveySettings};
+use crate::stats::compare::Significance;
+use crate::stats::survey::{
+    Contrast, Design, Interval, OUTSIDE, Prepared, Reference, SurveyMean, means_by,
+};
 use crate::stats::{Confidence, Withheld};
 use crate::{AgeBand, Indicator, Kind, Level, Sex};
 
@@ -169,8 +176,84 @@ impl Monitor {
     }
 }
 
+/// A group of an area's respondents: all of them (the indicator's own scope), or one sex,
+/// one age group, or both (`[survey] breakdowns`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Group {
+    /// `Sex::All` for both.
+    pub sex: Sex,
+    /// `None` for every age in the indicator's scope.
+    pub age: Option<AgeBand>,
+}
+
+impl Group {
+    /// All respondents in the indicator's scope.
+    pub const TOTAL: Self = Self {
+        sex: Sex::All,
+        age: None,
+    };
+
+    /// The groups the monitor's long table shows: the total, then each breakdown's, in
+    /// the catalogue's order.
+    pub fn all(settings: &SurveySettings) -> Vec<Self> {
+        let mut out = vec![Self::TOTAL];
+        let sexes = [Sex::Male, Sex::Female];
+        for breakdown in &settings.breakdowns {
+            let ages = settings.age_groups.iter().map(|&a| Some(a));
+            match breakdown {
+                Breakdown::Sex => out.extend(sexes.map(|sex| Self { sex, age: None })),
+                Breakdown::Age => out.extend(ages.map(|age| Self { sex: Sex::All, age })),
+                Breakdown::SexAge => {
+                    out.extend(ages.flat_map(|age| sexes.map(|sex| Self { sex, age })))
+                }
+            }
+        }
+        let mut seen = std::collections::HashSet::new();
+        out.retain(|g| seen.insert(*g));
+        out
+    }
+
+    /// Whether a respondent of this sex and age belongs to the group.
+    fn holds(self, sex: Option<Sex>, age: Option<i64>) -> bool {
+        (self.sex == Sex::All || sex == Some(self.sex))
+            && self.age.is_none_or(|band| aged(age, band))
+    }
+}
+
+/// Whether an age lies in `band` (an unknown age lies in no band but all ages).
+fn aged(age: Option<i64>, band: AgeBand) -> bool {
+    band == AgeBand::open(0)
+        || age.is_some_and(|a| u8::try_from(a).is_ok_and(|a| band.contains(&AgeBand::closed(a, a))))
+}
+
+/// One cell of the monitor's long table: an area's design-based estimate in a round for a
+/// group of its respondents, as the monitor's rules publish it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Estimate {
+    /// Index of the area in [`crate::Areas`].
+    pub area: usize,
+    /// Index of the indicator in the catalogue.
+    pub indicator: usize,
+    pub year: i32,
+    pub group: Group,
+    /// Respondents in the group with a value for the indicator (unweighted).
+    pub respondents: Option<f64>,
+    /// The value and its intervals, in the indicator's unit; none unless published.
+    pub value: Option<Intervals>,
+    /// The standard error, design effect and effective sample size; none unless published.
+    pub se: Option<f64>,
+    pub deff: Option<f64>,
+    pub effective_n: Option<f64>,
+    pub status: Status,
+    /// Against the rest of the parent and of the region, in the same group.
+    pub contrasts: [Option<Significance>; 2],
+    /// Against the previous round, in the same group: its year and the significance.
+    pub change: Option<(i32, Significance)>,
+}
+
 /// Every figure of a GGD indicator with a `survey` question, for the areas below the
-/// country, smallest level first, a round at a time.
+/// country, smallest level first, a round at a time; and the monitor's long table of it:
+/// every area's estimate per round for each group of [`Group::all`] that has respondents.
 pub(crate) fn figures(
     monitor: &Monitor,
     tree: &Hierarchy,
@@ -178,17 +261,26 @@ pub(crate) fn figures(
     indicator: (usize, &Indicator),
     settings: &SurveySettings,
     levels: (Confidence, Confidence),
-) -> Vec<Figure> {
+) -> (Vec<Figure>, Vec<Estimate>) {
     let (index, ind) = indicator;
     let Some(question) = &ind.survey else {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     };
     let scope: AgeBand = ind.age.parse().unwrap_or(AgeBand::open(0));
     let sex: Sex = ind.sex.parse().unwrap_or(Sex::All);
     let mask = residents.cells.in_scope(&scope, sex);
-    let mut out = Vec::with_capacity(monitor.rounds.len() * tree.bottom_up.len());
-    // The previous round's year and estimates, for each area's change since then.
-    let mut previous: Option<(i32, Vec<Domain>)> = None;
+    let groups = Group::all(settings);
+    let rules = Rules {
+        tree,
+        settings,
+        proportion: ind.kind == Kind::Proportion,
+        multiplier: ind.multiplier,
+        levels,
+    };
+    let mut figures = Vec::with_capacity(monitor.rounds.len() * tree.bottom_up.len());
+    let mut estimates = Vec::new();
+    // Each group's previous round: its year and estimates, for the change since then.
+    let mut previous: HashMap<Group, (i32, Vec<Domain>)> = HashMap::new();
     for round in &monitor.rounds {
         let Some(answers) = round.answers.get(&question.question) else {
             continue;
@@ -196,12 +288,9 @@ pub(crate) fn figures(
         // Each respondent's value for the indicator, or none when outside its scope.
         let values: Vec<Option<f64>> = (0..round.area.len())
             .map(|i| {
-                let in_age = scope == AgeBand::open(0)
-                    || round.age[i].is_some_and(|a| {
-                        u8::try_from(a).is_ok_and(|a| scope.contains(&AgeBand::closed(a, a)))
-                    });
                 let in_sex = sex == Sex::All || round.sex[i] == Some(sex);
-                let answer = answers[i].filter(|&a| in_age && in_sex && !question.is_missing(a))?;
+                let answer = answers[i]
+                    .filter(|&a| aged(round.age[i], scope) && in_sex && !question.is_missing(a))?;
                 Some(match ind.kind {
                     Kind::Mean => answer,
                     _ => f64::from(u8::from(
@@ -210,61 +299,288 @@ pub(crate) fn figures(
                 })
             })
             .collect();
-        let design = round.design(settings);
-        let y: Vec<f64> = values.iter().map(|v| v.unwrap_or(0.0)).collect();
-        let estimates = domains(round, &design, (&values, &y), tree);
-        let prepared = Prepared::new(&design, &y);
-        let members = members(round, &values, tree);
+        let mut parts: Vec<(Group, Vec<Cell>)> = Vec::with_capacity(groups.len());
+        for &group in &groups {
+            let values: Vec<Option<f64>> = (0..values.len())
+                .map(|i| values[i].filter(|_| group.holds(round.sex[i], round.age[i])))
+                .collect();
+            if group != Group::TOTAL && values.iter().all(Option::is_none) {
+                continue;
+            }
+            let then = previous.get(&group).map(|(y, e)| (*y, e.as_slice()));
+            let (cells, domains) = rules.cells(round, &values, then);
+            previous.insert(group, (round.year, domains));
+            parts.push((group, cells));
+        }
+        complementary(&mut parts, tree);
         let population = residents.year_for(round.year);
-        for &area in &tree.bottom_up {
-            let mut f = Figure::missing(
-                area,
-                index,
-                round.year,
-                Mode::Residence,
-                Method::SurveyDesign,
-            );
-            f.residents = population.map(|y| residents.sum(area, y, &mask));
-            match &estimates[area] {
-                None => f.status = Status::Missing(Reason::NoRespondents),
-                Some(Err(e)) => f.status = Status::Missing(Reason::Unusable(e.clone())),
-                Some(Ok((m, counted))) => {
-                    f.denominator = Some(m.respondents as f64);
-                    let proportion = ind.kind == Kind::Proportion;
-                    let kind = if proportion {
-                        settings.interval
-                    } else {
-                        Interval::Wald
-                    };
-                    let at = |c: Confidence| m.interval(kind, c);
-                    f.value = Some(
-                        Intervals::from_pair(at(levels.0), at(levels.1)).scaled(ind.multiplier),
+        for (group, cells) in &parts {
+            for &area in &tree.bottom_up {
+                let cell = &cells[area];
+                if *group == Group::TOTAL {
+                    let mut f = Figure::missing(
+                        area,
+                        index,
+                        round.year,
+                        Mode::Residence,
+                        Method::SurveyDesign,
                     );
-                    f.crude = f.value;
-                    f.status = minimum_numbers(m, proportion.then_some(*counted), settings)
-                        .map_or(Status::Published, |w| Status::Withheld(Reason::Method(w)));
-                    if f.is_published() {
-                        if let Ok(prepared) = &prepared {
-                            f.contrasts =
-                                contrasts(prepared, &members, tree, area, &estimates, levels);
-                        }
-                        if let Some((year, Some(Ok((then, _))))) =
-                            previous.as_ref().map(|(y, e)| (*y, &e[area]))
-                        {
-                            let change = Contrast::between(m, then);
-                            f.change = Some((year, change.significance(levels)));
-                        }
-                    } else {
-                        f.value = None;
-                        f.crude = None;
-                    }
+                    f.residents = population.map(|y| residents.sum(area, y, &mask));
+                    f.denominator = cell.respondents;
+                    f.value = cell.value;
+                    f.crude = cell.value;
+                    f.status = cell.status.clone();
+                    f.contrasts = cell.contrasts;
+                    f.change = cell.change;
+                    figures.push(f);
+                }
+                if cell.respondents.is_some() {
+                    let at = (area, index, round.year, *group);
+                    estimates.push(cell.estimate(at, ind.multiplier));
                 }
             }
-            out.push(f);
         }
-        previous = Some((round.year, estimates));
     }
-    out
+    (figures, estimates)
+}
+
+/// Puts the monitor's long table in order (area, indicator, round, group as
+/// [`Group::all`] lists them) and makes it agree with the published figures: a total is
+/// published as its figure is, and where disclosure control withheld a figure's counts,
+/// its groups are withheld with it (their respondents would add up to its own).
+pub(crate) fn settle(
+    estimates: &mut [Estimate],
+    figures: &[Figure],
+    by_area: &[std::ops::Range<usize>],
+    settings: &SurveySettings,
+) {
+    let order = Group::all(settings);
+    let rank = |g: &Group| order.iter().position(|o| o == g).unwrap_or(usize::MAX);
+    estimates.sort_by_key(|e| (e.area, e.indicator, e.year, rank(&e.group)));
+    for e in estimates.iter_mut() {
+        let figure = figures[by_area[e.area].clone()]
+            .iter()
+            .find(|f| f.indicator == e.indicator && f.year == e.year && f.mode == Mode::Residence);
+        let Some(figure) = figure.filter(|f| !f.is_published()) else {
+            continue;
+        };
+        let total = e.group == Group::TOTAL;
+        if total || matches!(figure.status, Status::Suppressed(_)) {
+            *e = Estimate {
+                // The figure's respondents as published; none of a group's beside a
+                // figure whose counts are withheld.
+                respondents: if total { figure.denominator } else { None },
+                value: None,
+                se: None,
+                deff: None,
+                effective_n: None,
+                status: if total {
+                    figure.status.clone()
+                } else {
+                    Status::Suppressed(Reason::SmallNumbers)
+                },
+                contrasts: [None; 2],
+                change: None,
+                ..e.clone()
+            };
+        }
+    }
+}
+
+/// How an indicator's estimates are made and published: the hierarchy, the monitor's
+/// minimum numbers, the kind of value and the confidence levels.
+struct Rules<'a> {
+    tree: &'a Hierarchy,
+    settings: &'a SurveySettings,
+    proportion: bool,
+    multiplier: f64,
+    levels: (Confidence, Confidence),
+}
+
+/// An area's estimate in a round as the monitor's rules publish it (see [`Estimate`]).
+#[derive(Debug, Clone)]
+struct Cell {
+    respondents: Option<f64>,
+    value: Option<Intervals>,
+    mean: Option<SurveyMean>,
+    status: Status,
+    contrasts: [Option<Significance>; 2],
+    change: Option<(i32, Significance)>,
+}
+
+impl Cell {
+    fn published(&self) -> bool {
+        matches!(self.status, Status::Published)
+    }
+
+    /// Withholds a published estimate (its value, its tests and its figures of the design).
+    fn withhold(&mut self, status: Status) {
+        self.status = status;
+        self.value = None;
+        self.mean = None;
+        self.contrasts = [None; 2];
+        self.change = None;
+    }
+
+    /// The cell as a row of the long table, its standard error in the indicator's unit.
+    fn estimate(&self, at: (usize, usize, i32, Group), multiplier: f64) -> Estimate {
+        let (area, indicator, year, group) = at;
+        let mean = self.mean.as_ref();
+        Estimate {
+            area,
+            indicator,
+            year,
+            group,
+            respondents: self.respondents,
+            value: self.value,
+            se: mean.map(|m| m.se * multiplier),
+            deff: mean.and_then(|m| m.deff),
+            effective_n: mean.map(|m| m.respondents as f64 / m.deff.unwrap_or(1.0)),
+            status: self.status.clone(),
+            contrasts: self.contrasts,
+            change: self.change,
+        }
+    }
+}
+
+impl Rules<'_> {
+    /// Every area's cell of one round for the respondents `values` holds (none: not
+    /// counted), with the change since `previous` (its year and estimates); and the
+    /// estimates, for the next round's change.
+    fn cells(
+        &self,
+        round: &Round,
+        values: &[Option<f64>],
+        previous: Option<(i32, &[Domain])>,
+    ) -> (Vec<Cell>, Vec<Domain>) {
+        let (tree, settings, levels) = (self.tree, self.settings, self.levels);
+        let design = round.design(settings);
+        let y: Vec<f64> = values.iter().map(|v| v.unwrap_or(0.0)).collect();
+        let estimates = domains(round, &design, (values, &y), tree);
+        let prepared = Prepared::new(&design, &y);
+        let members = members(round, values, tree);
+        let references = prepared.as_ref().map_or_else(
+            |_| Vec::new(),
+            |p| prepare_references(p, &members, tree, &estimates),
+        );
+        let kind = if self.proportion {
+            settings.interval
+        } else {
+            Interval::Wald
+        };
+        let cells = (0..tree.len())
+            .map(|area| {
+                let mut cell = Cell {
+                    respondents: None,
+                    value: None,
+                    mean: None,
+                    status: Status::Missing(Reason::NoRespondents),
+                    contrasts: [None; 2],
+                    change: None,
+                };
+                match &estimates[area] {
+                    None => {}
+                    Some(Err(e)) => cell.status = Status::Missing(Reason::Unusable(e.clone())),
+                    Some(Ok((m, counted))) => {
+                        cell.respondents = Some(m.respondents as f64);
+                        let at = |c: Confidence| m.interval(kind, c);
+                        cell.value = Some(
+                            Intervals::from_pair(at(levels.0), at(levels.1))
+                                .scaled(self.multiplier),
+                        );
+                        cell.mean = Some(*m);
+                        cell.status = Status::Published;
+                        if let Some(w) =
+                            minimum_numbers(m, self.proportion.then_some(*counted), settings)
+                        {
+                            cell.withhold(Status::Withheld(Reason::Method(w)));
+                            return cell;
+                        }
+                        if let Ok(prepared) = &prepared {
+                            cell.contrasts =
+                                contrasts(prepared, &members, tree, area, &references, levels);
+                        }
+                        if let Some((year, Some(Ok((then, _))))) =
+                            previous.map(|(y, e)| (y, &e[area]))
+                        {
+                            let change = Contrast::between(m, then);
+                            cell.change = Some((year, change.significance(levels)));
+                        }
+                    }
+                }
+                cell
+            })
+            .collect();
+        (cells, estimates)
+    }
+}
+
+/// Complementary withholding within an area's groups: the groups of one breakdown split the
+/// total (men and women; the age groups; each sex over the age groups and each age group
+/// over the sexes), so one withheld part of a published whole would follow from the whole
+/// and the other parts (closely: the weights are not published, the respondents are). Where
+/// exactly one part is withheld, the published part with the fewest respondents is
+/// withheld too (as disclosure control's rule, `small-numbers`); repeated until no such
+/// part is left.
+fn complementary(parts: &mut [(Group, Vec<Cell>)], tree: &Hierarchy) {
+    // Each split: the whole's position and the parts' positions in `parts`.
+    let groups: Vec<Group> = parts.iter().map(|(g, _)| *g).collect();
+    let mut splits: Vec<(usize, Vec<usize>)> = Vec::new();
+    for (w, whole) in groups.iter().enumerate() {
+        let split = |by_sex: bool| -> Vec<usize> {
+            (0..groups.len())
+                .filter(|&p| {
+                    let part = groups[p];
+                    if by_sex {
+                        whole.sex == Sex::All && part.sex != Sex::All && part.age == whole.age
+                    } else {
+                        whole.age.is_none() && part.age.is_some() && part.sex == whole.sex
+                    }
+                })
+                .collect()
+        };
+        for by_sex in [true, false] {
+            let p = split(by_sex);
+            if p.len() > 1 {
+                splits.push((w, p));
+            }
+        }
+    }
+    for &area in &tree.bottom_up {
+        loop {
+            let mut changed = false;
+            for (whole, split) in &splits {
+                if !parts[*whole].1[area].published() {
+                    continue;
+                }
+                let withheld = split
+                    .iter()
+                    .filter(|&&p| {
+                        let c = &parts[p].1[area];
+                        c.respondents.is_some() && !c.published()
+                    })
+                    .count();
+                if withheld != 1 {
+                    continue;
+                }
+                let smallest = split
+                    .iter()
+                    .copied()
+                    .filter(|&p| parts[p].1[area].published())
+                    .min_by(|&a, &b| {
+                        let n = |p: usize| parts[p].1[area].respondents.unwrap_or(0.0);
+                        n(a).total_cmp(&n(b)).then(a.cmp(&b))
+                    });
+                if let Some(p) = smallest {
+                    parts[p].1[area].withhold(Status::Suppressed(Reason::SmallNumbers));
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+    }
 }
 
 /// A domain's estimate with its unweighted count of counted answers, or why none could be
@@ -381,23 +697,48 @@ fn members(round: &Round, values: &[Option<f64>], tree: &Hierarchy) -> Vec<Vec<u
     out
 }
 
+/// The areas an area is contrasted with: the rest of its parent and of its region.
+fn references(tree: &Hierarchy, area: usize) -> [Option<usize>; 2] {
+    let parent = tree.parent[area].filter(|&p| tree.level[p] != Level::Country);
+    let region = tree.region[area].filter(|&r| r != area);
+    [parent, region]
+}
+
+/// Every area some area is contrasted with, with an estimate, prepared once for all its
+/// contrasts ([`Prepared::reference`]).
+fn prepare_references(
+    prepared: &Prepared,
+    members: &[Vec<usize>],
+    tree: &Hierarchy,
+    estimates: &[Domain],
+) -> Vec<Option<Reference>> {
+    let mut wanted = vec![false; tree.len()];
+    for &area in &tree.bottom_up {
+        for r in references(tree, area).into_iter().flatten() {
+            wanted[r] = true;
+        }
+    }
+    (0..tree.len())
+        .map(|r| {
+            (wanted[r] && matches!(estimates[r], Some(Ok(_))))
+                .then(|| prepared.reference(&members[r]))
+        })
+        .collect()
+}
+
 /// An area's significance against the rest of its parent and the rest of its region, each
-/// where both have an estimate ([`Prepared::contrast`]).
+/// where both have an estimate ([`Prepared::contrast_within`]).
 fn contrasts(
     prepared: &Prepared,
     members: &[Vec<usize>],
     tree: &Hierarchy,
     area: usize,
-    estimates: &[Domain],
+    prepared_references: &[Option<Reference>],
     levels: (Confidence, Confidence),
-) -> [Option<crate::stats::compare::Significance>; 2] {
-    let parent = tree.parent[area].filter(|&p| tree.level[p] != Level::Country);
-    let region = tree.region[area].filter(|&r| r != area);
-    [parent, region].map(|reference| {
-        let reference = reference.filter(|&r| matches!(estimates[r], Some(Ok(_))))?;
-        let c = prepared
-            .contrast(&members[area], &members[reference])
-            .ok()?;
+) -> [Option<Significance>; 2] {
+    references(tree, area).map(|reference| {
+        let reference = prepared_references[reference?].as_ref()?;
+        let c = prepared.contrast_within(&members[area], reference).ok()?;
         Some(c.significance(levels))
     })
 }
@@ -663,6 +1004,123 @@ WK990101,2024,101.3,B,4,female,80,2,6
         assert_eq!(
             (of(2022).change, of(2022).standing.previous_year),
             (None, None)
+        );
+    }
+
+    /// The long table's row of an area, indicator and group (2024).
+    fn row<'a>(p: &'a Profiles, code: &str, indicator: usize, group: Group) -> &'a Estimate {
+        let area = p.area_index(code).expect("area");
+        p.survey
+            .iter()
+            .find(|e| e.area == area && e.indicator == indicator && e.group == group)
+            .expect("row")
+    }
+
+    const FEMALE: Group = Group {
+        sex: Sex::Female,
+        age: None,
+    };
+    const MALE: Group = Group {
+        sex: Sex::Male,
+        age: None,
+    };
+    const YOUNGER: Group = Group {
+        sex: Sex::All,
+        age: Some(AgeBand::closed(18, 64)),
+    };
+    const OLDER: Group = Group {
+        sex: Sex::All,
+        age: Some(AgeBand::open(65)),
+    };
+
+    #[test]
+    fn each_group_of_the_long_table_is_a_domain_of_the_whole_design() {
+        let p = build(&CATALOGUE.replace("min_respondents = 4", "min_respondents = 2"));
+        // The wijk's women (adults, with an answer), and its respondents of 65 and over.
+        for (group, rows) in [(FEMALE, &[0, 2, 4, 7, 9, 10][..]), (OLDER, &[1, 8, 10])] {
+            let m = direct(7, rows, Some(&[1.0, 2.0]));
+            let e = row(&p, "WK990101", 0, group);
+            assert_eq!(e.status, Status::Published, "{group:?}");
+            assert_eq!(e.respondents, Some(rows.len() as f64));
+            let v = e.value.expect("published");
+            assert!(close(v.value, 100.0 * m.value), "{group:?}: {v:?} {m:?}");
+            assert!(close(e.se.expect("se"), 100.0 * m.se));
+            assert_eq!(e.deff, m.deff);
+        }
+        // The total is the profile's figure.
+        let total = row(&p, "WK990101", 0, Group::TOTAL);
+        assert_eq!(total.value, figure(&p, "WK990101", 0).value);
+        // A mean has the same groups: the women's loneliness score (any age, not 99).
+        let m = direct(8, &[0, 4, 7, 9, 10], None);
+        let v = row(&p, "WK990101", 1, FEMALE).value.expect("published");
+        assert!(close(v.value, m.value), "{v:?} {m:?}");
+    }
+
+    #[test]
+    fn a_withheld_group_withholds_another_part_of_its_whole() {
+        // At least 4 respondents: the wijk's 3 men and its 3 respondents of 65 and over
+        // fall short; the women (6) and those under 65 (6) would be published, but with
+        // the total they would give the men's and the older ones' values nearly away.
+        let p = build(CATALOGUE);
+        assert_eq!(
+            row(&p, "WK990101", 0, Group::TOTAL).status,
+            Status::Published
+        );
+        for group in [MALE, OLDER] {
+            let e = row(&p, "WK990101", 0, group);
+            assert!(
+                matches!(e.status, Status::Withheld(Reason::Method(_))),
+                "{e:?}"
+            );
+            assert_eq!((e.respondents, e.value), (Some(3.0), None));
+        }
+        for group in [FEMALE, YOUNGER] {
+            let e = row(&p, "WK990101", 0, group);
+            assert_eq!(e.status, Status::Suppressed(Reason::SmallNumbers), "{e:?}");
+            assert_eq!((e.value, e.se, e.contrasts), (None, None, [None, None]));
+        }
+        let table = p.monitor_table().expect("table");
+        assert_eq!(table.height(), p.survey.len());
+        assert!(table.column("vs_region").is_ok() && table.column("lower_95").is_ok());
+    }
+
+    #[test]
+    fn the_groups_follow_the_catalogue() {
+        let settings: SurveySettings = toml::from_str(
+            "breakdowns = [\"sex-age\", \"sex\"]\nage_groups = [\"18-39\", \"40+\"]",
+        )
+        .expect("settings");
+        let groups: Vec<String> = Group::all(&settings)
+            .iter()
+            .map(|g| {
+                format!(
+                    "{}/{}",
+                    g.sex.as_str(),
+                    g.age.map_or(String::new(), |a| a.to_string())
+                )
+            })
+            .collect();
+        assert_eq!(
+            groups,
+            [
+                "all/",
+                "male/18-39",
+                "female/18-39",
+                "male/40+",
+                "female/40+",
+                "male/",
+                "female/"
+            ]
+        );
+        let bad = toml::from_str::<SurveySettings>("age_groups = [\"old\"]").expect_err("bad");
+        assert!(
+            bad.to_string()
+                .contains("`age_groups`: `old` is not an age group"),
+            "{bad}"
+        );
+        assert_eq!(
+            Group::all(&SurveySettings::default()),
+            [Group::TOTAL, MALE, FEMALE, YOUNGER, OLDER]
         );
     }
 

@@ -783,71 +783,144 @@ impl<'a> Prepared<'a> {
     /// [`StatsError::Shape`] when the domain is not inside the reference, or the domain or
     /// the rest of the reference has no respondent.
     pub fn contrast(&self, domain: &[usize], reference: &[usize]) -> Result<Contrast, StatsError> {
-        let shape = |rule: &str| StatsError::Shape {
-            what: "survey contrast",
-            rule: rule.into(),
-        };
+        let mut members = reference.to_vec();
+        members.sort_unstable();
+        if domain.iter().any(|i| members.binary_search(i).is_err()) {
+            return Err(StatsError::Shape {
+                what: "survey contrast",
+                rule: "the domain must lie inside the reference".into(),
+            });
+        }
+        self.contrast_within(domain, &self.reference(reference))
+    }
+
+    /// The respondents `rows` prepared as the reference of many contrasts
+    /// ([`Prepared::contrast_within`]).
+    pub fn reference(&self, rows: &[usize]) -> Reference {
         let w = self.design.weights;
-        let mut inside = vec![false; w.len()];
-        for &i in domain {
-            inside[i] = true;
-        }
-        // Weighted totals of the domain (0) and the rest (1).
-        let (mut total, mut weighted, mut found) = ([0.0; 2], [0.0; 2], 0);
-        for &i in reference {
-            let k = usize::from(!inside[i]);
-            found += usize::from(inside[i]);
-            total[k] += w[i];
-            weighted[k] += w[i] * self.y[i];
-        }
-        if found < domain.len() {
-            return Err(shape("the domain must lie inside the reference"));
-        }
-        if total.contains(&0.0) {
-            return Err(shape(
-                "the domain and the rest of the reference need respondents",
-            ));
-        }
-        let mean = [weighted[0] / total[0], weighted[1] / total[1]];
-        // PSU totals of the linearised values, then their moments per stratum.
-        let mut sums = vec![0.0; self.layout.psu_stratum.len()];
-        let mut touched: Vec<u32> = Vec::new();
-        for &i in reference {
-            let c = self.layout.psu[i] as usize;
-            if sums[c] == 0.0 {
-                touched.push(c as u32);
-            }
-            sums[c] += if inside[i] {
-                w[i] * (self.y[i] - mean[0]) / total[0]
-            } else {
-                -w[i] * (self.y[i] - mean[1]) / total[1]
-            };
-        }
-        // A PSU whose total is exactly 0 may be listed twice: count each once.
-        touched.sort_unstable();
-        touched.dedup();
-        let mut moments: HashMap<u32, (f64, f64, usize)> = HashMap::new();
-        for &c in &touched {
-            let z = sums[c as usize];
-            let m = moments
-                .entry(self.layout.psu_stratum[c as usize])
-                .or_insert((0.0, 0.0, 0));
-            m.0 += z;
-            m.1 += z * z;
-            m.2 += 1;
-        }
-        let mut moments: Vec<_> = moments
-            .into_iter()
-            .map(|(h, (a, b, n))| (h, a, b, n))
+        let (weight, weighted) = rows.iter().fold((0.0, 0.0), |(t, a), &i| {
+            (t + w[i], a + w[i] * self.y[i])
+        });
+        let mean = if weight > 0.0 { weighted / weight } else { 0.0 };
+        let psus = self.psu_totals(rows, mean);
+        let mut strata: Vec<(u32, [f64; 5], usize)> = Vec::new();
+        let mut by_stratum: Vec<(u32, f64, f64)> = psus
+            .iter()
+            .map(|&(c, a, b)| (self.layout.psu_stratum[c as usize], a, b))
             .collect();
-        moments.sort_unstable_by_key(|m| m.0);
+        by_stratum.sort_by_key(|m| m.0);
+        for (h, a, b) in by_stratum {
+            if strata.last().is_none_or(|m| m.0 != h) {
+                strata.push((h, [0.0; 5], 0));
+            }
+            if let Some((_, m, held)) = strata.last_mut() {
+                *m = [m[0] + a, m[1] + b, m[2] + a * a, m[3] + a * b, m[4] + b * b];
+                *held += 1;
+            }
+        }
+        Reference {
+            respondents: rows.len(),
+            weight,
+            weighted,
+            mean,
+            psus,
+            strata,
+        }
+    }
+
+    /// Per PSU holding some of `rows`, in PSU order: `Σ w (y − pivot)` and `Σ w` over them.
+    fn psu_totals(&self, rows: &[usize], pivot: f64) -> Vec<(u32, f64, f64)> {
+        let w = self.design.weights;
+        let mut at: HashMap<u32, usize> = HashMap::new();
+        let mut totals: Vec<(u32, f64, f64)> = Vec::new();
+        for &i in rows {
+            let c = self.layout.psu[i];
+            let k = *at.entry(c).or_insert_with(|| {
+                totals.push((c, 0.0, 0.0));
+                totals.len() - 1
+            });
+            totals[k].1 += w[i] * (self.y[i] - pivot);
+            totals[k].2 += w[i];
+        }
+        totals.sort_unstable_by_key(|t| t.0);
+        totals
+    }
+
+    /// The contrast of the respondents `domain` (all of them in the reference) with the rest
+    /// of a prepared reference: its cost is a pass over the domain's respondents. The
+    /// linearised values of the reference's PSUs that hold none of the domain's follow from
+    /// the reference's moments and the rest's mean; those of the domain's PSUs are made
+    /// whole. See [`contrast`].
+    ///
+    /// # Errors
+    ///
+    /// [`StatsError::Shape`] when the domain or the rest of the reference has no respondent.
+    pub fn contrast_within(
+        &self,
+        domain: &[usize],
+        reference: &Reference,
+    ) -> Result<Contrast, StatsError> {
+        let w = self.design.weights;
+        let (weight, weighted) = domain.iter().fold((0.0, 0.0), |(t, a), &i| {
+            (t + w[i], a + w[i] * self.y[i])
+        });
+        if domain.is_empty() || domain.len() >= reference.respondents {
+            return Err(StatsError::Shape {
+                what: "survey contrast",
+                rule: "the domain and the rest of the reference need respondents".into(),
+            });
+        }
+        let rest = reference.weight - weight;
+        let means = [weighted / weight, (reference.weighted - weighted) / rest];
+        // Both means about the reference's, as its moments are.
+        let [shift, delta] = means.map(|m| m - reference.mean);
+        // A reference PSU without the domain's respondents: only the rest's term.
+        let outside = |a: f64, b: f64| -(a - delta * b) / rest;
+        let mut moments: Vec<(u32, f64, f64, usize)> = reference
+            .strata
+            .iter()
+            .map(|&(h, [a, b, aa, ab, bb], held)| {
+                let sum = -(a - delta * b) / rest;
+                let squares = (aa - 2.0 * delta * ab + delta * delta * bb) / (rest * rest);
+                (h, sum, squares, held)
+            })
+            .collect();
+        for (c, a_d, b_d) in self.psu_totals(domain, reference.mean) {
+            let Ok(k) = reference.psus.binary_search_by_key(&c, |p| p.0) else {
+                continue;
+            };
+            let (_, a, b) = reference.psus[k];
+            let z = (a_d - shift * b_d) / weight - ((a - a_d) - delta * (b - b_d)) / rest;
+            let u = outside(a, b);
+            let h = self.layout.psu_stratum[c as usize];
+            if let Ok(m) = moments.binary_search_by_key(&h, |m| m.0) {
+                moments[m].1 += z - u;
+                moments[m].2 += z * z - u * u;
+            }
+        }
         let (variance, df) = self.layout.variance(self.design.lonely_psu, moments);
         Ok(Contrast {
-            difference: mean[0] - mean[1],
+            difference: means[0] - means[1],
             se: variance.sqrt(),
             df,
         })
     }
+}
+
+/// A reference's respondents prepared for many contrasts ([`Prepared::reference`]): its
+/// weighted totals, and each of its PSUs' totals and their moments per stratum about its
+/// mean (so that little cancels).
+#[derive(Debug, Clone)]
+pub struct Reference {
+    respondents: usize,
+    weight: f64,
+    weighted: f64,
+    mean: f64,
+    /// Per PSU, in PSU order: `Σ w (y − mean)` and `Σ w`.
+    psus: Vec<(u32, f64, f64)>,
+    /// Per stratum, in stratum order: the sums of those two, of their squares and of their
+    /// product, and the number of PSUs.
+    strata: Vec<(u32, [f64; 5], usize)>,
 }
 
 #[cfg(test)]
