@@ -834,3 +834,30 @@ fn a_build_whose_writes_fail_leaves_the_earlier_set_and_no_working_folder() {
         .collect();
     assert!(left.is_empty(), "{left:?}");
 }
+
+#[test]
+fn small_integer_columns_of_parquet_files_are_read() {
+    // Answers as Int8 and counts as UInt16 (as R, SPSS readers and pandas write them): the
+    // command line reads them as the Python extension does.
+    let dir = tempfile::tempdir().expect("tempdir");
+    copy_demo(dir.path());
+    use polars::prelude::*;
+    let rewrite = |name: &str, column: &str, dtype: DataType| {
+        let path = dir.path().join(name);
+        let file = std::fs::File::open(&path).expect("open");
+        let frame = ParquetReader::new(file).finish().expect("read");
+        let mut frame = frame
+            .lazy()
+            .with_column(col(column).cast(dtype))
+            .collect()
+            .expect("cast");
+        let out = std::fs::File::create(&path).expect("create");
+        ParquetWriter::new(out).finish(&mut frame).expect("write");
+    };
+    rewrite("respondents.parquet", "GZGGA401", DataType::Int8);
+    rewrite("gp_counts.parquet", "numerator", DataType::UInt16);
+    let run = wijkprofiel(&["validate", dir.path().to_str().expect("utf-8")]);
+    let said = text(&run.stdout);
+    assert!(run.status.success(), "{said}");
+    assert!(said.ends_with("valid: no problems found\n"), "{said}");
+}
