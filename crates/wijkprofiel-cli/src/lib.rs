@@ -196,12 +196,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let written = write::merge(&out, shards)?;
             println!(
                 "merged {shards} parts into {} ({} rows)",
-                written
-                    .tables
-                    .iter()
-                    .map(|p| p.display().to_string())
-                    .collect::<Vec<_>>()
-                    .join(", "),
+                listed(&written.tables),
                 written.rows
             );
             Ok(ExitCode::SUCCESS)
@@ -235,6 +230,12 @@ fn read_inputs(dir: Option<&Path>) -> anyhow::Result<Inputs> {
         },
         None => Ok(Inputs::demo()),
     }
+}
+
+/// Paths as a comma-separated list.
+fn listed(paths: &[PathBuf]) -> String {
+    let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+    shown.join(", ")
 }
 
 fn spinner(message: &'static str) -> ProgressBar {
@@ -307,12 +308,7 @@ fn monitor(dir: Option<&Path>, out: &Path, config: Option<&Path>) -> anyhow::Res
     );
     println!(
         "wrote {} and {books} tabellenboeken to {}",
-        written
-            .tables
-            .iter()
-            .map(|p| p.display().to_string())
-            .collect::<Vec<_>>()
-            .join(", "),
+        listed(&written.tables),
         out.join(write::TABELLENBOEK).display()
     );
     if profiles.dataset().synthetic {
@@ -382,12 +378,7 @@ fn build(
         out.join(write::DOCUMENTS).display(),
         out.join(write::PAGES).display(),
         written.rows,
-        written
-            .tables
-            .iter()
-            .map(|p| p.display().to_string())
-            .collect::<Vec<_>>()
-            .join(", ")
+        listed(&written.tables)
     );
     for area in profiles.areas() {
         let Some(custom) = &area.custom else {

@@ -357,33 +357,43 @@ pub(crate) fn settle(
     let order = Group::all(settings);
     let rank = |g: &Group| order.iter().position(|o| o == g).unwrap_or(usize::MAX);
     estimates.sort_by_key(|e| (e.area, e.indicator, e.year, rank(&e.group)));
-    for e in estimates.iter_mut() {
-        let figure = figures[by_area[e.area].clone()]
+    for rows in estimates.chunk_by_mut(|a, b| a.area == b.area) {
+        // The area's figures by indicator and year (residence, the GGD's mode).
+        let of_area: HashMap<(usize, i32), &Figure> = figures[by_area[rows[0].area].clone()]
             .iter()
-            .find(|f| f.indicator == e.indicator && f.year == e.year && f.mode == Mode::Residence);
-        let Some(figure) = figure.filter(|f| !f.is_published()) else {
-            continue;
-        };
-        let total = e.group == Group::TOTAL;
-        if total || matches!(figure.status, Status::Suppressed(_)) {
-            *e = Estimate {
-                // The figure's respondents as published; none of a group's beside a
-                // figure whose counts are withheld.
-                respondents: if total { figure.denominator } else { None },
-                value: None,
-                se: None,
-                deff: None,
-                effective_n: None,
-                status: if total {
-                    figure.status.clone()
-                } else {
-                    Status::Suppressed(Reason::SmallNumbers)
-                },
-                contrasts: [None; 2],
-                change: None,
-                ..e.clone()
-            };
+            .filter(|f| f.mode == Mode::Residence)
+            .map(|f| ((f.indicator, f.year), f))
+            .collect();
+        for e in rows.iter_mut() {
+            settle_one(e, of_area.get(&(e.indicator, e.year)).copied());
         }
+    }
+}
+
+/// One row of [`settle`], beside its area's figure.
+fn settle_one(e: &mut Estimate, figure: Option<&Figure>) {
+    let Some(figure) = figure.filter(|f| !f.is_published()) else {
+        return;
+    };
+    let total = e.group == Group::TOTAL;
+    if total || matches!(figure.status, Status::Suppressed(_)) {
+        *e = Estimate {
+            // The figure's respondents as published; none of a group's beside a figure
+            // whose counts are withheld.
+            respondents: if total { figure.denominator } else { None },
+            value: None,
+            se: None,
+            deff: None,
+            effective_n: None,
+            status: if total {
+                figure.status.clone()
+            } else {
+                Status::Suppressed(Reason::SmallNumbers)
+            },
+            contrasts: [None; 2],
+            change: None,
+            ..e.clone()
+        };
     }
 }
 

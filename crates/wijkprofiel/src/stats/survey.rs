@@ -798,9 +798,9 @@ impl<'a> Prepared<'a> {
     /// ([`Prepared::contrast_within`]).
     pub fn reference(&self, rows: &[usize]) -> Reference {
         let w = self.design.weights;
-        let (weight, weighted) = rows.iter().fold((0.0, 0.0), |(t, a), &i| {
-            (t + w[i], a + w[i] * self.y[i])
-        });
+        let (weight, weighted) = rows
+            .iter()
+            .fold((0.0, 0.0), |(t, a), &i| (t + w[i], a + w[i] * self.y[i]));
         let mean = if weight > 0.0 { weighted / weight } else { 0.0 };
         let psus = self.psu_totals(rows, mean);
         let mut strata: Vec<(u32, [f64; 5], usize)> = Vec::new();
@@ -861,9 +861,9 @@ impl<'a> Prepared<'a> {
         reference: &Reference,
     ) -> Result<Contrast, StatsError> {
         let w = self.design.weights;
-        let (weight, weighted) = domain.iter().fold((0.0, 0.0), |(t, a), &i| {
-            (t + w[i], a + w[i] * self.y[i])
-        });
+        let (weight, weighted) = domain
+            .iter()
+            .fold((0.0, 0.0), |(t, a), &i| (t + w[i], a + w[i] * self.y[i]));
         if domain.is_empty() || domain.len() >= reference.respondents {
             return Err(StatsError::Shape {
                 what: "survey contrast",
