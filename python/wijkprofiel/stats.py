@@ -404,6 +404,8 @@ def survey_contrast(
             f"group {', '.join(f'{c} = {first[c]!r}' for c in by)} lies in more than one group of `{within}`"
         )
     references = dict(frame.group_by(reference.alias("_reference")).agg(pl.col("_row")).iter_rows())
+    # Each reference once (the core prepares it for all its groups), and each group's.
+    number = {r: k for k, r in enumerate(references)}
     found = _core.survey_contrasts(
         design.weights,
         data[value].cast(pl.Float64).fill_null(0.0).to_list(),
@@ -412,7 +414,8 @@ def survey_contrast(
         design.population,
         lonely_psu,
         groups["_row"].to_list(),
-        [references[r] for r in groups["_reference"]],
+        list(references.values()),
+        [number[r] for r in groups["_reference"]],
     )
     keys: list[pl.Expr] = [pl.col(c) for c in by]
     if within and within not in by:

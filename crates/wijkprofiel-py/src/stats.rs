@@ -312,11 +312,12 @@ pub(crate) fn survey_means(
         .collect())
 }
 
-/// Rest-of-reference contrasts (`stats.survey_contrast` shapes the frame): per pair of
-/// row lists, the domain against the rest of its reference: difference, standard error,
-/// degrees of freedom and two-sided p-value.
+/// Rest-of-reference contrasts (`stats.survey_contrast` shapes the frame): per domain (row
+/// list), the domain against the rest of its reference (`references[reference_of[k]]`, each
+/// prepared once; the domain's rows lie in it): difference, standard error, degrees of
+/// freedom and two-sided p-value.
 #[pyfunction]
-#[pyo3(signature = (weights, values, strata, psus, population, lonely_psu, domains, references))]
+#[pyo3(signature = (weights, values, strata, psus, population, lonely_psu, domains, references, reference_of))]
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn survey_contrasts(
     py: Python<'_>,
@@ -328,6 +329,7 @@ pub(crate) fn survey_contrasts(
     lonely_psu: &str,
     domains: Vec<Vec<usize>>,
     references: Vec<Vec<usize>>,
+    reference_of: Vec<usize>,
 ) -> PyResult<Vec<(f64, f64, f64, f64)>> {
     let design = design(
         &weights,
@@ -338,11 +340,17 @@ pub(crate) fn survey_contrasts(
     )?;
     let found: Result<Vec<_>, StatsError> = py.guarded(|| {
         let prepared = survey::Prepared::new(&design, &values)?;
+        let references: Vec<survey::Reference> =
+            references.iter().map(|r| prepared.reference(r)).collect();
         domains
             .iter()
-            .zip(&references)
-            .map(|(d, r)| {
-                let c = prepared.contrast(d, r)?;
+            .zip(&reference_of)
+            .map(|(d, &r)| {
+                let reference = references.get(r).ok_or_else(|| StatsError::Shape {
+                    what: "survey contrast",
+                    rule: format!("no reference {r}"),
+                })?;
+                let c = prepared.contrast_within(d, reference)?;
                 Ok((c.difference, c.se, c.df, c.p_value()))
             })
             .collect()
