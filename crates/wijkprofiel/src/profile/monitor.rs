@@ -27,7 +27,7 @@ use super::population::Residents;
 use crate::catalogue::{Breakdown, SurveySettings};
 use crate::stats::compare::Significance;
 use crate::stats::survey::{
-    Contrast, Design, Interval, OUTSIDE, Prepared, Reference, SurveyMean, means_by,
+    Contrast, Design, Interval, Numbered, OUTSIDE, Prepared, Reference, SurveyMean,
 };
 use crate::stats::{Confidence, Withheld};
 use crate::{AgeBand, Indicator, Kind, Level, Sex};
@@ -299,6 +299,9 @@ pub(crate) fn figures(
                 })
             })
             .collect();
+        // The round's design, numbered once for every group.
+        let design = round.design(settings);
+        let numbered = Numbered::new(&design).map_err(|e| e.to_string());
         let mut parts: Vec<(Group, Vec<Cell>)> = Vec::with_capacity(groups.len());
         for &group in &groups {
             let values: Vec<Option<f64>> = (0..values.len())
@@ -308,7 +311,7 @@ pub(crate) fn figures(
                 continue;
             }
             let then = previous.get(&group).map(|(y, e)| (*y, e.as_slice()));
-            let (cells, domains) = rules.cells(round, &values, then);
+            let (cells, domains) = rules.cells((round, &numbered), &values, then);
             previous.insert(group, (round.year, domains));
             parts.push((group, cells));
         }
@@ -459,20 +462,18 @@ impl Rules<'_> {
     /// estimates, for the next round's change.
     fn cells(
         &self,
-        round: &Round,
+        (round, design): (&Round, &Result<Numbered, String>),
         values: &[Option<f64>],
         previous: Option<(i32, &[Domain])>,
     ) -> (Vec<Cell>, Vec<Domain>) {
         let (tree, settings, levels) = (self.tree, self.settings, self.levels);
-        let design = round.design(settings);
         let y: Vec<f64> = values.iter().map(|v| v.unwrap_or(0.0)).collect();
-        let estimates = domains(round, &design, (values, &y), tree);
-        let prepared = Prepared::new(&design, &y);
+        let estimates = domains(round, design, (values, &y), tree);
+        let prepared = design.as_ref().ok().and_then(|d| d.prepared(&y).ok());
         let members = members(round, values, tree);
-        let references = prepared.as_ref().map_or_else(
-            |_| Vec::new(),
-            |p| prepare_references(p, &members, tree, &estimates),
-        );
+        let references = prepared.as_ref().map_or_else(Vec::new, |p| {
+            prepare_references(p, &members, tree, &estimates)
+        });
         let kind = if self.proportion {
             settings.interval
         } else {
@@ -506,7 +507,7 @@ impl Rules<'_> {
                             cell.withhold(Status::Withheld(Reason::Method(w)));
                             return cell;
                         }
-                        if let Ok(prepared) = &prepared {
+                        if let Some(prepared) = &prepared {
                             cell.contrasts =
                                 contrasts(prepared, &members, tree, area, &references, levels);
                         }
@@ -601,7 +602,7 @@ type Domain = Option<Result<(SurveyMean, f64), String>>;
 /// in at most one area of it), one per custom area.
 fn domains(
     round: &Round,
-    design: &Design,
+    design: &Result<Numbered, String>,
     (values, y): (&[Option<f64>], &[f64]),
     tree: &Hierarchy,
 ) -> Vec<Domain> {
@@ -613,7 +614,11 @@ fn domains(
                 counted[*g as usize] += v.unwrap_or(0.0);
             }
         }
-        match means_by(design, y, groups) {
+        let means = design
+            .as_ref()
+            .map_err(Clone::clone)
+            .and_then(|design| design.means_by(y, groups).map_err(|e| e.to_string()));
+        match means {
             Ok(means) => {
                 for (k, m) in means.into_iter().enumerate() {
                     out[areas[k]] = m.map(|m| Ok((m, counted[k])));
@@ -621,7 +626,7 @@ fn domains(
             }
             Err(e) => {
                 for &a in areas {
-                    out[a] = Some(Err(e.to_string()));
+                    out[a] = Some(Err(e.clone()));
                 }
             }
         }

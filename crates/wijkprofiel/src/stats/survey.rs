@@ -316,6 +316,67 @@ pub fn means_by(
     groups: &[u32],
 ) -> Result<Vec<Option<SurveyMean>>, StatsError> {
     check(design, y, groups.len())?;
+    means_in(design, &Layout::of(design)?, y, groups)
+}
+
+/// A design with its strata and PSUs numbered once, for many estimates of it (every
+/// question and group of a monitor's round): [`Numbered::means_by`] and
+/// [`Numbered::prepared`] as [`means_by`] and [`Prepared::new`], without numbering the
+/// design again.
+#[derive(Debug, Clone)]
+pub struct Numbered<'a> {
+    design: &'a Design<'a>,
+    layout: Layout,
+}
+
+impl<'a> Numbered<'a> {
+    /// # Errors
+    ///
+    /// As [`means_by`] for the design (a stratum with one PSU under [`LonelyPsu::Fail`], a
+    /// population smaller than its sample).
+    pub fn new(design: &'a Design<'a>) -> Result<Self, StatsError> {
+        Ok(Self {
+            design,
+            layout: Layout::of(design)?,
+        })
+    }
+
+    /// [`means_by`] on this design.
+    ///
+    /// # Errors
+    ///
+    /// As [`means_by`].
+    pub fn means_by(
+        &self,
+        y: &[f64],
+        groups: &[u32],
+    ) -> Result<Vec<Option<SurveyMean>>, StatsError> {
+        check(self.design, y, groups.len())?;
+        means_in(self.design, &self.layout, y, groups)
+    }
+
+    /// [`Prepared::new`] on this design.
+    ///
+    /// # Errors
+    ///
+    /// As [`means_by`].
+    pub fn prepared<'s>(&'s self, y: &'s [f64]) -> Result<Prepared<'s>, StatsError> {
+        check(self.design, y, y.len())?;
+        Ok(Prepared {
+            design: self.design,
+            y,
+            layout: self.layout.clone(),
+        })
+    }
+}
+
+/// [`means_by`] with the inputs checked and the design's layout made.
+fn means_in(
+    design: &Design,
+    layout: &Layout,
+    y: &[f64],
+    groups: &[u32],
+) -> Result<Vec<Option<SurveyMean>>, StatsError> {
     let n = design.weights.len();
     let count = groups
         .iter()
@@ -345,7 +406,7 @@ pub fn means_by(
             }
         })
         .collect();
-    let (variance, df) = linearised(design, groups, &z, count)?;
+    let (variance, df) = linearised_in(layout, design.lonely_psu, groups, &z, count);
     Ok((0..count)
         .map(|k| {
             (respondents[k] > 0).then(|| SurveyMean {
@@ -712,6 +773,17 @@ pub(super) fn linearised(
     count: usize,
 ) -> Result<(Vec<f64>, Vec<f64>), StatsError> {
     let layout = Layout::of(design)?;
+    Ok(linearised_in(&layout, design.lonely_psu, groups, z, count))
+}
+
+/// [`linearised`] with the design's layout made.
+fn linearised_in(
+    layout: &Layout,
+    lonely: LonelyPsu,
+    groups: &[u32],
+    z: &[f64],
+    count: usize,
+) -> (Vec<f64>, Vec<f64>) {
     let mut sums: HashMap<(u32, u32), f64> = HashMap::new();
     for (i, &g) in groups.iter().enumerate() {
         if g != OUTSIDE {
@@ -736,10 +808,10 @@ pub(super) fn linearised(
     for ((g, at), (sum, squares, held)) in moments {
         by_group[g as usize].push((at, sum, squares, held));
     }
-    Ok(by_group
+    by_group
         .into_iter()
-        .map(|m| layout.variance(design.lonely_psu, m))
-        .unzip())
+        .map(|m| layout.variance(lonely, m))
+        .unzip()
 }
 
 /// The whole design's degrees of freedom: its PSUs minus its strata (`degf`).
