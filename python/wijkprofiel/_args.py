@@ -157,6 +157,16 @@ def aligned(**columns: Any) -> list[list[float]]:
     return list(found.values())
 
 
+def weights_by_band(
+    value: Any, name: str, accepted: str = "a mapping of age bands to weights"
+) -> tuple[list[str], list[float]]:
+    """A standard population given as a mapping of age bands to weights: its bands and
+    weights; ``accepted`` says what the argument takes, for the error."""
+    if not isinstance(value, Mapping):
+        raise TypeError(f"{name} must be {accepted}, not {_kind(value)}")
+    return texts(list(value), name), floats(list(value.values()), name)
+
+
 def series(values: Any, name: str) -> pl.Series:
     """A column of numbers as a polars Series (a list or another sequence is converted)."""
     if isinstance(values, pl.Series):

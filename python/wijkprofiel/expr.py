@@ -129,10 +129,7 @@ def dsr(
     >>> out.unnest("dsr")["value"][0]
     6400.0
     """
-    if standard is not None and not isinstance(standard, Mapping):
-        raise TypeError(f"standard must be a mapping of age bands to weights, not {type(standard).__name__}")
-    bands = [] if standard is None else _args.texts(list(standard), "standard")
-    weights = [] if standard is None else _args.floats(list(standard.values()), "standard")
+    bands, weights = ([], []) if standard is None else _args.weights_by_band(standard, "standard")
     return register_plugin_function(
         plugin_path=_LIBRARY,
         function_name="dsr",

@@ -57,9 +57,7 @@ def _standard(standard: Mapping[str, float] | pl.DataFrame | None):
             raise ValueError("standard must have two columns, the age band and its weight")
         band, weight = standard.columns[:2]
         return standard[band].cast(pl.String).to_list(), _args.floats(standard[weight], "standard")
-    if not isinstance(standard, Mapping):
-        raise TypeError(f"standard must be a mapping of age bands to weights or a DataFrame, not {type(standard).__name__}")
-    return _args.texts(list(standard), "standard"), _args.floats(list(standard.values()), "standard")
+    return _args.weights_by_band(standard, "standard", "a mapping of age bands to weights or a DataFrame")
 
 
 def proportion(x, n, *, confidence=PAIR, multiplier: float = 1.0) -> pl.DataFrame:

@@ -88,9 +88,4 @@ impl Profiles {
             text("vs_previous", &|e| significance(e.change.map(|c| c.1))),
         ])
     }
-
-    /// Whether the profiles hold estimates made from respondents.
-    pub(crate) fn has_monitor(&self) -> bool {
-        !self.survey.is_empty()
-    }
 }

@@ -300,10 +300,21 @@ pub fn write_set(
     out: &Path,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Written, ProfileError> {
+    whole_set(profiles, out, |dir| {
+        write(profiles, dir, Shard::WHOLE, progress)
+    })
+}
+
+/// Runs `fill` on a working folder beside `out`, then puts it in place of `out` in one step
+/// with its manifest ([`super::set::Working`]); the written files named where they end up.
+fn whole_set(
+    profiles: &Profiles,
+    out: &Path,
+    fill: impl FnOnce(&Path) -> Result<Written, ProfileError>,
+) -> Result<Written, ProfileError> {
     let inputs = Some(profiles.fingerprint.clone()).filter(|f| !f.is_empty());
     let working = super::set::Working::begin(out)?;
-    let written = write(profiles, working.path(), Shard::WHOLE, progress)?;
-    let written = written.moved(working.path(), out);
+    let written = fill(working.path())?.moved(working.path(), out);
     working.commit(inputs)?;
     Ok(written)
 }
@@ -416,7 +427,7 @@ fn write_run_files(profiles: &Profiles, dir: &Path) -> Result<Vec<PathBuf>, Prof
         }),
     )?;
     write_tabellenboeken(profiles, &dir.join(TABELLENBOEK))?;
-    if profiles.has_monitor() {
+    if !profiles.monitor_estimates().is_empty() {
         let mut monitor = profiles.monitor_table().map_err(encode(dir))?;
         let (parquet, csv) = (dir.join(MONITOR_PARQUET), dir.join(MONITOR_CSV));
         write_parquet(&parquet, &mut monitor)?;
@@ -451,18 +462,13 @@ fn write_run_files(profiles: &Profiles, dir: &Path) -> Result<Vec<PathBuf>, Prof
 ///
 /// As [`write_set`].
 pub fn write_monitor_set(profiles: &Profiles, out: &Path) -> Result<Written, ProfileError> {
-    let inputs = Some(profiles.fingerprint.clone()).filter(|f| !f.is_empty());
-    let working = super::set::Working::begin(out)?;
-    let tables = write_run_files(profiles, working.path())?;
-    let rows = profiles.survey.len();
-    let written = Written {
-        documents: 0,
-        rows,
-        tables,
-    }
-    .moved(working.path(), out);
-    working.commit(inputs)?;
-    Ok(written)
+    whole_set(profiles, out, |dir| {
+        Ok(Written {
+            documents: 0,
+            rows: profiles.monitor_estimates().len(),
+            tables: write_run_files(profiles, dir)?,
+        })
+    })
 }
 
 /// Writes the tabellenboek of every gemeente and region that has one, in parallel.

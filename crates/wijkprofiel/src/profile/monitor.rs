@@ -448,7 +448,7 @@ impl Cell {
             value: self.value,
             se: mean.map(|m| m.se * multiplier),
             deff: mean.and_then(|m| m.deff),
-            effective_n: mean.map(|m| m.respondents as f64 / m.deff.unwrap_or(1.0)),
+            effective_n: mean.map(SurveyMean::effective_n),
             status: self.status.clone(),
             contrasts: self.contrasts,
             change: self.change,

@@ -365,7 +365,7 @@ impl<'a> Numbered<'a> {
         Ok(Prepared {
             design: self.design,
             y,
-            layout: self.layout.clone(),
+            layout: std::borrow::Cow::Borrowed(&self.layout),
         })
     }
 }
@@ -831,7 +831,8 @@ pub(super) fn design_df(design: &Design) -> Result<f64, StatsError> {
 pub struct Prepared<'a> {
     design: &'a Design<'a>,
     y: &'a [f64],
-    layout: Layout,
+    /// Its own, or a [`Numbered`] design's.
+    layout: std::borrow::Cow<'a, Layout>,
 }
 
 impl<'a> Prepared<'a> {
@@ -843,7 +844,7 @@ impl<'a> Prepared<'a> {
         Ok(Self {
             design,
             y,
-            layout: Layout::of(design)?,
+            layout: std::borrow::Cow::Owned(Layout::of(design)?),
         })
     }
 
