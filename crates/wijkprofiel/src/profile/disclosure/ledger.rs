@@ -304,6 +304,8 @@ pub(crate) struct Ledger {
     masks: Vec<Mask>,
     /// Masks by domain (population cells or GP cells) and bits.
     mask_index: HashMap<(bool, Vec<bool>), u32, FixedState>,
+    /// Per cell: how many published values it feeds (as a numerator or denominator).
+    feeds: Vec<u32>,
 }
 
 impl Ledger {
@@ -424,6 +426,19 @@ impl Ledger {
     /// Whether everyone knows the cell (a zero shown as "no data"): never withheld.
     pub(super) fn fixed(&self, id: CellId) -> bool {
         self.cells[id as usize].fixed
+    }
+
+    /// One more published value is built on the cell (its numerator or denominator).
+    pub(super) fn feeds(&mut self, id: CellId) {
+        if self.feeds.len() < self.cells.len() {
+            self.feeds.resize(self.cells.len(), 0);
+        }
+        self.feeds[id as usize] += 1;
+    }
+
+    /// What withholding the cell loses: the count itself, and each value built on it.
+    pub(super) fn cost(&self, id: CellId) -> f64 {
+        1.0 + f64::from(self.feeds.get(id as usize).copied().unwrap_or(0))
     }
 
     /// Withholds a published cell to protect others.

@@ -14,10 +14,13 @@
 //! its cap is proven), then one by one for the counts left. Withholding more only adds room,
 //! so a count once proven protected stays so.
 //!
-//! Where a count falls short, a published count the attacker's bound rests on (in a sum with
-//! a non-zero dual) is withheld as well and joins the programme as one more unknown; the
-//! counts still open are checked again in the next round, until every count is protected
-//! or nothing is left to withhold. A component of one or two cells needs no solver: its
+//! Where a count falls short, the published counts that protect it at the least information
+//! lost are withheld as well ([`cheapest`]: the cheapest perturbation that moves it as far as
+//! it needs through published counts near it, each weighed by the count and the values built
+//! on it; a custom area's counts first) and join the programme as unknowns; where no such
+//! perturbation lies within reach, one count its bound rests on (in a sum with a non-zero
+//! dual). The counts still open are checked again in the next round, until every count is
+//! protected or nothing is left to withhold. A component of one or two cells needs no solver: its
 //! perturbations lie on a line. A large component (a region's pyramid of residents, linked
 //! through every age band of every buurt, runs to thousands of cells) is proven in parts,
 //! one per gemeente, with the others' cells fixed: a proof with less room than there is
@@ -29,6 +32,8 @@
 //! published again: that tells nobody anything new.
 
 use std::collections::{HashMap, HashSet};
+
+use foldhash::fast::FixedState;
 
 use highs::{Col, ColProblem, HighsModelStatus, Model, Row, Sense};
 use rayon::prelude::*;
@@ -166,6 +171,8 @@ impl<'a> Relations<'a> {
 /// again (from the last basis) for each objective, and grown by a column for each cell the
 /// repairs withhold.
 struct Programme {
+    /// The cell of each column.
+    cells: Vec<CellId>,
     /// Lowest move of each column's cell: minus its count.
     floors: Vec<f64>,
     columns: Vec<Col>,
@@ -209,6 +216,7 @@ impl Programme {
                 Some(model)
             });
         Self {
+            cells: cells.to_vec(),
             floors,
             columns,
             rows,
@@ -233,6 +241,7 @@ impl Programme {
             }
         }
         self.columns.push(column);
+        self.cells.push(cell);
         self.floors.push(floor);
         Some(())
     }
@@ -259,12 +268,16 @@ impl Programme {
         Some(Moves { moves, binding })
     }
 
-    /// The farthest column `i` can move up and down (each as far as `need` asks), or what
-    /// is missing and the sums that bound the move that falls short (upward first). A side
-    /// `reached` already proves (a move found for many counts at once) is not solved again.
-    fn check(&mut self, i: usize, need: Need, reached: [f64; 2]) -> Result<f64, (f64, Vec<usize>)> {
+    /// The farthest column `i` can move up and down (each as far as `need` asks), or how it
+    /// falls short (upward first). A side `reached` already proves (a move found for many
+    /// counts at once) is not solved again.
+    fn check(&mut self, i: usize, need: Need, reached: [f64; 2]) -> Result<f64, Weak> {
         // The solver gave no answer: unproven, with every sum to widen.
-        let failed = |p: &Self| (need.up, p.sums.clone());
+        let failed = |p: &Self| Weak {
+            shortfall: need.up,
+            up: true,
+            binding: p.sums.clone(),
+        };
         let [mut d, mut u] = reached;
         let mut bound_up = Vec::new();
         if u < need.up - TOLERANCE {
@@ -273,7 +286,11 @@ impl Programme {
                 .ok_or_else(|| failed(self))?;
             u = up.moves[i].max(0.0);
             if !need.width && u < need.up - TOLERANCE {
-                return Err((need.up - u, up.binding));
+                return Err(Weak {
+                    shortfall: need.up - u,
+                    up: true,
+                    binding: up.binding,
+                });
             }
             bound_up = up.binding;
         }
@@ -287,10 +304,20 @@ impl Programme {
         }
         match need.shortfall(d, u) {
             None => Ok(d + u),
-            Some((true, shortfall)) => Err((shortfall, bound_up)),
-            Some((false, shortfall)) => Err((shortfall, bound_down)),
+            Some((up, shortfall)) => Err(Weak {
+                shortfall,
+                up,
+                binding: if up { bound_up } else { bound_down },
+            }),
         }
     }
+}
+
+/// How a count falls short: by how much, on which side, and the sums its bound rests on.
+struct Weak {
+    shortfall: f64,
+    up: bool,
+    binding: Vec<usize>,
 }
 
 /// Solves `model` for the largest total move of the `targets` (column, lowest move, cap)
@@ -359,6 +386,7 @@ fn repair_component(
     tree: &Hierarchy,
     cells: &[CellId],
     rounds: usize,
+    repair: Repair,
 ) -> Repaired {
     let mut out = Repaired::default();
     let mut programme = Programme::new(ledger, relations, cells);
@@ -390,41 +418,59 @@ fn repair_component(
         let mut next = Vec::new();
         for (&t, [down, up]) in open.iter().zip(reached) {
             let (i, cell, need) = targets[t];
+            // Proven to the solver's precision: at least what is required.
             if need.shortfall(down, up).is_none() {
-                out.widths.push(down + up);
+                out.widths.push((down + up).max(need.required()));
                 continue;
             }
-            let (shortfall, binding) = match programme.check(i, need, [down, up]) {
+            let weak = match programme.check(i, need, [down, up]) {
                 Ok(width) => {
-                    out.widths.push(width);
+                    out.widths.push(width.max(need.required()));
                     continue;
                 }
                 Err(weak) => weak,
             };
             let withheld = |c: CellId| !ledger.shown(c) || local.contains(&c);
-            let choice =
-                choose(ledger, relations, tree, &binding, shortfall, withheld).or_else(|| {
-                    choose(
+            let wanted = if weak.up { need.up } else { need.down };
+            let extras = CANDIDATES
+                .iter()
+                .filter(|_| repair == Repair::Cheapest)
+                .find_map(|&most| {
+                    let target = (cell, weak.up, wanted);
+                    cheapest(
                         ledger,
                         relations,
                         tree,
-                        &programme.sums,
-                        shortfall,
+                        &programme.cells,
+                        target,
+                        most,
                         withheld,
                     )
+                })
+                .or_else(|| {
+                    let one = |binding: &[usize]| {
+                        choose(ledger, relations, tree, binding, weak.shortfall, withheld)
+                    };
+                    one(&weak.binding)
+                        .or_else(|| one(&programme.sums))
+                        .map(|c| vec![c])
                 });
-            let Some((extra, s)) = choice else {
+            let Some(extras) = extras else {
                 out.unprotected.push(cell);
                 continue;
             };
-            let sum = &relations.sums[s];
-            let rule = Rule::Complementary {
-                total: sum.total,
-                against: sum.against,
-            };
-            local.insert(extra);
-            out.withheld.push((extra, rule));
-            if programme.add(ledger, relations, extra).is_none() {
+            let mut grown = true;
+            for (extra, s) in extras {
+                let sum = &relations.sums[s];
+                let rule = Rule::Complementary {
+                    total: sum.total,
+                    against: sum.against,
+                };
+                local.insert(extra);
+                out.withheld.push((extra, rule));
+                grown &= programme.add(ledger, relations, extra).is_some();
+            }
+            if !grown {
                 out.unprotected.push(cell);
                 continue;
             }
@@ -537,6 +583,27 @@ const PART_ROUNDS: usize = 16;
 /// Audits every sensitive withheld count and withholds more until each is protected; see the
 /// module. Components of more than `part` cells are proven in parts ([`PART`] in builds).
 pub(super) fn protect(ledger: &mut Ledger, sums: &[Sum], tree: &Hierarchy, part: usize) -> Outcome {
+    protect_with(ledger, sums, tree, part, Repair::Cheapest)
+}
+
+/// How a weak count gets more room.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Repair {
+    /// The cheapest published counts that protect it ([`cheapest`]), else as `Bound`.
+    Cheapest,
+    /// One published count its bound rests on per round ([`choose`]); for comparison.
+    #[cfg_attr(not(test), allow(dead_code))]
+    Bound,
+}
+
+/// [`protect`] with the given way of repairing.
+pub(super) fn protect_with(
+    ledger: &mut Ledger,
+    sums: &[Sum],
+    tree: &Hierarchy,
+    part: usize,
+    repair: Repair,
+) -> Outcome {
     let relations = Relations::new(sums);
     let sensitive: Vec<CellId> = ledger
         .ids()
@@ -555,7 +622,7 @@ pub(super) fn protect(ledger: &mut Ledger, sums: &[Sum], tree: &Hierarchy, part:
         .flat_map(|component| split(component, part, ledger, tree))
         .collect();
     let in_parts = units.iter().any(|u| u.1 != usize::MAX);
-    out.absorb(ledger, solve(ledger, &relations, tree, &units));
+    out.absorb(ledger, solve(ledger, &relations, tree, &units, repair));
     // A count its part could not protect (in a few rounds) gets its whole component, with
     // what the parts withheld, before it is called unprotected.
     if in_parts && !out.unprotected.is_empty() {
@@ -564,7 +631,7 @@ pub(super) fn protect(ledger: &mut Ledger, sums: &[Sum], tree: &Hierarchy, part:
             .into_iter()
             .map(|c| (c, usize::MAX))
             .collect();
-        out.absorb(ledger, solve(ledger, &relations, tree, &whole));
+        out.absorb(ledger, solve(ledger, &relations, tree, &whole, repair));
     }
     ledger.release_derivable(sums);
     out.added = withheld(ledger).saturating_sub(before);
@@ -617,6 +684,7 @@ fn solve(
     relations: &Relations,
     tree: &Hierarchy,
     components: &[(Vec<CellId>, usize)],
+    repair: Repair,
 ) -> Vec<Repaired> {
     let mut order: Vec<usize> = (0..components.len()).collect();
     order.sort_by_key(|&c| std::cmp::Reverse(components[c].0.len()));
@@ -625,13 +693,139 @@ fn solve(
         .with_max_len(1)
         .map(|&c| {
             let (cells, rounds) = (&components[c].0, components[c].1);
-            let r = prove_pair(ledger, relations, cells)
-                .unwrap_or_else(|| repair_component(ledger, relations, tree, cells, rounds));
+            let r = prove_pair(ledger, relations, cells).unwrap_or_else(|| {
+                repair_component(ledger, relations, tree, cells, rounds, repair)
+            });
             (c, r)
         })
         .collect();
     repaired.sort_unstable_by_key(|r| r.0);
     repaired.into_iter().map(|r| r.1).collect()
+}
+
+/// Published cells within this many sums of a weak count may be withheld for it.
+const REACH: u8 = 2;
+
+/// At most this many published cells are weighed for one weak count: the nearest first,
+/// then, where none of those can protect it, more.
+const CANDIDATES: [usize; 2] = [400, 4_000];
+
+/// The published cells whose withholding lets a weak count move as far as it needs at the
+/// least information lost, each with a sum it is withheld in: the cheapest perturbation
+/// that keeps every sum, moves the count (`target`: cell, upward, how far) and moves only
+/// withheld cells (the programme's `free` ones, at no cost) and published cells within
+/// [`REACH`] sums of it, each at a cost per unit of what withholding it loses (its
+/// [`Ledger::cost`]; a custom area's count a hundredth: custom areas give up their own
+/// counts first). The published cells it moves are the ones to withhold: once they are,
+/// that perturbation is the attacker's too, so the count is protected on that side (as in
+/// the linear-programming heuristics of Kelly, Golden and Assad, and of Fischetti and
+/// Salazar, for one count at a time). `None` when no such move exists within reach.
+fn cheapest(
+    ledger: &Ledger,
+    relations: &Relations,
+    tree: &Hierarchy,
+    free: &[CellId],
+    target: (CellId, bool, f64),
+    most: usize,
+    withheld: impl Fn(CellId) -> bool,
+) -> Option<Vec<(CellId, usize)>> {
+    let (cell, up, wanted) = target;
+    type Set = HashSet<CellId, FixedState>;
+    let free: Set = free.iter().copied().collect();
+    // Every withheld cell of the programme may move; published ones at most REACH
+    // published cells away from the count or from them, the nearest first.
+    let mut seen: Set = free.clone();
+    seen.insert(cell);
+    let mut movers: Vec<CellId> = std::iter::once(cell)
+        .chain(free.iter().copied().filter(|&c| c != cell))
+        .collect();
+    movers[1..].sort_unstable();
+    let mut queue = std::collections::VecDeque::from([(cell, 0_u8)]);
+    let mut candidates = Vec::new();
+    let mut expanded: Set = Set::default();
+    while let Some((c, d)) = queue.pop_front() {
+        if d >= REACH || !expanded.insert(c) {
+            continue;
+        }
+        for &s in relations.of(c) {
+            for (o, _) in relations.sums[s].terms() {
+                if free.contains(&o) {
+                    if !expanded.contains(&o) {
+                        queue.push_back((o, d));
+                    }
+                } else if candidates.len() < most
+                    && !withheld(o)
+                    && !ledger.fixed(o)
+                    && seen.insert(o)
+                {
+                    queue.push_back((o, d + 1));
+                    candidates.push(o);
+                }
+            }
+        }
+    }
+    if candidates.is_empty() {
+        return None;
+    }
+    // Every sum of every cell that may move holds; the cells outside stay as they are.
+    let mut sums: Vec<usize> = movers
+        .iter()
+        .chain(&candidates)
+        .flat_map(|&c| relations.of(c).iter().copied())
+        .collect();
+    sums.sort_unstable();
+    sums.dedup();
+    let mut problem = ColProblem::default();
+    let rows: HashMap<usize, Row> = sums
+        .iter()
+        .map(|&s| (s, problem.add_row(0.0..=0.0)))
+        .collect();
+    for &c in &movers {
+        let floor = -ledger.value(c);
+        let held = factors(relations, &rows, c);
+        match (c == cell, up) {
+            (false, _) => problem.add_column(0.0, floor.., held),
+            (true, true) => problem.add_column(0.0, wanted.., held),
+            (true, false) => problem.add_column(0.0, floor..=-wanted, held),
+        }
+    }
+    for &c in &candidates {
+        let custom = tree.level[ledger.describe(c).1] == Level::Custom;
+        let cost = ledger.cost(c) * if custom { 0.01 } else { 1.0 };
+        let held = factors(relations, &rows, c);
+        let down: Vec<(Row, f64)> = held.iter().map(|&(r, k)| (r, -k)).collect();
+        problem.add_column(cost, 0.0.., held);
+        problem.add_column(cost, 0.0..=ledger.value(c), down);
+    }
+    let model = problem.try_optimise(Sense::Minimise).ok()?;
+    let solved = model.try_solve().ok()?;
+    if solved.status() != HighsModelStatus::Optimal {
+        return None;
+    }
+    let solution = solved.get_solution();
+    let moves = &solution.columns()[movers.len()..];
+    let moved: HashSet<CellId> = candidates
+        .iter()
+        .enumerate()
+        .filter(|&(j, _)| moves[2 * j] + moves[2 * j + 1] > TOLERANCE)
+        .map(|(_, &c)| c)
+        .collect();
+    // Each is withheld in a sum with another cell that moves.
+    let mut out: Vec<(CellId, usize)> = candidates
+        .iter()
+        .filter(|c| moved.contains(c))
+        .filter_map(|&c| {
+            let moving = |o: CellId| o != c && (moved.contains(&o) || free.contains(&o));
+            let s = relations
+                .of(c)
+                .iter()
+                .copied()
+                .find(|&s| relations.sums[s].terms().any(|(o, _)| moving(o)))?;
+            Some((c, s))
+        })
+        .collect();
+    out.sort_unstable();
+    (!out.is_empty()).then_some(out)
 }
 
 /// The published cell to withhold for a weak count, and the sum it is withheld in: among the

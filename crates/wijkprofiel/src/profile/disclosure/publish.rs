@@ -209,6 +209,12 @@ pub(crate) fn publish(
         coverage_cells.push(r.coverage.map(|c| c.map(id)));
     }
 
+    for c in &cells {
+        c.numerator
+            .into_iter()
+            .chain(c.denominator)
+            .for_each(|id| ledger.feeds(id));
+    }
     let sums = ledger.sums(inputs.tree);
     ledger.complete(&sums, inputs.tree);
     let protection = d.lp_audit.then(|| {
