@@ -282,7 +282,10 @@ struct Counts<'a> {
 }
 
 /// Every GP figure of one indicator: by residence for every area below the country, by
-/// practice for wijken and up.
+/// practice for wijken and up; and, apart, the figures by practice of the buurten whose
+/// practices a custom area shares with a wijk ([`practice_parts`]): no output shows them,
+/// but the figures by practice of wijken and custom areas are their sums, which disclosure
+/// control must hold.
 ///
 /// # Errors
 ///
@@ -292,7 +295,7 @@ pub(crate) fn figures(
     inputs: &GpInputs,
     listed: &Listed,
     indicator: (usize, usize, &Indicator),
-) -> Result<Vec<Figure>, StatsError> {
+) -> Result<(Vec<Figure>, Vec<Figure>), StatsError> {
     let (index, cube_index, ind) = indicator;
     let scoped = Scoped::new(inputs, index, ind)?;
     // Room made once: figures are large, and growing a list of them copies it.
@@ -309,6 +312,8 @@ pub(crate) fn figures(
         cube_of(inputs, mode).years.len() * areas
     });
     let mut out = Vec::with_capacity(capacity.sum());
+    let parts = practice_parts(inputs);
+    let mut unpublished = Vec::new();
     for mode in Mode::ALL {
         let cube = cube_of(inputs, mode);
         for (y, &year) in cube.years.iter().enumerate() {
@@ -316,6 +321,10 @@ pub(crate) fn figures(
             for &area in &inputs.tree.bottom_up {
                 let level = inputs.tree.level[area];
                 if mode == Mode::Practice && level == Level::Buurt {
+                    if parts[area] {
+                        let counts = sums.counts(area);
+                        unpublished.push(figure(inputs, &scoped, area, year, mode, &counts));
+                    }
                     continue;
                 }
                 let counts = sums.counts(area);
@@ -329,7 +338,30 @@ pub(crate) fn figures(
             }
         }
     }
-    Ok(out)
+    Ok((out, unpublished))
+}
+
+/// The buurten whose counts by practice disclosure control must hold: those a practice lies
+/// in, within a wijk that shares a buurt with a custom area. By practice, a wijk's count is
+/// the sum over the practices in its buurten and a custom area's over those in its
+/// buurten, so a custom area and wijken holding the same practices count the same; the
+/// buurten in between are those sums' parts. Where no practice lies, the count is zero,
+/// which anyone knowing where practices are knows.
+pub(crate) fn practice_parts(inputs: &GpInputs) -> Vec<bool> {
+    let tree = inputs.tree;
+    let mut shared = vec![false; tree.len()];
+    for custom in tree.custom() {
+        for &b in &tree.members[custom] {
+            if let Some(w) = tree.wijk_of(b) {
+                shared[w] = true;
+            }
+        }
+    }
+    let mut parts = vec![false; tree.len()];
+    for &b in inputs.practice_buurt.iter().flatten() {
+        parts[b] = tree.wijk_of(b).is_some_and(|w| shared[w]);
+    }
+    parts
 }
 
 /// The counts of every area for one year and indicator, summed up the tree.

@@ -450,6 +450,8 @@ impl Profiles {
 
         let mut coverage = vec![None; areas.len()];
         let mut gp_cells = None;
+        // GP figures by practice of buurten, which no output shows (`gp::figures`).
+        let mut practice_parts: Vec<Figure> = Vec::new();
         // Every indicator's figures, a list each: CBS and GGD indicators one per task.
         // ... and the monitor's long table of those made from respondents.
         let (mut lists, survey): (Vec<Vec<Figure>>, Vec<Vec<Estimate>>) = catalogue
@@ -496,7 +498,7 @@ impl Profiles {
             coverage = gp::coverage(inputs, &listed);
             gp_cells = Some(cubes.cells.clone());
             // One indicator per task.
-            let made: Vec<Vec<Figure>> = gp
+            let made: Vec<(Vec<Figure>, Vec<Figure>)> = gp
                 .par_iter()
                 .enumerate()
                 .map(|(cube_index, (i, ind))| {
@@ -508,7 +510,10 @@ impl Profiles {
                     })
                 })
                 .collect::<Result<_, _>>()?;
-            lists.extend(made);
+            for (published, parts) in made {
+                lists.push(published);
+                practice_parts.extend(parts);
+            }
         }
 
         if !options.years.is_empty() {
@@ -525,6 +530,7 @@ impl Profiles {
             for list in &mut lists {
                 list.retain(|f| options.years.contains(&f.year));
             }
+            practice_parts.retain(|f| options.years.contains(&f.year));
         }
         let mut survey: Vec<Estimate> = survey
             .into_iter()
@@ -567,6 +573,7 @@ impl Profiles {
                 disclosure: &options.disclosure,
                 residents: &residents,
                 figures_of: &by_area,
+                practice_parts: &practice_parts,
                 gp_cells: gp_cells.as_ref(),
                 bands: gp_inputs.as_ref().map(|inputs| {
                     let bands = move |indicator: usize, mode, year| {

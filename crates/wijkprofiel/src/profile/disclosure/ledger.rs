@@ -527,11 +527,24 @@ impl Ledger {
         differences: &[Difference],
         sums: &mut Vec<Sum>,
     ) {
+        let by_practice = matches!(
+            k.family,
+            Family::Listed(Mode::Practice)
+                | Family::Events(_, Mode::Practice)
+                | Family::Expected(_, Mode::Practice)
+        );
         let find = |areas: &[usize]| -> Option<Vec<CellId>> {
-            areas
-                .iter()
-                .map(|&a| self.find(u32::try_from(a).ok()?, k.local()))
-                .collect()
+            let mut cells = Vec::with_capacity(areas.len());
+            for &a in areas {
+                match self.find(u32::try_from(a).ok()?, k.local()) {
+                    Some(c) => cells.push(c),
+                    // By practice, a buurt's count is recorded where a practice lies in it
+                    // (`gp::practice_parts`); elsewhere it is zero, as anyone can tell.
+                    None if by_practice && tree.level[a] == Level::Buurt => {}
+                    None => return None,
+                }
+            }
+            Some(cells)
         };
         let parts = tree.parts(k.area as usize);
         if !parts.is_empty()

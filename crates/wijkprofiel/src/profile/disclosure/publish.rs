@@ -33,6 +33,9 @@ pub(crate) struct Inputs<'a> {
     pub residents: &'a Residents,
     /// The figures of each area (a range of the figures in canonical order).
     pub figures_of: &'a [std::ops::Range<usize>],
+    /// GP figures by practice of buurten, which no output shows, but which the figures by
+    /// practice of wijken and custom areas add up (`gp::practice_parts`).
+    pub practice_parts: &'a [Figure],
     /// The GP counts' sex × band cells, when there are GP counts.
     pub gp_cells: Option<&'a Cells>,
     /// The strata of a directly standardised GP indicator (catalogue index), mode and
@@ -168,6 +171,10 @@ pub(crate) fn publish(
         .collect();
 
     let context_scopes = ContextScopes::new(inputs, &mut ledger);
+    let mut parts_of: Vec<Vec<&Figure>> = vec![Vec::new(); contexts.len()];
+    for f in inputs.practice_parts {
+        parts_of[f.area].push(f);
+    }
     // Each area's counts on a sheet of its own, in parallel: its figures' (in canonical
     // order), then its context's, then its coverage's, numbered when joined as if every
     // area's figures were recorded first, then every context, then every coverage.
@@ -179,6 +186,9 @@ pub(crate) fn publish(
                 .iter()
                 .map(|f| record_figure(inputs, &mut sheet, &scopes[f.indicator], f))
                 .collect();
+            for f in &parts_of[area] {
+                record_unshown(&mut sheet, &scopes[f.indicator], f);
+            }
             sheet.next_round();
             let context = contexts[area]
                 .as_ref()
@@ -354,6 +364,24 @@ fn record_figure(inputs: &Inputs, sheet: &mut Sheet, scope: &Scope, f: &Figure) 
         }
     }
     cells
+}
+
+/// Records the counts of a GP figure no output shows (a buurt's by practice) as unknowns
+/// of the sums they are parts of: listed patients, events and the expected count.
+fn record_unshown(sheet: &mut Sheet, scope: &Scope, f: &Figure) {
+    let Some(mask) = scope.gp else {
+        return;
+    };
+    let index = f.indicator as u32;
+    sheet.unshown(
+        (Family::Listed(f.mode), f.year, mask),
+        f.listed.unwrap_or(0.0),
+    );
+    let events = (Family::Events(index, f.mode), f.year, mask);
+    sheet.unshown(events, f.numerator.unwrap_or(0.0));
+    if let Some(e) = f.expected_national {
+        sheet.unshown((Family::Expected(index, f.mode), f.year, mask), e);
+    }
 }
 
 /// The masks of the context and coverage counts, the same for every area, made once.

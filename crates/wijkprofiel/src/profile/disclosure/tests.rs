@@ -741,6 +741,79 @@ fn a_weak_count_is_protected_by_the_counts_that_lose_least() {
 }
 
 #[test]
+fn by_practice_a_custom_area_is_the_sum_of_the_practices_in_its_buurten() {
+    // A wijk of two buurten with a practice each (3 and 50 patients with the condition),
+    // and a buurt of another wijk where no practice lies. Custom area C1 holds the first
+    // buurt and the practiceless one, C2 the second: by practice, C1 counts 3 (small) and
+    // C2 50, and the wijk 53 = C1 + C2. Without the buurten's counts by practice as
+    // unknowns (and the practiceless buurt as a zero), no sum of the ledger ties them, and
+    // the wijk and C2 give C1 away by one subtraction.
+    let area = |code: &str, level: Level, parent: Option<&str>| Area {
+        code: code.into(),
+        name: code.into(),
+        level,
+        parent: parent.map(Into::into),
+        vintage: 2024,
+        custom: None,
+    };
+    let custom = |code: &str, members: &[&str]| Area {
+        custom: Some(Custom {
+            kind: CustomKind::Other,
+            within: Some("RG01".into()),
+            members: members.iter().map(|&m| m.into()).collect(),
+            partial: Vec::new(),
+        }),
+        ..area(code, Level::Custom, None)
+    };
+    let tree = Hierarchy::new(&Areas::new(vec![
+        area("RG01", Level::Region, None),
+        area("GM01", Level::Gemeente, Some("RG01")),
+        area("WK01", Level::Wijk, Some("GM01")),
+        area("BU1", Level::Buurt, Some("WK01")),
+        area("BU2", Level::Buurt, Some("WK01")),
+        area("WK02", Level::Wijk, Some("GM01")),
+        area("BU3", Level::Buurt, Some("WK02")),
+        custom("C1", &["BU1", "BU3"]),
+        custom("C2", &["BU2"]),
+    ]));
+    let published = |parts: bool| {
+        let mut ledger = Ledger::default();
+        let mask = ledger.mask(false, vec![true], Shape::Scope, "0+ all");
+        let key = (Family::Events(0, Mode::Practice), 2024, mask);
+        let sheets = (0..9).map(|a| {
+            let mut sheet = Sheet::new(a);
+            match a {
+                2 => drop(sheet.count(key, 53.0, K, false)),
+                3 if parts => drop(sheet.unshown(key, 3.0)),
+                4 if parts => drop(sheet.unshown(key, 50.0)),
+                7 => drop(sheet.count(key, 3.0, K, false)),
+                8 => drop(sheet.count(key, 50.0, K, false)),
+                _ => {}
+            }
+            sheet
+        });
+        let ids = ledger.join(sheets.collect());
+        let sums = ledger.sums(&tree);
+        ledger.complete(&sums, &tree);
+        let outcome = super::protect::protect(&mut ledger, &sums, &tree, usize::MAX);
+        assert!(outcome.unprotected.is_empty(), "{outcome:?}");
+        let shown = |a: usize| ledger.shown(ids[a][0]);
+        assert!(!shown(7), "C1's 3 is withheld");
+        (shown(2), shown(8))
+    };
+    assert_eq!(
+        published(false),
+        (true, true),
+        "the gap: 53 − 50 gives C1's 3"
+    );
+    assert_eq!(
+        published(true),
+        (true, false),
+        "C2 goes with C1 (a custom area's count first)"
+    );
+}
+
+#[test]
 fn complementary_cells_are_the_smallest_non_zero_siblings() {
     // A wijk (area 0) of three buurten: 4 (withheld), 0, 30, 12 → 12 goes with it, not 0.
     let tree = wijk_of(&["BU1", "BU2", "BU3", "BU4"]);
