@@ -587,6 +587,7 @@ impl Profiles {
             &mut figures,
             &mut contexts,
             &mut coverage,
+            &mut survey,
         );
         if options.disclosure.enabled {
             ggd::reweigh(&mut figures, &by_area, &tree, catalogue, levels);

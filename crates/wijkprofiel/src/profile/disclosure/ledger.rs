@@ -494,7 +494,10 @@ impl Ledger {
         let mut by_area: HashMap<(Family, i32, u32), Vec<CellId>, FixedState> = HashMap::default();
         for (id, cell) in self.ids().zip(&self.cells) {
             let k = cell.key;
-            if matches!(k.family, Family::Residents | Family::Listed(_)) {
+            if matches!(
+                k.family,
+                Family::Residents | Family::Listed(_) | Family::Respondents(_)
+            ) {
                 by_area
                     .entry((k.family, k.year, k.area))
                     .or_default()
@@ -541,6 +544,8 @@ impl Ledger {
                     // By practice, a buurt's count is recorded where a practice lies in it
                     // (`gp::practice_parts`); elsewhere it is zero, as anyone can tell.
                     None if by_practice && tree.level[a] == Level::Buurt => {}
+                    // An area no respondent lives in shows no respondents: zero.
+                    None if matches!(k.family, Family::Respondents(_)) => {}
                     None => return None,
                 }
             }

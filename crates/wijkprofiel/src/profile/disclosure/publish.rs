@@ -10,6 +10,7 @@ use super::super::figure::{
 };
 use super::super::gp::Coverage;
 use super::super::hierarchy::Hierarchy;
+use super::super::monitor::{Estimate, Group};
 use super::super::population::{Context, Residents};
 use super::ledger::{CellId, Family, Ledger, Local, Rule, SMALL_NUMBERS, Shape, Sheet};
 use super::protect::{PART, protect};
@@ -78,6 +79,8 @@ impl FigureCells {
 /// The cells behind an area's figures, context and coverage, as recorded on its sheet.
 struct Recorded {
     figures: Vec<FigureCells>,
+    /// The respondents of each group of the monitor's long table (by index).
+    groups: Vec<(usize, CellId)>,
     context: Option<ContextCells>,
     coverage: Option<CoverageCells>,
 }
@@ -134,12 +137,14 @@ fn scope_label(age: &AgeBand, sex: Sex) -> String {
     format!("{age} {sex}")
 }
 
-/// Applies disclosure control to a build's figures, contexts and coverage; see the module.
+/// Applies disclosure control to a build's figures, contexts, coverage and the groups of the
+/// monitor's long table (`groups`: respondents by sex and age group); see the module.
 pub(crate) fn publish(
     inputs: &Inputs,
     figures: &mut [Figure],
     contexts: &mut [Option<Context>],
     coverage: &mut [Option<Coverage>],
+    groups: &mut [Estimate],
 ) -> Published {
     let d = inputs.disclosure;
     if !d.enabled {
@@ -171,6 +176,13 @@ pub(crate) fn publish(
         .collect();
 
     let context_scopes = ContextScopes::new(inputs, &mut ledger);
+    let group_masks = group_masks(inputs, &mut ledger, groups);
+    let mut groups_of: Vec<Vec<usize>> = vec![Vec::new(); contexts.len()];
+    for (g, e) in groups.iter().enumerate() {
+        if e.group != Group::TOTAL && e.respondents.is_some() {
+            groups_of[e.area].push(g);
+        }
+    }
     let mut parts_of: Vec<Vec<&Figure>> = vec![Vec::new(); contexts.len()];
     for f in inputs.practice_parts {
         parts_of[f.area].push(f);
@@ -189,6 +201,22 @@ pub(crate) fn publish(
             for f in &parts_of[area] {
                 record_unshown(&mut sheet, &scopes[f.indicator], f);
             }
+            let groups = groups_of[area]
+                .iter()
+                .map(|&g| {
+                    let e = &groups[g];
+                    let key = (
+                        Family::Respondents(e.indicator as u32),
+                        e.year,
+                        group_masks[&(e.indicator, e.group)],
+                    );
+                    let n = e.respondents.unwrap_or(0.0);
+                    (
+                        g,
+                        sheet.count(key, n, scopes[e.indicator].limits.min_count, false),
+                    )
+                })
+                .collect();
             sheet.next_round();
             let context = contexts[area]
                 .as_ref()
@@ -201,6 +229,7 @@ pub(crate) fn publish(
                 sheet,
                 Recorded {
                     figures,
+                    groups,
                     context,
                     coverage,
                 },
@@ -212,9 +241,11 @@ pub(crate) fn publish(
     let mut cells: Vec<FigureCells> = Vec::with_capacity(figures.len());
     let mut context_cells: Vec<Option<ContextCells>> = Vec::with_capacity(contexts.len());
     let mut coverage_cells: Vec<Option<CoverageCells>> = Vec::with_capacity(coverage.len());
+    let mut group_cells: Vec<(usize, CellId)> = Vec::new();
     for (r, ids) in recorded.into_iter().zip(&ids) {
         let id = |local: CellId| ids[local as usize];
         cells.extend(r.figures.into_iter().map(|c| c.map(id)));
+        group_cells.extend(r.groups.into_iter().map(|(g, c)| (g, id(c))));
         context_cells.push(r.context.map(|c| c.map(id)));
         coverage_cells.push(r.coverage.map(|c| c.map(id)));
     }
@@ -224,6 +255,9 @@ pub(crate) fn publish(
             .into_iter()
             .chain(c.denominator)
             .for_each(|id| ledger.feeds(id));
+    }
+    for &(_, id) in &group_cells {
+        ledger.feeds(id);
     }
     let sums = ledger.sums(inputs.tree);
     ledger.complete(&sums, inputs.tree);
@@ -262,6 +296,11 @@ pub(crate) fn publish(
         clear_figure(&ledger, f, c);
         if d.round_to.is_some() {
             round_figure(inputs, f);
+        }
+    }
+    for &(g, id) in &group_cells {
+        if !ledger.shown(id) {
+            clear_group(&mut groups[g]);
         }
     }
     for (context, c) in contexts.iter_mut().zip(&context_cells) {
@@ -364,6 +403,53 @@ fn record_figure(inputs: &Inputs, sheet: &mut Sheet, scope: &Scope, f: &Figure) 
         }
     }
     cells
+}
+
+/// The mask of each indicator's group of respondents in the monitor's long table: the
+/// indicator's scope on population cells within the group's sex and ages (a sex alone is a
+/// scope, an age group a band, both a bar: the parts the ledger's sums within an area take).
+fn group_masks(
+    inputs: &Inputs,
+    ledger: &mut Ledger,
+    groups: &[Estimate],
+) -> std::collections::HashMap<(usize, Group), u32> {
+    let cells = &inputs.residents.cells;
+    let mut out = std::collections::HashMap::new();
+    for e in groups.iter().filter(|e| e.group != Group::TOTAL) {
+        out.entry((e.indicator, e.group)).or_insert_with(|| {
+            let ind = &inputs.catalogue.indicators()[e.indicator];
+            let age: AgeBand = ind.age.parse().unwrap_or(AgeBand::open(0));
+            let sex: Sex = ind.sex.parse().unwrap_or(Sex::All);
+            let band = e.group.age.unwrap_or(AgeBand::open(0));
+            let bits: Vec<bool> = cells
+                .in_scope(&age, sex)
+                .into_iter()
+                .zip(cells.in_scope(&band, e.group.sex))
+                .map(|(a, b)| a && b)
+                .collect();
+            let shape = match (e.group.sex, e.group.age) {
+                (_, None) => Shape::Scope,
+                (Sex::All, Some(_)) => Shape::Band,
+                _ => Shape::Bar,
+            };
+            let label = scope_label(&e.group.age.unwrap_or(age), e.group.sex);
+            ledger.mask(true, bits, shape, &label)
+        });
+    }
+    out
+}
+
+/// Withholds a group of the monitor's long table whose respondents disclosure control
+/// withheld: its count and everything built on it.
+fn clear_group(e: &mut Estimate) {
+    e.respondents = None;
+    e.value = None;
+    e.se = None;
+    e.deff = None;
+    e.effective_n = None;
+    e.status = Status::Suppressed(Reason::SmallNumbers);
+    e.contrasts = [None; 2];
+    e.change = None;
 }
 
 /// Records the counts of a GP figure no output shows (a buurt's by practice) as unknowns
