@@ -138,6 +138,23 @@ impl<'a> Relations<'a> {
         self.by_cell.get(&cell).map_or(&[], Vec::as_slice)
     }
 
+    /// A programme with a row, held at 0, for every sum of the given cells: with the sums in
+    /// order and the row of each.
+    fn rows_of<'c>(
+        &self,
+        cells: impl Iterator<Item = &'c CellId>,
+    ) -> (ColProblem, Vec<usize>, HashMap<usize, Row>) {
+        let mut sums: Vec<usize> = cells.flat_map(|&c| self.of(c).iter().copied()).collect();
+        sums.sort_unstable();
+        sums.dedup();
+        let mut problem = ColProblem::default();
+        let rows = sums
+            .iter()
+            .map(|&s| (s, problem.add_row(0.0..=0.0)))
+            .collect();
+        (problem, sums, rows)
+    }
+
     /// The withheld cells linked by sums to the given ones, grouped, each group sorted, in
     /// order of their first cell.
     fn components(&self, ledger: &Ledger, starts: &[CellId]) -> Vec<Vec<CellId>> {
@@ -192,17 +209,7 @@ struct Moves {
 
 impl Programme {
     fn new(ledger: &Ledger, relations: &Relations, cells: &[CellId]) -> Self {
-        let mut sums: Vec<usize> = cells
-            .iter()
-            .flat_map(|&c| relations.of(c).iter().copied())
-            .collect();
-        sums.sort_unstable();
-        sums.dedup();
-        let mut problem = ColProblem::default();
-        let rows: HashMap<usize, Row> = sums
-            .iter()
-            .map(|&s| (s, problem.add_row(0.0..=0.0)))
-            .collect();
+        let (problem, sums, rows) = relations.rows_of(cells.iter());
         let floors: Vec<f64> = cells.iter().map(|&c| -ledger.value(c)).collect();
         let mut columns = Vec::with_capacity(cells.len());
         let model = problem
@@ -768,18 +775,7 @@ fn cheapest(
         return None;
     }
     // Every sum of every cell that may move holds; the cells outside stay as they are.
-    let mut sums: Vec<usize> = movers
-        .iter()
-        .chain(&candidates)
-        .flat_map(|&c| relations.of(c).iter().copied())
-        .collect();
-    sums.sort_unstable();
-    sums.dedup();
-    let mut problem = ColProblem::default();
-    let rows: HashMap<usize, Row> = sums
-        .iter()
-        .map(|&s| (s, problem.add_row(0.0..=0.0)))
-        .collect();
+    let (mut problem, _, rows) = relations.rows_of(movers.iter().chain(&candidates));
     for &c in &movers {
         let floor = -ledger.value(c);
         let held = factors(relations, &rows, c);
