@@ -380,22 +380,30 @@ fn settle_one(e: &mut Estimate, figure: Option<&Figure>) {
     };
     let total = e.group == Group::TOTAL;
     if total || matches!(figure.status, Status::Suppressed(_)) {
-        *e = Estimate {
-            // The figure's respondents as published; none of a group's beside a figure
-            // whose counts are withheld.
-            respondents: if total { figure.denominator } else { None },
+        // The figure's respondents as published; none of a group's beside a figure whose
+        // counts are withheld.
+        let (respondents, status) = if total {
+            (figure.denominator, figure.status.clone())
+        } else {
+            (None, Status::Suppressed(Reason::SmallNumbers))
+        };
+        e.withhold(respondents, status);
+    }
+}
+
+impl Estimate {
+    /// Withholds the estimate and all built on it, with the respondents left to show.
+    pub(crate) fn withhold(&mut self, respondents: Option<f64>, status: Status) {
+        *self = Self {
+            respondents,
             value: None,
             se: None,
             deff: None,
             effective_n: None,
-            status: if total {
-                figure.status.clone()
-            } else {
-                Status::Suppressed(Reason::SmallNumbers)
-            },
+            status,
             contrasts: [None; 2],
             change: None,
-            ..e.clone()
+            ..self.clone()
         };
     }
 }

@@ -300,7 +300,7 @@ pub(crate) fn publish(
     }
     for &(g, id) in &group_cells {
         if !ledger.shown(id) {
-            clear_group(&mut groups[g]);
+            groups[g].withhold(None, Status::Suppressed(Reason::SmallNumbers));
         }
     }
     for (context, c) in contexts.iter_mut().zip(&context_cells) {
@@ -437,19 +437,6 @@ fn group_masks(
         });
     }
     out
-}
-
-/// Withholds a group of the monitor's long table whose respondents disclosure control
-/// withheld: its count and everything built on it.
-fn clear_group(e: &mut Estimate) {
-    e.respondents = None;
-    e.value = None;
-    e.se = None;
-    e.deff = None;
-    e.effective_n = None;
-    e.status = Status::Suppressed(Reason::SmallNumbers);
-    e.contrasts = [None; 2];
-    e.change = None;
 }
 
 /// Records the counts of a GP figure no output shows (a buurt's by practice) as unknowns
