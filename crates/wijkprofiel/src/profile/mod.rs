@@ -464,7 +464,15 @@ impl Profiles {
                 // finished estimates.
                 Source::Ggd if ind.survey.is_some() && !monitor.is_empty() => {
                     let settings = catalogue.survey();
-                    monitor::figures(&monitor, &tree, &residents, (i, ind), settings, levels)
+                    monitor::figures(
+                        &monitor,
+                        &tree,
+                        &residents,
+                        (i, ind),
+                        settings,
+                        levels,
+                        &options.disclosure,
+                    )
                 }
                 Source::Ggd => {
                     let made = estimates.get(&i).map_or_else(Vec::new, |given| {

@@ -21,6 +21,7 @@ use std::collections::HashMap;
 use foldhash::fast::FixedState;
 use polars::prelude::*;
 
+use super::disclosure::Disclosure;
 use super::figure::{Figure, Intervals, Method, Mode, Reason, Status};
 use super::hierarchy::Hierarchy;
 use super::population::Residents;
@@ -261,6 +262,7 @@ pub(crate) fn figures(
     indicator: (usize, &Indicator),
     settings: &SurveySettings,
     levels: (Confidence, Confidence),
+    disclosure: &Disclosure,
 ) -> (Vec<Figure>, Vec<Estimate>) {
     let (index, ind) = indicator;
     let Some(question) = &ind.survey else {
@@ -276,6 +278,7 @@ pub(crate) fn figures(
         proportion: ind.kind == Kind::Proportion,
         multiplier: ind.multiplier,
         levels,
+        disclosure,
     };
     let mut figures = Vec::with_capacity(monitor.rounds.len() * tree.bottom_up.len());
     let mut estimates = Vec::new();
@@ -416,6 +419,8 @@ struct Rules<'a> {
     proportion: bool,
     multiplier: f64,
     levels: (Confidence, Confidence),
+    /// For the respondents as published (rounded, when counts are).
+    disclosure: &'a Disclosure,
 }
 
 /// An area's estimate in a round as the monitor's rules publish it (see [`Estimate`]).
@@ -502,12 +507,20 @@ impl Rules<'_> {
                     Some(Err(e)) => cell.status = Status::Missing(Reason::Unusable(e.clone())),
                     Some(Ok((m, counted))) => {
                         cell.respondents = Some(m.respondents as f64);
-                        let at = |c: Confidence| m.interval(kind, c);
+                        // The interval (Korn–Graubard's and Wilson's take t(n − 1)) and the
+                        // effective sample size at the respondents as published, so that
+                        // neither gives back an unrounded count.
+                        let shown = self.disclosure.rounded(m.respondents as f64);
+                        let shown = SurveyMean {
+                            respondents: shown as usize,
+                            ..*m
+                        };
+                        let at = |c: Confidence| shown.interval(kind, c);
                         cell.value = Some(
                             Intervals::from_pair(at(levels.0), at(levels.1))
                                 .scaled(self.multiplier),
                         );
-                        cell.mean = Some(*m);
+                        cell.mean = Some(shown);
                         cell.status = Status::Published;
                         if let Some(w) =
                             minimum_numbers(m, self.proportion.then_some(*counted), settings)
@@ -891,6 +904,10 @@ WK990101,2024,101.3,B,4,female,80,2,6
 ";
 
     fn build(catalogue: &str) -> Profiles {
+        build_with(catalogue, Disclosure::off())
+    }
+
+    fn build_with(catalogue: &str, disclosure: Disclosure) -> Profiles {
         let files = [
             ("dataset.toml", "name = \"Test\"\nsynthetic = true\n"),
             ("catalogue.toml", catalogue),
@@ -903,7 +920,7 @@ WK990101,2024,101.3,B,4,female,80,2,6
         .collect();
         let region = Region::from_inputs(&Inputs::from_files("test".into(), files)).expect("valid");
         ProfileBuilder::new()
-            .disclosure(Disclosure::off())
+            .disclosure(disclosure)
             .build(&region)
             .expect("build")
     }
@@ -1214,6 +1231,48 @@ WK990101,2024,101.3,B,4,female,80,2,6
         let score = figure(&p, "BU99010101", 1).value.expect("mean");
         let m = direct(8, &[0, 1, 3, 4, 5], None);
         assert!(close(score.lower, m.wald(Confidence::C95).lower));
+    }
+
+    #[test]
+    fn with_rounded_counts_the_interval_takes_the_rounded_respondents() {
+        // Korn–Graubard's interval takes t(n − 1): at the true respondents, its two levels
+        // would give n back where the published n is rounded.
+        let catalogue = CATALOGUE.replace("[survey]\n", "[survey]\ninterval = \"korn-graubard\"\n");
+        let rounding = Disclosure {
+            round_to: Some(5.0),
+            min_count: 1.0,
+            min_denominator: 1.0,
+            min_denominator_percent: 1.0,
+            allow_loosening: true,
+            ..Disclosure::default()
+        };
+        let p = build_with(&catalogue, rounding);
+        // The wijk's nine respondents, published as 10.
+        let wijk = figure(&p, "WK990101", 0);
+        assert_eq!(wijk.denominator, Some(10.0));
+        let m = direct(7, &[0, 1, 2, 3, 4, 7, 8, 9, 10], Some(&[1.0, 2.0]));
+        let at = |n: usize| {
+            SurveyMean {
+                respondents: n,
+                ..m
+            }
+            .korn_graubard(Confidence::C95)
+        };
+        let v = wijk.value.expect("published");
+        assert!(close(v.lower, 100.0 * at(10).lower), "{v:?}");
+        assert!(!close(v.lower, 100.0 * at(9).lower));
+        let row = p
+            .monitor_estimates()
+            .iter()
+            .find(|e| {
+                e.area == p.area_index("WK990101").expect("wijk")
+                    && e.indicator == 0
+                    && e.group == Group::TOTAL
+            })
+            .expect("row");
+        assert_eq!(row.respondents, Some(10.0));
+        let deff = row.deff.expect("deff");
+        assert!(close(row.effective_n.expect("effective n"), 10.0 / deff));
     }
 
     #[test]

@@ -303,6 +303,14 @@ pub(crate) fn publish(
             groups[g].withhold(None, Status::Suppressed(Reason::SmallNumbers));
         }
     }
+    if d.round_to.is_some() {
+        // Their intervals and effective sample sizes are already at the rounded
+        // respondents (`monitor`).
+        for e in groups.iter_mut() {
+            e.respondents = e.respondents.map(|n| d.rounded(n));
+            round_reason(d, &mut e.status);
+        }
+    }
     for (context, c) in contexts.iter_mut().zip(&context_cells) {
         if let (Some(context), Some(c)) = (context, c) {
             clear_context(d, &ledger, context, c);
@@ -681,11 +689,7 @@ fn round_figure(inputs: &Inputs, f: &mut Figure) {
         }
     }
     f.residents = f.residents.map(|r| d.rounded(r));
-    if let Status::Withheld(Reason::Method(StatsWithheld::FewRespondents { respondents, .. })) =
-        &mut f.status
-    {
-        *respondents = d.rounded(*respondents);
-    }
+    round_reason(d, &mut f.status);
     let (Some(x0), Some(n0)) = (f.numerator, f.denominator) else {
         f.denominator = f.denominator.map(|n| d.rounded(n));
         return;
@@ -693,10 +697,6 @@ fn round_figure(inputs: &Inputs, f: &mut Figure) {
     let (x, n) = (d.rounded(x0), d.rounded(n0));
     f.numerator = Some(x);
     f.denominator = Some(n);
-    if let Status::Withheld(Reason::Method(StatsWithheld::FewEvents { events, .. })) = &mut f.status
-    {
-        *events = d.rounded(*events);
-    }
     if f.status != Status::Published {
         return;
     }
@@ -750,6 +750,19 @@ fn round_figure(inputs: &Inputs, f: &mut Figure) {
         && old.value > 0.0
     {
         f.value = Some(new.scaled(value.value / old.value));
+    }
+}
+
+/// Rounds the count a method's reason names (too few respondents, too few events).
+fn round_reason(d: &Disclosure, status: &mut Status) {
+    match status {
+        Status::Withheld(Reason::Method(StatsWithheld::FewRespondents { respondents, .. })) => {
+            *respondents = d.rounded(*respondents);
+        }
+        Status::Withheld(Reason::Method(StatsWithheld::FewEvents { events, .. })) => {
+            *events = d.rounded(*events);
+        }
+        _ => {}
     }
 }
 

@@ -1978,4 +1978,34 @@ mod demo {
         let density = context.density_per_km2.expect("density");
         assert!((density * context.area_km2.expect("km2") - residents).abs() < 1e-6);
     }
+
+    #[test]
+    fn the_monitor_table_gives_back_no_unrounded_respondents() {
+        // The monitor's long table shows each group's respondents, and its effective sample
+        // size is the respondents over the design effect: both at the rounded respondents,
+        // or `effective_n × deff` would give the count back.
+        let multiple = |x: f64| (x / 5.0 - (x / 5.0).round()).abs() < 1e-9;
+        let given_back = |p: &Profiles| {
+            let (mut rows, mut unrounded) = (0, 0);
+            for e in p.monitor_estimates() {
+                let reason = match &e.status {
+                    Status::Withheld(crate::profile::Reason::Method(
+                        crate::stats::Withheld::FewRespondents { respondents, .. },
+                    )) => Some(*respondents),
+                    _ => None,
+                };
+                let through = e.effective_n.zip(e.deff).map(|(n, d)| n * d);
+                for n in [e.respondents, reason, through].into_iter().flatten() {
+                    rows += 1;
+                    unrounded += usize::from(!multiple(n));
+                }
+            }
+            (rows, unrounded)
+        };
+        let (rows, unrounded) = given_back(rounded());
+        assert!(rows > 1000, "{rows}");
+        assert_eq!(unrounded, 0);
+        // Not blind: unrounded, they give back counts that are no multiples of 5.
+        assert!(given_back(safe()).1 > 1000);
+    }
 }
