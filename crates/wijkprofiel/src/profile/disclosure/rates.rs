@@ -45,9 +45,6 @@ pub(crate) type BandsOf<'a> = dyn Fn(usize, Mode, i32) -> Option<Bands> + Sync +
 /// Slack for the solver's floating point: counts are whole numbers.
 const TOLERANCE: f64 = 1e-6;
 
-/// Rounds of widening and withholding before a count is called unprotected.
-const ROUNDS: usize = 24;
-
 /// What the audit of the rates found.
 #[derive(Debug, Default, PartialEq)]
 pub(super) struct Rated {
@@ -227,10 +224,10 @@ impl Programme<'_> {
             ..Rated::default()
         };
         let (mut open, mut withheld) = (all.clone(), Vec::new());
-        for _ in 0..ROUNDS {
-            if open.is_empty() {
-                break;
-            }
+        // Every round joins cells to the unknowns or withholds a published one, each at
+        // most once: the loop ends, without a cap that would refuse a build more rounds
+        // could prove.
+        while !open.is_empty() {
             let round = self.round(&unknown, &withheld, &open);
             out.narrowest = out.narrowest.min(round.narrowest);
             open = round.open;
