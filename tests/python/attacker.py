@@ -11,6 +11,10 @@ Relations used so far (a first part of the threat model's list):
   region; practice: wijk, gemeente, region); a child without a published value is an
   unknown of the sum, not left out of it;
 - custom areas: a custom area's count is the sum of its member buurten's (residence);
+- by practice, with the area documents (which say in which buurt each practice lies): a
+  wijk's count is the sum over the buurten its practices lie in, and so is a custom area's
+  over its member buurten that hold a practice; those buurten's counts by practice are
+  shown nowhere (unknowns), and tie wijken and custom areas holding the same practices;
 - one count, many places: residents of one area, year and mode in one age and sex scope are
   one number, whichever GP or CBS indicator shows them, as residents or as a CBS
   proportion's numerator or denominator;
@@ -164,6 +168,13 @@ def audit(
             elif row[column] is not None:
                 known[key] = float(row[column])
 
+    # Where practices lie (the documents say), for the sums by practice.
+    practice_buurten = {
+        place["buurt"]
+        for document in (documents or {}).values()
+        for place in document.get("practices") or []
+        if place.get("buurt")
+    }
     # Children by parent, per mode; custom areas aside.
     children: dict[str, list[str]] = defaultdict(list)
     levels: dict[str, str] = {}
@@ -183,14 +194,15 @@ def audit(
 
             for parent, kids in children.items():
                 if mode == "practice":
-                    kids = [k for k in kids if levels[k] != "buurt"]
+                    kids = [k for k in kids if levels[k] != "buurt" or k in practice_buurten]
                 parts = [key(k) for k in kids]
                 if parts and (key(parent) in known or key(parent) in withheld):
                     equations.append((key(parent), parts))
-            if mode == "residence":
-                for custom, members in custom_members.items():
-                    if key(custom) in known or key(custom) in withheld:
-                        equations.append((key(custom), [key(b) for b in members]))
+            for custom, members in custom_members.items():
+                if mode == "practice":
+                    members = [b for b in members if b in practice_buurten]
+                if members and (key(custom) in known or key(custom) in withheld):
+                    equations.append((key(custom), [key(b) for b in members]))
     if documents is not None:
         areas = {"children": children, "levels": levels, "custom": custom_members}
         equations += _document_relations(documents, scopes, areas, known, withheld, rates or {})

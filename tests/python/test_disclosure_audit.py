@@ -375,3 +375,46 @@ def test_the_monitor_table_gives_no_withheld_respondent_count_away(setting):
     assert small > 50 and not weak, f"{len(weak)} of {small} small counts bounded: {weak[:5]}"
     weak, _ = narrow({"lp_audit": False, "allow_loosening": True})
     assert weak, "single subtractions alone leave some bounded"
+
+
+def test_by_practice_the_attacker_ties_wijken_and_custom_areas_through_where_practices_lie():
+    """The attacker's sums by practice (not blind, and sound): a wijk counts its practices'
+    patients, which lie in two buurten; a custom area holds one buurt, another the other;
+    published, the wijk's 53 and one custom area's 50 give the other's 3 away, once the
+    documents say where the practices lie, and not before."""
+    catalogue = {"indicator": [{"id": "gp_x", "source": "gp"}]}
+    areas = [
+        ("GM01", "gemeente", None), ("WK01", "wijk", "GM01"),
+        ("BU01", "buurt", "WK01"), ("BU02", "buurt", "WK01"), ("BU03", "buurt", "WK01"),
+        ("CA01", "custom", "GM01"), ("CA02", "custom", "GM01"),
+    ]
+    counts = {"GM01": 53.0, "WK01": 53.0, "CA01": None, "CA02": 50.0}
+    rows = [
+        {
+            "area_code": code, "level": level, "parent_code": parent, "indicator": "gp_x",
+            "year": YEAR, "mode": "practice", "numerator": counts[code], "denominator": None,
+            "residents": None, "numerator_withheld": None if counts[code] is not None else "small-numbers",
+            "denominator_withheld": None, "residents_withheld": None, "expected_national": None,
+        }
+        for code, level, parent in areas
+        if code in counts
+    ]
+    # Every area appears in the table (the hierarchy), the buurten with residence rows.
+    rows += [
+        {**rows[0], "area_code": code, "level": level, "parent_code": parent, "mode": "residence",
+         "numerator": 1.0, "numerator_withheld": None}
+        for code, level, parent in areas
+        if code not in counts
+    ]
+    table = pl.DataFrame(rows, schema_overrides={"year": pl.Int32}, infer_schema_length=None)
+    members = {"CA01": ["BU01"], "CA02": ["BU02", "BU03"]}
+    practices = {
+        "BU01": [{"id": "HA1", "buurt": "BU01"}],
+        "BU02": [{"id": "HA2", "buurt": "BU02"}],
+    }
+    documents = {code: {"area": {"code": code}, "practices": practices.get(code, [])} for code, _, _ in areas}
+    cell = ("numerator", "gp_x", YEAR, "practice", "CA01")
+    blind = audit(table, catalogue, members)[cell][0]
+    assert blind.upper == float("inf")
+    found = audit(table, catalogue, members, documents=documents)[cell][0]
+    assert abs(found.lower - 3.0) < 1e-6 and abs(found.upper - 3.0) < 1e-6
