@@ -342,8 +342,8 @@ pub(crate) const GGD: [GgdIndicator; 13] = [
     ),
     ggd!(
         "ggd_overgewicht",
-        "Overgewicht (BMI >= 25)",
-        "Overweight (BMI >= 25)",
+        "Overgewicht (BMI ≥ 25)",
+        "Overweight (BMI ≥ 25)",
         "overweight",
         "lower-better",
         [49.4, 50.0, 50.5],
@@ -354,8 +354,8 @@ pub(crate) const GGD: [GgdIndicator; 13] = [
     ),
     ggd!(
         "ggd_obesitas",
-        "Obesitas (BMI >= 30)",
-        "Obesity (BMI >= 30)",
+        "Obesitas (BMI ≥ 30)",
+        "Obesity (BMI ≥ 30)",
         "overweight",
         "lower-better",
         [14.7, 15.2, 15.6],

@@ -290,7 +290,7 @@ fn catalogue(out: &mut Out<'_>) -> Result<(), DemoError> {
             t,
             "\n[[indicator]]\nid = \"{}\"\nlabel_nl = \"{}\"\nlabel_en = \"{}\"\ntheme = \"{}\"\nsource = \"ggd\"\n\
              kind = \"proportion\"\nmultiplier = 100\npolarity = \"{}\"\nage = \"18+\"\n\
-             definition = \"Percentage volwassenen (GGD Gezondheidsmonitor, kleinereichschatting RIVM): {}\"\n",
+             definition = \"Percentage volwassenen (GGD Gezondheidsmonitor, kleine-domeinschatting RIVM): {}\"\n",
             g.id,
             g.label_nl,
             g.label_en,

@@ -4,8 +4,9 @@
 
 use std::fmt::Write as _;
 
+use super::pages::numbers::{self, counted};
 use super::pages::svg::spine;
-use super::pages::{escape_html, headline_judgement, spine_benchmark};
+use super::pages::{escape_html, headline_judgement, judgement_text, spine_benchmark, status_text};
 use crate::Polarity;
 use crate::profile::figure::{Figure, Mode};
 use crate::profile::{Language, Profiles, priorities};
@@ -24,7 +25,8 @@ impl Profiles {
     /// ```
     pub fn card_html(&self, code: &str) -> Option<String> {
         let doc = self.document(code)?;
-        let en = self.options.language == Language::En;
+        let language = self.options.language;
+        let en = language == Language::En;
         let t = |nl, english| self.text(nl, english);
         let mut out = String::new();
         let _ = write!(
@@ -63,8 +65,13 @@ impl Profiles {
                 out,
                 "<li>{}: {} {}</li>",
                 escape_html(&theme.label),
-                theme.worse.len(),
-                t("indicatoren slechter", "indicators worse"),
+                counted(
+                    theme.worse.len(),
+                    "indicator",
+                    t("indicatoren", "indicators"),
+                    language
+                ),
+                t("slechter", "worse"),
             );
         }
         let _ = write!(
@@ -95,10 +102,10 @@ impl Profiles {
                         .zip(spine_benchmark(f))
                         .map(|(s, (centre, j))| spine(s, centre, v.value, j))
                         .unwrap_or_default();
-                    (format!("{:.1}", v.value), chart)
+                    (numbers::value(Some(v.value), language), chart)
                 }
                 None => (
-                    format!("— ({})", escape_html(f.status.label())),
+                    format!("— ({})", status_text(&f.status, language)),
                     String::new(),
                 ),
             };
@@ -109,7 +116,7 @@ impl Profiles {
                 escape_html(ind.label),
                 f.year,
                 value,
-                judged.label(),
+                judgement_text(judged, language),
                 chart,
             );
         }

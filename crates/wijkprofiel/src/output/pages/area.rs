@@ -4,64 +4,17 @@
 
 use std::fmt::Write as _;
 
+use super::numbers::{self, count, counted, value as number};
 use super::svg::{self, Bar};
 use super::{
     document, escape_html, headline_judgement, judgement_text, key, notes, page_file,
-    spine_benchmark,
+    spine_benchmark, status_text,
 };
 use crate::Polarity;
 use crate::output::AreaDocument;
 use crate::profile::figure::{Figure, Mode};
 use crate::profile::{Language, Profiles};
 
-fn number(v: Option<f64>) -> String {
-    v.map_or_else(
-        || "—".to_owned(),
-        |v| {
-            if v.abs() >= 100.0 {
-                format!("{v:.0}")
-            } else {
-                format!("{v:.1}")
-            }
-        },
-    )
-}
-
-/// A count, whole.
-fn count(v: Option<f64>) -> String {
-    v.map_or_else(|| "—".to_owned(), |v| format!("{v:.0}"))
-}
-
-/// A figure's status in the page's language.
-fn status_text(status: &crate::profile::Status, language: Language) -> &'static str {
-    let en = language == Language::En;
-    match status.label() {
-        "suppressed" => {
-            if en {
-                "withheld (privacy)"
-            } else {
-                "afgeschermd (privacy)"
-            }
-        }
-        "withheld" => {
-            if en {
-                "not calculated"
-            } else {
-                "niet berekend"
-            }
-        }
-        "missing" => {
-            if en {
-                "no data"
-            } else {
-                "geen gegevens"
-            }
-        }
-        _ => "",
-    }
-}
-
-/// A trend as an arrow and words.
 fn trend_text(direction: &str, language: Language) -> String {
     let en = language == Language::En;
     let (arrow, words) = match direction {
@@ -119,16 +72,21 @@ impl Profiles {
                 body,
                 "<li><strong>{}</strong>: {} {}{}</li>",
                 escape_html(&theme.label),
-                theme.worse.len(),
+                counted(
+                    theme.worse.len(),
+                    "indicator",
+                    t("indicatoren", "indicators"),
+                    language
+                ),
                 t(
-                    "indicator(en) significant slechter dan Nederland",
-                    "indicator(s) significantly worse than the Netherlands"
+                    "significant slechter dan Nederland",
+                    "significantly worse than the Netherlands"
                 ),
                 if theme.excess > 0.5 {
                     format!(
-                        "; {} {:.0} {}",
+                        "; {} {} {}",
                         t("ongeveer", "about"),
-                        theme.excess,
+                        numbers::fixed(theme.excess, 0, language),
                         t("mensen meer dan verwacht", "people more than expected")
                     )
                 } else {
@@ -179,7 +137,7 @@ impl Profiles {
             let _ = write!(
                 out,
                 " · {} {} ({})",
-                count(c.residents),
+                count(c.residents, self.options.language),
                 t("inwoners", "residents"),
                 c.year
             );
@@ -194,7 +152,7 @@ impl Profiles {
                 out,
                 " · {} {}% ({})",
                 t("huisartsdekking", "GP coverage"),
-                number(share),
+                number(share, self.options.language),
                 c.year
             );
         }
@@ -246,9 +204,9 @@ impl Profiles {
                 .iter()
                 .map(|p| {
                     format!(
-                        "{} {:.0}% {}",
+                        "{} {}% {}",
                         link(&p.code),
-                        100.0 * p.share,
+                        numbers::fixed(100.0 * p.share, 0, self.options.language),
                         if p.member {
                             t("(meegeteld)", "(counted)")
                         } else {
@@ -368,9 +326,9 @@ impl Profiles {
             },
             escape_html(label),
             t("licht", "light"),
-            number(lo),
+            number(lo, self.options.language),
             t("donker", "dark"),
-            number(hi),
+            number(hi, self.options.language),
             t(
                 "grijs: geen gepubliceerde waarde",
                 "grey: no published value"
@@ -448,8 +406,12 @@ impl Profiles {
         let judged = headline_judgement(f);
         let (value, interval, chart) = match f.published() {
             Some(v) => (
-                number(Some(v.value)),
-                format!("{}–{}", number(Some(v.lower)), number(Some(v.upper))),
+                number(Some(v.value), language),
+                format!(
+                    "{}–{}",
+                    number(Some(v.lower), language),
+                    number(Some(v.upper), language)
+                ),
                 f.standing
                     .spine
                     .filter(|_| polarity != Polarity::NotCompared)
@@ -493,10 +455,10 @@ impl Profiles {
              <td><i class=\"sw\" style=\"background:{}\"></i>{}</td><td>{trend}</td><td>{chart}</td></tr>",
             escape_html(label),
             f.year,
-            count(f.numerator),
-            number(f.standing.parent.value),
-            number(f.standing.region.value),
-            number(f.national_in_unit()),
+            count(f.numerator, language),
+            number(f.standing.parent.value, language),
+            number(f.standing.region.value, language),
+            number(f.national_in_unit(), language),
             svg::colour(judged),
             judgement_text(judged, language),
         );

@@ -8,6 +8,7 @@
 
 mod area;
 mod notes;
+pub(crate) mod numbers;
 mod overview;
 pub(crate) mod svg;
 #[cfg(test)]
@@ -79,6 +80,36 @@ text-align:center;font-size:10px;padding:0;border:1px solid #fff}.rug th{font-si
 section{break-inside:avoid}@page{size:A4;margin:12mm}@media print{body{margin:0;\
 font-size:11px}a{color:inherit;text-decoration:none}}";
 
+/// A figure's status in the page's language.
+pub(crate) fn status_text(status: &crate::profile::Status, language: Language) -> &'static str {
+    let en = language == Language::En;
+    match status.label() {
+        "suppressed" => {
+            if en {
+                "withheld (privacy)"
+            } else {
+                "afgeschermd (privacy)"
+            }
+        }
+        "withheld" => {
+            if en {
+                "not calculated"
+            } else {
+                "niet berekend"
+            }
+        }
+        "missing" => {
+            if en {
+                "no data"
+            } else {
+                "geen gegevens"
+            }
+        }
+        _ => "",
+    }
+}
+
+/// A trend as an arrow and words.
 /// The short text label of a judgement, shown beside every colour.
 pub(crate) fn judgement_text(j: Judgement, language: Language) -> &'static str {
     let en = language == Language::En;

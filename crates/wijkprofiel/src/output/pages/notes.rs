@@ -2,23 +2,10 @@
 //! build (standard population, confidence levels, disclosure thresholds and rounding), so a
 //! page never claims a method or a threshold the run did not use.
 
+use super::numbers::exact as number;
 use crate::Catalogue;
 use crate::profile::{Language, Options};
 use crate::stats::standard::StandardPopulation;
-
-/// A number as a reader writes it: whole numbers without decimals, a decimal comma in Dutch.
-fn number(value: f64, language: Language) -> String {
-    let text = if value.fract() == 0.0 {
-        format!("{value:.0}")
-    } else {
-        let text = format!("{value:.6}");
-        text.trim_end_matches('0').to_owned()
-    };
-    match language {
-        Language::Nl => text.replace('.', ","),
-        Language::En => text,
-    }
-}
 
 /// A confidence level as a percentage: `95%`, `99,8%` (Dutch) or `99.8%`.
 pub(super) fn percent(level: f64, language: Language) -> String {

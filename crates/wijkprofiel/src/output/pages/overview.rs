@@ -4,6 +4,7 @@
 
 use std::fmt::Write as _;
 
+use super::numbers;
 use super::svg::{self, Shape};
 use super::{document, escape_html, judgement_letter, judgement_text, key, page_file};
 use crate::Level;
@@ -65,7 +66,7 @@ impl Profiles {
                     ),
                     focus: focus == Some(a),
                     href: Some(page_file(&area.code)),
-                    title: v.map_or_else(|| "—".to_owned(), |v| format!("{v:.1}")),
+                    title: numbers::value(*v, self.options.language),
                 })
             })
             .collect();
@@ -189,10 +190,10 @@ impl Profiles {
                 let (map, lo, hi) = self.choropleth(&rows, i, None, 240.0);
                 let _ = write!(
                     body,
-                    "<figure style=\"display:inline-block;margin:8px\"><figcaption>{} ({:.1}–{:.1})</figcaption>{}</figure>",
+                    "<figure style=\"display:inline-block;margin:8px\"><figcaption>{} ({}–{})</figcaption>{}</figure>",
                     escape_html(label(i)),
-                    lo.unwrap_or(0.0),
-                    hi.unwrap_or(0.0),
+                    numbers::value(Some(lo.unwrap_or(0.0)), self.options.language),
+                    numbers::value(Some(hi.unwrap_or(0.0)), self.options.language),
                     map
                 );
             }

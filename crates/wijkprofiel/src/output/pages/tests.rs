@@ -231,3 +231,77 @@ fn every_page_states_the_settings_of_its_run() {
         assert!(page.contains("small counts (below 10)"));
     }
 }
+
+/// The numbers in a page's table cells (`<td class="n">`), ranges split at the dash (not
+/// the status of a figure without one).
+fn cell_numbers(html: &str) -> Vec<String> {
+    html.split("<td class=\"n\">")
+        .skip(1)
+        .filter_map(|rest| rest.split("</td>").next())
+        .flat_map(|cell| cell.split('–').map(str::to_owned).collect::<Vec<_>>())
+        .filter(|n| n.starts_with(|c: char| c.is_ascii_digit() || c == '-'))
+        .collect()
+}
+
+/// Whether `text` is a number as `language` writes it: digits grouped by three with
+/// `thousands` from five digits up, `point` before the decimals.
+fn written(text: &str, thousands: char, point: char) -> bool {
+    let text = text.strip_prefix('-').unwrap_or(text);
+    let (whole, fraction) = text.split_once(point).unwrap_or((text, ""));
+    let groups: Vec<&str> = whole.split(thousands).collect();
+    let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+    let grouped = match groups.as_slice() {
+        [one] => digits(one) && one.len() <= 4,
+        [first, rest @ ..] => {
+            digits(first) && first.len() <= 3 && rest.iter().all(|g| digits(g) && g.len() == 3)
+        }
+        [] => false,
+    };
+    grouped && (fraction.is_empty() || digits(fraction))
+}
+
+#[test]
+fn numbers_are_written_as_the_page_language_writes_them() {
+    let region = Region::demo().expect("demo");
+    for (language, thousands, point) in [
+        (crate::profile::Language::Nl, '.', ','),
+        (crate::profile::Language::En, ',', '.'),
+    ] {
+        let profiles = ProfileBuilder::new()
+            .language(language)
+            .years([2024])
+            .build(&region)
+            .expect("build");
+        let (mut checked, mut decimals, mut grouped) = (0, 0, 0);
+        for code in ["GM9901", "WK990100", "BU99010000"] {
+            let page = profiles.page_html(code).expect("page");
+            for n in cell_numbers(&page) {
+                assert!(
+                    written(&n, thousands, point),
+                    "{code}: {n:?} in {language:?}"
+                );
+                checked += 1;
+                decimals += usize::from(n.contains(point));
+                grouped += usize::from(n.contains(thousands));
+            }
+            // Plurals as written: never "indicator(en)" or "1 indicatoren".
+            assert!(
+                !page.contains("(en)")
+                    && !page.contains("(s) ")
+                    && !page.contains(" 1 indicatoren")
+            );
+        }
+        assert!(
+            checked > 100 && decimals > 20 && grouped > 0,
+            "{checked} {decimals} {grouped}"
+        );
+        let card = profiles.card_html("WK990100").expect("card");
+        let english = ["worse", "similar", "better", "suppressed"];
+        if language == crate::profile::Language::Nl {
+            assert!(
+                english.iter().all(|w| !card.contains(&format!(">{w}<"))),
+                "{card}"
+            );
+        }
+    }
+}
