@@ -52,8 +52,11 @@ per band `n_b` the coverage shows, and the interval gives its variance
 where every band's listed patients are published (residence mode); elsewhere the rate
 weighs unknown denominators, which is no linear relation.
 
+With `spread` (rounding), every published count is an unknown within that distance of what
+is shown, and the attacker bounds published counts too.
+
 Not yet: the ratio at the region's rates (it weighs unknown listed patients by the region's
-unpublished band rates: not linear), rounding.
+unpublished band rates: not linear).
 """
 
 from __future__ import annotations
@@ -144,12 +147,37 @@ def audit(
     min_count: float = 10.0,
     use_reasons: bool = False,
     standardised: frozenset[str] = frozenset(),
+    spread: float | None = None,
 ) -> dict[tuple, tuple[Interval, str]]:
     """Every withheld cell's feasible interval and its published reason, by cell key; with
     `targets`, only those cells' (the rest of the withheld cells stay unknowns); with
     `rates` (and `documents`), the expected counts at national rates as relations; with
     `standardised` (and `documents`), those indicators' directly standardised rates and
-    their intervals."""
+    their intervals. With `spread`, published counts are rounded: each lies within
+    `spread` of what is shown (4 for counts rounded to an adjacent multiple of 5, 2 for the
+    nearest), and `targets` may name published counts too (reason `rounded`)."""
+    equations, known, withheld = relations(
+        table, catalogue, custom_members, documents=documents, rates=rates, standardised=standardised
+    )
+    ranges: dict[tuple, tuple[float, float]] = {}
+    if spread is not None:
+        for key in [k for k in known if k[0] != "expected"]:
+            value = known.pop(key)
+            ranges[key] = (max(0.0, value - spread), value + spread)
+    return _solve(equations, known, withheld, min_count, use_reasons, targets, ranges)
+
+
+def relations(
+    table: pl.DataFrame,
+    catalogue: dict[str, Any],
+    custom_members: dict[str, list[str]],
+    *,
+    documents: dict[str, dict[str, Any]] | None = None,
+    rates: dict[tuple, float] | None = None,
+    standardised: frozenset[str] = frozenset(),
+) -> tuple[list[tuple[tuple, list]], dict[tuple, float], dict[tuple, str]]:
+    """The relations `audit` uses (each `(total, parts)`), the published counts and the
+    withheld ones with their reasons."""
     scopes = scopes_of(catalogue)
     known: dict[tuple, float] = {}
     withheld: dict[tuple, str] = {}
@@ -208,7 +236,7 @@ def audit(
         equations += _document_relations(documents, scopes, areas, known, withheld, rates or {})
         if standardised:
             equations += _dsr_relations(table, catalogue, areas, known, standardised)
-    return _solve(equations, known, withheld, min_count, use_reasons, targets)
+    return equations, known, withheld
 
 
 def document_cells(document: dict[str, Any]) -> dict[tuple, float | None]:
@@ -423,7 +451,9 @@ def _solve(
     min_count: float,
     use_reasons: bool,
     targets: set[tuple] | None = None,
+    ranges: dict[tuple, tuple[float, float]] | None = None,
 ) -> dict[tuple, tuple[Interval, str]]:
+    ranges = ranges or {}
     # The equations that hold a withheld count, grouped by the unknowns they share.
     parent: dict[tuple, tuple] = {}
 
@@ -453,6 +483,8 @@ def _solve(
     for cell in {c for eqs in by_component.values() for t, ps in eqs for c, _ in _terms(t, ps)} | set(withheld):
         if use_reasons and withheld.get(cell) == "primary-count":
             box[cell] = (1.0, min_count - 1.0)
+        elif cell in ranges:
+            box[cell] = ranges[cell]
         else:
             box[cell] = (0.0, None)
 
@@ -466,7 +498,11 @@ def _solve(
     systems = [
         _system(eqs, known)
         for eqs in by_component.values()
-        if any(c in withheld for t, ps in eqs for c, _ in _terms(t, ps))
+        if any(
+            c in withheld or (c in ranges and targets is not None and c in targets)
+            for t, ps in eqs
+            for c, _ in _terms(t, ps)
+        )
     ]
     pending = list(range(len(systems)))
     while pending:
@@ -475,13 +511,15 @@ def _solve(
             cells, a, b = systems[s]
             bounds = [box[c] for c in cells]
             for c in cells:
-                if c not in withheld or (targets is not None and c not in targets):
+                if c not in withheld and c not in ranges:
+                    continue
+                if targets is not None and c not in targets or targets is None and c not in withheld:
                     continue
                 interval = _extremes(cells.index(c), a, b, bounds, c)
-                result[c] = (interval, withheld[c])
+                result[c] = (interval, withheld.get(c, "rounded"))
                 # Such a count is not a small non-zero one: 0 or at least the
                 # threshold. Where the relations rule one side out, the other remains.
-                if use_reasons and withheld[c] in LARGE_OR_ZERO and box[c] == (0.0, None):
+                if use_reasons and withheld.get(c) in LARGE_OR_ZERO and box[c] == (0.0, None):
                     if interval.upper < min_count:
                         box[c] = (0.0, 0.0)
                         narrowed.add(s)

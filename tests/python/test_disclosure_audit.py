@@ -21,7 +21,7 @@ import pytest
 import wijkprofiel
 import json
 
-from attacker import COLUMNS, _key, audit, document_cells, national_rates, scopes_of
+from attacker import COLUMNS, _key, _terms, audit, document_cells, national_rates, relations, scopes_of
 
 ROOT = Path(__file__).resolve().parents[2]
 YEAR = 2024
@@ -418,3 +418,113 @@ def test_by_practice_the_attacker_ties_wijken_and_custom_areas_through_where_pra
     assert blind.upper == float("inf")
     found = audit(table, catalogue, members, documents=documents)[cell][0]
     assert abs(found.lower - 3.0) < 1e-6 and abs(found.upper - 3.0) < 1e-6
+
+
+def rounded_targets(table: pl.DataFrame, catalogue: dict, members: dict, most: int = 60) -> dict:
+    """Published counts in the sums with the fewest parts (where rounding one by one narrows
+    most), with what is shown of each: `most` of them, spread evenly over the key order
+    (denominators, numerators, residents)."""
+    equations, known, _ = relations(table, catalogue, members)
+    cells = {
+        c
+        for total, parts in equations
+        if len(parts) <= 3
+        for c, _ in _terms(total, parts)
+        if all(c in known for c, _ in _terms(total, parts))
+    }
+    ordered = sorted(cells, key=str)
+    step = max(1, len(ordered) // most)
+    return {c: known[c] for c in ordered[::step][:most]}
+
+
+def test_rounded_counts_are_not_narrowed_below_their_rounding(setting, audited):
+    """With `round_to = 5` each published count is one of the two multiples next to it,
+    and the rounded counts add up (controlled rounding): the sums narrow none within
+    them. Rounded one by one to the nearest multiple, the same sums narrow counts."""
+    _, _, catalogue, members, _, _, _ = setting
+    region = wijkprofiel.load()
+    rounded = wijkprofiel.build(region, years=[YEAR], disclosure={"round_to": 5}).table()
+    shown = rounded_targets(rounded, catalogue, members)
+    assert len(shown) > 20
+    found = audit(rounded, catalogue, members, spread=4.0, targets=set(shown))
+    for cell, value in shown.items():
+        interval, reason = found[cell]
+        assert reason == "rounded"
+        assert interval.lower <= max(0.0, value - 4.0) + 1e-6, (cell, value, interval)
+        assert interval.upper >= value + 4.0 - 1e-6, (cell, value, interval)
+    # Not blind: the defaults' counts, each rounded to its nearest multiple of 5.
+    profiles, _, _, _ = audited
+    nearest = profiles.table().with_columns(
+        [((pl.col(c) / 5.0).round() * 5.0).alias(c) for c in COLUMNS]
+    )
+    shown = rounded_targets(nearest, catalogue, members)
+    found = audit(nearest, catalogue, members, spread=2.0, targets=set(shown))
+    narrowed = [
+        cell
+        for cell, value in shown.items()
+        if found[cell][0].lower > max(0.0, value - 2.0) + 1e-6 or found[cell][0].upper < value + 2.0 - 1e-6
+    ]
+    assert len(narrowed) > 10, narrowed
+
+
+def _round_documents(docs: dict, base: float = 5.0) -> dict:
+    """The documents with every count rounded to its nearest multiple (one by one)."""
+    near = lambda v: None if v is None else round(v / base) * base  # noqa: E731
+    out = json.loads(json.dumps(docs))
+    for doc in out.values():
+        context = doc.get("context")
+        if context:
+            context["residents"] = near(context["residents"])
+            for bar in context["pyramid"]:
+                bar["male"], bar["female"] = near(bar["male"]), near(bar["female"])
+        coverage = doc.get("coverage")
+        if coverage:
+            coverage["listed"], coverage["residents"] = near(coverage["listed"]), near(coverage["residents"])
+            for band in coverage["by_age_band"]:
+                band["listed"], band["residents"] = near(band["listed"]), near(band["residents"])
+    return out
+
+
+def _bars_and_bands(table: pl.DataFrame, catalogue: dict, members: dict, docs: dict, most: int = 20) -> dict:
+    """Published residents by band and sex and listed patients by band in the documents'
+    sums of two parts (a band's men and women), with what is shown of each."""
+    equations, known, _ = relations(table, catalogue, members, documents=docs)
+    cells = {
+        c
+        for total, parts in equations
+        if len(parts) <= 2 and all(x in known for x, _ in _terms(total, parts))
+        for c, _ in _terms(total, parts)
+        if c[0] in ("residents", "listed") and c[-1] not in ("0+", "65+")
+    }
+    ordered = sorted(cells, key=str)
+    return {c: known[c] for c in ordered[:: max(1, len(ordered) // most)][:most]}
+
+
+def test_rounded_pyramids_and_coverage_are_not_narrowed_below_their_rounding(setting, audited):
+    """The same over the area documents, where a pyramid ties residents by sex, band and
+    area together (a table of three dimensions)."""
+    _, _, catalogue, members, _, _, _ = setting
+    region = wijkprofiel.load()
+    rounded = wijkprofiel.build(region, years=[YEAR], disclosure={"round_to": 5})
+    docs = documents(rounded)
+    shown = _bars_and_bands(rounded.table(), catalogue, members, docs)
+    assert len(shown) >= 15
+    found = audit(rounded.table(), catalogue, members, documents=docs, spread=4.0, targets=set(shown))
+    for cell, value in shown.items():
+        interval, _ = found[cell]
+        assert interval.lower <= max(0.0, value - 4.0) + 1e-6, (cell, value, interval)
+        assert interval.upper >= value + 4.0 - 1e-6, (cell, value, interval)
+    # Not blind: the defaults' documents, each count rounded to its nearest multiple.
+    profiles, _, _, _ = audited
+    nearest = profiles.table().with_columns(
+        [((pl.col(c) / 5.0).round() * 5.0).alias(c) for c in COLUMNS]
+    )
+    docs = _round_documents(documents(profiles))
+    shown = _bars_and_bands(nearest, catalogue, members, docs)
+    found = audit(nearest, catalogue, members, documents=docs, spread=2.0, targets=set(shown))
+    narrowed = [
+        cell
+        for cell, value in shown.items()
+        if found[cell][0].lower > max(0.0, value - 2.0) + 1e-6 or found[cell][0].upper < value + 2.0 - 1e-6
+    ]
+    assert len(narrowed) > 3, narrowed

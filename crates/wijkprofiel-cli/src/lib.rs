@@ -424,6 +424,22 @@ fn build(
         out.join(write::SUPPRESSION_CSV).display(),
         out.join(write::OWNER_ONLY).display()
     );
+    if let Some(r) = summary.rounding {
+        println!(
+            "counts rounded to multiples of {}: {} together, so that every sum holds{}",
+            r.base,
+            r.controlled,
+            if r.nearest > 0 {
+                format!(
+                    "; {} each to its nearest multiple, where no such rounding exists (sums \
+                     can narrow these within their rounding)",
+                    r.nearest
+                )
+            } else {
+                String::new()
+            }
+        );
+    }
     let disclosure = &profiles.options().disclosure;
     if !disclosure.enabled {
         println!("WARNING: disclosure control is OFF: these outputs are not fit for publication");

@@ -52,7 +52,9 @@ use serde::Serialize;
 pub use crate::cube::Cells;
 /// The outputs' names at their earlier paths; the code is in [`crate::output`].
 pub use crate::output::{AreaDocument, SCHEMA_VERSION, escape_html, page_file, write};
-pub use disclosure::{Disclosure, Limits, Protection, Thresholds, Withheld, WithheldCounts};
+pub use disclosure::{
+    Disclosure, Limits, Protection, Rounding, Thresholds, Withheld, WithheldCounts,
+};
 pub use figure::{
     Comparison, Figure, Intervals, Method, Mode, Reason, Standing, Status, Suppression, TrendFigure,
 };
@@ -271,6 +273,8 @@ pub struct BuildSummary {
     /// The linear-programming audit of the withheld counts, when
     /// [`Disclosure::lp_audit`] asked for it.
     pub protection: Option<Protection>,
+    /// How the published counts were rounded, when `round_to` asked for it.
+    pub rounding: Option<Rounding>,
     /// Practices and providers whose location lies in no buurt.
     pub unplaced_practices: usize,
     pub unplaced_providers: usize,
@@ -464,15 +468,7 @@ impl Profiles {
                 // finished estimates.
                 Source::Ggd if ind.survey.is_some() && !monitor.is_empty() => {
                     let settings = catalogue.survey();
-                    monitor::figures(
-                        &monitor,
-                        &tree,
-                        &residents,
-                        (i, ind),
-                        settings,
-                        levels,
-                        &options.disclosure,
-                    )
+                    monitor::figures(&monitor, &tree, &residents, (i, ind), settings, levels)
                 }
                 Source::Ggd => {
                     let made = estimates.get(&i).map_or_else(Vec::new, |given| {
@@ -663,6 +659,7 @@ impl Profiles {
             missing: count("missing"),
             withheld_counts: published.counts,
             protection: published.protection.clone(),
+            rounding: published.rounding,
             unplaced_practices: practice_buurt.iter().filter(|b| b.is_none()).count(),
             unplaced_providers: provider_buurt.iter().filter(|b| b.is_none()).count(),
         };

@@ -21,7 +21,6 @@ use std::collections::HashMap;
 use foldhash::fast::FixedState;
 use polars::prelude::*;
 
-use super::disclosure::Disclosure;
 use super::figure::{Figure, Intervals, Method, Mode, Reason, Status};
 use super::hierarchy::Hierarchy;
 use super::population::Residents;
@@ -250,6 +249,29 @@ pub struct Estimate {
     pub contrasts: [Option<Significance>; 2],
     /// Against the previous round, in the same group: its year and the significance.
     pub change: Option<(i32, Significance)>,
+    /// The design-based estimate and its kind of interval, to compute the interval and the
+    /// effective sample size again at the respondents as published ([`Estimate::publish`]).
+    pub(crate) design: Option<Made>,
+}
+
+/// What an [`Estimate`]'s interval is computed from.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Made {
+    mean: SurveyMean,
+    interval: Interval,
+    multiplier: f64,
+    levels: (Confidence, Confidence),
+}
+
+/// A design-based estimate's intervals at two levels, in the indicator's unit.
+fn interval_of(
+    m: &SurveyMean,
+    kind: Interval,
+    levels: (Confidence, Confidence),
+    multiplier: f64,
+) -> Intervals {
+    let at = |c: Confidence| m.interval(kind, c);
+    Intervals::from_pair(at(levels.0), at(levels.1)).scaled(multiplier)
 }
 
 /// Every figure of a GGD indicator with a `survey` question, for the areas below the
@@ -262,7 +284,6 @@ pub(crate) fn figures(
     indicator: (usize, &Indicator),
     settings: &SurveySettings,
     levels: (Confidence, Confidence),
-    disclosure: &Disclosure,
 ) -> (Vec<Figure>, Vec<Estimate>) {
     let (index, ind) = indicator;
     let Some(question) = &ind.survey else {
@@ -278,7 +299,6 @@ pub(crate) fn figures(
         proportion: ind.kind == Kind::Proportion,
         multiplier: ind.multiplier,
         levels,
-        disclosure,
     };
     let mut figures = Vec::with_capacity(monitor.rounds.len() * tree.bottom_up.len());
     let mut estimates = Vec::new();
@@ -342,7 +362,7 @@ pub(crate) fn figures(
                 }
                 if cell.respondents.is_some() {
                     let at = (area, index, round.year, *group);
-                    estimates.push(cell.estimate(at, ind.multiplier));
+                    estimates.push(cell.estimate(at, &rules));
                 }
             }
         }
@@ -406,8 +426,26 @@ impl Estimate {
             status,
             contrasts: [None; 2],
             change: None,
+            design: None,
             ..self.clone()
         };
+    }
+
+    /// Publishes the estimate with `respondents` (rounded, where the run rounds counts): the
+    /// interval (Korn–Graubard's and Wilson's take t(n − 1)) and the effective sample size
+    /// (respondents ÷ design effect) computed at them, so that neither gives back another
+    /// count.
+    pub(crate) fn publish(&mut self, respondents: f64) {
+        self.respondents = self.respondents.map(|_| respondents);
+        let Some(d) = self.design.filter(|_| self.value.is_some()) else {
+            return;
+        };
+        let m = SurveyMean {
+            respondents: respondents as usize,
+            ..d.mean
+        };
+        self.value = Some(interval_of(&m, d.interval, d.levels, d.multiplier));
+        self.effective_n = Some(m.effective_n());
     }
 }
 
@@ -419,8 +457,6 @@ struct Rules<'a> {
     proportion: bool,
     multiplier: f64,
     levels: (Confidence, Confidence),
-    /// For the respondents as published (rounded, when counts are).
-    disclosure: &'a Disclosure,
 }
 
 /// An area's estimate in a round as the monitor's rules publish it (see [`Estimate`]).
@@ -428,7 +464,7 @@ struct Rules<'a> {
 struct Cell {
     respondents: Option<f64>,
     value: Option<Intervals>,
-    mean: Option<SurveyMean>,
+    mean: Option<(SurveyMean, Interval)>,
     status: Status,
     contrasts: [Option<Significance>; 2],
     change: Option<(i32, Significance)>,
@@ -449,9 +485,10 @@ impl Cell {
     }
 
     /// The cell as a row of the long table, its standard error in the indicator's unit.
-    fn estimate(&self, at: (usize, usize, i32, Group), multiplier: f64) -> Estimate {
+    fn estimate(&self, at: (usize, usize, i32, Group), rules: &Rules) -> Estimate {
         let (area, indicator, year, group) = at;
-        let mean = self.mean.as_ref();
+        let multiplier = rules.multiplier;
+        let mean = self.mean.as_ref().map(|(m, _)| m);
         Estimate {
             area,
             indicator,
@@ -465,6 +502,12 @@ impl Cell {
             status: self.status.clone(),
             contrasts: self.contrasts,
             change: self.change,
+            design: self.mean.map(|(mean, interval)| Made {
+                mean,
+                interval,
+                multiplier,
+                levels: rules.levels,
+            }),
         }
     }
 }
@@ -507,20 +550,8 @@ impl Rules<'_> {
                     Some(Err(e)) => cell.status = Status::Missing(Reason::Unusable(e.clone())),
                     Some(Ok((m, counted))) => {
                         cell.respondents = Some(m.respondents as f64);
-                        // The interval (Korn–Graubard's and Wilson's take t(n − 1)) and the
-                        // effective sample size at the respondents as published, so that
-                        // neither gives back an unrounded count.
-                        let shown = self.disclosure.rounded(m.respondents as f64);
-                        let shown = SurveyMean {
-                            respondents: shown as usize,
-                            ..*m
-                        };
-                        let at = |c: Confidence| shown.interval(kind, c);
-                        cell.value = Some(
-                            Intervals::from_pair(at(levels.0), at(levels.1))
-                                .scaled(self.multiplier),
-                        );
-                        cell.mean = Some(shown);
+                        cell.value = Some(interval_of(m, kind, levels, self.multiplier));
+                        cell.mean = Some((*m, kind));
                         cell.status = Status::Published;
                         if let Some(w) =
                             minimum_numbers(m, self.proportion.then_some(*counted), settings)

@@ -15,6 +15,7 @@ mod ledger;
 mod protect;
 mod publish;
 mod rates;
+mod rounding;
 #[cfg(test)]
 mod tests;
 
@@ -315,6 +316,19 @@ pub struct Protection {
     pub added: usize,
     /// Withheld counts left less protected than required (a build with any is refused).
     pub unprotected: Vec<String>,
+}
+
+/// How the published counts were rounded (`round_to`): together, so that every sum holds
+/// for them (controlled rounding), or, in groups of counts where no such rounding exists,
+/// each to its nearest multiple.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Rounding {
+    pub base: f64,
+    /// Published counts rounded together.
+    pub controlled: usize,
+    /// Published counts rounded to their nearest multiple (their groups had no controlled
+    /// rounding; `docs/threat-model.md`).
+    pub nearest: usize,
 }
 
 /// Withheld counts by reason, for the build summary.

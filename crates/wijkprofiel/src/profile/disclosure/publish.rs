@@ -1,7 +1,9 @@
 //! Disclosure control applied to a build: every count the outputs show is recorded in the
 //! ledger, small counts and the numerators of small denominators are withheld, secondary
-//! suppression completes the pattern, counts are rounded if asked, and what is withheld is
-//! cleared from the figures, contexts and coverage.
+//! suppression completes the pattern, counts are rounded together if asked (`rounding`), and
+//! what is withheld is cleared from the figures, contexts and coverage.
+
+use std::collections::HashMap;
 
 use rayon::prelude::*;
 
@@ -15,7 +17,8 @@ use super::super::population::{Context, Residents};
 use super::ledger::{CellId, Family, Ledger, Local, Rule, SMALL_NUMBERS, Shape, Sheet};
 use super::protect::{PART, protect};
 use super::rates::{BandsOf, audit_rates};
-use super::{Disclosure, Limits, Protection, Withheld, WithheldCounts};
+use super::rounding;
+use super::{Disclosure, Limits, Protection, Rounding, Withheld, WithheldCounts};
 use crate::cube::Cells;
 use crate::stats::Confidence;
 use crate::stats::Withheld as StatsWithheld;
@@ -53,6 +56,8 @@ pub(crate) struct Published {
     pub audit: Vec<Withheld>,
     /// The linear-programming audit of the withheld counts, when asked for.
     pub protection: Option<Protection>,
+    /// How the published counts were rounded, when asked for.
+    pub rounding: Option<Rounding>,
 }
 
 /// The cells behind a figure's numerator, denominator and residents, and its expected
@@ -292,10 +297,13 @@ pub(crate) fn publish(
     ledger.withhold_expected();
     ledger.complete(&sums, inputs.tree);
 
+    // Published counts rounded together where the run rounds (`rounding`).
+    let rounded = d.round_to.map(|base| rounding::round(&ledger, &sums, base));
+    let round = |cell: Option<CellId>, x: f64| rounded.as_ref().map_or(x, |r| r.count(cell, x, d));
     for (f, c) in figures.iter_mut().zip(&cells) {
         clear_figure(&ledger, f, c);
-        if d.round_to.is_some() {
-            round_figure(inputs, f);
+        if rounded.is_some() {
+            round_figure(inputs, f, c, &round);
         }
     }
     for &(g, id) in &group_cells {
@@ -303,25 +311,25 @@ pub(crate) fn publish(
             groups[g].withhold(None, Status::Suppressed(Reason::SmallNumbers));
         }
     }
-    if d.round_to.is_some() {
-        // Their intervals and effective sample sizes are already at the rounded
-        // respondents (`monitor`).
-        for e in groups.iter_mut() {
-            e.respondents = e.respondents.map(|n| d.rounded(n));
-            round_reason(d, &mut e.status);
-        }
+    if rounded.is_some() {
+        round_groups(groups, &group_cells, figures, &cells, &round);
     }
     for (context, c) in contexts.iter_mut().zip(&context_cells) {
         if let (Some(context), Some(c)) = (context, c) {
-            clear_context(d, &ledger, context, c);
+            clear_context(&ledger, context, c, &round);
         }
     }
     for (cover, c) in coverage.iter_mut().zip(&coverage_cells) {
         if let (Some(cover), Some(c)) = (cover, c) {
-            clear_coverage(d, &ledger, cover, c);
+            clear_coverage(&ledger, cover, c, &round);
         }
     }
     let mut out = audit(inputs, &ledger);
+    out.rounding = rounded.zip(d.round_to).map(|(r, base)| Rounding {
+        base,
+        controlled: r.controlled,
+        nearest: r.nearest,
+    });
     out.protection = protection.map(|p| Protection {
         checked: p.checked,
         narrowest: Some(p.narrowest).filter(|w| w.is_finite()),
@@ -420,9 +428,9 @@ fn group_masks(
     inputs: &Inputs,
     ledger: &mut Ledger,
     groups: &[Estimate],
-) -> std::collections::HashMap<(usize, Group), u32> {
+) -> HashMap<(usize, Group), u32> {
     let cells = &inputs.residents.cells;
-    let mut out = std::collections::HashMap::new();
+    let mut out = HashMap::new();
     for e in groups.iter().filter(|e| e.group != Group::TOTAL) {
         out.entry((e.indicator, e.group)).or_insert_with(|| {
             let ind = &inputs.catalogue.indicators()[e.indicator];
@@ -678,23 +686,22 @@ fn clear_figure(ledger: &Ledger, f: &mut Figure, cells: &FigureCells) {
 /// interval from its rounded respondents, and the events a method's reason names. A GGD
 /// estimate stays as given (not a count); GGD aggregates are weighed again by the rounded
 /// residents (`ggd::reweigh`).
-fn round_figure(inputs: &Inputs, f: &mut Figure) {
-    let d = inputs.disclosure;
+fn round_figure(inputs: &Inputs, f: &mut Figure, c: &FigureCells, round: &Round) {
     let ind = &inputs.catalogue.indicators()[f.indicator];
     let levels = inputs.levels;
     if let (Some(r), Some(listed)) = (f.residents, f.listed) {
-        let (r, listed) = (d.rounded(r), d.rounded(listed));
+        let (r, listed) = (round(c.residents, r), round(c.denominator, listed));
         if f.coverage.is_some() {
             f.coverage = (r > 0.0).then(|| listed / r);
         }
     }
-    f.residents = f.residents.map(|r| d.rounded(r));
-    round_reason(d, &mut f.status);
+    f.residents = f.residents.map(|r| round(c.residents, r));
+    round_reason(&mut f.status, c.numerator, c.denominator, round);
     let (Some(x0), Some(n0)) = (f.numerator, f.denominator) else {
-        f.denominator = f.denominator.map(|n| d.rounded(n));
+        f.denominator = f.denominator.map(|n| round(c.denominator, n));
         return;
     };
-    let (x, n) = (d.rounded(x0), d.rounded(n0));
+    let (x, n) = (round(c.numerator, x0), round(c.denominator, n0));
     f.numerator = Some(x);
     f.denominator = Some(n);
     if f.status != Status::Published {
@@ -753,16 +760,69 @@ fn round_figure(inputs: &Inputs, f: &mut Figure) {
     }
 }
 
-/// Rounds the count a method's reason names (too few respondents, too few events).
-fn round_reason(d: &Disclosure, status: &mut Status) {
+/// How a published count is rounded: by its ledger cell (if any) and its value.
+type Round<'a> = dyn Fn(Option<CellId>, f64) -> f64 + 'a;
+
+/// Rounds the count a method's reason names (too few respondents: the denominator's; too
+/// few events: the numerator's).
+fn round_reason(
+    status: &mut Status,
+    numerator: Option<CellId>,
+    denominator: Option<CellId>,
+    round: &Round,
+) {
     match status {
         Status::Withheld(Reason::Method(StatsWithheld::FewRespondents { respondents, .. })) => {
-            *respondents = d.rounded(*respondents);
+            *respondents = round(denominator, *respondents);
         }
         Status::Withheld(Reason::Method(StatsWithheld::FewEvents { events, .. })) => {
-            *events = d.rounded(*events);
+            *events = round(numerator, *events);
         }
         _ => {}
+    }
+}
+
+/// Rounds the respondents of the monitor's long table (a group's by its cell, a total's as
+/// its figure's) and publishes each estimate at them ([`Estimate::publish`]); a figure made
+/// from respondents takes its total's interval again.
+fn round_groups(
+    groups: &mut [Estimate],
+    group_cells: &[(usize, CellId)],
+    figures: &mut [Figure],
+    cells: &[FigureCells],
+    round: &Round,
+) {
+    let of_group: HashMap<usize, CellId> = group_cells.iter().copied().collect();
+    let key = |f: &Figure| (f.area, f.indicator, f.year);
+    let of_total: HashMap<(usize, usize, i32), CellId> = figures
+        .iter()
+        .zip(cells)
+        .filter(|(f, _)| f.method == Method::SurveyDesign)
+        .filter_map(|(f, c)| Some((key(f), c.denominator?)))
+        .collect();
+    let mut totals: HashMap<(usize, usize, i32), Option<Intervals>> = HashMap::new();
+    for (g, e) in groups.iter_mut().enumerate() {
+        let cell = if e.group == Group::TOTAL {
+            of_total.get(&(e.area, e.indicator, e.year)).copied()
+        } else {
+            of_group.get(&g).copied()
+        };
+        round_reason(&mut e.status, None, cell, round);
+        if let Some(n) = e.respondents {
+            e.publish(round(cell, n));
+        }
+        if e.group == Group::TOTAL {
+            totals.insert((e.area, e.indicator, e.year), e.value);
+        }
+    }
+    for f in figures
+        .iter_mut()
+        .filter(|f| f.method == Method::SurveyDesign)
+    {
+        if let (Some(_), Some(value)) = (f.value, totals.get(&key(f))) {
+            f.value = *value;
+            f.crude = *value;
+        }
     }
 }
 
@@ -788,7 +848,7 @@ fn dsr_at_rounded_total(
     Intervals::from_pair(at(levels.0), at(levels.1))
 }
 
-fn clear_context(d: &Disclosure, ledger: &Ledger, c: &mut Context, cells: &ContextCells) {
+fn clear_context(ledger: &Ledger, c: &mut Context, cells: &ContextCells, round: &Round) {
     let shown = |id: CellId| ledger.shown(id);
     let total = c.residents.filter(|_| shown(cells.total));
     let aged = c
@@ -797,15 +857,21 @@ fn clear_context(d: &Disclosure, ledger: &Ledger, c: &mut Context, cells: &Conte
         .map(|(share, r)| share * r / 100.0)
         .filter(|_| cells.aged.is_some_and(shown));
     for (bar, ids) in c.pyramid.iter_mut().zip(&cells.bars) {
-        bar.male = bar.male.filter(|_| shown(ids[0])).map(|n| d.rounded(n));
-        bar.female = bar.female.filter(|_| shown(ids[1])).map(|n| d.rounded(n));
+        bar.male = bar
+            .male
+            .filter(|_| shown(ids[0]))
+            .map(|n| round(Some(ids[0]), n));
+        bar.female = bar
+            .female
+            .filter(|_| shown(ids[1]))
+            .map(|n| round(Some(ids[1]), n));
     }
-    let total = total.map(|r| d.rounded(r));
+    let total = total.map(|r| round(Some(cells.total), r));
     c.residents = total;
     c.share_65_plus = aged
         .zip(total)
         .filter(|(_, r)| *r > 0.0)
-        .map(|(a, r)| 100.0 * d.rounded(a) / r);
+        .map(|(a, r)| 100.0 * round(cells.aged, a) / r);
     c.density_per_km2 = c
         .area_km2
         .filter(|a| *a > 0.0)
@@ -813,8 +879,9 @@ fn clear_context(d: &Disclosure, ledger: &Ledger, c: &mut Context, cells: &Conte
         .map(|(a, r)| r / a);
 }
 
-fn clear_coverage(d: &Disclosure, ledger: &Ledger, c: &mut Coverage, cells: &CoverageCells) {
-    let shown = |v: Option<f64>, id: CellId| v.filter(|_| ledger.shown(id)).map(|n| d.rounded(n));
+fn clear_coverage(ledger: &Ledger, c: &mut Coverage, cells: &CoverageCells, round: &Round) {
+    let shown =
+        |v: Option<f64>, id: CellId| v.filter(|_| ledger.shown(id)).map(|n| round(Some(id), n));
     c.listed = shown(c.listed, cells.listed);
     c.residents = shown(c.residents, cells.residents);
     for (band, ids) in c.by_age_band.iter_mut().zip(&cells.bands) {

@@ -644,6 +644,65 @@ fn random_hierarchies_leave_no_withheld_count_to_subtract() {
 }
 
 #[test]
+fn random_hierarchies_round_their_counts_so_that_every_sum_holds() {
+    // Controlled rounding over sexes, age bands and scopes, buurten to the region, custom
+    // areas and their overlaps, coverage gaps and withheld counts: each published count
+    // goes to a multiple of 5 next to it, and every sum of published counts holds; where
+    // a sum has withheld counts, what is left for them is at least 0.
+    use super::Disclosure;
+    use super::rounding::round;
+    let mut rng = Random(2027);
+    let d = Disclosure {
+        round_to: Some(5.0),
+        ..Disclosure::default()
+    };
+    let (mut held, mut open, mut moved) = (0, 0, 0);
+    for case in 0..60 {
+        let Case {
+            tree, mut ledger, ..
+        } = random_case(&mut rng);
+        let sums = ledger.sums(&tree);
+        ledger.complete(&sums, &tree);
+        let rounded = round(&ledger, &sums, 5.0);
+        assert_eq!(rounded.nearest, 0, "case {case}");
+        let at = |c| rounded.count(Some(c), ledger.value(c), &d);
+        for c in ledger.ids().filter(|&c| ledger.shown(c)) {
+            let (r, v) = (at(c), ledger.value(c));
+            assert!(
+                (r / 5.0).fract() == 0.0 && (r - v).abs() < 5.0,
+                "case {case}: {v} {r}"
+            );
+            moved += usize::from((r - d.rounded(v)).abs() > 0.0);
+        }
+        for s in &sums {
+            let shown: f64 = s
+                .terms()
+                .filter(|&(c, _)| ledger.shown(c))
+                .map(|(c, k)| k * at(c))
+                .sum();
+            let hidden: Vec<f64> = s
+                .terms()
+                .filter(|&(c, _)| !ledger.shown(c))
+                .map(|(_, k)| k)
+                .collect();
+            if hidden.is_empty() {
+                assert!(shown.abs() < 1e-9, "case {case}: {s:?} {shown}");
+                held += 1;
+            } else if hidden.iter().all(|&k| k < 0.0) {
+                // total − Σ shown parts = Σ withheld parts ≥ 0.
+                assert!(shown >= -1e-9, "case {case}: {s:?} {shown}");
+                open += 1;
+            }
+        }
+    }
+    // Not the nearest multiple everywhere: that would break sums.
+    assert!(
+        held > 1000 && open > 100 && moved > 100,
+        "{held} {open} {moved}"
+    );
+}
+
+#[test]
 fn sheets_are_numbered_round_by_round_then_area_by_area() {
     let mut ledger = Ledger::default();
     let mask = ledger.mask(true, vec![true], Shape::Scope, "0+ all");
@@ -1977,6 +2036,74 @@ mod demo {
         assert!(multiple(residents));
         let density = context.density_per_km2.expect("density");
         assert!((density * context.area_km2.expect("km2") - residents).abs() < 1e-6);
+    }
+
+    /// Per parent area (not custom): how many of its sums of published counts hold and how
+    /// many do not, over every indicator, year, mode and count of the long table, where
+    /// the parent's count and every child's are published (rounded by `round`).
+    fn sums_of_counts(p: &Profiles, round: impl Fn(f64) -> f64) -> (usize, usize) {
+        let mut children: HashMap<&str, Vec<&str>> = HashMap::new();
+        for a in p.areas().filter(|a| a.custom.is_none()) {
+            if let Some(parent) = &a.parent {
+                children.entry(parent.as_str()).or_default().push(&a.code);
+            }
+        }
+        type Counts<'a> = HashMap<(&'a str, usize, i32, &'static str), [Option<f64>; 3]>;
+        let mut counts: Counts = HashMap::new();
+        for f in p.figures() {
+            let code = p.area_of(f).code.as_str();
+            let shown = [f.numerator, f.denominator, f.residents].map(|v| v.map(&round));
+            counts.insert((code, f.indicator, f.year, f.mode.as_str()), shown);
+        }
+        let (mut hold, mut broken) = (0, 0);
+        for (&(code, indicator, year, mode), parent) in &counts {
+            let Some(kids) = children.get(code) else {
+                continue;
+            };
+            for k in 0..3 {
+                let parts: Option<Vec<f64>> = kids
+                    .iter()
+                    .map(|kid| counts.get(&(*kid, indicator, year, mode))?[k])
+                    .collect();
+                if let (Some(total), Some(parts)) = (parent[k], parts) {
+                    if (total - parts.iter().sum::<f64>()).abs() < 1e-6 {
+                        hold += 1;
+                    } else {
+                        broken += 1;
+                    }
+                }
+            }
+        }
+        (hold, broken)
+    }
+
+    #[test]
+    fn rounded_counts_add_up_as_the_true_ones_do() {
+        // Controlled rounding: every sum of published counts holds for the rounded counts,
+        // so that no sum narrows one within its rounding interval.
+        let (hold, broken) = sums_of_counts(rounded(), |x| x);
+        assert!(hold > 1000, "{hold}");
+        assert_eq!(broken, 0);
+        // Each count is one of the two multiples next to its true value.
+        for (r, e) in rounded().figures().iter().zip(safe().figures()) {
+            for (a, b) in [(r.numerator, e.numerator), (r.residents, e.residents)] {
+                if let (Some(a), Some(b)) = (a, b) {
+                    assert!((a - b).abs() < 5.0, "{a} {b} {r:?}");
+                }
+            }
+        }
+        // Not blind: each count rounded to its nearest multiple, many sums break.
+        let (_, broken) = sums_of_counts(safe(), |x| (x / 5.0).round() * 5.0);
+        assert!(broken > 100, "{broken}");
+        // The pyramid's bars add up to the area's residents.
+        let doc = rounded().document("WK990100").expect("doc");
+        let context = doc.context.expect("context");
+        let bars: f64 = context
+            .pyramid
+            .iter()
+            .map(|b| b.male.unwrap_or(f64::NAN) + b.female.unwrap_or(f64::NAN))
+            .sum();
+        assert_eq!(Some(bars), context.residents);
     }
 
     #[test]
