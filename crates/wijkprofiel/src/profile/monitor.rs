@@ -249,18 +249,19 @@ pub struct Estimate {
     pub contrasts: [Option<Significance>; 2],
     /// Against the previous round, in the same group: its year and the significance.
     pub change: Option<(i32, Significance)>,
-    /// The design-based estimate and its kind of interval, to compute the interval and the
-    /// effective sample size again at the respondents as published ([`Estimate::publish`]).
-    pub(crate) design: Option<Made>,
+    /// The design's degrees of freedom for the estimate (NaN without one), to compute its
+    /// interval again at the respondents as published ([`Estimate::publish`]).
+    pub(crate) df: f64,
 }
 
-/// What an [`Estimate`]'s interval is computed from.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(crate) struct Made {
-    mean: SurveyMean,
-    interval: Interval,
-    multiplier: f64,
-    levels: (Confidence, Confidence),
+/// The interval a design-based estimate takes: the survey section's for a proportion, Wald's
+/// for a mean.
+pub(crate) fn interval_kind(proportion: bool, settings: &SurveySettings) -> Interval {
+    if proportion {
+        settings.interval
+    } else {
+        Interval::Wald
+    }
 }
 
 /// A design-based estimate's intervals at two levels, in the indicator's unit.
@@ -362,7 +363,7 @@ pub(crate) fn figures(
                 }
                 if cell.respondents.is_some() {
                     let at = (area, index, round.year, *group);
-                    estimates.push(cell.estimate(at, &rules));
+                    estimates.push(cell.estimate(at, ind.multiplier));
                 }
             }
         }
@@ -426,25 +427,35 @@ impl Estimate {
             status,
             contrasts: [None; 2],
             change: None,
-            design: None,
+            df: f64::NAN,
             ..self.clone()
         };
     }
 
     /// Publishes the estimate with `respondents` (rounded, where the run rounds counts): the
     /// interval (Korn–Graubard's and Wilson's take t(n − 1)) and the effective sample size
-    /// (respondents ÷ design effect) computed at them, so that neither gives back another
-    /// count.
-    pub(crate) fn publish(&mut self, respondents: f64) {
+    /// (respondents ÷ design effect) computed at them from what the row publishes, so that
+    /// neither gives back another count. `kind` and `multiplier` are the indicator's.
+    pub(crate) fn publish(
+        &mut self,
+        respondents: f64,
+        kind: Interval,
+        levels: (Confidence, Confidence),
+        multiplier: f64,
+    ) {
         self.respondents = self.respondents.map(|_| respondents);
-        let Some(d) = self.design.filter(|_| self.value.is_some()) else {
+        let (Some(v), Some(se)) = (self.value, self.se) else {
             return;
         };
         let m = SurveyMean {
+            value: v.value / multiplier,
+            se: se / multiplier,
+            df: self.df,
             respondents: respondents as usize,
-            ..d.mean
+            weight: f64::NAN,
+            deff: self.deff,
         };
-        self.value = Some(interval_of(&m, d.interval, d.levels, d.multiplier));
+        self.value = Some(interval_of(&m, kind, levels, multiplier));
         self.effective_n = Some(m.effective_n());
     }
 }
@@ -464,7 +475,7 @@ struct Rules<'a> {
 struct Cell {
     respondents: Option<f64>,
     value: Option<Intervals>,
-    mean: Option<(SurveyMean, Interval)>,
+    mean: Option<SurveyMean>,
     status: Status,
     contrasts: [Option<Significance>; 2],
     change: Option<(i32, Significance)>,
@@ -485,10 +496,9 @@ impl Cell {
     }
 
     /// The cell as a row of the long table, its standard error in the indicator's unit.
-    fn estimate(&self, at: (usize, usize, i32, Group), rules: &Rules) -> Estimate {
+    fn estimate(&self, at: (usize, usize, i32, Group), multiplier: f64) -> Estimate {
         let (area, indicator, year, group) = at;
-        let multiplier = rules.multiplier;
-        let mean = self.mean.as_ref().map(|(m, _)| m);
+        let mean = self.mean.as_ref();
         Estimate {
             area,
             indicator,
@@ -502,12 +512,7 @@ impl Cell {
             status: self.status.clone(),
             contrasts: self.contrasts,
             change: self.change,
-            design: self.mean.map(|(mean, interval)| Made {
-                mean,
-                interval,
-                multiplier,
-                levels: rules.levels,
-            }),
+            df: mean.map_or(f64::NAN, |m| m.df),
         }
     }
 }
@@ -530,11 +535,7 @@ impl Rules<'_> {
         let references = prepared.as_ref().map_or_else(Vec::new, |p| {
             prepare_references(p, &members, tree, &estimates)
         });
-        let kind = if self.proportion {
-            settings.interval
-        } else {
-            Interval::Wald
-        };
+        let kind = interval_kind(self.proportion, settings);
         let cells = (0..tree.len())
             .map(|area| {
                 let mut cell = Cell {
@@ -551,7 +552,7 @@ impl Rules<'_> {
                     Some(Ok((m, counted))) => {
                         cell.respondents = Some(m.respondents as f64);
                         cell.value = Some(interval_of(m, kind, levels, self.multiplier));
-                        cell.mean = Some((*m, kind));
+                        cell.mean = Some(*m);
                         cell.status = Status::Published;
                         if let Some(w) =
                             minimum_numbers(m, self.proportion.then_some(*counted), settings)

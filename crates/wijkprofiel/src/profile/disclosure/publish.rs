@@ -12,7 +12,7 @@ use super::super::figure::{
 };
 use super::super::gp::Coverage;
 use super::super::hierarchy::Hierarchy;
-use super::super::monitor::{Estimate, Group};
+use super::super::monitor::{Estimate, Group, interval_kind};
 use super::super::population::{Context, Residents};
 use super::ledger::{CellId, Family, Ledger, Local, Rule, SMALL_NUMBERS, Shape, Sheet};
 use super::protect::{PART, protect};
@@ -312,7 +312,7 @@ pub(crate) fn publish(
         }
     }
     if rounded.is_some() {
-        round_groups(groups, &group_cells, figures, &cells, &round);
+        round_groups(inputs, groups, &group_cells, figures, &cells, &round);
     }
     for (context, c) in contexts.iter_mut().zip(&context_cells) {
         if let (Some(context), Some(c)) = (context, c) {
@@ -786,6 +786,7 @@ fn round_reason(
 /// its figure's) and publishes each estimate at them ([`Estimate::publish`]); a figure made
 /// from respondents takes its total's interval again.
 fn round_groups(
+    inputs: &Inputs,
     groups: &mut [Estimate],
     group_cells: &[(usize, CellId)],
     figures: &mut [Figure],
@@ -809,7 +810,10 @@ fn round_groups(
         };
         round_reason(&mut e.status, None, cell, round);
         if let Some(n) = e.respondents {
-            e.publish(round(cell, n));
+            let ind = &inputs.catalogue.indicators()[e.indicator];
+            let proportion = ind.kind == Kind::Proportion;
+            let kind = interval_kind(proportion, inputs.catalogue.survey());
+            e.publish(round(cell, n), kind, inputs.levels, ind.multiplier);
         }
         if e.group == Group::TOTAL {
             totals.insert((e.area, e.indicator, e.year), e.value);
