@@ -233,8 +233,36 @@ impl Programme {
         }
     }
 
-    /// Adds a cell just withheld: a column in the rows of its sums (new rows for sums not
-    /// held yet).
+    /// Adds a cell just withheld, and with it every withheld cell its sums hold that the
+    /// programme does not (another component's, joined to this one through the cell; as a
+    /// count held where it is, it would leave no room to repair), with theirs in turn.
+    fn join(
+        &mut self,
+        ledger: &Ledger,
+        relations: &Relations,
+        cell: CellId,
+        withheld: impl Fn(CellId) -> bool,
+    ) -> Option<()> {
+        let mut held: HashSet<CellId> = self.cells.iter().copied().collect();
+        let mut todo = vec![cell];
+        while let Some(c) = todo.pop() {
+            if !held.insert(c) {
+                continue;
+            }
+            self.add(ledger, relations, c)?;
+            for &s in relations.of(c) {
+                todo.extend(
+                    relations.sums[s]
+                        .terms()
+                        .map(|(o, _)| o)
+                        .filter(|&o| withheld(o) && !held.contains(&o)),
+                );
+            }
+        }
+        Some(())
+    }
+
+    /// Adds a cell: a column in the rows of its sums (new rows for sums not held yet).
     fn add(&mut self, ledger: &Ledger, relations: &Relations, cell: CellId) -> Option<()> {
         let model = self.model.as_mut()?;
         let floor = -ledger.value(cell);
@@ -475,7 +503,8 @@ fn repair_component(
                 };
                 local.insert(extra);
                 out.withheld.push((extra, rule));
-                grown &= programme.add(ledger, relations, extra).is_some();
+                let withheld = |c: CellId| !ledger.shown(c) || local.contains(&c);
+                grown &= programme.join(ledger, relations, extra, withheld).is_some();
             }
             if !grown {
                 out.unprotected.push(cell);
