@@ -233,33 +233,36 @@ impl Programme {
         }
     }
 
-    /// Adds a cell just withheld, and with it every withheld cell its sums hold that the
-    /// programme does not (another component's, joined to this one through the cell; as a
-    /// count held where it is, it would leave no room to repair), with theirs in turn.
+    /// Adds every `withheld` cell the programme's sums hold but the programme does not
+    /// (another component's, joined to this one by the repairs' withholding: held as it is,
+    /// it can leave no room to protect with), with its sums, and theirs in turn. Whether any
+    /// was added.
     fn join(
         &mut self,
         ledger: &Ledger,
         relations: &Relations,
-        cell: CellId,
         withheld: impl Fn(CellId) -> bool,
-    ) -> Option<()> {
+    ) -> Option<bool> {
         let mut held: HashSet<CellId> = self.cells.iter().copied().collect();
-        let mut todo = vec![cell];
+        let outside = |s: &usize, held: &HashSet<CellId>| -> Vec<CellId> {
+            relations.sums[*s]
+                .terms()
+                .map(|(o, _)| o)
+                .filter(|&o| withheld(o) && !held.contains(&o))
+                .collect()
+        };
+        let mut todo: Vec<CellId> = self.sums.iter().flat_map(|s| outside(s, &held)).collect();
+        let before = self.cells.len();
         while let Some(c) = todo.pop() {
             if !held.insert(c) {
                 continue;
             }
             self.add(ledger, relations, c)?;
-            for &s in relations.of(c) {
-                todo.extend(
-                    relations.sums[s]
-                        .terms()
-                        .map(|(o, _)| o)
-                        .filter(|&o| withheld(o) && !held.contains(&o)),
-                );
+            for s in relations.of(c) {
+                todo.extend(outside(s, &held));
             }
         }
-        Some(())
+        Some(self.cells.len() > before)
     }
 
     /// Adds a cell: a column in the rows of its sums (new rows for sums not held yet).
@@ -491,7 +494,14 @@ fn repair_component(
                         .map(|c| vec![c])
                 });
             let Some(extras) = extras else {
-                out.unprotected.push(cell);
+                // Nothing published is left to withhold: the withheld counts of other
+                // components in the programme's sums, held as they are so far, join it as
+                // unknowns, and the count is tried again.
+                if programme.join(ledger, relations, withheld) == Some(true) {
+                    next.push(t);
+                } else {
+                    out.unprotected.push(cell);
+                }
                 continue;
             };
             let mut grown = true;
@@ -503,8 +513,7 @@ fn repair_component(
                 };
                 local.insert(extra);
                 out.withheld.push((extra, rule));
-                let withheld = |c: CellId| !ledger.shown(c) || local.contains(&c);
-                grown &= programme.join(ledger, relations, extra, withheld).is_some();
+                grown &= programme.add(ledger, relations, extra).is_some();
             }
             if !grown {
                 out.unprotected.push(cell);
