@@ -703,6 +703,56 @@ fn random_hierarchies_round_their_counts_so_that_every_sum_holds() {
 }
 
 #[test]
+fn a_repair_frees_the_withheld_counts_of_other_components_it_meets() {
+    // The national monitor's case (session 24): a wijk's respondents by age group (A, B,
+    // C) over five buurten; the two smallest have no one in C, so their totals are tied to
+    // no age group and are components of their own. Protecting their age groups withholds
+    // published counts whose sums hold those totals: held as they are, they leave no room,
+    // and the build was refused.
+    let tree = wijk_of(&["B1", "B2", "B3", "B4", "B5"]);
+    let mut ledger = Ledger::default();
+    let bands = [
+        [true, false, false],
+        [false, true, false],
+        [false, false, true],
+    ];
+    let all = ledger.mask(true, vec![true; 3], Shape::Scope, "all");
+    let masks: Vec<u32> = bands
+        .iter()
+        .enumerate()
+        .map(|(k, b)| ledger.mask(true, b.to_vec(), Shape::Band, &format!("band {k}")))
+        .collect();
+    // Per area: all, A, B, C (None: no row).
+    let counts: [(f64, [Option<f64>; 3]); 6] = [
+        (57.0, [Some(29.0), Some(18.0), Some(10.0)]),
+        (15.0, [Some(7.0), Some(4.0), Some(4.0)]),
+        (23.0, [Some(8.0), Some(10.0), Some(5.0)]),
+        (13.0, [Some(10.0), Some(2.0), Some(1.0)]),
+        (4.0, [Some(3.0), Some(1.0), None]),
+        (2.0, [Some(1.0), Some(1.0), None]),
+    ];
+    let family = Family::Respondents(0);
+    let sheets = counts.iter().enumerate().map(|(area, (total, parts))| {
+        let mut sheet = Sheet::new(area);
+        sheet.count((family, 2024, all), *total, K, false);
+        for (mask, part) in masks.iter().zip(parts) {
+            if let Some(v) = part {
+                sheet.count((family, 2024, *mask), *v, K, false);
+            }
+        }
+        sheet
+    });
+    ledger.join(sheets.collect());
+    let sums = ledger.sums(&tree);
+    ledger.complete(&sums, &tree);
+    let outcome = super::protect::protect(&mut ledger, &sums, &tree, usize::MAX);
+    assert!(
+        outcome.unprotected.is_empty() && outcome.narrowest >= K,
+        "{outcome:?}"
+    );
+}
+
+#[test]
 fn sheets_are_numbered_round_by_round_then_area_by_area() {
     let mut ledger = Ledger::default();
     let mask = ledger.mask(true, vec![true], Shape::Scope, "0+ all");
