@@ -432,9 +432,29 @@ def rounded_targets(table: pl.DataFrame, catalogue: dict, members: dict, most: i
         for c, _ in _terms(total, parts)
         if all(c in known for c, _ in _terms(total, parts))
     }
+    return _spread_evenly(cells, known, most)
+
+
+def _spread_evenly(cells: set, known: dict, most: int) -> dict:
+    """`most` of the cells, spread evenly over their key order, with what is shown of each."""
     ordered = sorted(cells, key=str)
-    step = max(1, len(ordered) // most)
-    return {c: known[c] for c in ordered[::step][:most]}
+    return {c: known[c] for c in ordered[:: max(1, len(ordered) // most)][:most]}
+
+
+def _narrowed(found: dict, shown: dict, spread: float) -> list:
+    """The published counts whose interval the attacker narrows within `spread` of what
+    is shown (at least 0)."""
+    return [
+        (cell, value, found[cell][0])
+        for cell, value in shown.items()
+        if found[cell][0].lower > max(0.0, value - spread) + 1e-6
+        or found[cell][0].upper < value + spread - 1e-6
+    ]
+
+
+def _nearest(table: pl.DataFrame) -> pl.DataFrame:
+    """The table with every count rounded to its nearest multiple of 5 (one by one)."""
+    return table.with_columns([((pl.col(c) / 5.0).round() * 5.0).alias(c) for c in COLUMNS])
 
 
 def test_rounded_counts_are_not_narrowed_below_their_rounding(setting, audited):
@@ -447,23 +467,14 @@ def test_rounded_counts_are_not_narrowed_below_their_rounding(setting, audited):
     shown = rounded_targets(rounded, catalogue, members)
     assert len(shown) > 20
     found = audit(rounded, catalogue, members, spread=4.0, targets=set(shown))
-    for cell, value in shown.items():
-        interval, reason = found[cell]
-        assert reason == "rounded"
-        assert interval.lower <= max(0.0, value - 4.0) + 1e-6, (cell, value, interval)
-        assert interval.upper >= value + 4.0 - 1e-6, (cell, value, interval)
+    assert all(found[cell][1] == "rounded" for cell in shown)
+    assert _narrowed(found, shown, 4.0) == []
     # Not blind: the defaults' counts, each rounded to its nearest multiple of 5.
     profiles, _, _, _ = audited
-    nearest = profiles.table().with_columns(
-        [((pl.col(c) / 5.0).round() * 5.0).alias(c) for c in COLUMNS]
-    )
+    nearest = _nearest(profiles.table())
     shown = rounded_targets(nearest, catalogue, members)
     found = audit(nearest, catalogue, members, spread=2.0, targets=set(shown))
-    narrowed = [
-        cell
-        for cell, value in shown.items()
-        if found[cell][0].lower > max(0.0, value - 2.0) + 1e-6 or found[cell][0].upper < value + 2.0 - 1e-6
-    ]
+    narrowed = _narrowed(found, shown, 2.0)
     assert len(narrowed) > 10, narrowed
 
 
@@ -496,8 +507,7 @@ def _bars_and_bands(table: pl.DataFrame, catalogue: dict, members: dict, docs: d
         for c, _ in _terms(total, parts)
         if c[0] in ("residents", "listed") and c[-1] not in ("0+", "65+")
     }
-    ordered = sorted(cells, key=str)
-    return {c: known[c] for c in ordered[:: max(1, len(ordered) // most)][:most]}
+    return _spread_evenly(cells, known, most)
 
 
 def test_rounded_pyramids_and_coverage_are_not_narrowed_below_their_rounding(setting, audited):
@@ -510,21 +520,12 @@ def test_rounded_pyramids_and_coverage_are_not_narrowed_below_their_rounding(set
     shown = _bars_and_bands(rounded.table(), catalogue, members, docs)
     assert len(shown) >= 15
     found = audit(rounded.table(), catalogue, members, documents=docs, spread=4.0, targets=set(shown))
-    for cell, value in shown.items():
-        interval, _ = found[cell]
-        assert interval.lower <= max(0.0, value - 4.0) + 1e-6, (cell, value, interval)
-        assert interval.upper >= value + 4.0 - 1e-6, (cell, value, interval)
+    assert _narrowed(found, shown, 4.0) == []
     # Not blind: the defaults' documents, each count rounded to its nearest multiple.
     profiles, _, _, _ = audited
-    nearest = profiles.table().with_columns(
-        [((pl.col(c) / 5.0).round() * 5.0).alias(c) for c in COLUMNS]
-    )
+    nearest = _nearest(profiles.table())
     docs = _round_documents(documents(profiles))
     shown = _bars_and_bands(nearest, catalogue, members, docs)
     found = audit(nearest, catalogue, members, documents=docs, spread=2.0, targets=set(shown))
-    narrowed = [
-        cell
-        for cell, value in shown.items()
-        if found[cell][0].lower > max(0.0, value - 2.0) + 1e-6 or found[cell][0].upper < value + 2.0 - 1e-6
-    ]
+    narrowed = _narrowed(found, shown, 2.0)
     assert len(narrowed) > 3, narrowed
