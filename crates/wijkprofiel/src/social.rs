@@ -91,4 +91,6 @@ pub struct Project {
     pub areas: Vec<String>,
     /// The role to contact.
     pub contact_role: Role,
+    /// Who it is for, as the data name them (e.g. "ouderen die alleen wonen").
+    pub target_group: Option<String>,
 }

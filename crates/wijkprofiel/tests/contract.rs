@@ -227,6 +227,28 @@ fn the_fixture_is_valid_and_summarised() {
         &DataType::Int64
     );
     assert_eq!(region.projects[0].areas, vec!["BU99010101", "WK990101"]);
+    // `target_group` is optional: absent, nobody is named.
+    assert_eq!(region.projects[0].target_group, None);
+}
+
+#[test]
+fn a_project_says_whom_it_is_for_where_the_data_do() {
+    let with_groups = |rows: &str| {
+        let mut files = files();
+        let projects = files.iter_mut().find(|f| f.0 == "projects.csv").unwrap();
+        projects.1 = format!("project_id,name,theme,areas,contact_role,target_group\n{rows}");
+        Region::from_inputs(&inputs(files)).expect("valid")
+    };
+    let region = with_groups(
+        "PJ1,Samen aan tafel,mental,WK990101,social_worker, ouderen die alleen wonen \n\
+         PJ2,Taalcafé,mental,WK990101,social_worker,\n",
+    );
+    let groups: Vec<Option<&str>> = region
+        .projects
+        .iter()
+        .map(|p| p.target_group.as_deref())
+        .collect();
+    assert_eq!(groups, vec![Some("ouderen die alleen wonen"), None]);
 }
 
 #[test]

@@ -1112,24 +1112,80 @@ const LAST: [&str; 20] = [
     "van Dijk",
 ];
 
-/// Projects: name, theme, contact role.
-const PROJECTS: [(&str, &str, Role); 12] = [
-    ("Samen aan tafel", "loneliness", Role::SocialWorker),
-    ("Beweegmaatje", "overweight", Role::SportsCoach),
-    ("Welzijn op Recept", "mental", Role::HealthBroker),
-    ("Gezond in de wijk", "lifestyle", Role::HealthBroker),
-    ("Geldzorgen-spreekuur", "income", Role::SocialWorker),
-    ("Mantelzorgcafé", "care", Role::SocialWorker),
-    ("Jongeren Op Gezond Gewicht", "overweight", Role::YouthNurse),
-    ("Rookvrije generatie", "lifestyle", Role::YouthNurse),
-    ("Taalcafé", "income", Role::SocialWorker),
+/// Projects: name, theme, contact role, target group.
+const PROJECTS: [(&str, &str, Role, &str); 12] = [
+    (
+        "Samen aan tafel",
+        "loneliness",
+        Role::SocialWorker,
+        "ouderen die alleen wonen",
+    ),
+    (
+        "Beweegmaatje",
+        "overweight",
+        Role::SportsCoach,
+        "volwassenen die weinig bewegen",
+    ),
+    (
+        "Welzijn op Recept",
+        "mental",
+        Role::HealthBroker,
+        "patiënten met psychosociale klachten",
+    ),
+    (
+        "Gezond in de wijk",
+        "lifestyle",
+        Role::HealthBroker,
+        "bewoners met een laag inkomen",
+    ),
+    (
+        "Geldzorgen-spreekuur",
+        "income",
+        Role::SocialWorker,
+        "huishoudens met schulden",
+    ),
+    (
+        "Mantelzorgcafé",
+        "care",
+        Role::SocialWorker,
+        "mantelzorgers",
+    ),
+    (
+        "Jongeren Op Gezond Gewicht",
+        "overweight",
+        Role::YouthNurse,
+        "kinderen en jongeren met overgewicht",
+    ),
+    (
+        "Rookvrije generatie",
+        "lifestyle",
+        Role::YouthNurse,
+        "ouders van jonge kinderen",
+    ),
+    (
+        "Taalcafé",
+        "income",
+        Role::SocialWorker,
+        "laaggeletterde volwassenen",
+    ),
     (
         "Ouder worden in je eigen wijk",
         "loneliness",
         Role::DistrictNurse,
+        "thuiswonende 75-plussers",
     ),
-    ("Zorgpad diabetes in de buurt", "chronic", Role::Gp),
-    ("Stress-sensitieve spreekuren", "mental", Role::Gp),
+    (
+        "Zorgpad diabetes in de buurt",
+        "chronic",
+        Role::Gp,
+        "mensen met diabetes type 2",
+    ),
+    (
+        "Stress-sensitieve spreekuren",
+        "mental",
+        Role::Gp,
+        "bewoners met stress door geldzorgen",
+    ),
 ];
 
 fn providers_and_projects(out: &mut Out<'_>, plan: &Plan, root: &Rng) -> Result<(), DemoError> {
@@ -1219,7 +1275,7 @@ fn providers_and_projects(out: &mut Out<'_>, plan: &Plan, root: &Rng) -> Result<
         28
     };
     for i in 0..n {
-        let (name, theme, role) = PROJECTS[i % PROJECTS.len()];
+        let (name, theme, role, group) = PROJECTS[i % PROJECTS.len()];
         let wi = rng.below(plan.wijken.len());
         let wijk = &plan.wijken[wi];
         let areas = match rng.below(3) {
@@ -1237,14 +1293,15 @@ fn providers_and_projects(out: &mut Out<'_>, plan: &Plan, root: &Rng) -> Result<
             }
         };
         project_rows.push(format!(
-            "PJ{:04},{},{theme},{areas},{role}",
+            "PJ{:04},{},{theme},{areas},{role},{}",
             i + 1,
-            field(&format!("{name} {}", wijk.name))
+            field(&format!("{name} {}", wijk.name)),
+            field(group)
         ));
     }
     out.csv(
         "projects.csv",
-        "project_id,name,theme,areas,contact_role",
+        "project_id,name,theme,areas,contact_role,target_group",
         &project_rows,
     )
 }

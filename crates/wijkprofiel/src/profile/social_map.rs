@@ -34,6 +34,8 @@ pub struct ProjectEntry {
     pub contact_role: Role,
     /// Where it runs (area codes).
     pub areas: Vec<String>,
+    /// Who it is for, where the data say.
+    pub target_group: Option<String>,
 }
 
 /// The social map of one area. A buurt shows its wijk's map; a custom area its own, from
@@ -220,6 +222,7 @@ impl Placed {
                     id: project.id.clone(),
                     name: project.name.clone(),
                     contact_role: project.contact_role,
+                    target_group: project.target_group.clone(),
                     areas: project.areas.clone(),
                 });
         }

@@ -15,6 +15,7 @@ pub(super) fn projects(t: &Table, ctx: &Context<'_>, p: &mut Problems) -> Option
     let theme = r.text("theme", true);
     let areas = r.text("areas", true);
     let contact = r.text("contact_role", true);
+    let target_group = r.text("target_group", false);
     let (id, name, theme, areas, contact) = (id?, name?, theme?, areas?, contact?);
     let contact = roles(contact, t, "contact_role", p);
     unique_ids(t, p, &id);
@@ -54,6 +55,12 @@ pub(super) fn projects(t: &Table, ctx: &Context<'_>, p: &mut Problems) -> Option
                 theme: th.to_owned(),
                 areas: codes,
                 contact_role: c,
+                target_group: target_group
+                    .as_ref()
+                    .and_then(|g| g.get(row))
+                    .map(str::trim)
+                    .filter(|g| !g.is_empty())
+                    .map(str::to_owned),
             });
         }
     }

@@ -464,61 +464,6 @@ impl Profiles {
         );
     }
 
-    fn social_section(&self, doc: &AreaDocument, out: &mut String) {
-        let t = |nl, en| self.text(nl, en);
-        let map = &doc.social_map;
-        let _ = write!(
-            out,
-            "<section><h2>{}</h2><p>",
-            t("Wie werkt hier", "Who works here")
-        );
-        let roles: Vec<String> = map
-            .roles
-            .iter()
-            .map(|(role, n)| format!("{} {n}", escape_html(role.as_str())))
-            .collect();
-        out.push_str(&roles.join(" · "));
-        let _ = write!(
-            out,
-            "</p><p>{}: {}</p>",
-            t(
-                "Zorg-welzijndriehoek (huisarts, gezondheidsmakelaar, wijkverpleging, maatschappelijk werk)",
-                "Care-welfare triangle (GP, health broker, district nurse, social worker)"
-            ),
-            if map.triangle_missing.is_empty() {
-                t("compleet", "complete").to_owned()
-            } else {
-                format!(
-                    "{} {}",
-                    t("ontbreekt:", "missing:"),
-                    map.triangle_missing
-                        .iter()
-                        .map(|r| escape_html(r.as_str()))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            }
-        );
-        if !map.projects.is_empty() {
-            let _ = write!(
-                out,
-                "<p>{}</p><ul>",
-                t("Projecten per thema", "Projects per theme")
-            );
-            for (theme, projects) in &map.projects {
-                let names: Vec<String> = projects.iter().map(|p| escape_html(&p.name)).collect();
-                let _ = write!(
-                    out,
-                    "<li><strong>{}</strong>: {}</li>",
-                    escape_html(theme),
-                    names.join(", ")
-                );
-            }
-            out.push_str("</ul>");
-        }
-        out.push_str("</section>");
-    }
-
     fn notes_section(&self, doc: &AreaDocument, out: &mut String) {
         let t = |nl, en| self.text(nl, en);
         let _ = write!(

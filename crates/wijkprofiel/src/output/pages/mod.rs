@@ -10,6 +10,7 @@ mod area;
 mod notes;
 pub(crate) mod numbers;
 mod overview;
+mod social;
 pub(crate) mod svg;
 #[cfg(test)]
 mod tests;

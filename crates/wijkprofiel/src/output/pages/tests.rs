@@ -305,3 +305,71 @@ fn numbers_are_written_as_the_page_language_writes_them() {
         }
     }
 }
+
+#[test]
+fn the_social_map_reads_in_the_page_language() {
+    // Roles, themes and the triangle in words, the professionals by name and organisation,
+    // and each project with whom it is for: no data codes on the page.
+    let region = Region::demo().expect("demo");
+    for (language, words) in [
+        (
+            crate::profile::Language::Nl,
+            [
+                "huisartsen",
+                "Organisatie",
+                "Voor wie",
+                "Leefstijl",
+                "ontbreekt nog: huisarts en wijkverpleegkundige",
+            ],
+        ),
+        (
+            crate::profile::Language::En,
+            [
+                "GPs",
+                "Organisation",
+                "For whom",
+                "Lifestyle",
+                "missing: GP and district nurse",
+            ],
+        ),
+    ] {
+        let profiles = ProfileBuilder::new()
+            .language(language)
+            .years([2024])
+            .build(&region)
+            .expect("build");
+        let mut pages = String::new();
+        for code in ["WK990100", "WK990101"] {
+            let page = profiles.page_html(code).expect("page");
+            let doc = profiles.document(code).expect("document");
+            let map = &doc.social_map;
+            for p in &map.providers {
+                assert!(
+                    page.contains(&format!("<td>{}</td>", p.name)),
+                    "{code}: {}",
+                    p.name
+                );
+                assert!(page.contains(&p.organisation), "{code}: {}", p.organisation);
+            }
+            for project in map.projects.values().flatten() {
+                let group = project.target_group.as_deref().expect("the demo names it");
+                assert!(page.contains(group), "{code}: {group}");
+            }
+            let social = &page[page.find("<h2>").unwrap()..];
+            for code_word in [
+                "district_nurse",
+                "health_broker",
+                "social_worker",
+                ">gp<",
+                ">lifestyle<",
+                ">overweight<",
+            ] {
+                assert!(!social.contains(code_word), "{code}: {code_word}");
+            }
+            pages.push_str(&page);
+        }
+        for w in words {
+            assert!(pages.contains(w), "{language:?}: {w}");
+        }
+    }
+}
