@@ -14,6 +14,7 @@ use crate::Polarity;
 use crate::output::AreaDocument;
 use crate::profile::figure::{Figure, Mode};
 use crate::profile::{Language, Profiles};
+use crate::stats::compare::Judgement;
 
 fn trend_text(direction: &str, language: Language) -> String {
     let en = language == Language::En;
@@ -38,6 +39,37 @@ fn trend_text(direction: &str, language: Language) -> String {
         ),
     };
     format!("{arrow} {words}")
+}
+
+/// The Netherlands column of a row: the national value in the indicator's unit, or for a
+/// standardised GP figure its ratio to the national rates (`×0,96`), which its national
+/// judgement tests.
+fn national_cell(f: &Figure, language: Language) -> String {
+    match (f.national_in_unit(), &f.isr_national) {
+        (Some(v), _) => number(Some(v), language),
+        (None, Some(ratio)) if f.is_published() => {
+            format!("×{}", numbers::fixed(ratio.value, 2, language))
+        }
+        _ => number(None, language),
+    }
+}
+
+/// A row's judgement in words, saying "against the region" where there is no national one
+/// (the table's judgements are against the Netherlands otherwise).
+fn judged_against(f: &Figure, judged: Judgement, language: Language) -> String {
+    let text = judgement_text(judged, language);
+    let regional = f.standing.national.judgement == Judgement::NotAvailable
+        && !matches!(judged, Judgement::NotAvailable | Judgement::NotCompared);
+    if regional {
+        let against = if language == Language::En {
+            "vs the region"
+        } else {
+            "t.o.v. de regio"
+        };
+        format!("{text} <small>({against})</small>")
+    } else {
+        text.to_owned()
+    }
 }
 
 impl Profiles {
@@ -350,8 +382,8 @@ impl Profiles {
             ),
             key(language),
             t(
-                "Balk: van slechtste tot beste gebied van dit niveau in de regio, donker de middelste helft; lijn: Nederland (de regio bij gestandaardiseerde huisartscijfers); punt: dit gebied, gekleurd naar het oordeel t.o.v. die lijn (rechts is beter). Oordeel in de tabel: t.o.v. Nederland.",
-                "Bar: from the worst to the best area of this level in the region, darker the middle half; line: the Netherlands (the region for standardised GP figures); dot: this area, coloured by its judgement against that line (right is better). Judgement in the table: against the Netherlands."
+                "Balk: van slechtste tot beste gebied van dit niveau in de regio, donker de middelste helft; lijn: Nederland (de regio bij gestandaardiseerde huisartscijfers); punt: dit gebied, gekleurd naar het oordeel t.o.v. die lijn (rechts is beter). Oordeel in de tabel: t.o.v. Nederland; bij gestandaardiseerde huisartscijfers staat in de kolom Nederland de verhouding tot wat de landelijke cijfers bij deze leeftijdsopbouw doen verwachten (×1 = als Nederland), en het oordeel toetst die verhouding.",
+                "Bar: from the worst to the best area of this level in the region, darker the middle half; line: the Netherlands (the region for standardised GP figures); dot: this area, coloured by its judgement against that line (right is better). Judgement in the table: against the Netherlands; for standardised GP figures the Netherlands column gives the ratio to what the national rates lead one to expect at this age structure (×1 = as the Netherlands), and the judgement tests that ratio."
             ),
             t("Indicator", "Indicator"),
             t("Jaar", "Year"),
@@ -458,9 +490,9 @@ impl Profiles {
             count(f.numerator, language),
             number(f.standing.parent.value, language),
             number(f.standing.region.value, language),
-            number(f.national_in_unit(), language),
+            national_cell(f, language),
             svg::colour(judged),
-            judgement_text(judged, language),
+            judged_against(f, judged, language),
         );
     }
 

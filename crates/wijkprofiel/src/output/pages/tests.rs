@@ -373,3 +373,41 @@ fn the_social_map_reads_in_the_page_language() {
         }
     }
 }
+
+#[test]
+fn every_judged_row_shows_what_it_is_judged_against() {
+    // The Netherlands column is never empty where the judgement is against the
+    // Netherlands: a standardised GP figure shows its ratio to the national rates.
+    let region = Region::demo().expect("demo");
+    for language in [crate::profile::Language::Nl, crate::profile::Language::En] {
+        let profiles = ProfileBuilder::new()
+            .language(language)
+            .years([2024])
+            .build(&region)
+            .expect("build");
+        let (mut judged, mut ratios) = (0, 0);
+        for code in ["GM9901", "WK990100", "BU99010000"] {
+            let page = profiles.page_html(code).expect("page");
+            for row in page.split("<tr><td>").skip(1) {
+                let cells: Vec<&str> = row
+                    .split("</td>")
+                    .map(|c| c.rsplit('>').next().unwrap_or(""))
+                    .collect();
+                let judgement = row.split("class=\"sw\"").nth(1).unwrap_or("");
+                let against_region = judgement.contains("(t.o.v. de regio)")
+                    || judgement.contains("(vs the region)");
+                let unjudged = ["n.v.t.", "n/a", "niet vergeleken", "not compared"]
+                    .iter()
+                    .any(|w| judgement.split("</td>").next().unwrap_or("").contains(w));
+                if cells.len() < 8 || unjudged || against_region {
+                    continue;
+                }
+                judged += 1;
+                let national = cells[7];
+                assert!(national != "—" && !national.is_empty(), "{code}: {row}");
+                ratios += usize::from(national.starts_with('×'));
+            }
+        }
+        assert!(judged > 30 && ratios > 5, "{judged} {ratios}");
+    }
+}
