@@ -4,10 +4,10 @@
 
 use std::fmt::Write as _;
 
-use super::pages::numbers::{self, counted};
 use super::pages::svg::spine;
 use super::pages::{escape_html, headline_judgement, judgement_text, spine_benchmark, status_text};
 use crate::Polarity;
+use crate::numbers::{self, counted};
 use crate::profile::figure::{Figure, Mode};
 use crate::profile::{Language, Profiles, priorities};
 

@@ -3,6 +3,8 @@
 
 use serde::Serialize;
 
+use crate::numbers;
+
 use crate::stats::compare::Judgement;
 use crate::stats::proportion::wilson;
 use crate::stats::rate::poisson;
@@ -291,6 +293,8 @@ impl Reason {
         if language == super::Language::En {
             return self.to_string();
         }
+        // Counts and limits as a Dutch reader writes them (`12.345`, `2,5`).
+        let n = |v: f64| numbers::exact(v, language);
         match self {
             Self::Unstated => String::new(),
             Self::SmallNumbers => "kleine aantallen: afgeschermd zodat geen aantal onder de \
@@ -298,24 +302,33 @@ impl Reason {
                 .into(),
             Self::Method(W::FewEvents { events, minimum }) => {
                 format!(
-                    "{events} gebeurtenissen, minder dan de {minimum} die de methode nodig heeft"
+                    "{} gebeurtenissen, minder dan de {} die de methode nodig heeft",
+                    n(*events),
+                    n(*minimum)
                 )
             }
             Self::Method(W::SmallPopulation {
                 population,
                 minimum,
             }) => format!(
-                "bevolking {population}, niet boven de {minimum} die de methode nodig heeft"
+                "bevolking {}, niet boven de {} die de methode nodig heeft",
+                n(*population),
+                n(*minimum)
             ),
             Self::Method(W::WideInterval { width, maximum }) => {
-                format!("het 95%-interval is {width:.1} breed, meer dan de toegestane {maximum}")
+                format!(
+                    "het 95%-interval is {} breed, meer dan de toegestane {}",
+                    numbers::fixed(*width, 1, language),
+                    n(*maximum)
+                )
             }
             Self::Method(W::FewRespondents {
                 respondents,
                 minimum,
             }) => format!(
-                "{respondents} respondenten, minder dan de {minimum} die de minimumaantallen \
-                 van de monitor vragen"
+                "{} respondenten, minder dan de {} die de minimumaantallen van de monitor vragen",
+                n(*respondents),
+                n(*minimum)
             ),
             Self::Method(W::SmallAnswerGroup) => "een antwoordgroep telt minder respondenten \
                                                   dan de minimumaantallen van de monitor toestaan"
@@ -560,6 +573,32 @@ mod tests {
     use super::Reason;
     use crate::profile::Language;
     use crate::stats::Withheld;
+
+    #[test]
+    fn dutch_reasons_write_their_numbers_as_dutch_does() {
+        let nl = |w: Withheld| Reason::Method(w).text(Language::Nl);
+        let small = nl(Withheld::SmallPopulation {
+            population: 12_345.0,
+            minimum: 50_000.0,
+        });
+        assert!(
+            small.contains("bevolking 12.345,") && small.contains("de 50.000 die"),
+            "{small}"
+        );
+        let wide = nl(Withheld::WideInterval {
+            width: 21.34,
+            maximum: 20.0,
+        });
+        assert!(wide.contains("is 21,3 breed"), "{wide}");
+        let few = nl(Withheld::FewRespondents {
+            respondents: 12.5,
+            minimum: 30.0,
+        });
+        assert!(
+            few.starts_with("12,5 respondenten, minder dan de 30 "),
+            "{few}"
+        );
+    }
 
     #[test]
     fn every_reason_reads_the_same_in_english_and_has_its_own_dutch() {

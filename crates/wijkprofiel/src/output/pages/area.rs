@@ -4,13 +4,13 @@
 
 use std::fmt::Write as _;
 
-use super::numbers::{self, count, counted, value as number};
 use super::svg::{self, Bar};
 use super::{
     document, escape_html, headline_judgement, judgement_text, key, notes, page_file,
     spine_benchmark, status_text,
 };
 use crate::Polarity;
+use crate::numbers::{self, count, counted, value as number};
 use crate::output::AreaDocument;
 use crate::profile::figure::{Figure, Mode};
 use crate::profile::{Language, Profiles};

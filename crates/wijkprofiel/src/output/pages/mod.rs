@@ -8,7 +8,6 @@
 
 mod area;
 mod notes;
-pub(crate) mod numbers;
 mod overview;
 mod social;
 pub(crate) mod svg;

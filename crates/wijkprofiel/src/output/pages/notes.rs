@@ -2,8 +2,8 @@
 //! build (standard population, confidence levels, disclosure thresholds and rounding), so a
 //! page never claims a method or a threshold the run did not use.
 
-use super::numbers::exact as number;
 use crate::Catalogue;
+use crate::numbers::exact as number;
 use crate::profile::{Language, Options};
 use crate::stats::standard::StandardPopulation;
 

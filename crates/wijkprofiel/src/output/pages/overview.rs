@@ -4,10 +4,10 @@
 
 use std::fmt::Write as _;
 
-use super::numbers;
 use super::svg::{self, Shape};
 use super::{document, escape_html, judgement_letter, judgement_text, key, page_file};
 use crate::Level;
+use crate::numbers;
 use crate::profile::figure::{Figure, Mode};
 use crate::profile::{Language, Profiles};
 use crate::stats::compare::Judgement;

@@ -6,7 +6,7 @@
 use std::fmt::Write as _;
 
 use super::escape_html;
-use super::numbers::{counted, fixed};
+use crate::numbers::{counted, fixed};
 use crate::output::AreaDocument;
 use crate::profile::{Language, Profiles};
 use crate::social::Role;
