@@ -5,6 +5,7 @@
 use std::fmt::Write as _;
 
 use super::svg::{self, Bar};
+use super::units;
 use super::{
     document, escape_html, headline_judgement, judgement_text, key, notes, page_file,
     spine_benchmark, status_text,
@@ -131,6 +132,7 @@ impl Profiles {
         self.map_section(&doc, &mut body);
         self.spine_section(&doc, &mut body, language);
         self.social_section(&doc, &mut body);
+        self.definitions_section(&doc, &mut body);
         self.notes_section(&doc, &mut body);
         let _ = write!(
             body,
@@ -482,10 +484,15 @@ impl Profiles {
         }
         let _ = write!(
             out,
-            "<tr><td>{}</td><td>{}</td><td class=\"n\">{value}</td><td class=\"n\">{interval}</td>\
+            "<tr><td>{}<br><small class=\"unit\">{}</small></td><td>{}</td><td class=\"n\">{value}</td><td class=\"n\">{interval}</td>\
              <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
              <td><i class=\"sw\" style=\"background:{}\"></i>{}</td><td>{trend}</td><td>{chart}</td></tr>",
             escape_html(label),
+            escape_html(&units::unit(
+                &self.catalogue.indicators()[f.indicator],
+                f,
+                &self.options
+            )),
             f.year,
             count(f.numerator, language),
             number(f.standing.parent.value, language),

@@ -13,6 +13,7 @@ mod social;
 pub(crate) mod svg;
 #[cfg(test)]
 mod tests;
+mod units;
 
 use crate::profile::figure::Figure;
 use crate::profile::{Language, Profiles};

@@ -411,3 +411,52 @@ fn every_judged_row_shows_what_it_is_judged_against() {
         assert!(judged > 30 && ratios > 5, "{judged} {ratios}");
     }
 }
+
+#[test]
+fn every_row_says_its_unit_and_method_and_every_indicator_is_defined() {
+    let region = Region::demo().expect("demo");
+    for (language, words) in [
+        (
+            crate::profile::Language::Nl,
+            [
+                "per 1000 ingeschreven patiënten, leeftijdsgestandaardiseerd (direct, Europese standaardbevolking 2013)",
+                "% van de inwoners van 18 jaar en ouder, kleine-domeinschatting",
+                "Definities",
+            ],
+        ),
+        (
+            crate::profile::Language::En,
+            [
+                "per 1000 listed patients, age-standardised (direct, European Standard Population 2013)",
+                "% of residents aged 18 and over, small-area estimate",
+                "Definitions",
+            ],
+        ),
+    ] {
+        let profiles = ProfileBuilder::new()
+            .language(language)
+            .years([2024])
+            .build(&region)
+            .expect("build");
+        let page = profiles.page_html("WK990100").expect("page");
+        for w in words {
+            assert!(page.contains(w), "{language:?}: {w}");
+        }
+        let doc = profiles.document("WK990100").expect("document");
+        let shown: Vec<_> = doc
+            .indicators
+            .iter()
+            .filter(|i| i.latest(crate::profile::figure::Mode::Residence).is_some())
+            .collect();
+        assert!(shown.len() > 15);
+        let shown_count = shown.len();
+        // A unit under every row's label, a definition with its source for every indicator.
+        assert_eq!(page.matches("<small class=\"unit\">").count(), shown.len());
+        let definitions = &page[page.find("class=\"definitions\"").expect("a section")..];
+        for ind in shown {
+            let entry = format!("<dt>{}</dt><dd>{}", ind.label, ind.definition);
+            assert!(definitions.contains(&entry), "{entry}");
+        }
+        assert_eq!(definitions.matches("<dt>").count(), shown_count);
+    }
+}
