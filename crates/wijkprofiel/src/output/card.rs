@@ -5,7 +5,9 @@
 use std::fmt::Write as _;
 
 use super::pages::svg::spine;
-use super::pages::{escape_html, headline_judgement, judgement_text, spine_benchmark, status_text};
+use super::pages::{
+    escape_html, headline_judgement, judgement_text, spine_alt, spine_benchmark, status_text,
+};
 use crate::Polarity;
 use crate::numbers::{self, counted};
 use crate::profile::figure::{Figure, Mode};
@@ -100,7 +102,10 @@ impl Profiles {
                         .spine
                         .filter(|_| ind.polarity != Polarity::NotCompared)
                         .zip(spine_benchmark(f))
-                        .map(|(s, (centre, j))| spine(s, centre, v.value, j))
+                        .map(|(s, (centre, j))| {
+                            let alt = spine_alt(ind.label, v.value, f, language);
+                            spine(s, centre, v.value, j, &alt)
+                        })
                         .unwrap_or_default();
                     (numbers::value(Some(v.value), language), chart)
                 }

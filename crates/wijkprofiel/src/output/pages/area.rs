@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use super::svg::{self, Bar};
 use super::units;
 use super::{
-    document, escape_html, headline_judgement, judgement_text, key, notes, page_file,
+    document, escape_html, headline_judgement, judgement_text, key, notes, page_file, spine_alt,
     spine_benchmark, status_text,
 };
 use crate::Polarity;
@@ -373,15 +373,17 @@ impl Profiles {
 
     fn spine_section(&self, doc: &AreaDocument, out: &mut String, language: Language) {
         let t = |nl, en| self.text(nl, en);
+        let title = t(
+            "Indicatoren naast de regio en Nederland",
+            "Indicators beside the region and the Netherlands",
+        );
         let _ = write!(
             out,
-            "<section><h2>{}</h2>{}<p class=\"meta\">{}</p><table><thead><tr><th>{}</th><th>{}</th>\
-             <th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th>\
-             <th>{}</th></tr></thead>",
-            t(
-                "Indicatoren naast de regio en Nederland",
-                "Indicators beside the region and the Netherlands"
-            ),
+            "<section><h2>{title}</h2>{}<p class=\"meta\">{}</p><table><caption>{title}</caption>\
+             <thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th>\
+             <th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th>\
+             <th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th>\
+             <th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead>",
             key(language),
             t(
                 "Balk: van slechtste tot beste gebied van dit niveau in de regio, donker de middelste helft; lijn: Nederland (de regio bij gestandaardiseerde huisartscijfers); punt: dit gebied, gekleurd naar het oordeel t.o.v. die lijn (rechts is beter). Oordeel in de tabel: t.o.v. Nederland; bij gestandaardiseerde huisartscijfers staat in de kolom Nederland de verhouding tot wat de landelijke cijfers bij deze leeftijdsopbouw doen verwachten (×1 = als Nederland), en het oordeel toetst die verhouding.",
@@ -415,7 +417,7 @@ impl Profiles {
             };
             let _ = write!(
                 out,
-                "<tbody><tr><th colspan=\"11\">{}</th></tr>",
+                "<tbody><tr><th colspan=\"11\" scope=\"colgroup\">{}</th></tr>",
                 escape_html(label)
             );
             for ind in rows {
@@ -450,7 +452,10 @@ impl Profiles {
                     .spine
                     .filter(|_| polarity != Polarity::NotCompared)
                     .zip(spine_benchmark(f))
-                    .map(|(s, (centre, j))| svg::spine(s, centre, v.value, j))
+                    .map(|(s, (centre, j))| {
+                        let alt = spine_alt(label, v.value, f, language);
+                        svg::spine(s, centre, v.value, j, &alt)
+                    })
                     .unwrap_or_default(),
             ),
             None => (

@@ -34,6 +34,29 @@ pub(crate) fn spine_benchmark(f: &Figure) -> Option<(f64, Judgement)> {
     }
 }
 
+/// A spine chart's text alternative: the area's value, the range of the level's areas in the
+/// region and the centre line, in the page's language.
+pub(crate) fn spine_alt(label: &str, value: f64, f: &Figure, language: Language) -> String {
+    use crate::numbers::value as number;
+    let Some(([worst, .., best], (centre, _))) = f.standing.spine.zip(spine_benchmark(f)) else {
+        return String::new();
+    };
+    let national = f.national_in_unit().is_some();
+    let (lowest, highest) = (worst.min(best), worst.max(best));
+    let [v, lo, hi, c] = [value, lowest, highest, centre].map(|x| number(Some(x), language));
+    if language == Language::En {
+        let line = if national {
+            "the Netherlands"
+        } else {
+            "the region"
+        };
+        format!("{label}: {v}; areas in the region from {lo} to {hi}; {line} {c}")
+    } else {
+        let line = if national { "Nederland" } else { "de regio" };
+        format!("{label}: {v}; gebieden in de regio van {lo} tot {hi}; {line} {c}")
+    }
+}
+
 /// The judgement a table shows: against the Netherlands, else against the region.
 pub(crate) fn headline_judgement(f: &Figure) -> Judgement {
     match f.standing.national.judgement {

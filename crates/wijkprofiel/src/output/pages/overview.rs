@@ -141,22 +141,28 @@ impl Profiles {
         // The tartan rug.
         let _ = write!(
             body,
-            "<section><h2>{}</h2>{}<table class=\"rug\"><thead><tr><th></th>",
-            t(
+            "<section><h2>{title}</h2>{}<table class=\"rug\"><caption>{title}</caption>\
+             <thead><tr><th scope=\"col\">{}</th>",
+            key(language),
+            t("Gebied", "Area"),
+            title = t(
                 "Alle gebieden naast Nederland",
                 "Every area beside the Netherlands"
             ),
-            key(language)
         );
         for &i in &indicators {
-            let _ = write!(body, "<th class=\"v\">{}</th>", escape_html(label(i)));
+            let _ = write!(
+                body,
+                "<th class=\"v\" scope=\"col\">{}</th>",
+                escape_html(label(i))
+            );
         }
         body.push_str("</tr></thead><tbody>");
         for &a in &rows {
             let area = &self.areas[a];
             let _ = write!(
                 body,
-                "<tr><th><a href=\"{}\">{}</a></th>",
+                "<tr><th scope=\"row\"><a href=\"{}\">{}</a></th>",
                 escape_html(&page_file(&area.code)),
                 escape_html(&area.name)
             );

@@ -54,8 +54,15 @@ impl std::fmt::Display for Tenths {
 const SPINE_WIDTH: f64 = 180.0;
 
 /// One spine: worst to best among the level's areas, the middle half darker, the benchmark
-/// as the centre line, the area's value as a dot. Better lies to the right.
-pub(crate) fn spine(spine: [f64; 5], benchmark: f64, value: f64, judgement: Judgement) -> String {
+/// as the centre line, the area's value as a dot. Better lies to the right. `alt` is the
+/// chart's text alternative (what a screen reader says instead).
+pub(crate) fn spine(
+    spine: [f64; 5],
+    benchmark: f64,
+    value: f64,
+    judgement: Judgement,
+    alt: &str,
+) -> String {
     let [worst, p25, _, p75, best] = spine;
     let reach = [worst, best, value]
         .iter()
@@ -68,12 +75,13 @@ pub(crate) fn spine(spine: [f64; 5], benchmark: f64, value: f64, judgement: Judg
     let (inner_x, inner_w) = span(p25, p75);
     format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"spine\" width=\"{SPINE_WIDTH}\" \
-         height=\"14\" viewBox=\"0 0 {SPINE_WIDTH} 14\" role=\"img\" aria-label=\"spine chart\">\
+         height=\"14\" viewBox=\"0 0 {SPINE_WIDTH} 14\" role=\"img\" aria-label=\"{alt}\">\
          <rect x=\"{outer_x}\" y=\"3\" width=\"{outer_w}\" height=\"8\" fill=\"#d9d9d9\"/>\
          <rect x=\"{inner_x}\" y=\"3\" width=\"{inner_w}\" height=\"8\" fill=\"#a6a6a6\"/>\
          <line x1=\"{c}\" y1=\"0\" x2=\"{c}\" y2=\"14\" stroke=\"#000\" stroke-width=\"1.5\"/>\
          <circle cx=\"{v}\" cy=\"7\" r=\"4.5\" fill=\"{fill}\" stroke=\"#000\" stroke-width=\"0.5\"/>\
          </svg>",
+        alt = escape_html(alt),
         outer_x = Tenths(outer_x),
         outer_w = Tenths(outer_w),
         inner_x = Tenths(inner_x),
@@ -303,9 +311,16 @@ mod tests {
             50.0,
             80.0,
             Judgement::Better,
+            "spine chart",
         );
         insta::assert_snapshot!(svg);
-        let mirrored = spine([90.0, 70.0, 50.0, 30.0, 10.0], 50.0, 80.0, Judgement::Worse);
+        let mirrored = spine(
+            [90.0, 70.0, 50.0, 30.0, 10.0],
+            50.0,
+            80.0,
+            Judgement::Worse,
+            "",
+        );
         assert!(
             mirrored.contains("cx=\"22.5\"") && svg.contains("cx=\"157.5\""),
             "{mirrored}"

@@ -226,7 +226,7 @@ fn every_page_states_the_settings_of_its_run() {
     for page in pages(given) {
         assert!(page.contains("(direct, standard population NL-equal)"));
         assert!(page.contains("90% confidence intervals, judgements at 90% and 99%."));
-        assert!(page.contains("<th>90%</th>"), "the interval column's level");
+        assert!(page.contains("<th scope=\"col\">90%</th>"), "the interval column's level");
         assert!(!page.contains("European Standard Population") && !page.contains("99.8%"));
         assert!(page.contains("small counts (below 10)"));
     }
@@ -458,5 +458,52 @@ fn every_row_says_its_unit_and_method_and_every_indicator_is_defined() {
             assert!(definitions.contains(&entry), "{entry}");
         }
         assert_eq!(definitions.matches("<dt>").count(), shown_count);
+    }
+}
+
+#[test]
+fn tables_have_captions_and_scopes_and_charts_say_what_they_show() {
+    let region = Region::demo().expect("demo");
+    for language in [crate::profile::Language::Nl, crate::profile::Language::En] {
+        let profiles = ProfileBuilder::new()
+            .language(language)
+            .years([2024])
+            .build(&region)
+            .expect("build");
+        let mut pages: Vec<String> = ["GM9901", "WK990100", "BU99070303"]
+            .iter()
+            .map(|c| profiles.page_html(c).expect("page"))
+            .collect();
+        pages.push(profiles.overview_html());
+        for page in &pages {
+            // Every table has a caption and every header cell its scope.
+            assert_eq!(
+                page.matches("<table").count(),
+                page.matches("<caption>").count()
+            );
+            let headers = page.matches("<th>").count() + page.matches("<th ").count();
+            assert!(headers > 0);
+            assert_eq!(
+                headers,
+                page.matches(" scope=\"").count(),
+                "every <th> has a scope"
+            );
+            // Every chart has a text alternative; a spine chart's gives the numbers.
+            for chart in page.split("role=\"img\"").skip(1) {
+                let alt = chart
+                    .strip_prefix(" aria-label=\"")
+                    .and_then(|rest| rest.split('"').next())
+                    .unwrap_or("");
+                assert!(!alt.trim().is_empty(), "a chart without a text alternative");
+            }
+            for spine in page.split("class=\"spine\"").skip(1) {
+                let alt = spine.split("aria-label=\"").nth(1).unwrap_or("");
+                let alt = alt.split('"').next().unwrap_or("");
+                assert!(
+                    alt.contains(':') && alt.chars().any(|c| c.is_ascii_digit()),
+                    "{alt}"
+                );
+            }
+        }
     }
 }
