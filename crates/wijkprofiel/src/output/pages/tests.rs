@@ -226,7 +226,10 @@ fn every_page_states_the_settings_of_its_run() {
     for page in pages(given) {
         assert!(page.contains("(direct, standard population NL-equal)"));
         assert!(page.contains("90% confidence intervals, judgements at 90% and 99%."));
-        assert!(page.contains("<th scope=\"col\">90%</th>"), "the interval column's level");
+        assert!(
+            page.contains("<th scope=\"col\">90%</th>"),
+            "the interval column's level"
+        );
         assert!(!page.contains("European Standard Population") && !page.contains("99.8%"));
         assert!(page.contains("small counts (below 10)"));
     }
@@ -453,11 +456,14 @@ fn every_row_says_its_unit_and_method_and_every_indicator_is_defined() {
         // A unit under every row's label, a definition with its source for every indicator.
         assert_eq!(page.matches("<small class=\"unit\">").count(), shown.len());
         let definitions = &page[page.find("class=\"definitions\"").expect("a section")..];
+        let definitions = &definitions[..definitions.find("</section>").expect("its end")];
         for ind in shown {
             let entry = format!("<dt>{}</dt><dd>{}", ind.label, ind.definition);
             assert!(definitions.contains(&entry), "{entry}");
         }
         assert_eq!(definitions.matches("<dt>").count(), shown_count);
+        // What to keep in mind, once per source (GP, GGD, CBS), not per indicator.
+        assert_eq!(definitions.matches("<li>").count(), 3);
     }
 }
 

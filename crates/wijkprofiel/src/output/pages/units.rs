@@ -177,7 +177,7 @@ fn source(ind: &Indicator, language: Language) -> String {
 
 impl Profiles {
     /// The definitions section: per indicator on the page, its definition, source, unit and
-    /// method, and what to keep in mind.
+    /// method; then, once per source, what to keep in mind when reading its figures.
     pub(super) fn definitions_section(&self, doc: &AreaDocument, out: &mut String) {
         let language = self.options.language;
         let t = |nl, en| self.text(nl, en);
@@ -186,23 +186,30 @@ impl Profiles {
             "<section class=\"definitions\"><h2>{}</h2><dl>",
             t("Definities", "Definitions")
         );
+        let mut sources = Vec::new();
         for shown in &doc.indicators {
             let Some(f) = shown.latest(Mode::Residence) else {
                 continue;
             };
             let ind = &self.catalogue.indicators()[f.indicator];
+            if !sources.contains(&ind.source) {
+                sources.push(ind.source);
+            }
             let _ = write!(
                 out,
-                "<dt>{}</dt><dd>{}<br><small>{}: {} · {}: {} · {}</small></dd>",
+                "<dt>{}</dt><dd>{}<br><small>{}: {} · {}: {}</small></dd>",
                 escape_html(shown.label),
                 escape_html(shown.definition),
                 t("Bron", "Source"),
                 escape_html(&source(ind, language)),
                 t("Eenheid en methode", "Unit and method"),
                 escape_html(&unit(ind, f, &self.options)),
-                caveat(ind.source, language),
             );
         }
-        out.push_str("</dl></section>");
+        out.push_str("</dl><ul>");
+        for s in sources {
+            let _ = write!(out, "<li>{}</li>", caveat(s, language));
+        }
+        out.push_str("</ul></section>");
     }
 }
