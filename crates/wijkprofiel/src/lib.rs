@@ -127,7 +127,6 @@ pub mod demo;
 pub mod error;
 pub mod geometry;
 pub mod inputs;
-pub(crate) mod numbers;
 pub mod output;
 pub mod profile;
 pub mod region;

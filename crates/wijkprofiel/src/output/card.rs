@@ -9,8 +9,8 @@ use super::pages::{
     escape_html, headline_judgement, judgement_text, spine_alt, spine_benchmark, status_text,
 };
 use crate::Polarity;
-use crate::numbers::{self, counted};
 use crate::profile::figure::{Figure, Mode};
+use crate::profile::numbers::{self, counted};
 use crate::profile::{Language, Profiles, priorities};
 
 impl Profiles {

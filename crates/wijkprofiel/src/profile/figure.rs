@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::numbers;
+use super::numbers;
 
 use crate::stats::compare::Judgement;
 use crate::stats::proportion::wilson;

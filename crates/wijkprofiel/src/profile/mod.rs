@@ -31,6 +31,7 @@ mod ggd;
 mod gp;
 mod hierarchy;
 mod monitor;
+pub(crate) mod numbers;
 pub use monitor::{Estimate, Group};
 mod placement;
 mod population;

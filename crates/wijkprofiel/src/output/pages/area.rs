@@ -11,9 +11,9 @@ use super::{
     spine_benchmark, status_text,
 };
 use crate::Polarity;
-use crate::numbers::{self, count, counted, value as number};
 use crate::output::AreaDocument;
 use crate::profile::figure::{Figure, Mode};
+use crate::profile::numbers::{self, count, counted, value as number};
 use crate::profile::{Language, Profiles};
 use crate::stats::compare::Judgement;
 

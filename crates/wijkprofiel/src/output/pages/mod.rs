@@ -37,7 +37,7 @@ pub(crate) fn spine_benchmark(f: &Figure) -> Option<(f64, Judgement)> {
 /// A spine chart's text alternative: the area's value, the range of the level's areas in the
 /// region and the centre line, in the page's language.
 pub(crate) fn spine_alt(label: &str, value: f64, f: &Figure, language: Language) -> String {
-    use crate::numbers::value as number;
+    use crate::profile::numbers::value as number;
     let Some(([worst, .., best], (centre, _))) = f.standing.spine.zip(spine_benchmark(f)) else {
         return String::new();
     };

@@ -3,7 +3,7 @@
 //! page never claims a method or a threshold the run did not use.
 
 use crate::Catalogue;
-use crate::numbers::exact as number;
+use crate::profile::numbers::exact as number;
 use crate::profile::{Language, Options};
 use crate::stats::standard::StandardPopulation;
 

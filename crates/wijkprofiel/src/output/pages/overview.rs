@@ -7,8 +7,8 @@ use std::fmt::Write as _;
 use super::svg::{self, Shape};
 use super::{document, escape_html, judgement_letter, judgement_text, key, page_file};
 use crate::Level;
-use crate::numbers;
 use crate::profile::figure::{Figure, Mode};
+use crate::profile::numbers;
 use crate::profile::{Language, Profiles};
 use crate::stats::compare::Judgement;
 

@@ -6,8 +6,8 @@
 use std::fmt::Write as _;
 
 use super::escape_html;
-use crate::numbers::{counted, fixed};
 use crate::output::AreaDocument;
+use crate::profile::numbers::{counted, fixed};
 use crate::profile::{Language, Profiles};
 use crate::social::Role;
 

@@ -6,9 +6,9 @@
 use std::fmt::Write as _;
 
 use super::escape_html;
-use crate::numbers::exact;
 use crate::output::AreaDocument;
 use crate::profile::figure::{Figure, Method, Mode};
+use crate::profile::numbers::exact;
 use crate::profile::{Language, Options, Profiles};
 use crate::stats::standard::StandardPopulation;
 use crate::{Indicator, Kind, Source};
