@@ -14,20 +14,27 @@ pub(super) fn percent(level: f64, language: Language) -> String {
     format!("{}%", number(hundred, language))
 }
 
+/// The run's standard population by name: "Europese standaardbevolking 2013",
+/// "standard population NL-equal".
+pub(super) fn standard(options: &Options) -> String {
+    let esp = options.standard == StandardPopulation::esp2013();
+    let name = options.standard.name();
+    match (options.language, esp) {
+        (Language::Nl, true) => "Europese standaardbevolking 2013".to_owned(),
+        (Language::Nl, false) => format!("standaardbevolking {name}"),
+        (Language::En, true) => "European Standard Population 2013".to_owned(),
+        (Language::En, false) => format!("standard population {name}"),
+    }
+}
+
 /// Standardisation and confidence: the standard population and the two levels of the run.
 pub(super) fn methods(options: &Options) -> String {
     let language = options.language;
     let inner = percent(options.confidence.0.level(), language);
     let outer = percent(options.confidence.1.level(), language);
-    let esp = options.standard == StandardPopulation::esp2013();
-    let name = options.standard.name();
+    let standard = standard(options);
     match language {
         Language::Nl => {
-            let standard = if esp {
-                "Europese standaardbevolking 2013".to_owned()
-            } else {
-                format!("standaardbevolking {name}")
-            };
             format!(
                 "Leeftijdsstandaardisatie (direct, {standard}) maakt gebieden met een andere \
                  leeftijdsopbouw vergelijkbaar; {inner}-betrouwbaarheidsintervallen, oordelen \
@@ -35,11 +42,6 @@ pub(super) fn methods(options: &Options) -> String {
             )
         }
         Language::En => {
-            let standard = if esp {
-                "European Standard Population 2013".to_owned()
-            } else {
-                format!("standard population {name}")
-            };
             format!(
                 "Age standardisation (direct, {standard}) makes areas with different age \
                  structures comparable; {inner} confidence intervals, judgements at {inner} \

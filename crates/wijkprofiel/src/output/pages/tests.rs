@@ -27,6 +27,15 @@ fn self_contained(html: &str) {
     }
 }
 
+/// The demo's profiles of 2024 in `language`.
+fn demo_2024(region: &Region, language: crate::profile::Language) -> Profiles {
+    ProfileBuilder::new()
+        .language(language)
+        .years([2024])
+        .build(region)
+        .expect("build")
+}
+
 #[test]
 fn every_area_has_a_page_and_every_index_link_resolves() {
     let region = Region::demo().expect("demo");
@@ -270,11 +279,7 @@ fn numbers_are_written_as_the_page_language_writes_them() {
         (crate::profile::Language::Nl, '.', ','),
         (crate::profile::Language::En, ',', '.'),
     ] {
-        let profiles = ProfileBuilder::new()
-            .language(language)
-            .years([2024])
-            .build(&region)
-            .expect("build");
+        let profiles = demo_2024(&region, language);
         let (mut checked, mut decimals, mut grouped) = (0, 0, 0);
         for code in ["GM9901", "WK990100", "BU99010000"] {
             let page = profiles.page_html(code).expect("page");
@@ -336,11 +341,7 @@ fn the_social_map_reads_in_the_page_language() {
             ],
         ),
     ] {
-        let profiles = ProfileBuilder::new()
-            .language(language)
-            .years([2024])
-            .build(&region)
-            .expect("build");
+        let profiles = demo_2024(&region, language);
         let mut pages = String::new();
         for code in ["WK990100", "WK990101"] {
             let page = profiles.page_html(code).expect("page");
@@ -383,11 +384,7 @@ fn every_judged_row_shows_what_it_is_judged_against() {
     // Netherlands: a standardised GP figure shows its ratio to the national rates.
     let region = Region::demo().expect("demo");
     for language in [crate::profile::Language::Nl, crate::profile::Language::En] {
-        let profiles = ProfileBuilder::new()
-            .language(language)
-            .years([2024])
-            .build(&region)
-            .expect("build");
+        let profiles = demo_2024(&region, language);
         let (mut judged, mut ratios) = (0, 0);
         for code in ["GM9901", "WK990100", "BU99010000"] {
             let page = profiles.page_html(code).expect("page");
@@ -436,11 +433,7 @@ fn every_row_says_its_unit_and_method_and_every_indicator_is_defined() {
             ],
         ),
     ] {
-        let profiles = ProfileBuilder::new()
-            .language(language)
-            .years([2024])
-            .build(&region)
-            .expect("build");
+        let profiles = demo_2024(&region, language);
         let page = profiles.page_html("WK990100").expect("page");
         for w in words {
             assert!(page.contains(w), "{language:?}: {w}");
@@ -471,11 +464,7 @@ fn every_row_says_its_unit_and_method_and_every_indicator_is_defined() {
 fn tables_have_captions_and_scopes_and_charts_say_what_they_show() {
     let region = Region::demo().expect("demo");
     for language in [crate::profile::Language::Nl, crate::profile::Language::En] {
-        let profiles = ProfileBuilder::new()
-            .language(language)
-            .years([2024])
-            .build(&region)
-            .expect("build");
+        let profiles = demo_2024(&region, language);
         let mut pages: Vec<String> = ["GM9901", "WK990100", "BU99070303"]
             .iter()
             .map(|c| profiles.page_html(c).expect("page"))

@@ -5,42 +5,35 @@
 
 use std::fmt::Write as _;
 
-use super::escape_html;
+use super::{escape_html, notes};
 use crate::output::AreaDocument;
 use crate::profile::figure::{Figure, Method, Mode};
 use crate::profile::numbers::exact;
 use crate::profile::{Language, Options, Profiles};
-use crate::stats::standard::StandardPopulation;
-use crate::{Indicator, Kind, Source};
+use crate::sex::Sex;
+use crate::{AgeBand, Indicator, Kind, Source};
 
 /// The people an indicator counts: "inwoners van 18 jaar en ouder", "listed patients".
 fn people(ind: &Indicator, language: Language) -> String {
     let en = language == Language::En;
-    let who = match (ind.source, ind.sex.as_str(), en) {
+    let sex: Sex = ind.sex.parse().unwrap_or(Sex::All);
+    let who = match (ind.source, sex, en) {
         (Source::Gp, _, false) => "ingeschreven patiënten",
         (Source::Gp, _, true) => "listed patients",
-        (_, "male", false) => "mannen",
-        (_, "male", true) => "men",
-        (_, "female", false) => "vrouwen",
-        (_, "female", true) => "women",
-        (_, _, false) => "inwoners",
-        (_, _, true) => "residents",
+        (_, Sex::Male, false) => "mannen",
+        (_, Sex::Male, true) => "men",
+        (_, Sex::Female, false) => "vrouwen",
+        (_, Sex::Female, true) => "women",
+        (_, Sex::All, false) => "inwoners",
+        (_, Sex::All, true) => "residents",
     };
-    let ages = ind.age.trim();
-    let scope = if let Some(from) = ages.strip_suffix('+') {
-        match (from, en) {
-            ("0", _) => String::new(),
-            (from, false) => format!(" van {from} jaar en ouder"),
-            (from, true) => format!(" aged {from} and over"),
-        }
-    } else if let Some((from, to)) = ages.split_once('-') {
-        if en {
-            format!(" aged {from} to {to}")
-        } else {
-            format!(" van {from} tot en met {to} jaar")
-        }
-    } else {
-        String::new()
+    let age: AgeBand = ind.age.parse().unwrap_or(AgeBand::open(0));
+    let scope = match (age.lower, age.upper, en) {
+        (0, None, _) => String::new(),
+        (from, None, false) => format!(" van {from} jaar en ouder"),
+        (from, None, true) => format!(" aged {from} and over"),
+        (from, Some(to), false) => format!(" van {from} tot en met {to} jaar"),
+        (from, Some(to), true) => format!(" aged {from} to {to}"),
     };
     format!("{who}{scope}")
 }
@@ -51,18 +44,7 @@ fn method(method: Method, options: &Options) -> String {
     let t = |nl: &str, english: &str| if en { english } else { nl }.to_owned();
     match method {
         Method::Dsr => {
-            let standard = if options.standard == StandardPopulation::esp2013() {
-                t(
-                    "Europese standaardbevolking 2013",
-                    "European Standard Population 2013",
-                )
-            } else {
-                format!(
-                    "{} {}",
-                    t("standaardbevolking", "standard population"),
-                    options.standard.name()
-                )
-            };
+            let standard = notes::standard(options);
             format!(
                 "{} ({}, {standard})",
                 t("leeftijdsgestandaardiseerd", "age-standardised"),
