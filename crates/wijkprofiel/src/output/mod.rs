@@ -29,7 +29,7 @@ pub mod set;
 mod tabellenboek;
 pub mod write;
 
-pub use document::{AreaDocument, SCHEMA_VERSION};
+pub use document::{AreaDocument, IndicatorFigures, SCHEMA_VERSION};
 pub use frames::OWNER_ONLY_COLUMNS;
 pub use pages::{escape_html, page_file};
 

@@ -5,42 +5,17 @@
 use std::fmt::Write as _;
 
 use super::svg::{self, Bar};
-use super::units;
 use super::{
     document, escape_html, headline_judgement, judgement_text, key, notes, page_file, spine_alt,
     spine_benchmark, status_text,
 };
+use super::{trend, units};
 use crate::Polarity;
-use crate::output::AreaDocument;
+use crate::output::{AreaDocument, IndicatorFigures};
 use crate::profile::figure::{Figure, Mode};
 use crate::profile::numbers::{self, count, counted, value as number};
 use crate::profile::{Language, Profiles};
 use crate::stats::compare::Judgement;
-
-fn trend_text(direction: &str, language: Language) -> String {
-    let en = language == Language::En;
-    let (arrow, words) = match direction {
-        "increasing" => ("↑", if en { "increasing" } else { "stijgend" }),
-        "decreasing" => ("↓", if en { "decreasing" } else { "dalend" }),
-        "no-significant-change" => (
-            "→",
-            if en {
-                "no significant change"
-            } else {
-                "geen significante verandering"
-            },
-        ),
-        _ => (
-            "",
-            if en {
-                "cannot be calculated"
-            } else {
-                "niet te berekenen"
-            },
-        ),
-    };
-    format!("{arrow} {words}")
-}
 
 /// The Netherlands column of a row: the national value in the indicator's unit, or for a
 /// standardised GP figure its ratio to the national rates (`×0,96`), which its national
@@ -386,8 +361,8 @@ impl Profiles {
              <th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead>",
             key(language),
             t(
-                "Balk: van slechtste tot beste gebied van dit niveau in de regio, donker de middelste helft; lijn: Nederland (de regio bij gestandaardiseerde huisartscijfers); punt: dit gebied, gekleurd naar het oordeel t.o.v. die lijn (rechts is beter). Oordeel in de tabel: t.o.v. Nederland; bij gestandaardiseerde huisartscijfers staat in de kolom Nederland de verhouding tot wat de landelijke cijfers bij deze leeftijdsopbouw doen verwachten (×1 = als Nederland), en het oordeel toetst die verhouding.",
-                "Bar: from the worst to the best area of this level in the region, darker the middle half; line: the Netherlands (the region for standardised GP figures); dot: this area, coloured by its judgement against that line (right is better). Judgement in the table: against the Netherlands; for standardised GP figures the Netherlands column gives the ratio to what the national rates lead one to expect at this age structure (×1 = as the Netherlands), and the judgement tests that ratio."
+                "Balk: van slechtste tot beste gebied van dit niveau in de regio, donker de middelste helft; lijn: Nederland (de regio bij gestandaardiseerde huisartscijfers); punt: dit gebied, gekleurd naar het oordeel t.o.v. die lijn (rechts is beter). Oordeel in de tabel: t.o.v. Nederland; bij gestandaardiseerde huisartscijfers staat in de kolom Nederland de verhouding tot wat de landelijke cijfers bij deze leeftijdsopbouw doen verwachten (×1 = als Nederland), en het oordeel toetst die verhouding. Trend: dit gebied per jaar (punten, met het betrouwbaarheidsinterval), gestreept de regio, gestippeld Nederland; beter of slechter naar wat gunstig is voor de indicator.",
+                "Bar: from the worst to the best area of this level in the region, darker the middle half; line: the Netherlands (the region for standardised GP figures); dot: this area, coloured by its judgement against that line (right is better). Judgement in the table: against the Netherlands; for standardised GP figures the Netherlands column gives the ratio to what the national rates lead one to expect at this age structure (×1 = as the Netherlands), and the judgement tests that ratio. Trend: this area by year (dots, with the confidence interval), dashed the region, dotted the Netherlands; better or worse by what is favourable for the indicator."
             ),
             t("Indicator", "Indicator"),
             t("Jaar", "Year"),
@@ -424,21 +399,15 @@ impl Profiles {
                 let Some(f) = ind.latest(Mode::Residence) else {
                     continue;
                 };
-                self.spine_row(ind.label, ind.polarity, f, out, language);
+                self.spine_row(ind, f, out, language);
             }
             out.push_str("</tbody>");
         }
         out.push_str("</table></section>");
     }
 
-    fn spine_row(
-        &self,
-        label: &str,
-        polarity: Polarity,
-        f: &Figure,
-        out: &mut String,
-        language: Language,
-    ) {
+    fn spine_row(&self, ind: &IndicatorFigures, f: &Figure, out: &mut String, language: Language) {
+        let (label, polarity) = (ind.label, ind.polarity);
         let judged = headline_judgement(f);
         let (value, interval, chart) = match f.published() {
             Some(v) => (
@@ -472,21 +441,7 @@ impl Profiles {
                 String::new(),
             ),
         };
-        let mut trend = f
-            .standing
-            .trend
-            .map(|t| trend_text(t.direction, language))
-            .unwrap_or_default();
-        // A health-monitor figure judged against its previous round.
-        if let (Some(year), false) = (f.standing.previous_year, f.standing.previous.is_unset()) {
-            let against = if language == Language::En {
-                "vs"
-            } else {
-                "t.o.v."
-            };
-            let judged = judgement_text(f.standing.previous.judgement, language);
-            let _ = write!(trend, "<br><small>{against} {year}: {judged}</small>");
-        }
+        let trend = trend::cell(ind, f, language);
         let _ = write!(
             out,
             "<tr><td>{}<br><small class=\"unit\">{}</small></td><td>{}</td><td class=\"n\">{value}</td><td class=\"n\">{interval}</td>\

@@ -13,6 +13,7 @@ mod social;
 pub(crate) mod svg;
 #[cfg(test)]
 mod tests;
+mod trend;
 mod units;
 
 use crate::profile::figure::Figure;
@@ -133,7 +134,6 @@ pub(crate) fn status_text(status: &crate::profile::Status, language: Language) -
     }
 }
 
-/// A trend as an arrow and words.
 /// The short text label of a judgement, shown beside every colour.
 pub(crate) fn judgement_text(j: Judgement, language: Language) -> &'static str {
     let en = language == Language::En;

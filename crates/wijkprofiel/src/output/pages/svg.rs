@@ -99,6 +99,87 @@ pub(crate) struct Bar<'a> {
     pub female: Option<f64>,
 }
 
+/// One year of a trend chart: the value and its interval, `None` where withheld.
+pub(crate) type Point = (i32, Option<[f64; 3]>);
+
+const TREND_WIDTH: f64 = 120.0;
+const TREND_HEIGHT: f64 = 40.0;
+
+/// A small trend chart: the area's values over the years as dots on a line (broken where a
+/// year is withheld) with their intervals as whiskers, the region as a dashed line and the
+/// Netherlands as a dotted one (`comparators`: year and value). Empty with fewer than two
+/// years published. `alt` is the chart's text alternative.
+pub(crate) fn trend(area: &[Point], comparators: [&[(i32, f64)]; 2], alt: &str) -> String {
+    let shown: Vec<(i32, [f64; 3])> = area.iter().filter_map(|&(y, v)| Some((y, v?))).collect();
+    if shown.len() < 2 {
+        return String::new();
+    }
+    let years = area.iter().map(|p| p.0);
+    let (first, last) = (years.clone().min().unwrap_or(0), years.max().unwrap_or(0));
+    let values = shown
+        .iter()
+        .flat_map(|(_, v)| *v)
+        .chain(comparators.iter().flat_map(|c| c.iter().map(|p| p.1)))
+        .filter(|v| v.is_finite());
+    let (low, high) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+        (lo.min(v), hi.max(v))
+    });
+    let (low, high) = if high - low > 1e-9 {
+        (low, high)
+    } else {
+        (low - 1.0, high + 1.0)
+    };
+    let span = f64::from((last - first).max(1));
+    let x = |y: i32| Tenths(4.0 + (TREND_WIDTH - 8.0) * f64::from(y - first) / span);
+    let y = |v: f64| Tenths(TREND_HEIGHT - 4.0 - (TREND_HEIGHT - 8.0) * (v - low) / (high - low));
+    let mut out = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"trend\" width=\"{TREND_WIDTH}\" \
+         height=\"{TREND_HEIGHT}\" viewBox=\"0 0 {TREND_WIDTH} {TREND_HEIGHT}\" role=\"img\" \
+         aria-label=\"{}\">",
+        escape_html(alt)
+    );
+    for (line, dashes) in comparators.iter().zip(["3 2", "1 2"]) {
+        if line.len() >= 2 {
+            out.push_str("<polyline fill=\"none\" stroke=\"#555\" stroke-dasharray=\"");
+            out.push_str(dashes);
+            out.push_str("\" points=\"");
+            for &(year, v) in line.iter() {
+                let _ = write!(out, "{},{} ", x(year), y(v));
+            }
+            out.push_str("\"/>");
+        }
+    }
+    let (mut line, mut whiskers, mut dots) = (String::new(), String::new(), String::new());
+    let mut pen_down = false;
+    for &(year, v) in area {
+        let Some([value, lower, upper]) = v else {
+            pen_down = false;
+            continue;
+        };
+        let _ = write!(
+            line,
+            "{}{},{}",
+            if pen_down { "L" } else { "M" },
+            x(year),
+            y(value)
+        );
+        pen_down = true;
+        let _ = write!(whiskers, "M{},{}V{}", x(year), y(lower), y(upper));
+        let _ = write!(
+            dots,
+            "<circle cx=\"{}\" cy=\"{}\" r=\"2\"/>",
+            x(year),
+            y(value)
+        );
+    }
+    let _ = write!(
+        out,
+        "<path d=\"{whiskers}\" stroke=\"#999\"/><path d=\"{line}\" fill=\"none\" \
+         stroke=\"#222\"/><g fill=\"#222\">{dots}</g></svg>"
+    );
+    out
+}
+
 /// The population pyramid of an area as shares of its residents (men left, women right),
 /// with the parent's shares as an outline; withheld bars are hatched and labelled.
 pub(crate) fn pyramid(area: &[Bar], parent: &[Bar], labels: [&str; 3]) -> String {
@@ -292,6 +373,41 @@ pub(crate) fn map(shapes: &[Shape], crs: Crs, width: f64, label: &str) -> String
 mod tests {
     use super::*;
     use geo::{LineString, Polygon};
+
+    #[test]
+    fn a_trend_breaks_its_line_at_a_withheld_year_and_needs_two_years() {
+        let v = |x: f64| Some([x, x - 1.0, x + 1.0]);
+        let series = [(2020, v(5.0)), (2021, None), (2022, v(6.0)), (2023, v(7.0))];
+        let region = [(2020, 4.0), (2023, 4.5)];
+        let chart = trend(&series, [&region, &[]], "x <y>");
+        assert!(chart.contains("aria-label=\"x &lt;y&gt;\""));
+        assert_eq!(
+            chart.matches("<circle").count(),
+            3,
+            "one dot per year shown"
+        );
+        // Two pieces of line: 2020 alone, then 2022–2023; one whisker per dot.
+        let line = chart
+            .split("fill=\"none\" stroke=\"#222\"")
+            .next()
+            .unwrap_or("");
+        let line = line.rsplit("<path d=\"").next().unwrap_or("");
+        assert_eq!(line.matches('M').count(), 2, "{line}");
+        assert_eq!(line.matches('L').count(), 1, "{line}");
+        assert_eq!(chart.matches('V').count(), 3);
+        // The region's line (dashed) is drawn; the national line has no points.
+        assert_eq!(chart.matches("<polyline").count(), 1);
+        assert!(chart.contains("stroke-dasharray=\"3 2\""));
+        // The whole range fits: the lowest interval at the bottom, the highest at the top.
+        assert!(
+            chart.contains(",36.0V") && chart.contains("V4.0"),
+            "{chart}"
+        );
+        assert!(
+            trend(&series[..2], [&region, &[]], "x").is_empty(),
+            "one year shown"
+        );
+    }
 
     fn square(x: f64, y: f64) -> MultiPolygon<f64> {
         let ring = LineString::from(vec![

@@ -502,3 +502,85 @@ fn tables_have_captions_and_scopes_and_charts_say_what_they_show() {
         }
     }
 }
+
+#[test]
+fn every_row_draws_its_trend_and_says_whether_it_is_better_or_worse() {
+    use crate::Polarity;
+    use crate::profile::Language;
+    use crate::profile::figure::Mode;
+    let region = Region::demo().expect("demo");
+    for language in [Language::Nl, Language::En] {
+        let profiles = ProfileBuilder::new()
+            .language(language)
+            .build(&region)
+            .expect("build");
+        for code in ["WK990100", "GM9901", "BU99070303"] {
+            let page = profiles.page_html(code).expect("page");
+            let doc = profiles.document(code).expect("document");
+            // Each row whose indicator has two or more years published draws them, one
+            // dot per year.
+            let (mut charts, mut dots, mut judged) = (0, 0, 0);
+            for ind in &doc.indicators {
+                let Some(f) = ind.latest(Mode::Residence) else {
+                    continue;
+                };
+                let shown = ind
+                    .figures
+                    .iter()
+                    .filter(|g| g.mode == Mode::Residence && g.published().is_some())
+                    .count();
+                if shown >= 2 {
+                    charts += 1;
+                    dots += shown;
+                }
+                let moving = f
+                    .standing
+                    .trend
+                    .is_some_and(|t| matches!(t.direction, "increasing" | "decreasing"));
+                if moving && matches!(ind.polarity, Polarity::HigherBetter | Polarity::LowerBetter)
+                {
+                    judged += 1;
+                }
+            }
+            let drawn: Vec<&str> = page
+                .split("class=\"trend\"")
+                .skip(1)
+                .map(|c| c.split("</svg>").next().unwrap_or(""))
+                .collect();
+            assert_eq!(drawn.len(), charts, "{code}");
+            let circles: usize = drawn.iter().map(|c| c.matches("<circle").count()).sum();
+            assert_eq!(circles, dots, "{code}");
+            // Each says in words what it shows: the years, and the region beside it.
+            for chart in &drawn {
+                let alt = chart.split("aria-label=\"").nth(1).unwrap_or("");
+                assert!(alt.contains('–') && alt.contains("20"), "{alt}");
+                let region = if language == Language::En {
+                    "the region"
+                } else {
+                    "de regio"
+                };
+                assert_eq!(chart.contains("3 2"), alt.contains(region), "{alt}");
+            }
+            // A rising or falling figure says whether that is better or worse.
+            let (better, worse) = match language {
+                Language::En => (", better", ", worse"),
+                Language::Nl => (", beter", ", slechter"),
+            };
+            // In the visible text (the charts' text alternatives say it too).
+            let visible: String = page
+                .split("<svg")
+                .map(|piece| piece.split_once("</svg>").map_or(piece, |(_, after)| after))
+                .collect();
+            let said = visible.matches(better).count() + visible.matches(worse).count();
+            assert_eq!(said, judged, "{code}");
+        }
+        if language == Language::Nl {
+            assert!(charts_in(&profiles, "WK990100") > 5, "the demo has series");
+        }
+    }
+}
+
+fn charts_in(profiles: &Profiles, code: &str) -> usize {
+    let page = profiles.page_html(code).expect("page");
+    page.matches("class=\"trend\"").count()
+}

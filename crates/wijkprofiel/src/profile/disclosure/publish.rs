@@ -278,7 +278,15 @@ pub(crate) fn publish(
                     ind.source == Source::Gp && ind.standardisation == Standardisation::Direct
                 })
                 .collect();
-            let rated = audit_rates(&ledger, &sums, inputs.tree, bands.as_ref(), &direct);
+            let proofs = std::mem::take(&mut outcome.proofs);
+            let rated = audit_rates(
+                &ledger,
+                &sums,
+                inputs.tree,
+                bands.as_ref(),
+                &direct,
+                &proofs,
+            );
             for &c in &rated.withheld {
                 ledger.withhold_secondary(c, Rule::Rates);
             }
