@@ -155,3 +155,21 @@ def test_the_spine_chart_and_the_map_are_drawn_where_the_page_puts_them(browser,
         assert pyramid["height"] > 100 and len(colours(tab.shot(pyramid))) > 3
     finally:
         tab.close()
+
+
+def test_the_trend_chart_is_drawn_in_its_row_beside_the_spine(browser, pages):
+    tab = Tab(browser)
+    try:
+        tab.open((pages / "WK990100.html").as_uri())
+        trend = tab.box("svg.trend")
+        spine = tab.box("tr:has(svg.trend) svg.spine")
+        # In the same row, left of the spine chart.
+        assert trend["width"] == 120 and trend["height"] == 40
+        assert trend["x"] + trend["width"] <= spine["x"]
+        assert trend["y"] < spine["y"] + spine["height"] and spine["y"] < trend["y"] + trend["height"]
+        # Drawn: the area's dots and line (dark) and the comparators' grey lines.
+        drawn = colours(tab.shot(trend))
+        assert any(max(c) < 80 for c in drawn), "the area's series"
+        assert any(70 < min(c) and max(c) < 200 for c in drawn), "a comparator's line"
+    finally:
+        tab.close()

@@ -12,6 +12,22 @@ use crate::profile::numbers;
 use crate::profile::{Language, Profiles};
 use crate::stats::compare::Judgement;
 
+/// The overview's title: its region's name, or how many regions it holds when more than
+/// three (a national run holds 25).
+pub(super) fn title(regions: &[&str], language: Language) -> String {
+    if regions.len() > 3 {
+        let n = numbers::count(Some(regions.len() as f64), language);
+        let word = if language == Language::En {
+            "regions"
+        } else {
+            "regio's"
+        };
+        format!("{n} {word}")
+    } else {
+        regions.join(", ")
+    }
+}
+
 /// Above this many wijken the rug and the maps show gemeenten instead (a national run).
 const MAX_WIJKEN: usize = 500;
 
@@ -126,65 +142,94 @@ impl Profiles {
                 &ind.label_nl
             }
         };
-        let regions: Vec<&str> = self
+        let regions: Vec<usize> = self
             .profiled
             .iter()
-            .filter(|&&a| self.tree.level[a] == Level::Region)
-            .map(|&a| self.areas[a].name.as_str())
+            .copied()
+            .filter(|&a| self.tree.level[a] == Level::Region)
             .collect();
+        let names: Vec<&str> = regions
+            .iter()
+            .map(|&r| self.areas[r].name.as_str())
+            .collect();
+        let title = title(&names, language);
         let mut body = format!(
             "<header>{}<h1>{}</h1><p class=\"meta\">{}</p></header>",
             self.synthetic_mark(),
-            escape_html(&regions.join(", ")),
+            escape_html(&title),
             escape_html(&self.dataset.name)
         );
-        // The tartan rug.
+        // The tartan rug: the Netherlands (and the region) first, then each gemeente (each
+        // region, nationally) with its wijken (gemeenten).
+        let years: Vec<Option<i32>> = indicators
+            .iter()
+            .map(|&i| {
+                rows.iter()
+                    .filter_map(|&a| Some(self.latest(a, i)?.year))
+                    .max()
+            })
+            .collect();
         let _ = write!(
             body,
-            "<section><h2>{title}</h2>{}<table class=\"rug\"><caption>{title}</caption>\
+            "<section><h2>{title}</h2>{}<p class=\"meta\">{}</p><table class=\"rug\"><caption>{title}</caption>\
              <thead><tr><th scope=\"col\">{}</th>",
             key(language),
+            t(
+                "Per gebied het oordeel t.o.v. Nederland (t.o.v. de regio waar Nederland ontbreekt); de waarde en het jaar staan bij elke cel als u er met de muis op staat.",
+                "Per area its judgement against the Netherlands (against the region where there is no national figure); each cell gives its value and year on hover."
+            ),
             t("Gebied", "Area"),
             title = t(
                 "Alle gebieden naast Nederland",
                 "Every area beside the Netherlands"
             ),
         );
-        for &i in &indicators {
+        for (&i, year) in indicators.iter().zip(&years) {
+            let year = year.map_or(String::new(), |y| format!(" <small>{y}</small>"));
             let _ = write!(
                 body,
-                "<th class=\"v\" scope=\"col\">{}</th>",
+                "<th class=\"v\" scope=\"col\">{}{year}</th>",
                 escape_html(label(i))
             );
         }
-        body.push_str("</tr></thead><tbody>");
-        for &a in &rows {
-            let area = &self.areas[a];
+        body.push_str("</tr></thead><tbody class=\"ref\">");
+        let _ = write!(
+            body,
+            "<tr><th scope=\"row\">{}</th>",
+            t("Nederland", "The Netherlands")
+        );
+        for &i in &indicators {
+            let national = regions
+                .iter()
+                .chain(&rows)
+                .find_map(|&a| self.latest(a, i)?.national_in_unit());
             let _ = write!(
                 body,
-                "<tr><th scope=\"row\"><a href=\"{}\">{}</a></th>",
-                escape_html(&page_file(&area.code)),
-                escape_html(&area.name)
+                "<td class=\"n\">{}</td>",
+                numbers::value(national, language)
             );
-            for &i in &indicators {
-                let judgement = self.latest(a, i).map_or(Judgement::NotAvailable, |f| {
-                    if f.standing.national.judgement == Judgement::NotAvailable {
-                        f.standing.region.judgement
-                    } else {
-                        f.standing.national.judgement
-                    }
-                });
-                let _ = write!(
-                    body,
-                    "<td style=\"background:{}\" title=\"{}\">{}</td>",
-                    svg::colour(judgement),
-                    judgement_text(judgement, language),
-                    judgement_letter(judgement)
-                );
-            }
-            body.push_str("</tr>");
         }
-        body.push_str("</tbody></table></section>");
+        body.push_str("</tr>");
+        if level == Level::Wijk {
+            for &r in &regions {
+                self.rug_row(r, &indicators, &mut body);
+            }
+        }
+        body.push_str("</tbody>");
+        for (head, members) in self.grouped(&rows) {
+            let _ = write!(
+                body,
+                "<tbody><tr><th colspan=\"{}\" scope=\"rowgroup\">{}</th></tr>",
+                indicators.len() + 1,
+                escape_html(&self.areas[head].name)
+            );
+            self.rug_row(head, &indicators, &mut body);
+            for a in members {
+                self.rug_row(a, &indicators, &mut body);
+            }
+            body.push_str("</tbody>");
+        }
+        body.push_str("</table></section>");
         // A choropleth per indicator.
         if self.geometry.is_some() {
             let _ = write!(
@@ -245,6 +290,56 @@ impl Profiles {
             }
         }
         body.push_str("</section>");
-        document(&regions.join(", "), language, &body)
+        document(&title, language, &body)
+    }
+
+    /// The rows of the rug under their parent: each parent (a gemeente, or a region) in the
+    /// order its first member comes, with its members in their order.
+    fn grouped(&self, rows: &[usize]) -> Vec<(usize, Vec<usize>)> {
+        let mut groups: Vec<(usize, Vec<usize>)> = Vec::new();
+        for &a in rows {
+            let Some(parent) = self.tree.parent[a] else {
+                continue;
+            };
+            match groups.iter_mut().find(|g| g.0 == parent) {
+                Some(group) => group.1.push(a),
+                None => groups.push((parent, vec![a])),
+            }
+        }
+        groups
+    }
+
+    /// One area's row of the rug: a cell per indicator with its judgement as colour and
+    /// letter, and its judgement, value and year as the cell's title.
+    fn rug_row(&self, a: usize, indicators: &[usize], out: &mut String) {
+        let language = self.options.language;
+        let area = &self.areas[a];
+        let _ = write!(
+            out,
+            "<tr><th scope=\"row\"><a href=\"{}\">{}</a></th>",
+            escape_html(&page_file(&area.code)),
+            escape_html(&area.name)
+        );
+        for &i in indicators {
+            let f = self.latest(a, i);
+            let judgement = f.map_or(Judgement::NotAvailable, |f| {
+                if f.standing.national.judgement == Judgement::NotAvailable {
+                    f.standing.region.judgement
+                } else {
+                    f.standing.national.judgement
+                }
+            });
+            let value = f.and_then(Figure::published).map(|v| v.value);
+            let year = f.map_or(String::new(), |f| format!(" ({})", f.year));
+            let _ = write!(
+                out,
+                "<td style=\"background:{}\" title=\"{}: {}{year}\">{}</td>",
+                svg::colour(judgement),
+                judgement_text(judgement, language),
+                numbers::value(value, language),
+                judgement_letter(judgement)
+            );
+        }
+        out.push_str("</tr>");
     }
 }

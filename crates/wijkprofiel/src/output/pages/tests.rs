@@ -584,3 +584,63 @@ fn charts_in(profiles: &Profiles, code: &str) -> usize {
     let page = profiles.page_html(code).expect("page");
     page.matches("class=\"trend\"").count()
 }
+
+#[test]
+fn the_overview_groups_wijken_by_gemeente_with_years_values_and_the_netherlands() {
+    use crate::profile::Language;
+    let region = Region::demo().expect("demo");
+    let profiles = ProfileBuilder::new().build(&region).expect("build");
+    let page = profiles.overview_html();
+    let rug = page
+        .split("<table class=\"rug\">")
+        .nth(1)
+        .and_then(|t| t.split("</table>").next())
+        .expect("the rug");
+    // The Netherlands first, with values, then the region.
+    let reference = rug
+        .split("<tbody class=\"ref\">")
+        .nth(1)
+        .expect("reference rows");
+    let reference = reference.split("</tbody>").next().unwrap_or("");
+    assert!(reference.starts_with("<tr><th scope=\"row\">Nederland</th>"));
+    assert!(reference.contains(",") && reference.contains("href=\"GG9901.html\""));
+    // Each gemeente heads a group: its name, its own row, then its wijken.
+    let groups: Vec<&str> = rug.split("scope=\"rowgroup\">").skip(1).collect();
+    let gemeenten: Vec<&crate::Area> = profiles
+        .areas()
+        .filter(|a| a.level == crate::Level::Gemeente)
+        .collect();
+    assert_eq!(groups.len(), gemeenten.len());
+    for (group, gemeente) in groups.iter().zip(&gemeenten) {
+        assert!(
+            group.starts_with(&super::escape_html(&gemeente.name)),
+            "{group}"
+        );
+        let links = hrefs(group);
+        assert_eq!(links[0], page_file(&gemeente.code));
+        for link in &links[1..] {
+            let code = link.trim_end_matches(".html");
+            let wijk = profiles.areas().find(|a| a.code == code).expect("area");
+            assert_eq!(wijk.level, crate::Level::Wijk);
+            assert_eq!(
+                wijk.parent.as_deref(),
+                Some(gemeente.code.as_str()),
+                "{code}"
+            );
+        }
+    }
+    // Every column says its year, and every cell its judgement, value and year on hover.
+    let header = rug.split("</thead>").next().unwrap_or("");
+    let columns = header.matches("class=\"v\"").count();
+    assert!(columns > 10);
+    assert_eq!(header.matches("<small>2024</small>").count(), columns);
+    for cell in rug.split("<td style=").skip(1) {
+        let title = cell.split("title=\"").nth(1).unwrap_or("");
+        let title = title.split('"').next().unwrap_or("");
+        assert!(title.contains(": ") && title.ends_with(')'), "{title}");
+    }
+    // A national run's title counts its regions instead of naming 25.
+    let many = ["A"; 25];
+    assert_eq!(super::overview::title(&many, Language::Nl), "25 regio's");
+    assert_eq!(super::overview::title(&many[..2], Language::En), "A, A");
+}
