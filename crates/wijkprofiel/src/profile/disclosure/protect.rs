@@ -32,7 +32,6 @@
 //! published again: that tells nobody anything new.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
 
 use foldhash::fast::FixedState;
 
@@ -46,13 +45,6 @@ use crate::profile::hierarchy::Hierarchy;
 /// Slack for the solver's floating point: counts are whole numbers.
 const TOLERANCE: f64 = 1e-6;
 
-/// A perturbation that keeps every sum: the withheld cells it moves, and by how much.
-pub(super) type Witness = Arc<[(CellId, f64)]>;
-
-/// How far a sensitive count was shown to move, down and up, each with the perturbation
-/// that moves it so far (none where it was not moved).
-pub(super) type Proof = [(f64, Option<Witness>); 2];
-
 /// What the audit found once secondary suppression was done.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(super) struct Outcome {
@@ -65,9 +57,6 @@ pub(super) struct Outcome {
     pub added: usize,
     /// Sensitive counts left less protected than required (nothing left to withhold).
     pub unprotected: Vec<CellId>,
-    /// How far each protected count moves, and the perturbations that show it (the audit of
-    /// the rates starts from them: [`super::rates`]).
-    pub proofs: HashMap<CellId, Proof>,
 }
 
 /// How far a sensitive count must be able to move down and up: a small count `v` down by
@@ -317,34 +306,23 @@ impl Programme {
         Some(Moves { moves, binding })
     }
 
-    /// The cells a solution's `moves` (one per column) move.
-    fn witness(&self, moves: &[f64]) -> Witness {
-        self.cells
-            .iter()
-            .zip(moves)
-            .filter(|(_, m)| m.abs() > TOLERANCE)
-            .map(|(&c, &m)| (c, m))
-            .collect()
-    }
-
-    /// How far column `i` can move down and up (each as far as `need` asks), with the
-    /// perturbations that show it, or how it falls short (upward first). A side `reached`
-    /// already proves (a move found for many counts at once) is not solved again.
-    fn check(&mut self, i: usize, need: Need, reached: Proof) -> Result<Proof, Weak> {
+    /// The farthest column `i` can move up and down (each as far as `need` asks), or how it
+    /// falls short (upward first). A side `reached` already proves (a move found for many
+    /// counts at once) is not solved again.
+    fn check(&mut self, i: usize, need: Need, reached: [f64; 2]) -> Result<f64, Weak> {
         // The solver gave no answer: unproven, with every sum to widen.
         let failed = |p: &Self| Weak {
             shortfall: need.up,
             up: true,
             binding: p.sums.clone(),
         };
-        let [(mut d, mut down_by), (mut u, mut up_by)] = reached;
+        let [mut d, mut u] = reached;
         let mut bound_up = Vec::new();
         if u < need.up - TOLERANCE {
             let up = self
                 .push(&[(i, need.up)], true)
                 .ok_or_else(|| failed(self))?;
             u = up.moves[i].max(0.0);
-            up_by = Some(self.witness(&up.moves));
             if !need.width && u < need.up - TOLERANCE {
                 return Err(Weak {
                     shortfall: need.up - u,
@@ -360,11 +338,10 @@ impl Programme {
                 .push(&[(i, need.down)], false)
                 .ok_or_else(|| failed(self))?;
             d = (-down.moves[i]).max(0.0);
-            down_by = Some(self.witness(&down.moves));
             bound_down = down.binding;
         }
         match need.shortfall(d, u) {
-            None => Ok([(d, down_by), (u, up_by)]),
+            None => Ok(d + u),
             Some((up, shortfall)) => Err(Weak {
                 shortfall,
                 up,
@@ -429,8 +406,6 @@ fn factors(relations: &Relations, rows: &HashMap<usize, Row>, cell: CellId) -> V
 struct Repaired {
     /// Width of each proven interval.
     widths: Vec<f64>,
-    /// Each proven count's moves.
-    proofs: Vec<(CellId, Proof)>,
     /// Cells withheld, with the rule, in the order withheld.
     withheld: Vec<(CellId, Rule)>,
     unprotected: Vec<CellId>,
@@ -476,24 +451,19 @@ fn repair_component(
                 }
                 .max(0.0)
             };
-            let witness = programme.witness(&solved.moves);
-            Some((caps.iter().map(moved).collect(), witness))
+            Some(caps.iter().map(moved).collect())
         });
         let mut next = Vec::new();
-        for (&t, reached) in open.iter().zip(reached) {
+        for (&t, [down, up]) in open.iter().zip(reached) {
             let (i, cell, need) = targets[t];
-            let [(down, _), (up, _)] = reached;
             // Proven to the solver's precision: at least what is required.
-            let proof = if need.shortfall(down, up).is_none() {
-                Ok(reached)
-            } else {
-                programme.check(i, need, reached)
-            };
-            let weak = match proof {
-                Ok(proof) => {
-                    let width = proof[0].0 + proof[1].0;
+            if need.shortfall(down, up).is_none() {
+                out.widths.push((down + up).max(need.required()));
+                continue;
+            }
+            let weak = match programme.check(i, need, [down, up]) {
+                Ok(width) => {
                     out.widths.push(width.max(need.required()));
-                    out.proofs.push((cell, proof));
                     continue;
                 }
                 Err(weak) => weak,
@@ -608,19 +578,6 @@ fn prove_pair(ledger: &Ledger, relations: &Relations, cells: &[CellId]) -> Optio
             return None;
         }
         out.widths.push(down + up);
-        // The points of the line that move it so far: t · direction with t · step = move.
-        let at = |by: f64| -> Option<Witness> {
-            (by > TOLERANCE).then(|| {
-                let t = by / step;
-                cells
-                    .iter()
-                    .zip(&direction)
-                    .filter(|(_, d)| **d != 0.0)
-                    .map(|(&o, &d)| (o, t * d))
-                    .collect()
-            })
-        };
-        out.proofs.push((c, [(down, at(-down)), (up, at(up))]));
     }
     Some(out)
 }
@@ -629,12 +586,11 @@ fn prove_pair(ledger: &Ledger, relations: &Relations, cells: &[CellId]) -> Optio
 /// many at once: `push` moves the given keys as far as it can in one direction, each at
 /// most its cap (the largest total move), and says how far each went; again for those
 /// short of their cap while that moves any further.
-/// Each move comes with what `push` gave with it (the perturbation, where one is kept).
-pub(super) fn reach_together<K: Copy, W: Clone>(
+pub(super) fn reach_together<K: Copy>(
     open: &[(K, Need)],
-    mut push: impl FnMut(&[(K, f64)], bool) -> Option<(Vec<f64>, W)>,
-) -> Vec<[(f64, Option<W>); 2]> {
-    let mut reached = vec![[(0.0_f64, None), (0.0_f64, None)]; open.len()];
+    mut push: impl FnMut(&[(K, f64)], bool) -> Option<Vec<f64>>,
+) -> Vec<[f64; 2]> {
+    let mut reached = vec![[0.0_f64; 2]; open.len()];
     for (side, up) in [(0, false), (1, true)] {
         let cap = |need: &Need| if up { need.up } else { need.down };
         let mut short: Vec<usize> = (0..open.len())
@@ -645,14 +601,14 @@ pub(super) fn reach_together<K: Copy, W: Clone>(
                 .iter()
                 .map(|&k| (open[k].0, cap(&open[k].1)))
                 .collect();
-            let Some((moved, with)) = push(&caps, up) else {
+            let Some(moved) = push(&caps, up) else {
                 break;
             };
             let before = short.len();
             let mut by = moved.into_iter();
             short.retain(|&k| {
                 let d = by.next().unwrap_or(0.0);
-                reached[k][side] = (d, Some(with.clone()));
+                reached[k][side] = d;
                 d < cap(&open[k].1) - TOLERANCE
             });
             if short.len() == before {
@@ -734,7 +690,6 @@ impl Outcome {
     fn absorb(&mut self, ledger: &mut Ledger, repaired: Vec<Repaired>) {
         for r in repaired {
             self.narrowest = r.widths.iter().copied().fold(self.narrowest, f64::min);
-            self.proofs.extend(r.proofs);
             for (cell, rule) in r.withheld {
                 if ledger.shown(cell) {
                     ledger.withhold_secondary(cell, rule);

@@ -278,15 +278,7 @@ pub(crate) fn publish(
                     ind.source == Source::Gp && ind.standardisation == Standardisation::Direct
                 })
                 .collect();
-            let proofs = std::mem::take(&mut outcome.proofs);
-            let rated = audit_rates(
-                &ledger,
-                &sums,
-                inputs.tree,
-                bands.as_ref(),
-                &direct,
-                &proofs,
-            );
+            let rated = audit_rates(&ledger, &sums, inputs.tree, bands.as_ref(), &direct);
             for &c in &rated.withheld {
                 ledger.withhold_secondary(c, Rule::Rates);
             }

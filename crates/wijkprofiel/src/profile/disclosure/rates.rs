@@ -34,7 +34,7 @@ use highs::{Col, Model, RowProblem, Sense};
 use rayon::prelude::*;
 
 use super::ledger::{CellId, Family, Ledger, Local, Sum};
-use super::protect::{Need, Proof, push_capped, reach_together};
+use super::protect::{Need, push_capped, reach_together};
 use crate::profile::figure::Mode;
 use crate::profile::gp::Bands;
 use crate::profile::hierarchy::Hierarchy;
@@ -50,8 +50,6 @@ const TOLERANCE: f64 = 1e-6;
 pub(super) struct Rated {
     /// Sensitive counts proven again with the rates.
     pub checked: usize,
-    /// Of those, the counts the sums' proofs carried over to the bands (no programme).
-    pub carried: usize,
     /// The narrowest interval proven (up to what is required).
     pub narrowest: f64,
     /// Counts withheld with their rates, in cell order.
@@ -61,15 +59,13 @@ pub(super) struct Rated {
 
 /// Proves every sensitive withheld numerator of a directly standardised indicator (`direct`,
 /// by catalogue index) with its rates as relations, and says which counts to withhold with
-/// their rates for that; see the module. A count whose `proofs` of the sums' audit carry
-/// over to the bands ([`Programme::carried`]) needs no programme.
+/// their rates for that; see the module.
 pub(super) fn audit_rates(
     ledger: &Ledger,
     sums: &[Sum],
     tree: &Hierarchy,
     bands: &BandsOf,
     direct: &[bool],
-    proofs: &HashMap<CellId, Proof>,
 ) -> Rated {
     let mut families: HashMap<Local, Vec<CellId>> = HashMap::new();
     for c in ledger.ids() {
@@ -102,8 +98,7 @@ pub(super) fn audit_rates(
     let found: Vec<Rated> = work
         .par_iter()
         .with_max_len(1)
-        .flat_map(|(local, cells)| {
-            let (family, year, _) = local;
+        .flat_map(|((family, year, _), cells)| {
             let Family::Events(i, mode) = *family else {
                 return Vec::new();
             };
@@ -131,37 +126,13 @@ pub(super) fn audit_rates(
                 of_cell: &of_cell,
                 strata: &strata,
             };
-            // The counts the sums' proofs carry over to the bands are proven here.
-            let mut carried = Rated {
-                narrowest: f64::INFINITY,
-                ..Rated::default()
-            };
-            let mut shares = HashMap::new();
-            let mut parts: Vec<[Vec<CellId>; 2]> = parts.into_values().collect();
-            for part in &mut parts {
-                part[1].retain(|&c| {
-                    let proven =
-                        Need::of(ledger, c)
-                            .zip(proofs.get(&c))
-                            .and_then(|(need, proof)| {
-                                programme.carried(c, need, proof, *local, &mut shares)
-                            });
-                    if let Some(width) = proven {
-                        carried.checked += 1;
-                        carried.carried += 1;
-                        carried.narrowest = carried.narrowest.min(width);
-                    }
-                    proven.is_none()
-                });
-            }
-            parts.retain(|p| !p[1].is_empty());
-            let mut found: Vec<Rated> = parts
+            let parts: Vec<[Vec<CellId>; 2]> =
+                parts.into_values().filter(|p| !p[1].is_empty()).collect();
+            parts
                 .par_iter()
                 .with_max_len(1)
                 .map(|[withheld, targets]| programme.prove(withheld, targets))
-                .collect();
-            found.push(carried);
-            found
+                .collect::<Vec<_>>()
         })
         .collect();
     let mut out = Rated {
@@ -170,7 +141,6 @@ pub(super) fn audit_rates(
     };
     for r in found {
         out.checked += r.checked;
-        out.carried += r.carried;
         out.narrowest = out.narrowest.min(r.narrowest);
         out.withheld.extend(r.withheld);
         out.unprotected.extend(r.unprotected);
@@ -239,68 +209,6 @@ impl Programme<'_> {
         (self.strata.events[at], self.strata.denominators[at])
     }
 
-    /// The interval a sensitive count's `proof` from the sums' audit shows with the rates
-    /// as well, where it is as wide as `need` asks: each perturbation of counts, spread
-    /// over the bands in one proportion for every cell it moves, keeps every sum band by
-    /// band and moves no published cell's events (so no rate or variance); it needs only
-    /// that no band's events fall below 0 ([`Self::share`]). `shares` keeps each
-    /// perturbation's share, which many counts' proofs have in common.
-    fn carried(
-        &self,
-        cell: CellId,
-        need: Need,
-        proof: &Proof,
-        local: Local,
-        shares: &mut HashMap<*const (), f64>,
-    ) -> Option<f64> {
-        let mut moved = [0.0; 2];
-        for (side, (_, witness)) in proof.iter().enumerate() {
-            let Some(witness) = witness else {
-                continue;
-            };
-            let by = witness.iter().find(|m| m.0 == cell).map_or(0.0, |m| m.1);
-            let by = if side == 0 { -by } else { by }.max(0.0);
-            let share = *shares
-                .entry(std::sync::Arc::as_ptr(witness).cast())
-                .or_insert_with(|| self.share(local, witness));
-            moved[side] = by * share;
-        }
-        let (down, up) = (moved[0].min(need.down), moved[1].min(need.up));
-        need.shortfall(down, up)
-            .is_none()
-            .then(|| (down + up).max(need.required()))
-    }
-
-    /// The largest share (up to all) of a perturbation of counts (`witness`, of one family's
-    /// cells) that events per band can follow in one proportion `p` over the bands: no band
-    /// in which a cell it moves has no denominator, and for each cell `c` that falls by `d`,
-    /// `share · d · p_b ≤ events_cb`. Some `p` (summing to 1) allows `share` exactly when
-    /// `share ≤ Σ_b min_c events_cb / d`.
-    fn share(&self, local: Local, witness: &[(CellId, f64)]) -> f64 {
-        if witness.iter().any(|&(c, _)| key(self.ledger, c) != local) {
-            return 0.0;
-        }
-        let mut room = 0.0;
-        for b in 0..self.strata.width {
-            let mut band = f64::INFINITY;
-            for &(c, d) in witness {
-                let (events, denominator) = self.band(c, b);
-                if denominator <= 0.0 {
-                    band = 0.0;
-                    break;
-                }
-                if d < 0.0 {
-                    band = band.min(events / -d);
-                }
-            }
-            room += band;
-            if room >= 1.0 {
-                return 1.0;
-            }
-        }
-        room
-    }
-
     /// The sensitive `targets` proven, with the counts to withhold for them; the programme
     /// starts from the withheld cells of the part and the totals above them.
     fn prove(&self, part: &[CellId], targets: &[CellId]) -> Rated {
@@ -363,7 +271,7 @@ impl Programme<'_> {
         let ledger = self.ledger;
         let hidden = |c: CellId| !ledger.shown(c) || withheld.contains(&c);
         let mut built = self.build(unknown, hidden);
-        let reached = reach_together(open, |caps, up| built.push(caps, up).map(|m| (m.by, ())));
+        let reached = reach_together(open, |caps, up| built.push(caps, up).map(|m| m.by));
         let mut out = Round {
             narrowest: f64::INFINITY,
             open: Vec::new(),
@@ -373,7 +281,7 @@ impl Programme<'_> {
         // Published counts a bound rests on: those whose rate it rests on first, then the
         // smallest.
         let mut hide: Vec<(bool, f64, CellId)> = Vec::new();
-        for (&(cell, need), [(down, _), (up, _)]) in open.iter().zip(reached) {
+        for (&(cell, need), [down, up]) in open.iter().zip(reached) {
             let (down, up) = if need.shortfall(down, up).is_some() {
                 let (u, up_rests) = built.push_one(cell, need.up, true);
                 let (d, down_rests) = built.push_one(cell, need.down, false);

@@ -1141,7 +1141,7 @@ fn standardised_rates_are_proven_as_relations_and_withheld_where_they_give_a_cou
             weights: weights.to_vec(),
         })
     };
-    let rated = audit_rates(&ledger, &sums, &tree, &bands, &[true], &outcome.proofs);
+    let rated = audit_rates(&ledger, &sums, &tree, &bands, &[true]);
     assert_eq!(
         (rated.checked, rated.unprotected.len()),
         (1, 0),
@@ -1155,7 +1155,7 @@ fn standardised_rates_are_proven_as_relations_and_withheld_where_they_give_a_cou
     let (low, high) = rate_attack(&tree, &events, &denominators, weights, &shown(&ledger), 1);
     assert!(low <= 0.0 + 1e-6 && high - low >= K - 1e-6, "{low} {high}");
     // Once withheld, the audit proves it as it is.
-    let again = audit_rates(&ledger, &sums, &tree, &bands, &[true], &outcome.proofs);
+    let again = audit_rates(&ledger, &sums, &tree, &bands, &[true]);
     assert!(
         again.withheld.is_empty() && again.unprotected.is_empty(),
         "{again:?}"
@@ -1172,7 +1172,7 @@ fn random_hierarchies_with_standardised_rates_leave_no_count_less_protected_than
     use crate::profile::gp::Bands;
     let mut rng = Random(2512);
     let weights = [0.25, 0.45, 0.3];
-    let (mut weak_before, mut withheld, mut checked, mut carried) = (0, 0, 0, 0);
+    let (mut weak_before, mut withheld, mut checked) = (0, 0, 0);
     for case in 0..40 {
         let tree = random_tree(&mut rng);
         let inside = buurten(&tree);
@@ -1244,22 +1244,21 @@ fn random_hierarchies_with_standardised_rates_leave_no_count_less_protected_than
                 weights: weights.to_vec(),
             })
         };
-        let rated = audit_rates(&ledger, &sums, &tree, &bands, &[true], &outcome.proofs);
+        let rated = audit_rates(&ledger, &sums, &tree, &bands, &[true]);
         assert!(rated.unprotected.is_empty(), "case {case}: {rated:?}");
         for &c in &rated.withheld {
             ledger.withhold_secondary(c, Rule::Rates);
         }
         withheld += rated.withheld.len();
         checked += rated.checked;
-        carried += rated.carried;
         let found = weak(&ledger);
         assert!(found.is_empty(), "case {case}: {found:?}");
     }
-    // Seed 2512: 44 weak after the sums' audit, 74 counts withheld with their rates, 126
-    // checked, 15 of them by the sums' proofs alone (the attacker checks those too).
+    // Seed 2512: 51 weak after the sums' audit, 77 counts withheld with their rates, 126
+    // checked.
     assert!(
-        weak_before > 20 && withheld > 20 && checked > 100 && carried > 10,
-        "{weak_before} {withheld} {checked} {carried}"
+        weak_before > 20 && withheld > 20 && checked > 100,
+        "{weak_before} {withheld} {checked}"
     );
 }
 
