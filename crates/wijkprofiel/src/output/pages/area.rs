@@ -374,7 +374,7 @@ impl Profiles {
             t("Nederland", "Netherlands"),
             t("Oordeel", "Judgement"),
             t("Trend", "Trend"),
-            t("Spine chart", "Spine chart"),
+            t("Spreiding in de regio", "Spine chart"),
         );
         for theme in self.catalogue.themes() {
             let rows: Vec<_> = doc

@@ -102,7 +102,9 @@ border-bottom:1px solid #eee;text-align:left;vertical-align:middle}td.n{text-ali
 width:10px;height:10px;margin-right:4px;border:1px solid #555}.rug td{width:18px;height:18px;\
 text-align:center;font-size:10px;padding:0;border:1px solid #fff}.rug th{font-size:10px}\
 .rug th.v{writing-mode:vertical-rl;transform:rotate(180deg);height:140px}\
-section{break-inside:avoid}@page{size:A4;margin:12mm}@media print{body{margin:0;\
+.trend{width:120px;height:40px}.trend path{fill:none;stroke:#222}.trend .r,.trend .n{stroke:#555;\
+stroke-dasharray:3 2}.trend .n{stroke-dasharray:1 2}.trend .w{stroke:#999}.trend .d{stroke-width:4;\
+stroke-linecap:round}section{break-inside:avoid}@page{size:A4;margin:12mm}@media print{body{margin:0;\
 font-size:11px}a{color:inherit;text-decoration:none}}";
 
 /// A figure's status in the page's language.

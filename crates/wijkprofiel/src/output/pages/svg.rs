@@ -108,7 +108,8 @@ const TREND_HEIGHT: f64 = 40.0;
 /// A small trend chart: the area's values over the years as dots on a line (broken where a
 /// year is withheld) with their intervals as whiskers, the region as a dashed line and the
 /// Netherlands as a dotted one (`comparators`: year and value). Empty with fewer than two
-/// years published. `alt` is the chart's text alternative.
+/// years published. `alt` is the chart's text alternative. Whole pixels and the page's
+/// styles (`.trend` in the pages' CSS) keep it small: a national run draws 700,000.
 pub(crate) fn trend(area: &[Point], comparators: [&[(i32, f64)]; 2], alt: &str) -> String {
     let shown: Vec<(i32, [f64; 3])> = area.iter().filter_map(|&(y, v)| Some((y, v?))).collect();
     if shown.len() < 2 {
@@ -130,21 +131,26 @@ pub(crate) fn trend(area: &[Point], comparators: [&[(i32, f64)]; 2], alt: &str) 
         (low - 1.0, high + 1.0)
     };
     let span = f64::from((last - first).max(1));
-    let x = |y: i32| Tenths(4.0 + (TREND_WIDTH - 8.0) * f64::from(y - first) / span);
-    let y = |v: f64| Tenths(TREND_HEIGHT - 4.0 - (TREND_HEIGHT - 8.0) * (v - low) / (high - low));
+    let x = |y: i32| (4.0 + (TREND_WIDTH - 8.0) * f64::from(y - first) / span).round() as i32;
+    let y = |v: f64| {
+        (TREND_HEIGHT - 4.0 - (TREND_HEIGHT - 8.0) * (v - low) / (high - low)).round() as i32
+    };
     let mut out = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"trend\" width=\"{TREND_WIDTH}\" \
-         height=\"{TREND_HEIGHT}\" viewBox=\"0 0 {TREND_WIDTH} {TREND_HEIGHT}\" role=\"img\" \
+        "<svg class=\"trend\" viewBox=\"0 0 {TREND_WIDTH} {TREND_HEIGHT}\" role=\"img\" \
          aria-label=\"{}\">",
         escape_html(alt)
     );
-    for (line, dashes) in comparators.iter().zip(["3 2", "1 2"]) {
+    for (line, class) in comparators.iter().zip(["r", "n"]) {
         if line.len() >= 2 {
-            out.push_str("<polyline fill=\"none\" stroke=\"#555\" stroke-dasharray=\"");
-            out.push_str(dashes);
-            out.push_str("\" points=\"");
-            for &(year, v) in line.iter() {
-                let _ = write!(out, "{},{} ", x(year), y(v));
+            let _ = write!(out, "<path class=\"{class}\" d=\"");
+            for (k, &(year, v)) in line.iter().enumerate() {
+                let _ = write!(
+                    out,
+                    "{}{},{}",
+                    if k == 0 { 'M' } else { 'L' },
+                    x(year),
+                    y(v)
+                );
             }
             out.push_str("\"/>");
         }
@@ -156,26 +162,16 @@ pub(crate) fn trend(area: &[Point], comparators: [&[(i32, f64)]; 2], alt: &str) 
             pen_down = false;
             continue;
         };
-        let _ = write!(
-            line,
-            "{}{},{}",
-            if pen_down { "L" } else { "M" },
-            x(year),
-            y(value)
-        );
+        let (at, level) = (x(year), y(value));
+        let _ = write!(line, "{}{at},{level}", if pen_down { 'L' } else { 'M' });
         pen_down = true;
-        let _ = write!(whiskers, "M{},{}V{}", x(year), y(lower), y(upper));
-        let _ = write!(
-            dots,
-            "<circle cx=\"{}\" cy=\"{}\" r=\"2\"/>",
-            x(year),
-            y(value)
-        );
+        let _ = write!(whiskers, "M{at},{}V{}", y(lower), y(upper));
+        let _ = write!(dots, "M{at},{level}h0");
     }
     let _ = write!(
         out,
-        "<path d=\"{whiskers}\" stroke=\"#999\"/><path d=\"{line}\" fill=\"none\" \
-         stroke=\"#222\"/><g fill=\"#222\">{dots}</g></svg>"
+        "<path class=\"w\" d=\"{whiskers}\"/><path class=\"l\" d=\"{line}\"/>\
+         <path class=\"d\" d=\"{dots}\"/></svg>"
     );
     out
 }
@@ -381,28 +377,25 @@ mod tests {
         let region = [(2020, 4.0), (2023, 4.5)];
         let chart = trend(&series, [&region, &[]], "x <y>");
         assert!(chart.contains("aria-label=\"x &lt;y&gt;\""));
-        assert_eq!(
-            chart.matches("<circle").count(),
-            3,
-            "one dot per year shown"
-        );
+        let path = |class: &str| {
+            let tag = format!("<path class=\"{class}\" d=\"");
+            chart
+                .split(&tag)
+                .nth(1)
+                .and_then(|rest| rest.split('"').next())
+                .map(str::to_owned)
+        };
+        let dots = path("d").expect("dots");
+        assert_eq!(dots.matches("h0").count(), 3, "one dot per year shown");
         // Two pieces of line: 2020 alone, then 2022–2023; one whisker per dot.
-        let line = chart
-            .split("fill=\"none\" stroke=\"#222\"")
-            .next()
-            .unwrap_or("");
-        let line = line.rsplit("<path d=\"").next().unwrap_or("");
+        let line = path("l").expect("line");
         assert_eq!(line.matches('M').count(), 2, "{line}");
         assert_eq!(line.matches('L').count(), 1, "{line}");
-        assert_eq!(chart.matches('V').count(), 3);
-        // The region's line (dashed) is drawn; the national line has no points.
-        assert_eq!(chart.matches("<polyline").count(), 1);
-        assert!(chart.contains("stroke-dasharray=\"3 2\""));
+        assert_eq!(path("w").expect("whiskers").matches('V').count(), 3);
+        // The region's line is drawn; the national line has no points.
+        assert!(path("r").is_some() && path("n").is_none());
         // The whole range fits: the lowest interval at the bottom, the highest at the top.
-        assert!(
-            chart.contains(",36.0V") && chart.contains("V4.0"),
-            "{chart}"
-        );
+        assert!(chart.contains(",36V") && chart.contains("V4"), "{chart}");
         assert!(
             trend(&series[..2], [&region, &[]], "x").is_empty(),
             "one year shown"
