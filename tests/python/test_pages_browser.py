@@ -7,6 +7,7 @@ Chromium is driven over the DevTools protocol on the loopback address only."""
 import base64
 import io
 import json
+import re
 import shutil
 import socket
 import subprocess
@@ -162,14 +163,33 @@ def test_the_trend_chart_is_drawn_in_its_row_beside_the_spine(browser, pages):
     try:
         tab.open((pages / "WK990100.html").as_uri())
         trend = tab.box("svg.trend")
+        row = tab.box("tr:has(svg.trend)")
         spine = tab.box("tr:has(svg.trend) svg.spine")
-        # In the same row, left of the spine chart.
+        # In the first row with a trend, left of its spine chart.
         assert trend["width"] == 120 and trend["height"] == 40
         assert trend["x"] + trend["width"] <= spine["x"]
-        assert trend["y"] < spine["y"] + spine["height"] and spine["y"] < trend["y"] + trend["height"]
+        for chart in (trend, spine):
+            assert row["y"] <= chart["y"] and chart["y"] + chart["height"] <= row["y"] + row["height"]
         # Drawn: the area's dots and line (dark) and the comparators' grey lines.
         drawn = colours(tab.shot(trend))
         assert any(max(c) < 80 for c in drawn), "the area's series"
         assert any(70 < min(c) and max(c) < 200 for c in drawn), "a comparator's line"
+    finally:
+        tab.close()
+
+
+@pytest.mark.parametrize("page, most", [("WK990100.html", 2), ("GM9901.html", 3), ("BU99070303.html", 3)])
+def test_an_area_prints_on_few_landscape_a4_pages(browser, pages, page, most):
+    # A wijk's profile on two pages (a gemeente's and a buurt's definitions take a third).
+    tab = Tab(browser)
+    try:
+        tab.open((pages / page).as_uri())
+        printed = tab.send("Page.printToPDF", preferCSSPageSize=True, printBackground=True)
+        pdf = base64.b64decode(printed["data"])
+        sheets = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf)
+        assert 1 <= len(sheets) <= most, f"{len(sheets)} pages"
+        for width, height in sheets:
+            # A4 landscape in points: 842 × 595.
+            assert abs(float(width) - 841.9) < 2 and abs(float(height) - 595.3) < 2
     finally:
         tab.close()

@@ -69,7 +69,7 @@ impl Profiles {
         // Priority themes.
         let _ = write!(
             body,
-            "<section><h2>{}</h2><ol>",
+            "<section class=\"themes\"><h2>{}</h2><ol>",
             t(
                 "Prioriteiten voor de sessie",
                 "Priority themes for the session"
@@ -266,7 +266,7 @@ impl Profiles {
         let title = t("Bevolkingsopbouw", "Population by age and sex");
         let _ = write!(
             out,
-            "<section><h2>{title}</h2>{}<p class=\"meta\">{}</p></section>",
+            "<section class=\"pyramid\"><h2>{title}</h2>{}<p class=\"meta\">{}</p></section>",
             svg::pyramid(
                 &as_bars(&own),
                 &as_bars(&parent),
@@ -320,7 +320,7 @@ impl Profiles {
         };
         let _ = write!(
             out,
-            "<section><h2>{}</h2><p class=\"meta\">{}: <strong>{}</strong> ({} {} – {} {}; {})</p>{}</section>",
+            "<section class=\"map\"><h2>{}</h2><p class=\"meta\">{}: <strong>{}</strong> ({} {} – {} {}; {})</p>{}</section>",
             t("Kaart", "Map"),
             if custom {
                 t(
@@ -354,7 +354,7 @@ impl Profiles {
         );
         let _ = write!(
             out,
-            "<section><h2>{title}</h2>{}<p class=\"meta\">{}</p><table><caption>{title}</caption>\
+            "<section class=\"indicators\"><h2>{title}</h2>{}<p class=\"meta\">{}</p><table><caption>{title}</caption>\
              <thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th>\
              <th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th>\
              <th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th>\
@@ -446,7 +446,7 @@ impl Profiles {
             out,
             "<tr><td>{}<br><small class=\"unit\">{}</small></td><td>{}</td><td class=\"n\">{value}</td><td class=\"n\">{interval}</td>\
              <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
-             <td><i class=\"sw\" style=\"background:{}\"></i>{}</td><td>{trend}</td><td>{chart}</td></tr>",
+             <td><i class=\"sw\" style=\"background:{}\"></i>{}</td><td class=\"t\">{trend}</td><td>{chart}</td></tr>",
             escape_html(label),
             escape_html(&units::unit(
                 &self.catalogue.indicators()[f.indicator],
@@ -467,7 +467,7 @@ impl Profiles {
         let t = |nl, en| self.text(nl, en);
         let _ = write!(
             out,
-            "<section><h2>{}</h2><ul><li>{}</li><li>{}</li><li>{}</li><li>{}</li><li>{}</li></ul></section>",
+            "<section class=\"notes\"><h2>{}</h2><ul><li>{}</li><li>{}</li><li>{}</li><li>{}</li><li>{}</li></ul></section>",
             t(
                 "Bronnen, methoden en toelichting",
                 "Sources, methods and notes"

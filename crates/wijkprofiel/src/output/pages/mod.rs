@@ -104,8 +104,18 @@ text-align:center;font-size:10px;padding:0;border:1px solid #fff}.rug th{font-si
 .rug th.v{writing-mode:vertical-rl;transform:rotate(180deg);height:140px}\
 .trend{width:120px;height:40px}.trend path{fill:none;stroke:#222}.trend .r,.trend .n{stroke:#555;\
 stroke-dasharray:3 2}.trend .n{stroke-dasharray:1 2}.trend .w{stroke:#999}.trend .d{stroke-width:4;\
-stroke-linecap:round}section{break-inside:avoid}@page{size:A4;margin:12mm}@media print{body{margin:0;\
-font-size:11px}a{color:inherit;text-decoration:none}}";
+stroke-linecap:round}section{break-inside:avoid}@page{size:A4 landscape;margin:7mm}@media print{body{margin:0;\
+max-width:none;font-size:9px}a{color:inherit;text-decoration:none}footer{display:none}\
+h1{font-size:14px}h2{font-size:10px;margin:4px 0 2px}th,td{padding:0 3px;line-height:1.15}\
+.meta{font-size:7.5px;margin:2px 0}ul{margin:2px 0}section{break-inside:auto}tr,svg{\
+break-inside:avoid}.themes,.pyramid,.map{display:inline-block;width:32%;vertical-align:top}\
+svg.map,svg.pyramid{width:auto;height:50mm}svg.trend{width:60px;height:20px;\
+vertical-align:middle;margin-right:3px}svg.spine{width:120px;height:10px}td.t{\
+white-space:nowrap;font-size:7.5px}td.t br,.indicators td:first-child br{display:none}\
+.indicators td:first-child small{margin-left:6px}.social table{display:inline-table;\
+vertical-align:top;margin-right:12px}.social p{margin:2px 0}.indicators td:nth-child(4){\
+white-space:nowrap}.notes ul{columns:2;column-gap:16px}.definitions{columns:5;\
+column-gap:10px}.definitions *{font-size:7px;line-height:1.1;margin-top:0;margin-bottom:0}}";
 
 /// A figure's status in the page's language.
 pub(crate) fn status_text(status: &crate::profile::Status, language: Language) -> &'static str {

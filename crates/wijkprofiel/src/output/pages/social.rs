@@ -88,7 +88,7 @@ impl Profiles {
         let map = &doc.social_map;
         let _ = write!(
             out,
-            "<section><h2>{}</h2>",
+            "<section class=\"social\"><h2>{}</h2>",
             t("Wie werkt hier", "Who works here")
         );
         // A buurt shows its wijk's map, and says so.
