@@ -93,6 +93,16 @@ pub enum Language {
     En,
 }
 
+impl Language {
+    /// The Dutch or the English text, in this language.
+    pub(crate) fn pick<'a>(self, nl: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Self::Nl => nl,
+            Self::En => en,
+        }
+    }
+}
+
 impl std::str::FromStr for Language {
     type Err = String;
 

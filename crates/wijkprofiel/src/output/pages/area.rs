@@ -37,11 +37,7 @@ fn judged_against(f: &Figure, judged: Judgement, language: Language) -> String {
     let regional = f.standing.national.judgement == Judgement::NotAvailable
         && !matches!(judged, Judgement::NotAvailable | Judgement::NotCompared);
     if regional {
-        let against = if language == Language::En {
-            "vs the region"
-        } else {
-            "t.o.v. de regio"
-        };
+        let against = language.pick("t.o.v. de regio", "vs the region");
         format!("{text} <small>({against})</small>")
     } else {
         text.to_owned()

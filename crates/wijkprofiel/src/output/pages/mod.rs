@@ -264,11 +264,7 @@ fn document(title: &str, language: Language, body: &str) -> String {
 impl Profiles {
     /// A label in the run's language.
     pub(crate) fn text(&self, nl: &'static str, en: &'static str) -> &'static str {
-        if self.options.language == Language::En {
-            en
-        } else {
-            nl
-        }
+        self.options.language.pick(nl, en)
     }
 
     fn synthetic_mark(&self) -> String {

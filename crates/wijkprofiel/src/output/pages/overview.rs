@@ -5,7 +5,9 @@
 use std::fmt::Write as _;
 
 use super::svg::{self, Shape};
-use super::{document, escape_html, judgement_letter, judgement_text, key, page_file};
+use super::{
+    document, escape_html, headline_judgement, judgement_letter, judgement_text, key, page_file,
+};
 use crate::Level;
 use crate::profile::figure::{Figure, Mode};
 use crate::profile::numbers;
@@ -17,12 +19,7 @@ use crate::stats::compare::Judgement;
 pub(super) fn title(regions: &[&str], language: Language) -> String {
     if regions.len() > 3 {
         let n = numbers::count(Some(regions.len() as f64), language);
-        let word = if language == Language::En {
-            "regions"
-        } else {
-            "regio's"
-        };
-        format!("{n} {word}")
+        format!("{n} {}", language.pick("regio's", "regions"))
     } else {
         regions.join(", ")
     }
@@ -322,13 +319,7 @@ impl Profiles {
         );
         for &i in indicators {
             let f = self.latest(a, i);
-            let judgement = f.map_or(Judgement::NotAvailable, |f| {
-                if f.standing.national.judgement == Judgement::NotAvailable {
-                    f.standing.region.judgement
-                } else {
-                    f.standing.national.judgement
-                }
-            });
+            let judgement = f.map_or(Judgement::NotAvailable, headline_judgement);
             let value = f.and_then(Figure::published).map(|v| v.value);
             let year = f.map_or(String::new(), |f| format!(" ({})", f.year));
             let _ = write!(

@@ -5,7 +5,6 @@ use std::fmt::Write as _;
 
 use super::svg::{self, Point};
 use super::{escape_html, judgement_text};
-use crate::Polarity;
 use crate::output::IndicatorFigures;
 use crate::profile::Language;
 use crate::profile::figure::{Figure, TrendFigure};
@@ -37,7 +36,7 @@ pub(super) fn cell(ind: &IndicatorFigures, f: &Figure, language: Language) -> St
     };
     let region = line(|g| g.standing.region.value);
     let national = line(Figure::national_in_unit);
-    let words = f.standing.trend.map(|t| words(t, ind.polarity, language));
+    let words = f.standing.trend.map(|t| words(t, language));
     let alt = alt(
         ind.label,
         &points,
@@ -52,11 +51,7 @@ pub(super) fn cell(ind: &IndicatorFigures, f: &Figure, language: Language) -> St
         let _ = write!(out, "{gap}{}", escape_html(&words));
     }
     if let (Some(year), false) = (f.standing.previous_year, f.standing.previous.is_unset()) {
-        let against = if language == Language::En {
-            "vs"
-        } else {
-            "t.o.v."
-        };
+        let against = language.pick("t.o.v.", "vs");
         let judged = judgement_text(f.standing.previous.judgement, language);
         let _ = write!(out, "<br><small>{against} {year}: {judged}</small>");
     }
@@ -64,44 +59,24 @@ pub(super) fn cell(ind: &IndicatorFigures, f: &Figure, language: Language) -> St
 }
 
 /// A trend as an arrow and words, with whether that is better or worse where the
-/// indicator has a polarity: "↑ stijgend, slechter".
-pub(super) fn words(t: TrendFigure, polarity: Polarity, language: Language) -> String {
-    let en = language == Language::En;
-    let (arrow, direction, up) = match t.direction {
-        "increasing" => ("↑", if en { "increasing" } else { "stijgend" }, true),
-        "decreasing" => ("↓", if en { "decreasing" } else { "dalend" }, false),
-        "no-significant-change" => {
-            let words = if en {
-                "no significant change"
-            } else {
-                "geen significante verandering"
-            };
-            return format!("→ {words}");
-        }
-        _ => {
-            return if en {
-                "cannot be calculated"
-            } else {
-                "niet te berekenen"
-            }
-            .to_owned();
-        }
-    };
-    let better = match polarity {
-        Polarity::HigherBetter => Some(up),
-        Polarity::LowerBetter => Some(!up),
-        _ => None,
-    };
-    match better {
-        Some(true) => format!(
-            "{arrow} {direction}, {}",
-            if en { "better" } else { "beter" }
+/// indicator has a polarity ("↑ stijgend, slechter"), as the trend's label says it.
+fn words(t: TrendFigure, language: Language) -> String {
+    let pick = |nl, en| language.pick(nl, en);
+    let (arrow, direction) = match t.direction {
+        "increasing" => ("↑", pick("stijgend", "increasing")),
+        "decreasing" => ("↓", pick("dalend", "decreasing")),
+        "no-significant-change" => (
+            "→",
+            pick("geen significante verandering", "no significant change"),
         ),
-        Some(false) => format!(
-            "{arrow} {direction}, {}",
-            if en { "worse" } else { "slechter" }
-        ),
-        None => format!("{arrow} {direction}"),
+        _ => return pick("niet te berekenen", "cannot be calculated").to_owned(),
+    };
+    if t.label.ends_with("getting better") {
+        format!("{arrow} {direction}, {}", pick("beter", "better"))
+    } else if t.label.ends_with("getting worse") {
+        format!("{arrow} {direction}, {}", pick("slechter", "worse"))
+    } else {
+        format!("{arrow} {direction}")
     }
 }
 
@@ -123,19 +98,18 @@ fn alt(
         return String::new();
     };
     let n = |v: f64| number(Some(v), language);
-    let en = language == Language::En;
+    let pick = |nl, en| language.pick(nl, en);
     let mut out = format!(
         "{label} {y0}–{y1}: {} {} {} {}",
-        if en { "from" } else { "van" },
+        pick("van", "from"),
         n(v0),
-        if en { "to" } else { "naar" },
+        pick("naar", "to"),
         n(v1)
     );
-    let names = if en {
-        ["the region", "the Netherlands"]
-    } else {
-        ["de regio", "Nederland"]
-    };
+    let names = [
+        pick("de regio", "the region"),
+        pick("Nederland", "the Netherlands"),
+    ];
     for (line, name) in [region, national].into_iter().zip(names) {
         let at = |year: i32| line.iter().find(|p| p.0 == year).map(|p| p.1);
         if let (Some(a), Some(b)) = (at(y0), at(y1)) {
