@@ -227,6 +227,7 @@ def build(
     national_benchmark: str | None = None,
     confidence: tuple[float, float] | None = None,
     language: str | None = None,
+    map_colours: str | None = None,
     disclosure: Mapping[str, Any] | None = None,
 ) -> Profiles:
     """Build every profile of a region (all areas below the country).
@@ -249,6 +250,9 @@ def build(
         The inner and outer confidence levels; ``(0.95, 0.998)`` when ``None``.
     language
         ``"nl"`` (when ``None``) or ``"en"`` labels.
+    map_colours
+        What the pages' maps colour each area by: ``"judgement"`` against the Netherlands
+        (when ``None``) or ``"value"`` in five equal classes.
     disclosure
         Disclosure settings as in the ``[disclosure]`` table of a settings file
         (``min_count``, ``round_to``, ``sources``, ``indicators``, ``allow_loosening``,
@@ -268,7 +272,8 @@ def build(
     ------
     SettingsError
         A year without data, a standard population that does not fit, disclosure
-        settings below the defaults without ``allow_loosening``, an unknown language.
+        settings below the defaults without ``allow_loosening``, an unknown language or map
+        colouring.
 
     Examples
     --------
@@ -296,6 +301,7 @@ def build(
             "national_benchmark": national_benchmark,
             "confidence": confidence,
             "language": language,
+            "map_colours": map_colours,
             "disclosure": None if disclosure is None else dict(disclosure),
         }
     )

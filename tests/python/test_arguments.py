@@ -77,6 +77,7 @@ def calls(tmp_path_factory):
                 "national_benchmark": "NL01",
                 "confidence": (0.95, 0.998),
                 "language": "en",
+                "map_colours": "value",
                 "disclosure": None,
             },
         ),

@@ -528,4 +528,6 @@ def test_rounded_pyramids_and_coverage_are_not_narrowed_below_their_rounding(set
     shown = _bars_and_bands(nearest, catalogue, members, docs)
     found = audit(nearest, catalogue, members, documents=docs, spread=2.0, targets=set(shown))
     narrowed = _narrowed(found, shown, 2.0)
-    assert len(narrowed) > 3, narrowed
+    # (Which counts rounding to the nearest gives away depends on the demo's shapes: since
+    # session 27's organic map, two pyramid bars.)
+    assert len(narrowed) >= 2, narrowed

@@ -193,3 +193,30 @@ def test_an_area_prints_on_few_landscape_a4_pages(browser, pages, page, most):
             assert abs(float(width) - 841.9) < 2 and abs(float(height) - 595.3) < 2
     finally:
         tab.close()
+
+
+def test_the_map_shows_the_colours_of_its_legend_and_names_its_areas(browser, pages):
+    tab = Tab(browser)
+    try:
+        tab.open((pages / "WK990100.html").as_uri())
+        chart_map, legend = tab.box("section.map svg.map"), tab.box("section.map p.key")
+        # The legend right under the map.
+        assert chart_map["y"] + chart_map["height"] <= legend["y"] < chart_map["y"] + chart_map["height"] + 40
+        script = ("JSON.stringify([...document.querySelectorAll('section.map p.key i.sw')]"
+                  ".map(e => getComputedStyle(e).backgroundColor))")
+        swatches = json.loads(tab.send("Runtime.evaluate", expression=script, returnByValue=True)["result"]["value"])
+        drawn = colours(tab.shot(chart_map))
+        assert len(swatches) >= 2
+        for swatch in swatches:
+            rgb = tuple(int(v) for v in re.findall(r"\d+", swatch)[:3])
+            assert rgb in drawn, f"{swatch} is in the legend but not on the map"
+        # Names inside the map, each within its area's shape box.
+        script = ("JSON.stringify([...document.querySelectorAll('section.map text.ml')].map(t => {"
+                  "const r = t.getBoundingClientRect(); return [r.x, r.y, r.width, r.height]; }))")
+        names = json.loads(tab.send("Runtime.evaluate", expression=script, returnByValue=True)["result"]["value"])
+        assert len(names) >= 5
+        for x, y, w, h in names:
+            assert chart_map["x"] <= x and x + w <= chart_map["x"] + chart_map["width"]
+            assert chart_map["y"] <= y and y + h <= chart_map["y"] + chart_map["height"]
+    finally:
+        tab.close()

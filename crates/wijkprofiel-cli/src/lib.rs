@@ -2,15 +2,18 @@
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand, ValueEnum};
-use indicatif::{ProgressBar, ProgressStyle};
 use wijkprofiel::demo::{self, DemoOptions, Scale};
 use wijkprofiel::output::write::{self, Shard};
 use wijkprofiel::profile::{Options, ProfileBuilder, Settings};
+use wijkprofiel::progress::Progress;
 use wijkprofiel::{Inputs, LoadError, Region};
+
+mod bars;
+use bars::Bars;
 
 /// Neighbourhood health profiles from GP-practice and GGD data.
 #[derive(Debug, Parser)]
@@ -159,8 +162,10 @@ fn said(error: &anyhow::Error) -> String {
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Validate { dir } => {
-            let inputs = read_inputs(dir.as_deref())?;
-            let report = wijkprofiel::validate(&inputs);
+            let bars = Bars::new();
+            let inputs = read_inputs(dir.as_deref(), &bars)?;
+            let report = wijkprofiel::validate_with(&inputs, &bars);
+            bars.finish();
             print!("{report}");
             Ok(if report.is_valid() {
                 ExitCode::SUCCESS
@@ -206,8 +211,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 ScaleArg::Demo => Scale::Demo,
                 ScaleArg::National => Scale::National,
             };
-            let written = demo::write(&out, &DemoOptions { seed, scale })
+            let bars = Bars::new();
+            let written = demo::write_with(&out, &DemoOptions { seed, scale }, &bars)
                 .with_context(|| format!("writing the demo data to {}", out.display()))?;
+            bars.finish();
             println!(
                 "wrote {} files to {} (seed {seed}): {}",
                 written.len(),
@@ -219,9 +226,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn read_inputs(dir: Option<&Path>) -> anyhow::Result<Inputs> {
+fn read_inputs(dir: Option<&Path>, progress: &dyn Progress) -> anyhow::Result<Inputs> {
     match dir {
-        Some(dir) => match Inputs::from_dir(dir) {
+        Some(dir) => match Inputs::from_dir_with(dir, progress) {
             Ok(inputs) => Ok(inputs),
             Err(LoadError::Io { path, source }) => {
                 anyhow::bail!("cannot read {}: {source}", path.display())
@@ -238,12 +245,6 @@ fn listed(paths: &[PathBuf]) -> String {
     shown.join(", ")
 }
 
-fn spinner(message: &'static str) -> ProgressBar {
-    let bar = ProgressBar::new_spinner().with_message(message);
-    bar.enable_steady_tick(Duration::from_millis(120));
-    bar
-}
-
 /// The settings of a `--config` file, or the defaults.
 fn options(config: Option<&Path>) -> anyhow::Result<Options> {
     Ok(match config {
@@ -253,12 +254,12 @@ fn options(config: Option<&Path>) -> anyhow::Result<Options> {
 }
 
 /// Reads and validates the region; `None` when the data are invalid (the report printed).
-fn load(dir: Option<&Path>, bar: &ProgressBar) -> anyhow::Result<Option<Region>> {
-    let inputs = read_inputs(dir)?;
-    match Region::from_inputs(&inputs) {
+fn load(dir: Option<&Path>, bars: &Bars) -> anyhow::Result<Option<Region>> {
+    let inputs = read_inputs(dir, bars)?;
+    match Region::from_inputs_with(&inputs, bars) {
         Ok(region) => Ok(Some(region)),
         Err(LoadError::Invalid(report)) => {
-            bar.finish_and_clear();
+            bars.finish();
             print!("{report}");
             Ok(None)
         }
@@ -270,24 +271,22 @@ fn load(dir: Option<&Path>, bar: &ProgressBar) -> anyhow::Result<Option<Region>>
 fn monitor(dir: Option<&Path>, out: &Path, config: Option<&Path>) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let options = options(config)?;
-    let bar = spinner("reading and validating the data");
-    let Some(region) = load(dir, &bar)? else {
+    let bars = Bars::new();
+    let Some(region) = load(dir, &bars)? else {
         return Ok(ExitCode::from(1));
     };
     let origin = region.origin.clone();
     let Some(region) = region.monitor_only() else {
-        bar.finish_and_clear();
+        bars.finish();
         anyhow::bail!(
             "{origin}: no health-monitor respondents (`respondents`) or no indicator made from \
              them (`[indicator.survey]` in the catalogue)"
         );
     };
-    bar.set_message("estimating every area, round and group of respondents");
-    let profiles = ProfileBuilder::from_options(options).build(&region)?;
+    let profiles = ProfileBuilder::from_options(options).build_with(&region, &bars)?;
     drop(region);
-    bar.set_message("writing the monitor table and the tabellenboeken");
     let written = write::write_monitor_set(&profiles, out)?;
-    bar.finish_and_clear();
+    bars.finish();
     let estimates = profiles.monitor_estimates();
     let count = |status: &str| {
         estimates
@@ -327,34 +326,22 @@ fn build(
 ) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let options = options(config)?;
-    let bar = spinner("reading and validating the data");
-    let Some(mut region) = load(dir, &bar)? else {
+    let bars = Bars::new();
+    let Some(mut region) = load(dir, &bars)? else {
         return Ok(ExitCode::from(1));
     };
     // Profiles are made from the GP counts' sums: free the rows behind them.
     region.release_gp_rows();
     let loaded = started.elapsed();
-    bar.set_message("computing every figure");
-    let profiles = ProfileBuilder::from_options(options).build(&region)?;
+    let profiles = ProfileBuilder::from_options(options).build_with(&region, &bars)?;
     drop(region);
     let computed = started.elapsed();
-    bar.finish_and_clear();
-    let bar = ProgressBar::new(0).with_style(
-        ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} ({eta})")
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> "),
-    );
-    bar.set_message("writing area documents");
-    let mut progress = |done: usize, total: usize| {
-        bar.set_length(total as u64);
-        bar.set_position(done as u64);
-    };
     let written = if shard == Shard::WHOLE {
-        write::write_set(&profiles, out, &mut progress)?
+        write::write_set(&profiles, out, &bars)?
     } else {
-        write::write_shard(&profiles, out, shard, &mut progress)?
+        write::write_shard(&profiles, out, shard, &bars)?
     };
-    bar.finish_and_clear();
+    bars.finish();
 
     let summary = profiles.summary();
     println!(

@@ -12,6 +12,7 @@ use pyo3_polars::PyDataFrame;
 use wijkprofiel::TableName;
 use wijkprofiel::output::write::{self, Shard};
 use wijkprofiel::profile::{ProfileBuilder, Profiles as CoreProfiles, Settings};
+use wijkprofiel::progress::Silent;
 
 use crate::errors::{area_not_found, load_error, profile_error, settings_error};
 
@@ -155,8 +156,8 @@ impl Region {
     /// ----------
     /// settings : dict, optional
     ///     The core's build settings by name (`years`, `standard_population`,
-    ///     `national_benchmark`, `confidence`, `language`, `disclosure`); None or a missing
-    ///     key keeps the default.
+    ///     `national_benchmark`, `confidence`, `language`, `map_colours`, `disclosure`); None
+    ///     or a missing key keeps the default.
     #[pyo3(signature = (settings=None))]
     fn build(&self, py: Python<'_>, settings: Option<&Bound<'_, PyDict>>) -> PyResult<Profiles> {
         let json: String = match settings {
@@ -376,9 +377,9 @@ impl Profiles {
         let written = py
             .guarded(|| {
                 if shard == Shard::WHOLE {
-                    write::write_set(&self.inner, &out, &mut |_, _| {})
+                    write::write_set(&self.inner, &out, &Silent)
                 } else {
-                    write::write_shard(&self.inner, &out, shard, &mut |_, _| {})
+                    write::write_shard(&self.inner, &out, shard, &Silent)
                 }
             })?
             .map_err(|e| profile_error(py, e))?;

@@ -459,14 +459,8 @@ mod tests {
         let region = demo();
         let geometry = region.geometry.as_ref().expect("geometry");
         let wijk = geometry.get("WK990105").expect("wijk");
-        let b = wijk.bounding_rect().expect("bounds");
-        // 20 m beyond the wijk's edge on every side: its buurten whole, neighbours cut thinly.
-        let shape = rect(
-            b.min().x - 20.0,
-            b.min().y - 20.0,
-            b.max().x + 20.0,
-            b.max().y + 20.0,
-        );
+        // 20 m beyond the wijk's edge all round: its buurten whole, neighbours cut thinly.
+        let shape = geo::Buffer::buffer(wijk, 20.0);
         let spec = CustomAreaSpec::polygon("RING", "Ring", CustomKind::Other, shape);
         let region = region.with_custom_areas(&[spec]).expect("custom");
         let custom = region
@@ -493,14 +487,21 @@ mod tests {
     fn a_buurt_counts_from_half_inside_and_is_reported_either_way() {
         let region = demo();
         let geometry = region.geometry.as_ref().expect("geometry");
-        let b = geometry
-            .get("BU99010500")
-            .expect("buurt")
-            .bounding_rect()
-            .expect("b");
+        let buurt = geometry.get("BU99010500").expect("buurt");
+        let b = buurt.bounding_rect().expect("b");
+        // The buurt's part west of a line, moved until it holds `share` of the buurt's area.
+        let west = |x1: f64| buurt.intersection(&rect(b.min().x, b.min().y, x1, b.max().y));
         let part = |share: f64| {
-            let x1 = b.min().x + share * (b.max().x - b.min().x);
-            rect(b.min().x, b.min().y, x1, b.max().y)
+            let (mut lo, mut hi) = (b.min().x, b.max().x);
+            for _ in 0..60 {
+                let mid = (lo + hi) / 2.0;
+                if west(mid).unsigned_area() < share * buurt.unsigned_area() {
+                    lo = mid;
+                } else {
+                    hi = mid;
+                }
+            }
+            west(hi)
         };
         let spec =
             |id: &str, share| CustomAreaSpec::polygon(id, id, CustomKind::Other, part(share));

@@ -2,8 +2,10 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::OnceLock;
 
-use geo::{Coord, LineString, MultiPolygon, Polygon, Validation};
+use geo::{Coord, InteriorPoint, LineString, MultiPolygon, Polygon, Validation};
+use rayon::prelude::*;
 use serde_json::Value;
 
 use crate::error::{GeometryError, Location};
@@ -80,12 +82,31 @@ pub struct Geometries {
     pub crs_declared: bool,
     /// Shape and 1-based feature number per area code.
     shapes: BTreeMap<String, (MultiPolygon<f64>, usize)>,
+    /// A point inside each shape, where a map writes its name: found for every shape the
+    /// first time one is asked for (pages draw each shape on many maps).
+    labels: OnceLock<BTreeMap<String, (f64, f64)>>,
 }
 
 impl Geometries {
     /// The shape of an area.
     pub fn get(&self, code: &str) -> Option<&MultiPolygon<f64>> {
         self.shapes.get(code).map(|(shape, _)| shape)
+    }
+
+    /// A point inside an area's shape (geo's interior point), for its label on a map.
+    pub(crate) fn label_point(&self, code: &str) -> Option<(f64, f64)> {
+        self.labels
+            .get_or_init(|| {
+                self.shapes
+                    .par_iter()
+                    .filter_map(|(code, (shape, _))| {
+                        let at = shape.interior_point()?;
+                        Some((code.clone(), (at.x(), at.y())))
+                    })
+                    .collect()
+            })
+            .get(code)
+            .copied()
     }
 
     /// Area codes with a shape, sorted, with their feature number in the file.
@@ -205,6 +226,7 @@ impl Geometries {
             crs,
             crs_declared: declared.is_some(),
             shapes,
+            labels: OnceLock::new(),
         };
         (Some(geometries), problems)
     }

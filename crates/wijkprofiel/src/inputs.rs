@@ -5,6 +5,7 @@ use std::fmt;
 use std::path::Path;
 
 use crate::error::{DataError, LoadError, Location, TableError};
+use crate::progress::{Meter, Phase, Progress, Silent};
 use crate::table::Table;
 
 /// The tables of the data contract (see `docs/data-contract.md`).
@@ -103,6 +104,16 @@ impl Inputs {
     ///
     /// [`LoadError::Io`] when the folder or one of its files cannot be read.
     pub fn from_dir(dir: &Path) -> Result<Self, LoadError> {
+        Self::from_dir_with(dir, &Silent)
+    }
+
+    /// [`Inputs::from_dir`], reporting [`Phase::Reading`] in bytes (each file's once read
+    /// and once parsed).
+    ///
+    /// # Errors
+    ///
+    /// As [`Inputs::from_dir`].
+    pub fn from_dir_with(dir: &Path, progress: &dyn Progress) -> Result<Self, LoadError> {
         let io = |path: &Path| {
             let path = path.to_path_buf();
             move |source| LoadError::Io { path, source }
@@ -112,15 +123,20 @@ impl Inputs {
             .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
             .collect();
         names.sort();
+        names.retain(|name| Self::is_input_name(name));
+        let size = |name: &String| std::fs::metadata(dir.join(name)).map_or(0, |m| m.len());
+        let meter = Meter::start(
+            progress,
+            Phase::Reading,
+            2 * names.iter().map(size).sum::<u64>(),
+        );
         let mut files = Vec::with_capacity(names.len());
         let mut not_files = Vec::new();
         for name in names {
             let path = dir.join(&name);
-            if !Self::is_input_name(&name) {
-                continue;
-            }
             if path.is_file() {
                 let bytes = std::fs::read(&path).map_err(io(&path))?;
+                meter.add(bytes.len() as u64);
                 files.push((name, bytes));
             } else {
                 // A folder (or a link to nothing) by an input's name is no missing input.
@@ -130,7 +146,8 @@ impl Inputs {
                 }));
             }
         }
-        let mut inputs = Self::from_files(dir.display().to_string(), files);
+        let mut inputs = Self::parse(dir.display().to_string(), files, &meter);
+        meter.finish();
         inputs.read_problems.extend(not_files);
         Ok(inputs)
     }
@@ -146,6 +163,11 @@ impl Inputs {
 
     /// Builds inputs from named files (as read from a folder or embedded).
     pub fn from_files(origin: String, files: Vec<(String, Vec<u8>)>) -> Self {
+        Self::parse(origin, files, &Meter::silent(Phase::Reading))
+    }
+
+    /// [`Inputs::from_files`], counting each file's bytes on `meter` once parsed.
+    fn parse(origin: String, files: Vec<(String, Vec<u8>)>, meter: &Meter<'_>) -> Self {
         let fingerprint = fingerprint(
             files
                 .iter()
@@ -157,47 +179,54 @@ impl Inputs {
             ..Self::default()
         };
         for (name, bytes) in files {
-            let document = || Document {
-                name: name.clone(),
-                bytes: bytes.clone(),
-            };
-            match name.as_str() {
-                "dataset.toml" => inputs.dataset = Some(document()),
-                "catalogue.toml" => inputs.catalogue = Some(document()),
-                "geometry.geojson" => inputs.geometry = Some(document()),
-                crate::custom::FILE => inputs.custom_areas = Some(document()),
-                _ => {
-                    let Some((stem, ext)) = name.rsplit_once('.') else {
-                        continue;
-                    };
-                    let Some(table) = TableName::from_stem(stem) else {
-                        continue;
-                    };
-                    if inputs.tables.contains_key(&table) {
-                        inputs.read_problems.push(
-                            TableError::AmbiguousTable {
-                                at: Location::file(&name),
-                                table: stem.to_owned(),
-                            }
-                            .into(),
-                        );
-                        continue;
-                    }
-                    let read = if ext == "csv" {
-                        Table::from_csv(&name, bytes)
-                    } else {
-                        Table::from_parquet(&name, bytes)
-                    };
-                    match read {
-                        Ok(t) => {
-                            inputs.tables.insert(table, t);
+            let size = bytes.len() as u64;
+            inputs.take(name, bytes);
+            meter.add(size);
+        }
+        inputs
+    }
+
+    /// Takes in one named file: a document, or a table read (its problem noted otherwise).
+    fn take(&mut self, name: String, bytes: Vec<u8>) {
+        let document = || Document {
+            name: name.clone(),
+            bytes: bytes.clone(),
+        };
+        match name.as_str() {
+            "dataset.toml" => self.dataset = Some(document()),
+            "catalogue.toml" => self.catalogue = Some(document()),
+            "geometry.geojson" => self.geometry = Some(document()),
+            crate::custom::FILE => self.custom_areas = Some(document()),
+            _ => {
+                let Some((stem, ext)) = name.rsplit_once('.') else {
+                    return;
+                };
+                let Some(table) = TableName::from_stem(stem) else {
+                    return;
+                };
+                if self.tables.contains_key(&table) {
+                    self.read_problems.push(
+                        TableError::AmbiguousTable {
+                            at: Location::file(&name),
+                            table: stem.to_owned(),
                         }
-                        Err(e) => inputs.read_problems.push(e.into()),
+                        .into(),
+                    );
+                    return;
+                }
+                let read = if ext == "csv" {
+                    Table::from_csv(&name, bytes)
+                } else {
+                    Table::from_parquet(&name, bytes)
+                };
+                match read {
+                    Ok(t) => {
+                        self.tables.insert(table, t);
                     }
+                    Err(e) => self.read_problems.push(e.into()),
                 }
             }
         }
-        inputs
     }
 
     /// The demo region shipped inside the library (`data/demo`).

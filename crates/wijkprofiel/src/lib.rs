@@ -129,6 +129,7 @@ pub mod geometry;
 pub mod inputs;
 pub mod output;
 pub mod profile;
+pub mod progress;
 pub mod region;
 pub mod rng;
 
@@ -162,4 +163,4 @@ pub use region::{Dataset, Region, Summary, ValidationReport};
 pub use sex::Sex;
 pub use social::{Point, Practice, Project, Provider, Role};
 pub use table::Table;
-pub use validate::{PROBLEMS_PER_FILE, validate};
+pub use validate::{PROBLEMS_PER_FILE, validate, validate_with};

@@ -1,4 +1,5 @@
-//! The embedded demo region keeps the promises of `README.md` and issue 2: tiling geometry,
+//! The embedded demo region keeps the promises of `README.md` and issue 2: tiling geometry
+//! drawn as organic shapes,
 //! tiny buurten, a student wijk and an elderly village whose crude and age-standardised
 //! rates point different ways, and a wijk with an incomplete care-welfare triangle.
 
@@ -43,6 +44,43 @@ fn geometry_tiles_the_hierarchy() {
             gap < 1e-6 * outline.unsigned_area(),
             "{}: children cover {total}",
             parent.code
+        );
+    }
+}
+
+/// The map is drawn, not boxed: borders bend, and every practice still lies in the buurt
+/// it is named after (the generator's plan puts it there).
+#[test]
+fn shapes_are_organic_and_practices_lie_in_their_buurt() {
+    let region = demo();
+    let geometry = region.geometry.as_ref().expect("demo geometry");
+    let buurten: Vec<_> = region
+        .areas
+        .iter()
+        .filter(|a| a.level == Level::Buurt)
+        .collect();
+    for b in &buurten {
+        let shape = geometry.get(&b.code).expect("buurt shape");
+        let ring = shape.0[0].exterior();
+        let slanted = ring
+            .lines()
+            .filter(|l| l.start.x != l.end.x && l.start.y != l.end.y)
+            .count();
+        assert!(slanted >= 4, "{} is drawn with straight axis lines", b.code);
+    }
+    assert!(!region.practices.is_empty());
+    for p in &region.practices {
+        let at = Point::new(p.location.x, p.location.y);
+        let holder: Vec<_> = buurten
+            .iter()
+            .filter(|b| geometry.get(&b.code).is_some_and(|s| s.contains(&at)))
+            .collect();
+        let name = p.name.as_deref().unwrap_or_default();
+        assert!(
+            holder.len() == 1 && name.ends_with(holder[0].name.as_str()),
+            "{} ({name}) lies in {:?}",
+            p.id,
+            holder.iter().map(|b| &b.name).collect::<Vec<_>>()
         );
     }
 }

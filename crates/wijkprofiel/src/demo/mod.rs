@@ -1,7 +1,7 @@
 //! The synthetic demo region "Lindewaard", made by a deterministic generator.
 //!
 //! Eight fictional gemeenten (codes GM9901–GM9908, a range CBS does not use), 60 wijken,
-//! 300 buurten and about 450,000 residents, in a rectangle tiling (RD New); 40 GP practices
+//! 300 buurten and about 450,000 residents, in a tiling of organic shapes (RD New); 40 GP practices
 //! covering about 70% of residents; years 2020–2024; 7 GP conditions driven by national
 //! age–sex prevalence curves, 13 GGD monitor indicators with 95% intervals for 18+, 18-64
 //! and 65+, and CBS context. A smooth deprivation field makes some wijken stand out on
@@ -19,6 +19,7 @@
 //! wijkprofiel::demo::write("demo-out".as_ref(), &DemoOptions { seed: 42, scale: Scale::Demo }).unwrap();
 //! ```
 
+mod map;
 mod plan;
 mod reference;
 
@@ -27,6 +28,7 @@ mod write;
 use std::path::Path;
 
 use crate::error::DemoError;
+use crate::progress::{Meter, Phase, Progress, Silent};
 
 pub use write::FILES;
 
@@ -57,12 +59,30 @@ pub const DEMO_SEED: u64 = 42;
 ///
 /// [`DemoError`] naming the file that could not be written.
 pub fn write(dir: &Path, options: &DemoOptions) -> Result<Vec<String>, DemoError> {
+    write_with(dir, options, &Silent)
+}
+
+/// [`write()`], reporting [`Phase::Generating`] (each step weighed by what it costs on the
+/// national data).
+///
+/// # Errors
+///
+/// As [`write()`].
+pub fn write_with(
+    dir: &Path,
+    options: &DemoOptions,
+    progress: &dyn Progress,
+) -> Result<Vec<String>, DemoError> {
     std::fs::create_dir_all(dir).map_err(|source| DemoError::Io {
         path: dir.to_path_buf(),
         source,
     })?;
+    let meter = Meter::start(progress, Phase::Generating, write::COST);
     let plan = plan::build(options.seed, options.scale == Scale::National);
-    write::all(dir, &plan, options)
+    meter.add(write::PLAN_COST);
+    let written = write::all(dir, &plan, options, &meter)?;
+    meter.finish();
+    Ok(written)
 }
 
 /// The committed demo data, embedded at compile time.

@@ -1,6 +1,8 @@
-//! The fictional region: areas laid out as a tiling of rectangles, residents by age and sex,
+//! The fictional region: areas laid out as a tiling of rectangles (drawn as organic shapes by
+//! `map`), residents by age and sex,
 //! a smooth deprivation field, GP practices and where their patients live.
 
+use super::map::Map;
 use super::reference::{BANDS, NL_MEN, NL_WOMEN};
 use crate::rng::Rng;
 
@@ -128,6 +130,7 @@ pub(crate) struct Buurt {
 pub(crate) struct Practice {
     pub(crate) id: String,
     pub(crate) name: String,
+    /// Where it lies in the plan (the map draws it at `Map::place` of this).
     pub(crate) location: (f64, f64),
     /// Registration habits: a log-rate factor on every condition.
     pub(crate) coding: f64,
@@ -142,6 +145,8 @@ pub(crate) struct Plan {
     pub(crate) wijken: Vec<Wijk>,
     pub(crate) buurten: Vec<Buurt>,
     pub(crate) practices: Vec<Practice>,
+    /// The tiling drawn as organic shapes.
+    pub(crate) map: Map,
 }
 
 /// The base year of the expected populations.
@@ -518,6 +523,8 @@ pub(crate) fn build(seed: u64, national: bool) -> Plan {
     deprivation(&root, &mut buurten, &wijken, national);
     let practices = place_practices(&root, &gemeenten, &wijken, &buurten);
     allocate_patients(&mut buurten, &practices);
+    let rects: Vec<Rect> = buurten.iter().map(|b| b.rect).collect();
+    let map = Map::new(&rects, &mut root.fork("map"));
     Plan {
         regions,
         region_rects,
@@ -525,6 +532,7 @@ pub(crate) fn build(seed: u64, national: bool) -> Plan {
         wijken,
         buurten,
         practices,
+        map,
     }
 }
 

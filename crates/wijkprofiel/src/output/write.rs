@@ -22,6 +22,7 @@ use super::frames::OWNER_ONLY_COLUMNS;
 use crate::atomic;
 use crate::error::ProfileError;
 use crate::profile::Profiles;
+use crate::progress::{Meter, Phase, Progress};
 
 /// The long table in Parquet.
 pub const TABLE_PARQUET: &str = "profile.parquet";
@@ -286,7 +287,7 @@ pub fn file_name(code: &str) -> String {
 /// let profiles = ProfileBuilder::new().build(&Region::demo().unwrap()).unwrap();
 /// let root = tempfile::tempdir().unwrap();
 /// let out = root.path().join("out");
-/// write::write_set(&profiles, &out, &mut |_, _| {}).unwrap();
+/// write::write_set(&profiles, &out, &wijkprofiel::progress::Silent).unwrap();
 /// assert!(out.join(set::MANIFEST).is_file());
 /// assert!(set::verify(&out).unwrap().is_empty());
 /// ```
@@ -298,7 +299,7 @@ pub fn file_name(code: &str) -> String {
 pub fn write_set(
     profiles: &Profiles,
     out: &Path,
-    progress: &mut dyn FnMut(usize, usize),
+    progress: &dyn Progress,
 ) -> Result<Written, ProfileError> {
     whole_set(profiles, out, |dir| {
         write(profiles, dir, Shard::WHOLE, progress)
@@ -324,7 +325,7 @@ fn whole_set(
 /// first worker, the audit of disclosure control (`suppression.csv`), the run's
 /// `metadata.json` and the regional overview `pages/index.html` (the same for every worker).
 /// The tables are written on a thread of their own while the documents and pages are written
-/// here. `progress` is called with (documents written, documents to write).
+/// here. Reports [`Phase::Writing`] in areas written.
 ///
 /// # Errors
 ///
@@ -333,7 +334,7 @@ pub fn write(
     profiles: &Profiles,
     dir: &Path,
     shard: Shard,
-    progress: &mut dyn FnMut(usize, usize),
+    progress: &dyn Progress,
 ) -> Result<Written, ProfileError> {
     let mkdir = |path: PathBuf| {
         std::fs::create_dir_all(&path).map_err(|source| ProfileError::Io { path, source })
@@ -487,19 +488,20 @@ fn write_tabellenboeken(profiles: &Profiles, dir: &Path) -> Result<(), ProfileEr
     })
 }
 
-/// Writes the documents and pages of the areas in `block`, a batch at a time in parallel, so
-/// that progress is reported from this thread; returns the documents written.
+/// Writes the documents and pages of the areas in `block`, a batch at a time in parallel;
+/// returns the documents written.
 fn write_areas(
     profiles: &Profiles,
     documents: &Path,
     pages: &Path,
     block: std::ops::Range<usize>,
-    progress: &mut dyn FnMut(usize, usize),
+    progress: &dyn Progress,
 ) -> Result<usize, ProfileError> {
     let areas: Vec<&crate::Area> = profiles.areas().collect();
     let block = &areas[block];
+    let meter = Meter::start(progress, Phase::Writing, block.len() as u64);
     let mut written = 0;
-    for (k, batch) in block.chunks(256).enumerate() {
+    for batch in block.chunks(256) {
         let done: Vec<usize> = batch
             .par_iter()
             .map(|area| {
@@ -510,7 +512,7 @@ fn write_areas(
             })
             .collect::<Result<_, _>>()?;
         written += done.iter().sum::<usize>();
-        progress((k * 256 + batch.len()).min(block.len()), block.len());
+        meter.add(batch.len() as u64);
     }
     Ok(written)
 }
@@ -562,7 +564,7 @@ pub fn write_shard(
     profiles: &Profiles,
     out: &Path,
     shard: Shard,
-    progress: &mut dyn FnMut(usize, usize),
+    progress: &dyn Progress,
 ) -> Result<Written, ProfileError> {
     let run: String = profiles.fingerprint.chars().take(16).collect();
     let folder = super::set::shards(out, if run.is_empty() { "run" } else { &run })?;

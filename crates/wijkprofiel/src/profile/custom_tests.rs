@@ -72,7 +72,18 @@ fn a_custom_area_of_one_wijks_buurten_has_that_wijks_numbers() {
             }
             assert!(compared >= 70, "{compared}");
             let (a, b) = (p.document(custom).unwrap(), p.document(wijk).unwrap());
-            assert_eq!(a.context, b.context);
+            // The land adds up from the buurten's shapes: equal but for the last bits.
+            let (mut ca, cb) = (a.context.cloned(), b.context.cloned());
+            if let (Some(ca), Some(cb)) = (&mut ca, &cb) {
+                let close = |x: Option<f64>, y: Option<f64>| match (x, y) {
+                    (Some(x), Some(y)) => (x - y).abs() <= 1e-12 * y.abs(),
+                    _ => false,
+                };
+                assert!(close(ca.area_km2, cb.area_km2), "{custom}");
+                assert!(close(ca.density_per_km2, cb.density_per_km2), "{custom}");
+                (ca.area_km2, ca.density_per_km2) = (cb.area_km2, cb.density_per_km2);
+            }
+            assert_eq!(ca, cb);
             assert_eq!(a.coverage, b.coverage);
             assert_eq!(a.area.parent, b.area.parent);
             assert_eq!(a.practices, b.practices);

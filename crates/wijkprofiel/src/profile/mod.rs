@@ -66,6 +66,7 @@ pub use settings::{Settings, StandardSetting};
 pub use social_map::{ProjectEntry, ProviderEntry, SocialMap, TRIANGLE};
 
 use crate::error::ProfileError;
+use crate::progress::{Done, Meter, Phase, Progress, Silent};
 use crate::stats::Confidence;
 use crate::stats::standard::StandardPopulation;
 use crate::{Area, Catalogue, Crs, Dataset, Level, Region, Source};
@@ -100,6 +101,44 @@ impl Language {
             Self::Nl => nl,
             Self::En => en,
         }
+    }
+}
+
+/// What the pages' maps colour each area by: its judgement against the Netherlands (better,
+/// similar, worse; the default), or its value in five equal classes.
+///
+/// ```
+/// use wijkprofiel::profile::MapColours;
+/// assert_eq!("value".parse(), Ok(MapColours::Value));
+/// assert!("colour".parse::<MapColours>().is_err());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase", try_from = "String")]
+pub enum MapColours {
+    #[default]
+    Judgement,
+    Value,
+}
+
+impl std::str::FromStr for MapColours {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        match text {
+            "judgement" => Ok(Self::Judgement),
+            "value" => Ok(Self::Value),
+            other => Err(format!(
+                "unknown map colouring `{other}`, expected `judgement` or `value`"
+            )),
+        }
+    }
+}
+
+impl TryFrom<String> for MapColours {
+    type Error = String;
+
+    fn try_from(text: String) -> Result<Self, String> {
+        text.parse()
     }
 }
 
@@ -138,6 +177,8 @@ pub struct Options {
     pub confidence: (Confidence, Confidence),
     pub disclosure: Disclosure,
     pub language: Language,
+    /// What the pages' maps colour by.
+    pub map_colours: MapColours,
 }
 
 fn standard_name<S: serde::Serializer>(s: &StandardPopulation, out: S) -> Result<S::Ok, S::Error> {
@@ -157,6 +198,7 @@ impl Default for Options {
             confidence: (Confidence::C95, Confidence::C998),
             disclosure: Disclosure::default(),
             language: Language::Nl,
+            map_colours: MapColours::Judgement,
         }
     }
 }
@@ -242,6 +284,13 @@ impl ProfileBuilder {
         self
     }
 
+    /// What the pages' maps colour by (judgement against the Netherlands by default).
+    #[must_use]
+    pub fn map_colours(mut self, colours: MapColours) -> Self {
+        self.options.map_colours = colours;
+        self
+    }
+
     /// The options as set.
     pub fn options(&self) -> &Options {
         &self.options
@@ -255,7 +304,22 @@ impl ProfileBuilder {
     /// [`ProfileError::Year`] for a year without data; [`ProfileError::Table`] if a
     /// validated table is not shaped as the contract says.
     pub fn build(&self, region: &Region) -> Result<Profiles, ProfileError> {
-        Profiles::build(region, self.options.clone())
+        self.build_with(region, &Silent)
+    }
+
+    /// [`ProfileBuilder::build`], reporting its phases to `progress`:
+    /// [`Phase::Computing`], then disclosure control's ([`Phase::Protecting`],
+    /// [`Phase::Auditing`], [`Phase::AuditingRates`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`ProfileBuilder::build`].
+    pub fn build_with(
+        &self,
+        region: &Region,
+        progress: &dyn Progress,
+    ) -> Result<Profiles, ProfileError> {
+        Profiles::build(region, self.options.clone(), progress)
     }
 }
 
@@ -351,6 +415,14 @@ pub struct Profiles {
     pub(crate) fingerprint: String,
 }
 
+/// What one area's figures of an indicator cost to make, in units of a CBS indicator's, by
+/// source (measured on the national benchmark data, `benches/README.md`): the weights of
+/// [`Phase::Computing`]'s progress.
+const CBS_COST: u64 = 1;
+const GGD_COST: u64 = 1;
+const SURVEY_COST: u64 = 4;
+const GP_COST: u64 = 8;
+
 /// Figures in canonical order (area, indicator, year, mode: one figure each) from lists in
 /// any order: the keys are sorted, then the figures copied into place on all cores.
 fn canonical_order(lists: Vec<Vec<Figure>>) -> Vec<Figure> {
@@ -420,7 +492,11 @@ fn table_error(table: &'static str) -> impl Fn(polars::error::PolarsError) -> Pr
 }
 
 impl Profiles {
-    fn build(region: &Region, options: Options) -> Result<Self, ProfileError> {
+    fn build(
+        region: &Region,
+        options: Options,
+        progress: &dyn Progress,
+    ) -> Result<Self, ProfileError> {
         options
             .disclosure
             .check(&region.catalogue)
@@ -456,6 +532,20 @@ impl Profiles {
                 (estimates, monitor)
             },
         );
+        // Each indicator's figures for every area, weighed by what they cost to make.
+        let cost = |ind: &crate::Indicator| match ind.source {
+            Source::Cbs => CBS_COST,
+            Source::Ggd if ind.survey.is_some() && region.respondents.is_some() => SURVEY_COST,
+            Source::Ggd => GGD_COST,
+            Source::Gp if region.gp_counts.is_some() => GP_COST,
+            Source::Gp => 0,
+        };
+        let meter = Meter::start(
+            progress,
+            Phase::Computing,
+            catalogue.indicators().iter().map(cost).sum::<u64>() * areas.len() as u64,
+        );
+        let done = |ind: &crate::Indicator| Done(&meter, cost(ind) * areas.len() as u64);
         let (residents, national, (practice_buurt, provider_buurt)) = read;
         let residents = residents.map_err(table_error("population"))?;
         let national = national.map_err(table_error("benchmarks"))?;
@@ -473,21 +563,24 @@ impl Profiles {
             .indicators()
             .par_iter()
             .enumerate()
-            .map(|(i, ind)| match ind.source {
-                Source::Cbs => (residents.figures(&tree, (i, ind), levels), Vec::new()),
-                // A question of the monitor's, when its respondents are given; else the
-                // finished estimates.
-                Source::Ggd if ind.survey.is_some() && !monitor.is_empty() => {
-                    let settings = catalogue.survey();
-                    monitor::figures(&monitor, &tree, &residents, (i, ind), settings, levels)
+            .map(|(i, ind)| {
+                let _done = (ind.source != Source::Gp).then(|| done(ind));
+                match ind.source {
+                    Source::Cbs => (residents.figures(&tree, (i, ind), levels), Vec::new()),
+                    // A question of the monitor's, when its respondents are given; else the
+                    // finished estimates.
+                    Source::Ggd if ind.survey.is_some() && !monitor.is_empty() => {
+                        let settings = catalogue.survey();
+                        monitor::figures(&monitor, &tree, &residents, (i, ind), settings, levels)
+                    }
+                    Source::Ggd => {
+                        let made = estimates.get(&i).map_or_else(Vec::new, |given| {
+                            ggd::figures(given, &tree, &residents, (i, ind), levels)
+                        });
+                        (made, Vec::new())
+                    }
+                    Source::Gp => (Vec::new(), Vec::new()),
                 }
-                Source::Ggd => {
-                    let made = estimates.get(&i).map_or_else(Vec::new, |given| {
-                        ggd::figures(given, &tree, &residents, (i, ind), levels)
-                    });
-                    (made, Vec::new())
-                }
-                Source::Gp => (Vec::new(), Vec::new()),
             })
             .unzip();
         let gp: Vec<(usize, &crate::Indicator)> = catalogue
@@ -517,6 +610,7 @@ impl Profiles {
                 .par_iter()
                 .enumerate()
                 .map(|(cube_index, (i, ind))| {
+                    let _done = done(ind);
                     gp::figures(inputs, &listed, (*i, cube_index, ind)).map_err(|source| {
                         ProfileError::Standard {
                             indicator: ind.id.clone(),
@@ -552,28 +646,31 @@ impl Profiles {
             .flatten()
             .filter(|e| options.years.is_empty() || options.years.contains(&e.year))
             .collect();
-        let km2 = |a: usize| {
+        // In square metres, added before dividing (a custom area's land is its buurten's).
+        let m2 = |a: usize| {
             region
                 .geometry
                 .as_ref()
                 .and_then(|g| Some((g.get(codes[a])?, g.crs)))
                 .map(|(shape, crs)| match crs {
-                    Crs::RdNew => shape.unsigned_area() / 1e6,
-                    Crs::Wgs84 => shape.geodesic_area_unsigned() / 1e6,
+                    Crs::RdNew => shape.unsigned_area(),
+                    Crs::Wgs84 => shape.geodesic_area_unsigned(),
                 })
         };
         let mut contexts: Vec<Option<Context>> = (0..areas.len())
             .map(|a| {
                 // A custom area's land is its buurten's.
                 let km2 = match tree.level[a] {
-                    Level::Custom => tree.members[a].iter().map(|&b| km2(b)).sum(),
-                    _ => km2(a),
-                };
+                    Level::Custom => tree.members[a].iter().map(|&b| m2(b)).sum(),
+                    _ => m2(a),
+                }
+                .map(|m2: f64| m2 / 1e6);
                 (tree.level[a] != Level::Country)
                     .then(|| residents.context(a, km2))
                     .flatten()
             })
             .collect();
+        meter.finish();
         let mut figures = canonical_order(lists);
         let by_area = ranges_by_area(&figures, areas.len());
         let shown: Vec<bool> = coverage
@@ -598,6 +695,7 @@ impl Profiles {
                     Box::new(bands) as Box<disclosure::BandsOf<'_>>
                 }),
                 levels,
+                progress,
             },
             &mut figures,
             &mut contexts,

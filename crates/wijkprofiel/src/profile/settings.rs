@@ -8,6 +8,7 @@
 //! national_benchmark = "NL01"        # benchmark id in benchmarks.csv / benchmark_rates.csv
 //! confidence = [0.95, 0.998]         # inner and outer level
 //! language = "nl"                    # nl | en
+//! map_colours = "judgement"          # judgement | value: what the pages' maps colour by
 //! standard_population = "esp2013"    # or a CSV file (age_band,weight), relative to this file,
 //!                                    # or a table of weights by age band: { "0-64" = 80, ... }
 //!
@@ -20,7 +21,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::{Disclosure, Language, Options, ProfileBuilder};
+use super::{Disclosure, Language, MapColours, Options, ProfileBuilder};
 use crate::AgeBand;
 use crate::error::ProfileError;
 use crate::stats::Confidence;
@@ -34,6 +35,7 @@ pub struct Settings {
     pub national_benchmark: Option<String>,
     pub confidence: Option<(f64, f64)>,
     pub language: Option<Language>,
+    pub map_colours: Option<MapColours>,
     pub standard_population: Option<StandardSetting>,
     pub disclosure: Option<Disclosure>,
 }
@@ -176,6 +178,9 @@ impl Settings {
         }
         if let Some(language) = self.language {
             builder = builder.language(language);
+        }
+        if let Some(colours) = self.map_colours {
+            builder = builder.map_colours(colours);
         }
         if let Some(disclosure) = &self.disclosure {
             builder = builder.disclosure(disclosure.clone());

@@ -14,6 +14,7 @@ use crate::custom::CustomAreaSpec;
 use crate::error::{LoadError, Location, TableError};
 use crate::geometry::Crs;
 use crate::inputs::{Inputs, TableName};
+use crate::progress::{Meter, Phase, Progress, Silent};
 use crate::region::{Region, ValidationReport};
 use crate::table::Problems;
 
@@ -52,7 +53,20 @@ use respondents::respondents;
 pub const PROBLEMS_PER_FILE: usize = 50;
 
 /// Checks all inputs; returns the region when no problem was found, and the report always.
-fn check(inputs: &Inputs) -> (Option<Region>, ValidationReport) {
+fn check(inputs: &Inputs, progress: &dyn Progress) -> (Option<Region>, ValidationReport) {
+    // Rows decoded, then checked, table by table (`gp_counts` decoded and checked a batch at
+    // a time, counted once).
+    let height = |name: &TableName, t: &crate::table::Table| {
+        t.height() as u64 * if *name == TableName::GpCounts { 1 } else { 2 }
+    };
+    let meter = Meter::start(
+        progress,
+        Phase::Validating,
+        inputs.tables.iter().map(|(n, t)| height(n, t)).sum(),
+    );
+    let rows = |name: TableName| {
+        meter.add(inputs.tables.get(&name).map_or(0, |t| t.height() as u64));
+    };
     let mut p = Problems::new(PROBLEMS_PER_FILE);
     for problem in &inputs.read_problems {
         p.push(problem.clone());
@@ -79,10 +93,12 @@ fn check(inputs: &Inputs) -> (Option<Region>, ValidationReport) {
                 }
                 Err(e) => p.push(e),
             }
+            meter.add(t.height() as u64);
         }
     }
     let table = |name| decoded.get(&name);
     let areas = table(TableName::Areas).and_then(|t| areas(t, &mut p));
+    rows(TableName::Areas);
     let geometry = inputs
         .geometry
         .as_ref()
@@ -103,24 +119,39 @@ fn check(inputs: &Inputs) -> (Option<Region>, ValidationReport) {
         crs: geometry.as_ref().map(|g| g.crs),
     };
     let population = table(TableName::Population).and_then(|t| population(t, &ctx, &mut p));
+    rows(TableName::Population);
     let population_years: BTreeSet<i32> = population
         .as_ref()
         .map(|(_, years)| years.clone())
         .unwrap_or_default();
     let practices = table(TableName::Practices).and_then(|t| practices(t, &ctx, &mut p));
+    rows(TableName::Practices);
     let gp_counts = inputs.tables.get(&TableName::GpCounts).and_then(|t| {
         let name = TableName::Practices;
         if practices.is_none() && !inputs.tables.contains_key(&name) && !unreadable(inputs, name) {
             p.push(missing_table(inputs, name.stem()));
         }
-        gp_counts::gp_counts(t, &ctx, practices.as_deref(), &population_years, &mut p)
+        gp_counts::gp_counts(
+            t,
+            &ctx,
+            practices.as_deref(),
+            &population_years,
+            &mut p,
+            &meter,
+        )
     });
     let ggd = table(TableName::GgdEstimates).and_then(|t| ggd_estimates(t, &ctx, &mut p));
+    rows(TableName::GgdEstimates);
     let benchmarks = table(TableName::Benchmarks).and_then(|t| benchmarks(t, &ctx, &mut p));
+    rows(TableName::Benchmarks);
     let rates = table(TableName::BenchmarkRates).and_then(|t| benchmark_rates(t, &ctx, &mut p));
+    rows(TableName::BenchmarkRates);
     let providers = table(TableName::Providers).and_then(|t| providers(t, &ctx, &mut p));
+    rows(TableName::Providers);
     let projects = table(TableName::Projects).and_then(|t| projects(t, &ctx, &mut p));
+    rows(TableName::Projects);
     let respondents = table(TableName::Respondents).and_then(|t| respondents(t, &ctx, &mut p));
+    meter.finish();
 
     let found = p.count();
     let (problems, omitted) = p.into_parts();
@@ -198,7 +229,16 @@ impl Region {
     ///
     /// [`LoadError::Invalid`] with every problem found.
     pub fn from_inputs(inputs: &Inputs) -> Result<Self, LoadError> {
-        match check(inputs) {
+        Self::from_inputs_with(inputs, &Silent)
+    }
+
+    /// [`Region::from_inputs`], reporting [`Phase::Validating`] in rows checked.
+    ///
+    /// # Errors
+    ///
+    /// As [`Region::from_inputs`].
+    pub fn from_inputs_with(inputs: &Inputs, progress: &dyn Progress) -> Result<Self, LoadError> {
+        match check(inputs, progress) {
             (Some(region), _) => Ok(region),
             (None, report) => Err(LoadError::Invalid(Box::new(report))),
         }
@@ -226,7 +266,12 @@ impl Region {
 /// Validates inputs and reports, whether or not they are valid; a valid region's report
 /// carries its summary.
 pub fn validate(inputs: &Inputs) -> ValidationReport {
-    let (region, mut report) = check(inputs);
+    validate_with(inputs, &Silent)
+}
+
+/// [`validate`], reporting [`Phase::Validating`] in rows checked.
+pub fn validate_with(inputs: &Inputs, progress: &dyn Progress) -> ValidationReport {
+    let (region, mut report) = check(inputs, progress);
     report.summary = region.as_ref().map(Region::summary);
     report
 }

@@ -14,7 +14,7 @@ use crate::Polarity;
 use crate::output::{AreaDocument, IndicatorFigures};
 use crate::profile::figure::{Figure, Mode};
 use crate::profile::numbers::{self, count, counted, value as number};
-use crate::profile::{Language, Profiles};
+use crate::profile::{Language, MapColours, Profiles};
 use crate::stats::compare::Judgement;
 
 /// The Netherlands column of a row: the national value in the indicator's unit, or for a
@@ -277,7 +277,7 @@ impl Profiles {
 
     /// The indicator a map shades: the top priority theme's first worse indicator, else the
     /// first indicator with a published figure.
-    fn map_indicator(&self, doc: &AreaDocument) -> Option<usize> {
+    pub(super) fn map_indicator(&self, doc: &AreaDocument) -> Option<usize> {
         let by_id = |id: &str| self.catalogue.indicators().iter().position(|i| i.id == id);
         doc.themes
             .iter()
@@ -307,38 +307,37 @@ impl Profiles {
             }
             _ => (vec![a], Some(a)),
         };
-        let (map, lo, hi) = self.choropleth(&shown, indicator, outlined, 520.0);
+        let (map, legend) = self.choropleth(&shown, indicator, outlined, 520.0);
         let ind = &self.catalogue.indicators()[indicator];
-        let label = if self.options.language == Language::En {
-            &ind.label_en
-        } else {
-            &ind.label_nl
-        };
+        let label = self.options.language.pick(&ind.label_nl, &ind.label_en);
+        let by_value = self.options.map_colours == MapColours::Value;
         let _ = write!(
             out,
-            "<section class=\"map\"><h2>{}</h2><p class=\"meta\">{}: <strong>{}</strong> ({} {} – {} {}; {})</p>{}</section>",
+            "<section class=\"map\"><h2>{}</h2><p class=\"meta\">{} <strong>{}</strong><span class=\"screen\">{}</span></p>{map}{legend}</section>",
             t("Kaart", "Map"),
-            if custom {
-                t(
-                    "De buurten van het gebied, gekleurd naar",
-                    "The area's buurten, shaded by",
-                )
-            } else {
-                t(
-                    "Het gebied (dikke rand) tussen zijn buren, gekleurd naar",
-                    "The area (heavy outline) among its neighbours, shaded by",
-                )
+            match (custom, by_value) {
+                (true, false) => t(
+                    "De buurten van het gebied, gekleurd naar hun oordeel t.o.v. Nederland op",
+                    "The area's buurten, coloured by their judgement against the Netherlands on",
+                ),
+                (true, true) => t(
+                    "De buurten van het gebied, gekleurd naar hun waarde op",
+                    "The area's buurten, shaded by their value on",
+                ),
+                (false, false) => t(
+                    "Het gebied (dikke rand) tussen zijn buren, gekleurd naar hun oordeel t.o.v. Nederland op",
+                    "The area (heavy outline) among its neighbours, coloured by their judgement against the Netherlands on",
+                ),
+                (false, true) => t(
+                    "Het gebied (dikke rand) tussen zijn buren, gekleurd naar hun waarde op",
+                    "The area (heavy outline) among its neighbours, shaded by their value on",
+                ),
             },
             escape_html(label),
-            t("licht", "light"),
-            number(lo, self.options.language),
-            t("donker", "dark"),
-            number(hi, self.options.language),
             t(
-                "grijs: geen gepubliceerde waarde",
-                "grey: no published value"
+                " (namen en waarden bij aanwijzen)",
+                " (names and values on hover)"
             ),
-            map
         );
     }
 

@@ -98,7 +98,8 @@ color:#111;max-width:1100px}h1{margin:0 0 4px}h2{margin:24px 0 8px;font-size:18p
 border-bottom:1px solid #ccc}table{border-collapse:collapse}th,td{padding:2px 6px;\
 border-bottom:1px solid #eee;text-align:left;vertical-align:middle}td.n{text-align:right}\
 .synthetic{color:#fff;background:#D55E00;padding:4px 8px;display:inline-block;font-weight:bold}\
-.meta{color:#444}.key span{display:inline-block;margin-right:12px}.sw{display:inline-block;\
+.ml{font-size:9px;text-anchor:middle;paint-order:stroke;stroke:#fff;stroke-width:2px;\
+pointer-events:none}.small-map{display:inline-block;margin:8px;max-width:260px}.meta{color:#444}.key span{display:inline-block;margin-right:12px}.sw{display:inline-block;\
 width:10px;height:10px;margin-right:4px;border:1px solid #555}.rug td{width:18px;height:18px;\
 text-align:center;font-size:10px;padding:0;border:1px solid #fff}.rug th{font-size:10px}\
 .rug th.v{writing-mode:vertical-rl;transform:rotate(180deg);height:140px}\
@@ -109,7 +110,8 @@ max-width:none;font-size:9px}a{color:inherit;text-decoration:none}footer{display
 h1{font-size:14px}h2{font-size:10px;margin:4px 0 2px}th,td{padding:0 3px;line-height:1.15}\
 .meta{font-size:7.5px;margin:2px 0}ul{margin:2px 0}section{break-inside:auto}tr,svg{\
 break-inside:avoid}.themes,.pyramid,.map{display:inline-block;width:32%;vertical-align:top}\
-svg.map,svg.pyramid{width:auto;height:50mm}svg.trend{width:60px;height:20px;\
+svg.pyramid{width:auto;height:50mm}svg.map{width:auto;height:44mm}.screen{display:none}\
+.map .key{font-size:7px;margin:1px 0}.map .key span{margin-right:5px}svg.trend{width:60px;height:20px;\
 vertical-align:middle;margin-right:3px}svg.spine{width:120px;height:10px}td.t{\
 white-space:nowrap;font-size:7.5px}td.t br,.indicators td:first-child br{display:none}\
 .indicators td:first-child small{margin-left:6px}.social table{display:inline-table;\

@@ -11,7 +11,7 @@ use super::{
 use crate::Level;
 use crate::profile::figure::{Figure, Mode};
 use crate::profile::numbers;
-use crate::profile::{Language, Profiles};
+use crate::profile::{Language, MapColours, Profiles};
 use crate::stats::compare::Judgement;
 
 /// The overview's title: its region's name, or how many regions it holds when more than
@@ -30,71 +30,93 @@ const MAX_WIJKEN: usize = 500;
 
 impl Profiles {
     /// The latest published-or-not figure by residence of an area and indicator.
-    fn latest(&self, area: usize, indicator: usize) -> Option<&Figure> {
+    pub(super) fn latest(&self, area: usize, indicator: usize) -> Option<&Figure> {
         self.figures_of(&self.areas[area].code)
             .iter()
             .filter(|f| f.indicator == indicator && f.mode == Mode::Residence)
             .max_by_key(|f| f.year)
     }
 
-    /// A map of `areas` shaded by their latest published value of `indicator` (light to
-    /// dark, grey without one), each linked to its page; `focus` outlined. Returns the SVG
-    /// and the lowest and highest value shown.
+    /// A map of `areas` coloured as the options say (by judgement against the Netherlands,
+    /// or by value in five equal classes; grey without a published figure), each named on
+    /// hover and linked to its page, `focus` outlined. Returns the SVG and its legend.
     pub(super) fn choropleth(
         &self,
         areas: &[usize],
         indicator: usize,
         focus: Option<usize>,
         width: f64,
-    ) -> (String, Option<f64>, Option<f64>) {
+    ) -> (String, String) {
         let Some(geometry) = &self.geometry else {
-            return (String::new(), None, None);
+            return (String::new(), String::new());
         };
-        let values: Vec<Option<f64>> = areas
+        let language = self.options.language;
+        let figures: Vec<Option<(&Figure, f64)>> = areas
             .iter()
             .map(|&a| {
-                self.latest(a, indicator)
-                    .and_then(Figure::published)
-                    .map(|v| v.value)
+                let f = self.latest(a, indicator)?;
+                Some((f, f.published()?.value))
             })
             .collect();
-        let (lo, hi) = values
+        let (lo, hi) = figures
             .iter()
             .flatten()
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), v| {
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), (_, v)| {
                 (l.min(*v), h.max(*v))
             });
+        let classes = ValueClasses { lo, hi };
+        let by_value = self.options.map_colours == MapColours::Value;
+        let mut shown = Vec::new();
         let shapes: Vec<Shape> = areas
             .iter()
-            .zip(&values)
-            .filter_map(|(&a, v)| {
+            .zip(&figures)
+            .filter_map(|(&a, figure)| {
                 let area = &self.areas[a];
+                let (fill, title) = match figure {
+                    None => (NO_VALUE.to_owned(), numbers::value(None, language)),
+                    Some((_, v)) if by_value => {
+                        let class = classes.of(*v);
+                        shown.push(class);
+                        (
+                            svg::shade(classes.shade(class)),
+                            numbers::value(Some(*v), language),
+                        )
+                    }
+                    Some((f, v)) => {
+                        let j = headline_judgement(f);
+                        shown.push(legend_rank(j));
+                        (
+                            svg::colour(j).to_owned(),
+                            format!(
+                                "{} ({})",
+                                numbers::value(Some(*v), language),
+                                judgement_text(j, language)
+                            ),
+                        )
+                    }
+                };
                 Some(Shape {
                     code: &area.code,
                     name: &area.name,
                     shape: geometry.get(&area.code)?,
-                    fill: v.map_or_else(
-                        || "#dddddd".to_owned(),
-                        |v| svg::shade(if hi > lo { (v - lo) / (hi - lo) } else { 0.5 }),
-                    ),
+                    fill,
                     focus: focus == Some(a),
                     href: Some(page_file(&area.code)),
-                    title: numbers::value(*v, self.options.language),
+                    title,
+                    label_at: geometry.label_point(&area.code),
                 })
             })
             .collect();
         let ind = &self.catalogue.indicators()[indicator];
-        let label = if self.options.language == Language::En {
-            &ind.label_en
-        } else {
-            &ind.label_nl
-        };
+        let label = language.pick(&ind.label_nl, &ind.label_en);
         let map = svg::map(&shapes, geometry.crs, width, label);
-        (
-            map,
-            lo.is_finite().then_some(lo),
-            hi.is_finite().then_some(hi),
-        )
+        let missing = figures.iter().any(Option::is_none);
+        let legend = if by_value {
+            classes.legend(&shown, missing, language)
+        } else {
+            judgement_legend(&shown, missing, language)
+        };
+        (map, legend)
     }
 
     /// The regional overview and index as a self-contained HTML document.
@@ -235,14 +257,11 @@ impl Profiles {
                 t("Kaarten per indicator", "A map per indicator")
             );
             for &i in &indicators {
-                let (map, lo, hi) = self.choropleth(&rows, i, None, 240.0);
+                let (map, legend) = self.choropleth(&rows, i, None, 240.0);
                 let _ = write!(
                     body,
-                    "<figure style=\"display:inline-block;margin:8px\"><figcaption>{} ({}–{})</figcaption>{}</figure>",
+                    "<figure class=\"small-map\"><figcaption>{}</figcaption>{map}{legend}</figure>",
                     escape_html(label(i)),
-                    numbers::value(Some(lo.unwrap_or(0.0)), self.options.language),
-                    numbers::value(Some(hi.unwrap_or(0.0)), self.options.language),
-                    map
                 );
             }
             body.push_str("</section>");
@@ -332,5 +351,118 @@ impl Profiles {
             );
         }
         out.push_str("</tr>");
+    }
+}
+
+/// The fill of an area without a published figure.
+const NO_VALUE: &str = "#dddddd";
+
+/// Five classes of equal width between the lowest and the highest value shown.
+struct ValueClasses {
+    lo: f64,
+    hi: f64,
+}
+
+impl ValueClasses {
+    const N: usize = 5;
+
+    fn of(&self, v: f64) -> usize {
+        if self.hi > self.lo {
+            (((v - self.lo) / (self.hi - self.lo) * Self::N as f64) as usize).min(Self::N - 1)
+        } else {
+            Self::N / 2
+        }
+    }
+
+    fn shade(&self, class: usize) -> f64 {
+        (class as f64 + 0.5) / Self::N as f64
+    }
+
+    fn bounds(&self, class: usize) -> (f64, f64) {
+        let step = (self.hi - self.lo) / Self::N as f64;
+        (
+            self.lo + step * class as f64,
+            self.lo + step * (class + 1) as f64,
+        )
+    }
+
+    /// The classes that occur, lowest first, with their ranges.
+    fn legend(&self, shown: &[usize], missing: bool, language: Language) -> String {
+        let mut out = String::from("<p class=\"key\">");
+        for class in 0..Self::N {
+            if !shown.contains(&class) {
+                continue;
+            }
+            let (from, to) = if self.hi > self.lo {
+                self.bounds(class)
+            } else {
+                (self.lo, self.hi)
+            };
+            let _ = write!(
+                out,
+                "<span><i class=\"sw\" style=\"background:{}\"></i>{}–{}</span>",
+                svg::shade(self.shade(class)),
+                numbers::value(Some(from), language),
+                numbers::value(Some(to), language)
+            );
+        }
+        no_value_key(&mut out, missing, language);
+        out.push_str("</p>");
+        out
+    }
+}
+
+/// Legend order of the judgements a map can show.
+const LEGEND: [Judgement; 6] = [
+    Judgement::Better,
+    Judgement::Similar,
+    Judgement::Worse,
+    Judgement::Higher,
+    Judgement::Lower,
+    Judgement::NotCompared,
+];
+
+fn legend_rank(j: Judgement) -> usize {
+    let j = match j {
+        Judgement::Best => Judgement::Better,
+        Judgement::Worst => Judgement::Worse,
+        Judgement::NotAvailable => Judgement::NotCompared,
+        other => other,
+    };
+    LEGEND
+        .iter()
+        .position(|&l| l == j)
+        .unwrap_or(LEGEND.len() - 1)
+}
+
+/// The judgements that occur on a map, in the order of the page's key.
+fn judgement_legend(shown: &[usize], missing: bool, language: Language) -> String {
+    let mut out = format!(
+        "<p class=\"key\"><span>{}</span>",
+        language.pick("t.o.v. Nederland:", "against the Netherlands:")
+    );
+    for (rank, &j) in LEGEND.iter().enumerate() {
+        if shown.contains(&rank) {
+            let _ = write!(
+                out,
+                "<span><i class=\"sw\" style=\"background:{}\"></i>{} {}</span>",
+                svg::colour(j),
+                judgement_letter(j),
+                judgement_text(j, language)
+            );
+        }
+    }
+    no_value_key(&mut out, missing, language);
+    out.push_str("</p>");
+    out
+}
+
+fn no_value_key(out: &mut String, missing: bool, language: Language) {
+    if missing {
+        let _ = write!(
+            out,
+            "<span><i class=\"sw\" style=\"background:{NO_VALUE}\"></i>{}</span>",
+            language.pick("geen gepubliceerde waarde", "no published value")
+        );
     }
 }

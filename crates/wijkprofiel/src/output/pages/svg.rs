@@ -291,10 +291,13 @@ pub(crate) struct Shape<'a> {
     pub href: Option<String>,
     /// The value or judgement shown on hover, as text.
     pub title: String,
+    /// Where its name goes, if anywhere (a point inside the shape).
+    pub label_at: Option<(f64, f64)>,
 }
 
 /// A map of shapes in their own coordinates: RD New (metres) as is, WGS84 with longitude
-/// scaled by the cosine of the middle latitude; north up.
+/// scaled by the cosine of the middle latitude; north up. Each shape is named on hover, and
+/// on the map where its name fits inside it.
 pub(crate) fn map(shapes: &[Shape], crs: Crs, width: f64, label: &str) -> String {
     let boxes: Vec<_> = shapes
         .iter()
@@ -333,10 +336,22 @@ pub(crate) fn map(shapes: &[Shape], crs: Crs, width: f64, label: &str) -> String
         let mut d = String::new();
         for polygon in &s.shape.0 {
             for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
-                for (k, c) in ring.coords().enumerate() {
+                // In whole pixels, each point as a step from the last (a point in the same
+                // pixel adds nothing to see): a map's thousands of points stay short.
+                let mut last: Option<(i64, i64)> = None;
+                for c in ring.coords() {
                     let (x, y) = px(c.x, c.y);
-                    let (x, y) = (Tenths(x), Tenths(y));
-                    let _ = write!(d, "{}{x},{y}", if k == 0 { "M" } else { "L" });
+                    let (x, y) = (x.round() as i64, y.round() as i64);
+                    match last {
+                        None => {
+                            let _ = write!(d, "M{x},{y}");
+                        }
+                        Some((lx, ly)) if (lx, ly) != (x, y) => {
+                            let _ = write!(d, "l{},{}", x - lx, y - ly);
+                        }
+                        Some(_) => continue,
+                    }
+                    last = Some((x, y));
                 }
                 d.push('Z');
             }
@@ -359,6 +374,23 @@ pub(crate) fn map(shapes: &[Shape], crs: Crs, width: f64, label: &str) -> String
                 let _ = write!(out, "<a href=\"{}\">{path}</a>", escape_html(href));
             }
             None => out.push_str(&path),
+        }
+    }
+    // Names where they fit (about 5.5 pixels a letter at the labels' 9 pixels).
+    for s in shapes {
+        let (Some(at), Some(b)) = (s.label_at, s.shape.bounding_rect()) else {
+            continue;
+        };
+        let (x, y) = px(at.0, at.1);
+        let (w, h) = (b.width() * squeeze * scale, b.height() * scale);
+        if 5.5 * s.name.chars().count() as f64 <= 0.8 * w && h >= 14.0 {
+            let _ = write!(
+                out,
+                "<text class=\"ml\" x=\"{}\" y=\"{}\">{}</text>",
+                Tenths(x),
+                Tenths(y + 3.0),
+                escape_html(s.name)
+            );
         }
     }
     out.push_str("</svg>");
@@ -481,6 +513,7 @@ mod tests {
                 focus: true,
                 href: None,
                 title: "12".into(),
+                label_at: Some((0.5, 0.5)),
             },
             Shape {
                 code: "BU2",
@@ -490,6 +523,7 @@ mod tests {
                 focus: false,
                 href: Some("BU2.html".into()),
                 title: "3".into(),
+                label_at: Some((1.5, 1.5)),
             },
         ];
         let svg = map(&shapes, Crs::RdNew, 100.0, "map");
@@ -497,7 +531,7 @@ mod tests {
         // BU1 (south-west) is drawn last, at the bottom left: y from 50 to 100.
         let focus = svg.rfind("data-code=\"BU1\"").unwrap_or(0);
         assert!(focus > svg.find("data-code=\"BU2\"").unwrap_or(usize::MAX));
-        assert!(svg.contains("M0.0,100.0") && svg.contains("&lt;b&gt;"));
+        assert!(svg.contains("M0,100l50,0") && svg.contains("&lt;b&gt;"));
         assert!(svg.contains("<a href=\"BU2.html\">"));
     }
 

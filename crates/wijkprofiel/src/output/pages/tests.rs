@@ -41,7 +41,13 @@ fn every_area_has_a_page_and_every_index_link_resolves() {
     let region = Region::demo().expect("demo");
     let profiles = ProfileBuilder::new().build(&region).expect("build");
     let dir = tempfile::tempdir().expect("tempdir");
-    write::write(&profiles, dir.path(), write::Shard::WHOLE, &mut |_, _| {}).expect("write");
+    write::write(
+        &profiles,
+        dir.path(),
+        write::Shard::WHOLE,
+        &crate::progress::Silent,
+    )
+    .expect("write");
     let pages = dir.path().join(write::PAGES);
     let index = std::fs::read_to_string(pages.join("index.html")).expect("index");
     self_contained(&index);
@@ -643,4 +649,121 @@ fn the_overview_groups_wijken_by_gemeente_with_years_values_and_the_netherlands(
     let many = ["A"; 25];
     assert_eq!(super::overview::title(&many, Language::Nl), "25 regio's");
     assert_eq!(super::overview::title(&many[..2], Language::En), "A, A");
+}
+
+/// The map section of a page: each shape's code and fill, the names written on it, and its
+/// legend.
+fn map_parts(page: &str) -> (Vec<(String, String)>, Vec<String>, String) {
+    let section = page
+        .split("<section class=\"map\">")
+        .nth(1)
+        .and_then(|s| s.split("</section>").next())
+        .expect("a map section");
+    let shapes = section
+        .split("<path ")
+        .skip(1)
+        .map(|p| {
+            let attribute = |name: &str| {
+                p.split(&format!("{name}=\""))
+                    .nth(1)
+                    .and_then(|r| r.split('"').next())
+                    .expect(name)
+                    .to_owned()
+            };
+            (attribute("data-code"), attribute("fill"))
+        })
+        .collect();
+    let names = section
+        .split("<text class=\"ml\"")
+        .skip(1)
+        .filter_map(|t| t.split_once('>').and_then(|(_, r)| r.split('<').next()))
+        .map(str::to_owned)
+        .collect();
+    let legend = section
+        .split("</svg>")
+        .nth(1)
+        .unwrap_or_default()
+        .to_owned();
+    (shapes, names, legend)
+}
+
+#[test]
+fn the_map_colours_areas_by_judgement_names_them_and_has_a_legend() {
+    use super::svg;
+    use crate::profile::{Language, MapColours};
+    let region = Region::demo().expect("demo");
+    for language in [Language::Nl, Language::En] {
+        let profiles = demo_2024(&region, language);
+        let doc = profiles.document("WK990100").expect("document");
+        let indicator = profiles.map_indicator(&doc).expect("an indicator to map");
+        let page = profiles.page_html("WK990100").expect("page");
+        let (shapes, names, legend) = map_parts(&page);
+        assert!(shapes.len() > 5, "the wijk among its neighbours");
+        for (code, fill) in &shapes {
+            let a = profiles.index[code.as_str()];
+            let expected = profiles
+                .latest(a, indicator)
+                .filter(|f| f.is_published())
+                .map_or("#dddddd", |f| svg::colour(super::headline_judgement(f)));
+            assert_eq!(fill, expected, "{code}");
+            // Every colour on the map is in the legend, and the other way round.
+            assert!(legend.contains(&format!("background:{fill}")), "{fill}");
+        }
+        assert_eq!(
+            legend.matches("class=\"sw\"").count(),
+            shapes
+                .iter()
+                .map(|s| &s.1)
+                .collect::<std::collections::BTreeSet<_>>()
+                .len()
+        );
+        assert!(legend.contains(language.pick("t.o.v. Nederland", "against the Netherlands")));
+        // Names are written where they fit, and they are the areas' names.
+        assert!(names.len() * 2 >= shapes.len(), "{names:?}");
+        for name in &names {
+            assert!(
+                shapes
+                    .iter()
+                    .any(|(c, _)| profiles.areas[profiles.index[c.as_str()]].name == *name),
+                "{name}"
+            );
+        }
+    }
+    // By value: five classes of equal width, darker for higher values, ranges in the legend.
+    let profiles = ProfileBuilder::new()
+        .years([2024])
+        .map_colours(MapColours::Value)
+        .build(&region)
+        .expect("build");
+    let doc = profiles.document("GM9901").expect("document");
+    let indicator = profiles.map_indicator(&doc).expect("indicator");
+    let (shapes, _, legend) = map_parts(&profiles.page_html("GM9901").expect("page"));
+    let mut by_value: Vec<(f64, String)> = shapes
+        .iter()
+        .filter_map(|(code, fill)| {
+            let f = profiles.latest(profiles.index[code.as_str()], indicator)?;
+            Some((f.published()?.value, fill.clone()))
+        })
+        .collect();
+    by_value.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let shades: Vec<String> = (0..5).map(|c| svg::shade((c as f64 + 0.5) / 5.0)).collect();
+    let class = |fill: &str| {
+        shades
+            .iter()
+            .position(|s| s == fill)
+            .expect("a class shade")
+    };
+    assert!(by_value.len() >= 5);
+    assert!(
+        by_value
+            .windows(2)
+            .all(|w| class(&w[0].1) <= class(&w[1].1))
+    );
+    assert_eq!(
+        class(&by_value[0].1),
+        0,
+        "the lowest value in the first class"
+    );
+    assert_eq!(class(&by_value[by_value.len() - 1].1), 4);
+    assert!(legend.contains('–') && legend.contains(',') && !legend.contains("Nederland"));
 }

@@ -41,6 +41,7 @@ use rayon::prelude::*;
 use super::ledger::{CellId, Ledger, Rule, Sum};
 use crate::Level;
 use crate::profile::hierarchy::Hierarchy;
+use crate::progress::{Meter, Phase, Progress};
 
 /// Slack for the solver's floating point: counts are whole numbers.
 const TOLERANCE: f64 = 1e-6;
@@ -627,8 +628,15 @@ const PART_ROUNDS: usize = 16;
 
 /// Audits every sensitive withheld count and withholds more until each is protected; see the
 /// module. Components of more than `part` cells are proven in parts ([`PART`] in builds).
-pub(super) fn protect(ledger: &mut Ledger, sums: &[Sum], tree: &Hierarchy, part: usize) -> Outcome {
-    protect_with(ledger, sums, tree, part, Repair::Cheapest)
+/// Reports [`Phase::Auditing`] in cells of the programmes solved.
+pub(super) fn protect(
+    ledger: &mut Ledger,
+    sums: &[Sum],
+    tree: &Hierarchy,
+    part: usize,
+    progress: &dyn Progress,
+) -> Outcome {
+    protect_with(ledger, sums, tree, part, Repair::Cheapest, progress)
 }
 
 /// How a weak count gets more room.
@@ -648,6 +656,7 @@ pub(super) fn protect_with(
     tree: &Hierarchy,
     part: usize,
     repair: Repair,
+    progress: &dyn Progress,
 ) -> Outcome {
     let relations = Relations::new(sums);
     let sensitive: Vec<CellId> = ledger
@@ -667,7 +676,12 @@ pub(super) fn protect_with(
         .flat_map(|component| split(component, part, ledger, tree))
         .collect();
     let in_parts = units.iter().any(|u| u.1 != usize::MAX);
-    out.absorb(ledger, solve(ledger, &relations, tree, &units, repair));
+    let cells = |units: &[(Vec<CellId>, usize)]| units.iter().map(|u| u.0.len() as u64).sum();
+    let mut meter = Meter::start(progress, Phase::Auditing, cells(&units));
+    out.absorb(
+        ledger,
+        solve(ledger, &relations, tree, &units, repair, &meter),
+    );
     // A count its part could not protect (in a few rounds) gets its whole component, with
     // what the parts withheld, before it is called unprotected.
     if in_parts && !out.unprotected.is_empty() {
@@ -676,8 +690,13 @@ pub(super) fn protect_with(
             .into_iter()
             .map(|c| (c, usize::MAX))
             .collect();
-        out.absorb(ledger, solve(ledger, &relations, tree, &whole, repair));
+        meter.grow(cells(&whole));
+        out.absorb(
+            ledger,
+            solve(ledger, &relations, tree, &whole, repair, &meter),
+        );
     }
+    meter.finish();
     ledger.release_derivable(sums);
     out.added = withheld(ledger).saturating_sub(before);
     out.unprotected.sort_unstable();
@@ -730,6 +749,7 @@ fn solve(
     tree: &Hierarchy,
     components: &[(Vec<CellId>, usize)],
     repair: Repair,
+    meter: &Meter<'_>,
 ) -> Vec<Repaired> {
     let mut order: Vec<usize> = (0..components.len()).collect();
     order.sort_by_key(|&c| std::cmp::Reverse(components[c].0.len()));
@@ -741,6 +761,7 @@ fn solve(
             let r = prove_pair(ledger, relations, cells).unwrap_or_else(|| {
                 repair_component(ledger, relations, tree, cells, rounds, repair)
             });
+            meter.add(cells.len() as u64);
             (c, r)
         })
         .collect();

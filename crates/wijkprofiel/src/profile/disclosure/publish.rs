@@ -20,6 +20,7 @@ use super::rates::{BandsOf, audit_rates};
 use super::rounding;
 use super::{Disclosure, Limits, Protection, Rounding, Withheld, WithheldCounts};
 use crate::cube::Cells;
+use crate::progress::{Done, Meter, Phase, Progress};
 use crate::stats::Confidence;
 use crate::stats::Withheld as StatsWithheld;
 use crate::stats::dsr::dobson_at;
@@ -46,6 +47,8 @@ pub(crate) struct Inputs<'a> {
     /// year, when there are GP counts: the relations its rates hold.
     pub bands: Option<Box<BandsOf<'a>>>,
     pub levels: (Confidence, Confidence),
+    /// Where [`Phase::Protecting`] and the audits' phases go.
+    pub progress: &'a dyn Progress,
 }
 
 /// What disclosure control withheld.
@@ -195,9 +198,11 @@ pub(crate) fn publish(
     // Each area's counts on a sheet of its own, in parallel: its figures' (in canonical
     // order), then its context's, then its coverage's, numbered when joined as if every
     // area's figures were recorded first, then every context, then every coverage.
+    let meter = Meter::start(inputs.progress, Phase::Protecting, contexts.len() as u64);
     let recorded: Vec<(Sheet, Recorded)> = (0..contexts.len())
         .into_par_iter()
         .map(|area| {
+            let _done = Done(&meter, 1);
             let mut sheet = Sheet::new(area);
             let figures = figures[inputs.figures_of[area].clone()]
                 .iter()
@@ -241,6 +246,7 @@ pub(crate) fn publish(
             )
         })
         .collect();
+    meter.finish();
     let (sheets, recorded): (Vec<Sheet>, Vec<Recorded>) = recorded.into_iter().unzip();
     let ids = ledger.join(sheets);
     let mut cells: Vec<FigureCells> = Vec::with_capacity(figures.len());
@@ -267,7 +273,7 @@ pub(crate) fn publish(
     let sums = ledger.sums(inputs.tree);
     ledger.complete(&sums, inputs.tree);
     let protection = d.lp_audit.then(|| {
-        let mut outcome = protect(&mut ledger, &sums, inputs.tree, PART);
+        let mut outcome = protect(&mut ledger, &sums, inputs.tree, PART, inputs.progress);
         // Directly standardised rates weigh events per band: proven again with them.
         if let Some(bands) = &inputs.bands {
             let direct: Vec<bool> = inputs
@@ -278,7 +284,14 @@ pub(crate) fn publish(
                     ind.source == Source::Gp && ind.standardisation == Standardisation::Direct
                 })
                 .collect();
-            let rated = audit_rates(&ledger, &sums, inputs.tree, bands.as_ref(), &direct);
+            let rated = audit_rates(
+                &ledger,
+                &sums,
+                inputs.tree,
+                bands.as_ref(),
+                &direct,
+                inputs.progress,
+            );
             for &c in &rated.withheld {
                 ledger.withhold_secondary(c, Rule::Rates);
             }

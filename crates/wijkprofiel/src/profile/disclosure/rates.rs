@@ -38,6 +38,7 @@ use super::protect::{Need, push_capped, reach_together};
 use crate::profile::figure::Mode;
 use crate::profile::gp::Bands;
 use crate::profile::hierarchy::Hierarchy;
+use crate::progress::{Done, Meter, Phase, Progress};
 
 /// The strata of a directly standardised GP indicator (catalogue index), mode and year.
 pub(crate) type BandsOf<'a> = dyn Fn(usize, Mode, i32) -> Option<Bands> + Sync + 'a;
@@ -59,13 +60,14 @@ pub(super) struct Rated {
 
 /// Proves every sensitive withheld numerator of a directly standardised indicator (`direct`,
 /// by catalogue index) with its rates as relations, and says which counts to withhold with
-/// their rates for that; see the module.
+/// their rates for that; see the module. Reports [`Phase::AuditingRates`] in cells.
 pub(super) fn audit_rates(
     ledger: &Ledger,
     sums: &[Sum],
     tree: &Hierarchy,
     bands: &BandsOf,
     direct: &[bool],
+    progress: &dyn Progress,
 ) -> Rated {
     let mut families: HashMap<Local, Vec<CellId>> = HashMap::new();
     for c in ledger.ids() {
@@ -95,10 +97,16 @@ pub(super) fn audit_rates(
         .filter(|(_, cells)| cells.iter().any(|&c| Need::of(ledger, c).is_some()))
         .collect();
     work.sort_unstable_by_key(|w| w.1[0]);
+    let meter = Meter::start(
+        progress,
+        Phase::AuditingRates,
+        work.iter().map(|w| w.1.len() as u64).sum(),
+    );
     let found: Vec<Rated> = work
         .par_iter()
         .with_max_len(1)
         .flat_map(|((family, year, _), cells)| {
+            let _done = Done(&meter, cells.len() as u64);
             let Family::Events(i, mode) = *family else {
                 return Vec::new();
             };
@@ -135,6 +143,7 @@ pub(super) fn audit_rates(
                 .collect::<Vec<_>>()
         })
         .collect();
+    meter.finish();
     let mut out = Rated {
         narrowest: f64::INFINITY,
         ..Rated::default()

@@ -9,6 +9,7 @@ use super::ledger::{Family, Ledger, Rule, Shape, Sheet};
 use super::protect::Repair;
 use crate::profile::figure::Mode;
 use crate::profile::hierarchy::Hierarchy;
+use crate::progress::Silent;
 use crate::{Area, Areas, Custom, CustomKind, Level};
 
 /// SplitMix64: small, deterministic random numbers for property tests.
@@ -549,15 +550,16 @@ fn random_hierarchies_leave_no_withheld_count_less_protected_than_required() {
                 .cloned()
                 .collect();
             let mut blind = ledger.clone();
-            super::protect::protect(&mut blind, &seen, &tree, part);
+            super::protect::protect(&mut blind, &seen, &tree, part, &Silent);
             blind_to_gaps += attack(&blind).len();
         }
         // The greedy repair (one count a bound rests on per round), for comparison.
         let mut greedy = ledger.clone();
-        let bound = super::protect::protect_with(&mut greedy, &sums, &tree, part, Repair::Bound);
+        let bound =
+            super::protect::protect_with(&mut greedy, &sums, &tree, part, Repair::Bound, &Silent);
         assert!(bound.unprotected.is_empty(), "case {case}: {bound:?}");
         assert!(attack(&greedy).is_empty(), "case {case}");
-        let outcome = super::protect::protect(&mut ledger, &sums, &tree, part);
+        let outcome = super::protect::protect(&mut ledger, &sums, &tree, part, &Silent);
         assert!(outcome.unprotected.is_empty(), "case {case}: {outcome:?}");
         let lost = |after: &Ledger| lost(&tree, &ledger_before, after);
         let (by_cost, by_bound) = (lost(&ledger), lost(&greedy));
@@ -745,7 +747,7 @@ fn a_repair_frees_the_withheld_counts_of_other_components_it_meets() {
     ledger.join(sheets.collect());
     let sums = ledger.sums(&tree);
     ledger.complete(&sums, &tree);
-    let outcome = super::protect::protect(&mut ledger, &sums, &tree, usize::MAX);
+    let outcome = super::protect::protect(&mut ledger, &sums, &tree, usize::MAX, &Silent);
     assert!(
         outcome.unprotected.is_empty() && outcome.narrowest >= K,
         "{outcome:?}"
@@ -827,7 +829,8 @@ fn a_weak_count_is_protected_by_the_counts_that_lose_least() {
         }
         let sums = ledger.sums(&tree);
         ledger.complete(&sums, &tree);
-        let outcome = super::protect::protect_with(&mut ledger, &sums, &tree, usize::MAX, repair);
+        let outcome =
+            super::protect::protect_with(&mut ledger, &sums, &tree, usize::MAX, repair, &Silent);
         assert!(
             outcome.unprotected.is_empty() && outcome.narrowest >= K,
             "{outcome:?}"
@@ -904,7 +907,7 @@ fn by_practice_a_custom_area_is_the_sum_of_the_practices_in_its_buurten() {
         let ids = ledger.join(sheets.collect());
         let sums = ledger.sums(&tree);
         ledger.complete(&sums, &tree);
-        let outcome = super::protect::protect(&mut ledger, &sums, &tree, usize::MAX);
+        let outcome = super::protect::protect(&mut ledger, &sums, &tree, usize::MAX, &Silent);
         assert!(outcome.unprotected.is_empty(), "{outcome:?}");
         let shown = |a: usize| ledger.shown(ids[a][0]);
         assert!(!shown(7), "C1's 3 is withheld");
@@ -1121,7 +1124,7 @@ fn standardised_rates_are_proven_as_relations_and_withheld_where_they_give_a_cou
     let ids: Vec<_> = ledger.join(sheets.collect()).concat();
     let sums = ledger.sums(&tree);
     ledger.complete(&sums, &tree);
-    let outcome = super::protect::protect(&mut ledger, &sums, &tree, usize::MAX);
+    let outcome = super::protect::protect(&mut ledger, &sums, &tree, usize::MAX, &Silent);
     assert!(outcome.unprotected.is_empty());
     let shown = |l: &Ledger| ids.iter().map(|&id| l.shown(id)).collect::<Vec<_>>();
     assert_eq!(
@@ -1141,7 +1144,7 @@ fn standardised_rates_are_proven_as_relations_and_withheld_where_they_give_a_cou
             weights: weights.to_vec(),
         })
     };
-    let rated = audit_rates(&ledger, &sums, &tree, &bands, &[true]);
+    let rated = audit_rates(&ledger, &sums, &tree, &bands, &[true], &Silent);
     assert_eq!(
         (rated.checked, rated.unprotected.len()),
         (1, 0),
@@ -1155,7 +1158,7 @@ fn standardised_rates_are_proven_as_relations_and_withheld_where_they_give_a_cou
     let (low, high) = rate_attack(&tree, &events, &denominators, weights, &shown(&ledger), 1);
     assert!(low <= 0.0 + 1e-6 && high - low >= K - 1e-6, "{low} {high}");
     // Once withheld, the audit proves it as it is.
-    let again = audit_rates(&ledger, &sums, &tree, &bands, &[true]);
+    let again = audit_rates(&ledger, &sums, &tree, &bands, &[true], &Silent);
     assert!(
         again.withheld.is_empty() && again.unprotected.is_empty(),
         "{again:?}"
@@ -1217,7 +1220,7 @@ fn random_hierarchies_with_standardised_rates_leave_no_count_less_protected_than
         let ids: Vec<_> = ledger.join(sheets.collect()).concat();
         let sums = ledger.sums(&tree);
         ledger.complete(&sums, &tree);
-        let outcome = super::protect::protect(&mut ledger, &sums, &tree, usize::MAX);
+        let outcome = super::protect::protect(&mut ledger, &sums, &tree, usize::MAX, &Silent);
         assert!(outcome.unprotected.is_empty(), "case {case}");
         let weak = |ledger: &Ledger| -> Vec<(usize, f64, f64)> {
             let shown: Vec<bool> = ids.iter().map(|&id| ledger.shown(id)).collect();
@@ -1244,7 +1247,7 @@ fn random_hierarchies_with_standardised_rates_leave_no_count_less_protected_than
                 weights: weights.to_vec(),
             })
         };
-        let rated = audit_rates(&ledger, &sums, &tree, &bands, &[true]);
+        let rated = audit_rates(&ledger, &sums, &tree, &bands, &[true], &Silent);
         assert!(rated.unprotected.is_empty(), "case {case}: {rated:?}");
         for &c in &rated.withheld {
             ledger.withhold_secondary(c, Rule::Rates);

@@ -17,6 +17,7 @@ use crate::area::Level;
 use crate::catalogue::{Kind, Source};
 use crate::cube::{Cells, GpCounts, Rows};
 use crate::error::TableError;
+use crate::progress::Meter;
 use crate::social::Practice;
 use crate::table::{BATCH_ROWS, MISSING, Problems, Table};
 use crate::{AgeBand, Sex};
@@ -45,8 +46,9 @@ pub(super) fn gp_counts(
     practices: Option<&[Practice]>,
     population_years: &BTreeSet<i32>,
     p: &mut Problems,
+    meter: &Meter<'_>,
 ) -> Option<GpCounts> {
-    in_batches(t, ctx, practices, population_years, p, BATCH_ROWS)
+    in_batches(t, ctx, practices, population_years, p, BATCH_ROWS, meter)
 }
 
 /// [`gp_counts`] with batches of about `batch_rows` rows.
@@ -57,6 +59,7 @@ fn in_batches(
     population_years: &BTreeSet<i32>,
     p: &mut Problems,
     batch_rows: usize,
+    meter: &Meter<'_>,
 ) -> Option<GpCounts> {
     let buurten: Vec<&str> = ctx
         .areas
@@ -168,6 +171,7 @@ fn in_batches(
             Whole::of(&batch.denominator),
         );
         let n = batch.area.len();
+        meter.add(n as u64);
         // Each distinct year is indexed once, in order of appearance.
         let mut index_of = vec![None; year_slots()];
         let year_ids: Vec<u8> = (0..n)
@@ -353,7 +357,16 @@ mod tests {
         };
         let years = region.summary().population_years.into_iter().collect();
         let mut p = Problems::new(10);
-        let counts = in_batches(table, &ctx, Some(&region.practices), &years, &mut p, rows);
+        let meter = Meter::silent(crate::progress::Phase::Validating);
+        let counts = in_batches(
+            table,
+            &ctx,
+            Some(&region.practices),
+            &years,
+            &mut p,
+            rows,
+            &meter,
+        );
         let (problems, _) = p.into_parts();
         (counts, problems.iter().map(ToString::to_string).collect())
     }
